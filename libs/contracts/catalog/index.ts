@@ -1,0 +1,3 @@
+export * from './product-snapshot.v1';
+export * from './product-created.v1';
+export * from './product-updated.v1';

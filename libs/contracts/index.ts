@@ -1,0 +1,6 @@
+export * from './message';
+export * from './registry';
+export * as catalog from './catalog';
+export * as inventory from './inventory';
+export * as payments from './payments';
+export * as ordering from './ordering';

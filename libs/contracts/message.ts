@@ -1,0 +1,50 @@
+/** Which way a message flows: a command has one owning consumer, an event any number. */
+export type MessageKind = 'command' | 'event';
+
+/** Bounded contexts that own messages. */
+export type ContextName = 'catalog' | 'inventory' | 'ordering' | 'payments' | 'notifications';
+
+/** Wire identity of a contract: routing and decoding use `type` + `version`, never class names. */
+export interface MessageDefinition {
+  readonly type: string;
+  readonly version: number;
+  readonly kind: MessageKind;
+  /** For a command, the context that handles it; for an event, the context that publishes it. */
+  readonly context: ContextName;
+}
+
+/** An instance of a contract message: a JSON-safe payload plus its class' wire identity. */
+export interface IntegrationMessage<P = unknown> {
+  readonly payload: P;
+}
+
+export interface MessageClass<P = unknown> {
+  readonly definition: MessageDefinition;
+  new (payload: P): IntegrationMessage<P>;
+}
+
+/**
+ * Builds the base class of a contract. Usage:
+ * `export class ReserveStockV1 extends defineMessage<ReserveStockV1Payload>({...}) {}`
+ */
+export function defineMessage<P>(definition: MessageDefinition): MessageClass<P> {
+  return class {
+    static readonly definition = Object.freeze({ ...definition });
+    constructor(readonly payload: P) {}
+  };
+}
+
+export function definitionOf(message: IntegrationMessage): MessageDefinition {
+  return (message.constructor as MessageClass).definition;
+}
+
+/** Money in integer minor units with an ISO 4217 currency code. */
+export interface MoneyV1 {
+  amount: number;
+  currency: string;
+}
+
+export interface OrderLineV1 {
+  productId: string;
+  quantity: number;
+}

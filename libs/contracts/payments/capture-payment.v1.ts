@@ -1,0 +1,10 @@
+import { defineMessage } from '../message';
+import { OrderPaymentV1 } from './payloads';
+
+/** Capture the order's authorized payment. */
+export class CapturePaymentV1 extends defineMessage<OrderPaymentV1>({
+  type: 'payments.payment.capture',
+  version: 1,
+  kind: 'command',
+  context: 'payments',
+}) {}

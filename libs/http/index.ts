@@ -1,0 +1,4 @@
+export * from './cursor';
+export * from './problem';
+export * from './problem-details.filter';
+export * from './validation';

@@ -1,0 +1,117 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { newId } from '../persistence/ids';
+import { rowsOf } from '../persistence/sql';
+import { Envelope } from './envelope';
+import { DeliveryError, describeError } from './messaging.errors';
+
+export interface DeadLetter {
+  id: string;
+  messageId: string;
+  type: string;
+  version: number;
+  consumers: string[];
+  error: string;
+  attempts: number;
+  source: string;
+  envelope: Envelope;
+  createdAt: string;
+  replayedAt: string | null;
+}
+
+interface DeadLetterRow {
+  id: string;
+  message_id: string;
+  type: string;
+  version: number;
+  consumers: string[];
+  error: string;
+  attempts: number;
+  source: string;
+  envelope: Envelope;
+  created_at: Date;
+  replayed_at: Date | null;
+}
+
+function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    type: row.type,
+    version: row.version,
+    consumers: row.consumers,
+    error: row.error,
+    attempts: row.attempts,
+    source: row.source,
+    envelope: row.envelope,
+    createdAt: new Date(row.created_at).toISOString(),
+    replayedAt: row.replayed_at ? new Date(row.replayed_at).toISOString() : null,
+  };
+}
+
+/** Messages that failed every attempt, kept for an admin to inspect and replay. */
+@Injectable()
+export class DeadLetterStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectMetric('messages_dead_lettered_total') private readonly deadLettered: Counter,
+  ) {}
+
+  async fromOutbox(seq: string, envelope: Envelope, error: unknown, attempts: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO messaging.dead_letter (id, message_id, type, version, consumers, error, attempts, source, envelope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'outbox', $8::jsonb)`,
+        [
+          newId(),
+          envelope.id,
+          envelope.type,
+          envelope.version,
+          error instanceof DeliveryError ? error.consumers : [],
+          describeError(error),
+          attempts,
+          JSON.stringify(envelope),
+        ],
+      );
+      await manager.query(
+        `UPDATE messaging.outbox SET dead_at = now(), attempts = $2, last_error = $3, locked_until = NULL WHERE seq = $1`,
+        [seq, attempts, describeError(error)],
+      );
+    });
+    this.deadLettered.inc({ type: envelope.type });
+  }
+
+  async list(options: { includeReplayed: boolean; limit: number }): Promise<DeadLetter[]> {
+    const rows: DeadLetterRow[] = await this.dataSource.query(
+      `SELECT * FROM messaging.dead_letter WHERE $1 OR replayed_at IS NULL ORDER BY id DESC LIMIT $2`,
+      [options.includeReplayed, options.limit],
+    );
+    return rows.map(toDeadLetter);
+  }
+
+  /**
+   * Puts the message back in the outbox with its original id: consumers that handled it
+   * before skip it through their inbox, the ones that failed get it again.
+   */
+  async replay(id: string): Promise<DeadLetter> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row]: DeadLetterRow[] = await manager.query(
+        'SELECT * FROM messaging.dead_letter WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!row) throw new NotFoundException(`dead letter ${id} does not exist`);
+      if (row.replayed_at) throw new ConflictException(`dead letter ${id} was already replayed`);
+      const [replayed] = rowsOf<DeadLetterRow>(
+        await manager.query('UPDATE messaging.dead_letter SET replayed_at = now() WHERE id = $1 RETURNING *', [id]),
+      );
+      await manager.query(
+        `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope)
+         VALUES ($1, $2, $3, $4, $5::jsonb)`,
+        [row.envelope.id, row.envelope.type, row.envelope.version, row.envelope.aggregateId, JSON.stringify(row.envelope)],
+      );
+      return toDeadLetter(replayed);
+    });
+  }
+}

@@ -1,0 +1,37 @@
+/** The inbox already holds this (consumer, message): the effect happened, skip it. */
+export class AlreadyProcessedError extends Error {
+  constructor(consumer: string, messageId: string) {
+    super(`${consumer} already processed message ${messageId}`);
+  }
+}
+
+/** A message no retry can fix (unknown type or version, malformed envelope). */
+export class PoisonMessageError extends Error {
+  readonly retryable = false;
+}
+
+export interface ConsumerFailure {
+  consumer: string;
+  error: unknown;
+}
+
+/** One or more local consumers failed to handle a delivery. */
+export class DeliveryError extends Error {
+  constructor(readonly failures: ConsumerFailure[]) {
+    super(failures.map((f) => `${f.consumer}: ${describeError(f.error)}`).join('; '));
+  }
+
+  get consumers(): string[] {
+    return this.failures.map((f) => f.consumer);
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof PoisonMessageError) return false;
+  if (error instanceof DeliveryError) return error.failures.every((f) => isRetryable(f.error));
+  return true;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { DeadLetterStore } from './dead-letter.store';
+import { DeadLettersController } from './dead-letters.controller';
+import { InProcessTransport } from './in-process.transport';
+import { InboundDispatcher } from './inbound-dispatcher';
+import { InboxStore } from './inbox.store';
+import { MESSAGE_TRANSPORT } from './message-transport';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { OutboxRelay } from './outbox-relay';
+import { UnitOfWork } from './unit-of-work';
+
+const metrics = [
+  makeHistogramProvider({
+    name: 'outbox_lag_seconds',
+    help: 'Time from a message being committed to the outbox until its transport took it',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  }),
+  makeGaugeProvider({ name: 'outbox_pending_messages', help: 'Outbox rows not yet delivered' }),
+  makeCounterProvider({
+    name: 'messages_dead_lettered_total',
+    help: 'Messages moved to the dead-letter table',
+    labelNames: ['type'],
+  }),
+];
+
+/** Outbox, relay, inbox and transport; contexts use `UnitOfWork` and `@InboundHandler`. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule],
+      controllers: [DeadLettersController],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MESSAGE_TRANSPORT, useExisting: InProcessTransport },
+        InProcessTransport,
+        InboundDispatcher,
+        InboxStore,
+        OutboxRelay,
+        DeadLetterStore,
+        UnitOfWork,
+        ...metrics,
+      ],
+      exports: [UnitOfWork],
+    };
+  }
+}

@@ -1,0 +1,189 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Gauge, Histogram } from 'prom-client';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '../persistence/sql';
+import { backoffDelay } from '../resilience/backoff';
+import { DeadLetterStore } from './dead-letter.store';
+import { Envelope } from './envelope';
+import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
+import { describeError, isRetryable } from './messaging.errors';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+
+interface ClaimedRow {
+  seq: string;
+  envelope: Envelope;
+  attempts: number;
+  created_at: Date;
+}
+
+/**
+ * Delivers committed outbox rows to the transport: at once when a transaction commits
+ * (`kick`), and from a poller as a safety net after crashes and for scheduled retries.
+ * Rows are claimed with a lease (`FOR UPDATE SKIP LOCKED`), so several relays can share one
+ * outbox, and are marked published only after the transport took them: at-least-once.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private inFlight = 0;
+  private claiming = false;
+  private claimAgain = false;
+  private stopped = true;
+  private poller?: NodeJS.Timeout;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private drained?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly deadLetters: DeadLetterStore,
+    @InjectMetric('outbox_lag_seconds') private readonly lag: Histogram,
+    @InjectMetric('outbox_pending_messages') private readonly pending: Gauge,
+  ) {}
+
+  static async enqueue(manager: EntityManager, envelopes: readonly Envelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const values: unknown[] = [];
+    const rows = envelopes.map((e, i) => {
+      values.push(e.id, e.type, e.version, e.aggregateId, JSON.stringify(e));
+      const p = i * 5;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
+    });
+    await manager.query(
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope) VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.poller = setInterval(() => this.poll(), this.options.pollIntervalMs);
+    this.poller.unref();
+    this.kick();
+  }
+
+  /** Stops claiming and waits for deliveries under way, so none is cut off half-handled. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    this.retryTimers.forEach(clearTimeout);
+    if (this.inFlight === 0 && !this.claiming) return;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.drained = resolve)),
+      new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
+    ]);
+    if (this.inFlight > 0) this.logger.warn(`shutdown left ${this.inFlight} deliveries to the lease`);
+  }
+
+  /** Asks for a claim round now; coalesces with one already running. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    void this.claimRounds();
+  }
+
+  private poll(): void {
+    this.kick();
+    this.dataSource
+      .query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL`)
+      .then(([row]: { n: number }[]) => this.pending.set(row.n))
+      .catch((error: unknown) => this.logger.warn(`outbox gauge: ${describeError(error)}`));
+  }
+
+  private async claimRounds(): Promise<void> {
+    this.claiming = true;
+    try {
+      do {
+        this.claimAgain = false;
+        const capacity = this.options.maxInFlight - this.inFlight;
+        if (capacity <= 0) break;
+        const rows = await this.claim(capacity);
+        rows.forEach((row) => this.launch(row));
+        if (rows.length === capacity) this.claimAgain = true;
+      } while (this.claimAgain && !this.stopped);
+    } catch (error) {
+      this.logger.error(`outbox claim failed: ${describeError(error)}`);
+    } finally {
+      this.claiming = false;
+      this.notifyIfDrained();
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    return rowsOf<ClaimedRow>(
+      await this.dataSource.query(
+      `UPDATE messaging.outbox SET locked_until = now() + make_interval(secs => $1::float8 / 1000)
+       WHERE seq IN (
+         SELECT seq FROM messaging.outbox
+         WHERE published_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
+           AND (locked_until IS NULL OR locked_until < now())
+         ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING seq, envelope, attempts, created_at`,
+        [this.options.leaseMs, limit],
+      ),
+    );
+  }
+
+  private launch(row: ClaimedRow): void {
+    this.inFlight++;
+    this.deliver(row)
+      .catch((error: unknown) => this.logger.error(`outbox row ${row.seq}: ${describeError(error)}`))
+      .finally(() => {
+        this.inFlight--;
+        this.kick();
+        this.notifyIfDrained();
+      });
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    try {
+      await this.transport.publish(row.envelope);
+    } catch (error) {
+      await this.failed(row, error);
+      return;
+    }
+    await this.dataSource.query(
+      'UPDATE messaging.outbox SET published_at = now(), locked_until = NULL WHERE seq = $1',
+      [row.seq],
+    );
+    this.lag.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+  }
+
+  private async failed(row: ClaimedRow, error: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const reason = describeError(error);
+    if (!isRetryable(error) || attempts >= this.options.maxAttempts) {
+      this.logger.error(`dead-lettering ${row.envelope.type} ${row.envelope.id} after ${attempts} attempts: ${reason}`);
+      await this.deadLetters.fromOutbox(row.seq, row.envelope, error, attempts);
+      return;
+    }
+    const delay = backoffDelay(attempts, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+    this.logger.warn(`retrying ${row.envelope.type} ${row.envelope.id} in ${delay} ms (attempt ${attempts}): ${reason}`);
+    await this.dataSource.query(
+      `UPDATE messaging.outbox SET attempts = $2, last_error = $3, locked_until = NULL,
+         next_attempt_at = now() + make_interval(secs => $4::float8 / 1000) WHERE seq = $1`,
+      [row.seq, attempts, reason, delay],
+    );
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.kick();
+    }, delay);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  private notifyIfDrained(): void {
+    if (this.stopped && this.inFlight === 0 && !this.claiming) this.drained?.();
+  }
+}

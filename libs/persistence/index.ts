@@ -1,0 +1,5 @@
+export * from './data-source.factory';
+export * from './database.module';
+export * from './ids';
+export * from './read-model-rebuilder';
+export * from './sql';

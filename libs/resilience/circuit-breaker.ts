@@ -1,0 +1,38 @@
+import CircuitBreaker from 'opossum';
+
+export interface BreakerOptions {
+  name: string;
+  /** Milliseconds before a call counts as failed. */
+  timeoutMs: number;
+  /** Failure percentage over the rolling window that opens the circuit. */
+  errorThresholdPercentage?: number;
+  /** How long the circuit stays open before one trial call. */
+  resetTimeoutMs?: number;
+  /** Calls in the window before the circuit may open at all. */
+  volumeThreshold?: number;
+  /** Errors that are answers, not failures (a declined card must not open the circuit). */
+  isFailure?: (error: unknown) => boolean;
+}
+
+/** Wraps a remote call in an opossum circuit breaker with a timeout. */
+export function createBreaker<A extends unknown[], R>(
+  call: (...args: A) => Promise<R>,
+  options: BreakerOptions,
+): CircuitBreaker<A, R> {
+  return new CircuitBreaker(call, {
+    name: options.name,
+    timeout: options.timeoutMs,
+    errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
+    resetTimeout: options.resetTimeoutMs ?? 10_000,
+    volumeThreshold: options.volumeThreshold ?? 10,
+    errorFilter: options.isFailure ? (error: unknown) => !options.isFailure!(error) : undefined,
+  });
+}
+
+export function isTimeout(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'ETIMEDOUT';
+}
+
+export function isOpenCircuit(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'EOPENBREAKER';
+}

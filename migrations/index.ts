@@ -1,0 +1,16 @@
+import { Messaging1767000000000 } from './1767000000000-messaging';
+import { Catalog1767000000100 } from './1767000000100-catalog';
+import { Inventory1767000000200 } from './1767000000200-inventory';
+import { Payments1767000000300 } from './1767000000300-payments';
+import { Notifications1767000000400 } from './1767000000400-notifications';
+import { Ordering1767000000500 } from './1767000000500-ordering';
+
+/** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
+export const MIGRATIONS = [
+  Messaging1767000000000,
+  Catalog1767000000100,
+  Inventory1767000000200,
+  Payments1767000000300,
+  Notifications1767000000400,
+  Ordering1767000000500,
+];
