@@ -1,0 +1,3 @@
+export * from './correlation.interceptor';
+export * from './http-metrics';
+export * from './logging';

@@ -1,0 +1,139 @@
+/** Typed configuration read once from the environment; any bad value stops the start. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  database: { url?: string; dataDir: string; poolSize: number };
+  seedDemo: boolean;
+  messaging: {
+    pollIntervalMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    maxInFlight: number;
+    drainTimeoutMs: number;
+  };
+  saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
+  payments: {
+    providerLatencyMs: number;
+    providerFailureRate: number;
+    providerTimeoutMs: number;
+    retryAttempts: number;
+    retryBaseMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name];
+    return value === undefined || value === '' ? fallback : value;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  fraction(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (Number.isNaN(value) || value < 0 || value >= 1) {
+      this.problems.push(`${name} must be a number in [0, 1) (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf(name: string, fallback: string, allowed: string[]): string {
+    const value = this.string(name, fallback);
+    if (!allowed.includes(value)) this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return value;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      const { protocol } = new URL(raw);
+      if (protocols.includes(protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const config: AppConfig = {
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    database: {
+      url: databaseUrl,
+      dataDir: read.string('DATA_DIR', './data'),
+      poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 1000),
+    },
+    // Demo data only where a person is trying the shop out: the embedded database.
+    seedDemo: read.bool('SEED_DEMO', databaseUrl === undefined),
+    messaging: {
+      pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
+      leaseMs: read.int('OUTBOX_LEASE_MS', 30_000, 100),
+      maxAttempts: read.int('MESSAGE_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: read.int('MESSAGE_RETRY_BASE_MS', 200, 1),
+      retryMaxMs: read.int('MESSAGE_RETRY_MAX_MS', 30_000, 1),
+      maxInFlight: read.int('OUTBOX_MAX_IN_FLIGHT', 32, 1, 1000),
+      drainTimeoutMs: read.int('SHUTDOWN_DRAIN_MS', 10_000, 0),
+    },
+    saga: {
+      deadlineMs: read.int('SAGA_DEADLINE_MS', 30_000, 100),
+      sweepIntervalMs: read.int('SAGA_SWEEP_MS', 1000, 10),
+      redriveAfterMs: read.int('SAGA_REDRIVE_AFTER_MS', 10_000, 100),
+    },
+    payments: {
+      providerLatencyMs: read.int('PAYMENT_LATENCY_MS', 0, 0, 60_000),
+      providerFailureRate: read.fraction('PAYMENT_FAILURE_RATE', 0),
+      providerTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 2000, 10),
+      retryAttempts: read.int('PAYMENT_RETRY_ATTEMPTS', 3, 1, 20),
+      retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
+    },
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter, Histogram } from 'prom-client';
+import { OrderConfirmedV1, OrderRejectedV1 } from '../../../../../libs/contracts/ordering';
+import { CommitReservationV1, ReleaseReservationV1, ReserveStockV1 } from '../../../../../libs/contracts/inventory';
+import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../../../../libs/contracts/payments';
+import { MessageContext, Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { Order } from '../../domain/order';
+import { OrderEvent } from '../../domain/order-events';
+import { OrderRepository } from '../../infrastructure/order.repository';
+import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
+import { decide, InventoryAction, PaymentAction, SagaOutcome } from './decision-matrix';
+import { OrderSagaState } from './order-saga.state';
+import { SAGA_OPTIONS, SagaOptions } from './saga-options';
+
+export type Participant = 'inventory' | 'payment';
+
+export interface ParticipantReply {
+  participant: Participant;
+  accepted: boolean;
+  /** Why a participant said no. */
+  reason?: string;
+  paymentId?: string;
+}
+
+const FINAL_EVENT: Record<SagaOutcome, 'OrderConfirmed' | 'OrderRejected' | 'OrderRolledBack'> = {
+  CONFIRMED: 'OrderConfirmed',
+  REJECTED: 'OrderRejected',
+  ROLLED_BACK: 'OrderRolledBack',
+};
+
+function replyEvent(reply: ParticipantReply): Exclude<OrderEvent, { type: 'OrderPlaced' }> {
+  if (reply.participant === 'inventory') {
+    return reply.accepted
+      ? { type: 'StockReserved', data: {} }
+      : { type: 'StockReservationRejected', data: { reason: reply.reason ?? 'unknown' } };
+  }
+  return reply.accepted
+    ? { type: 'PaymentAuthorized', data: { paymentId: reply.paymentId ?? '' } }
+    : { type: 'PaymentDeclined', data: { reason: reply.reason ?? 'unknown' } };
+}
+
+/**
+ * The place-order process manager (DESIGN §4). Inventory and payments are asked in parallel;
+ * each reply is recorded under a lock on the saga row, and once the decision matrix can
+ * decide, the order gets its final event and every step gets its forward action or its
+ * compensation, all in one transaction with the outgoing messages.
+ */
+@Injectable()
+export class PlaceOrderSaga {
+  private readonly logger = new Logger(PlaceOrderSaga.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly orders: OrderRepository,
+    private readonly sagas: OrderSagaRepository,
+    @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
+    @InjectMetric('orders_created_total') private readonly ordersCreated: Counter,
+    @InjectMetric('saga_duration_seconds') private readonly sagaDuration: Histogram,
+  ) {}
+
+  /** Starts the saga of a just-placed order inside the transaction that places it. */
+  async start(tx: Transaction, order: Order, paymentToken: string, now: Date): Promise<void> {
+    const state = order.state;
+    const saga: OrderSagaState = {
+      orderId: state.id,
+      status: 'RUNNING',
+      inventory: 'PENDING',
+      payment: 'PENDING',
+      outcome: null,
+      reasons: [],
+      lines: state.lines,
+      total: state.total,
+      paymentMethod: state.paymentMethod,
+      paymentToken,
+      correlationId: MessageContext.origin().correlationId,
+      startedAt: now,
+      deadlineAt: new Date(now.getTime() + this.options.deadlineMs),
+      lastDrivenAt: now,
+      redriveCount: 0,
+      finishedAt: null,
+    };
+    await this.sagas.insert(tx.manager, saga);
+    this.request(tx, saga);
+  }
+
+  async onReply(orderId: string, reply: ParticipantReply): Promise<void> {
+    await this.advance(orderId, (tx, saga, order, now) => {
+      const field = reply.participant;
+      if (saga.status === 'DONE') {
+        this.compensateLateAcceptance(tx, saga, reply);
+        return false;
+      }
+      if (saga[field] !== 'PENDING') return false; // a re-driven request answered twice
+      saga[field] = reply.accepted ? 'ACCEPTED' : 'REJECTED';
+      if (!reply.accepted) saga.reasons.push(`${field}: ${reply.reason ?? 'rejected'}`);
+      order.record(replyEvent(reply), now);
+      return true;
+    });
+  }
+
+  async onDeadline(orderId: string): Promise<void> {
+    await this.advance(orderId, (_tx, saga, _order, now) => {
+      if (saga.status === 'DONE' || saga.deadlineAt > now) return false;
+      (['inventory', 'payment'] as const)
+        .filter((field) => saga[field] === 'PENDING')
+        .forEach((field) => saga.reasons.push(`${field}: no reply within ${this.options.deadlineMs} ms`));
+      return true;
+    });
+  }
+
+  /** Sends the requests still unanswered again; participants are idempotent per order. */
+  async redrive(orderId: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const saga = await this.sagas.lock(tx.manager, orderId);
+      if (!saga || saga.status === 'DONE') return;
+      await MessageContext.run({ correlationId: saga.correlationId, causationId: null, traceparent: null }, async () =>
+        this.request(tx, saga),
+      );
+      saga.lastDrivenAt = new Date();
+      saga.redriveCount += 1;
+      await this.sagas.update(tx.manager, saga);
+      this.logger.warn(`re-drove order ${orderId} (time ${saga.redriveCount})`);
+    });
+  }
+
+  private request(tx: Transaction, saga: OrderSagaState): void {
+    const { orderId } = saga;
+    if (saga.inventory === 'PENDING') {
+      tx.publish(
+        new ReserveStockV1({ orderId, lines: saga.lines.map(({ productId, quantity }) => ({ productId, quantity })) }),
+        orderId,
+      );
+    }
+    if (saga.payment === 'PENDING') {
+      tx.publish(
+        new AuthorizePaymentV1({ orderId, amount: saga.total, method: saga.paymentMethod, token: saga.paymentToken }),
+        orderId,
+      );
+    }
+  }
+
+  /** An acceptance after the saga ended without it holds stock or money nobody will use. */
+  private compensateLateAcceptance(tx: Transaction, saga: OrderSagaState, reply: ParticipantReply): void {
+    if (!reply.accepted || saga.outcome === 'CONFIRMED') return;
+    this.logger.warn(`late ${reply.participant} acceptance for ${saga.outcome} order ${saga.orderId}: compensating`);
+    this.dispatchActions(tx, saga.orderId, reply.participant === 'inventory' ? 'RELEASE' : 'NONE', reply.participant === 'payment' ? 'VOID' : 'NONE');
+  }
+
+  /**
+   * Moves the saga with `step` under a lock on its row; when the step changed something and
+   * the matrix can decide, ends the order and sends each side its action.
+   */
+  private async advance(
+    orderId: string,
+    step: (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean,
+  ): Promise<void> {
+    let finished: OrderSagaState | undefined;
+    await this.uow.run(async (tx) => {
+      const saga = await this.sagas.lock(tx.manager, orderId);
+      const order = saga && (await this.orders.load(tx.manager, orderId));
+      if (!saga || !order) {
+        this.logger.warn(`no saga for order ${orderId}; ignoring`);
+        return;
+      }
+      const now = new Date();
+      if (!step(tx, saga, order, now)) return;
+      const decision = decide(saga.inventory, saga.payment, saga.deadlineAt <= now);
+      if (decision.outcome !== 'WAIT') {
+        saga.status = 'DONE';
+        saga.outcome = decision.outcome;
+        saga.finishedAt = now;
+        order.record(
+          decision.outcome === 'CONFIRMED'
+            ? { type: 'OrderConfirmed', data: {} }
+            : { type: FINAL_EVENT[decision.outcome] as 'OrderRejected' | 'OrderRolledBack', data: { reasons: saga.reasons } },
+          now,
+        );
+        this.dispatchActions(tx, orderId, decision.inventory, decision.payment);
+        this.announce(tx, order, saga);
+        finished = saga;
+      }
+      await this.orders.save(tx.manager, order);
+      await this.sagas.update(tx.manager, saga);
+    });
+    if (finished?.outcome) {
+      this.ordersCreated.inc({ outcome: finished.outcome });
+      this.sagaDuration.observe(
+        { outcome: finished.outcome },
+        ((finished.finishedAt?.getTime() ?? Date.now()) - finished.startedAt.getTime()) / 1000,
+      );
+    }
+  }
+
+  /** Forward actions for a confirmed order, compensations otherwise; each only where it applies. */
+  private dispatchActions(tx: Transaction, orderId: string, inventory: InventoryAction, payment: PaymentAction): void {
+    if (inventory === 'COMMIT') tx.publish(new CommitReservationV1({ orderId }), orderId);
+    if (inventory === 'RELEASE') tx.publish(new ReleaseReservationV1({ orderId }), orderId);
+    if (payment === 'CAPTURE') tx.publish(new CapturePaymentV1({ orderId }), orderId);
+    if (payment === 'VOID') tx.publish(new VoidPaymentV1({ orderId }), orderId);
+  }
+
+  private announce(tx: Transaction, order: Order, saga: OrderSagaState): void {
+    const { id: orderId, customerId, total } = order.state;
+    if (saga.outcome === 'CONFIRMED') {
+      tx.publish(new OrderConfirmedV1({ orderId, customerId, total }), orderId);
+    } else if (saga.outcome) {
+      tx.publish(new OrderRejectedV1({ orderId, customerId, status: saga.outcome, reasons: saga.reasons }), orderId);
+    }
+  }
+}
+

@@ -1,0 +1,53 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { describeError } from '../../../../../libs/messaging';
+import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
+import { ExpireOrderSagaCommand, RedriveOrderSagaCommand } from './saga.commands';
+import { SAGA_OPTIONS, SagaOptions } from './saga-options';
+
+const BATCH = 100;
+
+/**
+ * Scheduled job: ends sagas whose deadline passed (a missing reply counts as a rejection) and
+ * re-sends the requests of orders PENDING longer than the re-drive threshold.
+ */
+@Injectable()
+export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SagaSweeper.name);
+  private sweeping?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sagas: OrderSagaRepository,
+    private readonly commandBus: CommandBus,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const timer = setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    }, this.options.sweepIntervalMs);
+    this.scheduler.addInterval(SagaSweeper.name, timer);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.scheduler.deleteInterval(SagaSweeper.name);
+    await this.sweeping;
+  }
+
+  async sweep(): Promise<void> {
+    try {
+      for (const orderId of await this.sagas.findExpired(this.dataSource.manager, BATCH)) {
+        await this.commandBus.execute(new ExpireOrderSagaCommand(orderId));
+      }
+      for (const orderId of await this.sagas.findStalled(this.dataSource.manager, this.options.redriveAfterMs, BATCH)) {
+        await this.commandBus.execute(new RedriveOrderSagaCommand(orderId));
+      }
+    } catch (error) {
+      this.logger.error(`saga sweep failed: ${describeError(error)}`);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+export class OrderAlreadyFinalError extends Error {
+  readonly code = 'ORDERING.ORDER_FINAL';
+
+  constructor(orderId: string, status: string) {
+    super(`order ${orderId} is already ${status}`);
+  }
+}
+
+export class EmptyOrderError extends Error {
+  readonly code = 'ORDERING.EMPTY_ORDER';
+
+  constructor() {
+    super('an order needs at least one line');
+  }
+}
+
+export class MixedCurrencyError extends Error {
+  readonly code = 'ORDERING.MIXED_CURRENCY';
+
+  constructor(
+    readonly lineIndex: number,
+    readonly lineCurrency: string,
+    readonly orderCurrency: string,
+  ) {
+    super(`line ${lineIndex} is priced in ${lineCurrency}, the order is in ${orderCurrency}`);
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ReplyStatus, SagaOutcome } from '../application/place-order-saga/decision-matrix';
+import { OrderSagaState } from '../application/place-order-saga/order-saga.state';
+
+interface OrderSagaRow {
+  order_id: string;
+  status: 'RUNNING' | 'DONE';
+  inventory: ReplyStatus;
+  payment: ReplyStatus;
+  outcome: SagaOutcome | null;
+  reasons: string[];
+  lines: OrderSagaState['lines'];
+  total_amount: string | number;
+  currency: string;
+  payment_method: OrderSagaState['paymentMethod'];
+  payment_token: string;
+  correlation_id: string;
+  started_at: Date;
+  deadline_at: Date;
+  last_driven_at: Date;
+  redrive_count: number;
+  finished_at: Date | null;
+}
+
+function toState(row: OrderSagaRow): OrderSagaState {
+  return {
+    orderId: row.order_id,
+    status: row.status,
+    inventory: row.inventory,
+    payment: row.payment,
+    outcome: row.outcome,
+    reasons: row.reasons,
+    lines: row.lines,
+    total: { amount: Number(row.total_amount), currency: row.currency.trim() },
+    paymentMethod: row.payment_method,
+    paymentToken: row.payment_token,
+    correlationId: row.correlation_id,
+    startedAt: new Date(row.started_at),
+    deadlineAt: new Date(row.deadline_at),
+    lastDrivenAt: new Date(row.last_driven_at),
+    redriveCount: row.redrive_count,
+    finishedAt: row.finished_at ? new Date(row.finished_at) : null,
+  };
+}
+
+/** The persisted process manager of each order (one row per order, locked while it moves). */
+@Injectable()
+export class OrderSagaRepository {
+  async insert(manager: EntityManager, saga: OrderSagaState): Promise<void> {
+    await manager.query(
+      `INSERT INTO ordering.order_saga (order_id, status, inventory, payment, outcome, reasons, lines, total_amount,
+         currency, payment_method, payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        saga.orderId,
+        saga.status,
+        saga.inventory,
+        saga.payment,
+        saga.outcome,
+        JSON.stringify(saga.reasons),
+        JSON.stringify(saga.lines),
+        saga.total.amount,
+        saga.total.currency,
+        saga.paymentMethod,
+        saga.paymentToken,
+        saga.correlationId,
+        saga.startedAt,
+        saga.deadlineAt,
+        saga.lastDrivenAt,
+        saga.redriveCount,
+      ],
+    );
+  }
+
+  /** Locks the saga row for the rest of the transaction: one reply at a time per order. */
+  async lock(manager: EntityManager, orderId: string): Promise<OrderSagaState | undefined> {
+    const [row]: OrderSagaRow[] = await manager.query(
+      'SELECT * FROM ordering.order_saga WHERE order_id = $1 FOR UPDATE',
+      [orderId],
+    );
+    return row ? toState(row) : undefined;
+  }
+
+  async update(manager: EntityManager, saga: OrderSagaState): Promise<void> {
+    await manager.query(
+      `UPDATE ordering.order_saga SET status = $2, inventory = $3, payment = $4, outcome = $5, reasons = $6::jsonb,
+         last_driven_at = $7, redrive_count = $8, finished_at = $9 WHERE order_id = $1`,
+      [
+        saga.orderId,
+        saga.status,
+        saga.inventory,
+        saga.payment,
+        saga.outcome,
+        JSON.stringify(saga.reasons),
+        saga.lastDrivenAt,
+        saga.redriveCount,
+        saga.finishedAt,
+      ],
+    );
+  }
+
+  /** Running sagas whose deadline has passed. */
+  async findExpired(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: { order_id: string }[] = await manager.query(
+      `SELECT order_id FROM ordering.order_saga WHERE status = 'RUNNING' AND deadline_at <= now()
+       ORDER BY deadline_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.order_id);
+  }
+
+  /** Running sagas still inside their deadline whose requests were last sent long ago. */
+  async findStalled(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: { order_id: string }[] = await manager.query(
+      `SELECT order_id FROM ordering.order_saga
+       WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY last_driven_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.order_id);
+  }
+}

@@ -1,0 +1,77 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { OrdersController } from './api/orders.controller';
+import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
+import { OnPaymentAuthorizedHandler } from './application/inbound/on-payment-authorized.handler';
+import { OnPaymentDeclinedHandler } from './application/inbound/on-payment-declined.handler';
+import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
+import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
+import { OnStockReservationRejectedHandler } from './application/inbound/on-stock-reservation-rejected.handler';
+import { OnStockReservedHandler } from './application/inbound/on-stock-reserved.handler';
+import { PlaceOrderHandler } from './application/place-order/place-order.handler';
+import { PlaceOrderSaga } from './application/place-order-saga/place-order.saga';
+import {
+  ExpireOrderSagaHandler,
+  RecordParticipantReplyHandler,
+  RedriveOrderSagaHandler,
+} from './application/place-order-saga/saga.handlers';
+import { SAGA_OPTIONS, SagaOptions } from './application/place-order-saga/saga-options';
+import { SagaSweeper } from './application/place-order-saga/saga-sweeper';
+import { RecordProductPriceHandler } from './application/product-price/record-product-price.handler';
+import { OrderViewRebuilder } from './application/rebuild-order-views/order-view.rebuilder';
+import { OrderRepository } from './infrastructure/order.repository';
+import { OrderSagaRepository } from './infrastructure/order-saga.repository';
+import { OrderViewReader } from './infrastructure/order-view.reader';
+import { ProductPriceRepository } from './infrastructure/product-price.repository';
+
+const commandHandlers = [
+  PlaceOrderHandler,
+  RecordParticipantReplyHandler,
+  ExpireOrderSagaHandler,
+  RedriveOrderSagaHandler,
+  RecordProductPriceHandler,
+];
+const queryHandlers = [GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler];
+const inbound = [
+  OnStockReservedHandler,
+  OnStockReservationRejectedHandler,
+  OnPaymentAuthorizedHandler,
+  OnPaymentDeclinedHandler,
+  OnProductCreatedHandler,
+  OnProductUpdatedHandler,
+];
+const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository];
+const metrics = [
+  makeCounterProvider({
+    name: 'orders_created_total',
+    help: 'Orders that reached a final state, by outcome',
+    labelNames: ['outcome'],
+  }),
+  makeHistogramProvider({
+    name: 'saga_duration_seconds',
+    help: 'Time from placing an order to its saga decision',
+    labelNames: ['outcome'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  }),
+];
+
+@Module({})
+export class OrderingModule {
+  static forRoot(options: SagaOptions): DynamicModule {
+    return {
+      module: OrderingModule,
+      controllers: [OrdersController],
+      providers: [
+        { provide: SAGA_OPTIONS, useValue: options },
+        PlaceOrderSaga,
+        SagaSweeper,
+        OrderViewRebuilder,
+        ...commandHandlers,
+        ...queryHandlers,
+        ...inbound,
+        ...repositories,
+        ...metrics,
+      ],
+    };
+  }
+}
