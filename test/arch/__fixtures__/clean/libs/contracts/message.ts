@@ -1,0 +1,3 @@
+export interface IntegrationMessage<P> {
+  readonly payload: P;
+}

@@ -1,0 +1,3 @@
+import { AppModule } from './app.module';
+
+export const rootModule = AppModule;

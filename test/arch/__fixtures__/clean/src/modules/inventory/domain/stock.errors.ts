@@ -1,0 +1,5 @@
+export class InsufficientStockError extends Error {
+  constructor(onHand: number, quantity: number) {
+    super(`cannot reserve ${quantity} of ${onHand}`);
+  }
+}

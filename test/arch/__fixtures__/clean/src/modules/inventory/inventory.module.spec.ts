@@ -1,0 +1,4 @@
+import { Test } from '@nestjs/testing';
+import { InventoryModule } from './inventory.module';
+
+export const compileInventory = () => Test.createTestingModule({ imports: [InventoryModule] }).compile();

@@ -1,0 +1,3 @@
+import { newId } from '../../persistence/ids';
+
+export const exampleOrderId = newId();

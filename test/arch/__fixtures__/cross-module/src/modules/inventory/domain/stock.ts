@@ -1,0 +1,3 @@
+export function reserve(onHand: number, quantity: number): number {
+  return onHand - quantity;
+}

@@ -1,0 +1,3 @@
+import request from 'supertest';
+
+export const probeInTest = (url: string) => request(url).get('/health/ready');

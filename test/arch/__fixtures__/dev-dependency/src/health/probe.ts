@@ -1,0 +1,3 @@
+import request from 'supertest';
+
+export const probe = (url: string) => request(url).get('/health/live');

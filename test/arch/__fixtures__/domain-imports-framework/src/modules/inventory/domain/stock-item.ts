@@ -1,0 +1,7 @@
+import type { EntityManager } from 'typeorm';
+
+export interface StockItem {
+  productId: string;
+  onHand: number;
+  manager: EntityManager;
+}

@@ -1,0 +1,4 @@
+export interface StockRow {
+  product_id: string;
+  on_hand: number;
+}

@@ -1,0 +1,3 @@
+import { apiPrefix } from '../../src/config/app-config';
+
+export const problemTypeBase = `${apiPrefix}/problems`;

@@ -1,0 +1,79 @@
+import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** Puts a copy of an already delivered outbox message back in the outbox: a redelivery. */
+async function redeliver(app: TestApp, orderId: string, type: string): Promise<void> {
+  const copied = await sql(
+    app,
+    `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope)
+     SELECT message_id, type, version, aggregate_id, envelope FROM messaging.outbox
+     WHERE aggregate_id = $1 AND type = $2 RETURNING seq`,
+    [orderId, type],
+  );
+  expect(copied).toHaveLength(1);
+}
+
+describe('Message delivery', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ MESSAGE_MAX_ATTEMPTS: '3' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('gives a message delivered twice one effect', async () => {
+    const productId = await stockedProduct(app, 10);
+    const orderId = await placeOrder(app, [{ productId, quantity: 4 }]);
+    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    await drained(app);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 6, reserved: 0 });
+
+    await redeliver(app, orderId, 'inventory.reservation.commit');
+    await redeliver(app, orderId, 'inventory.stock.reserve');
+    await drained(app);
+
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 6, reserved: 0 });
+    // Both outbox rows carry the same message id; the consumer's inbox holds it once.
+    const distinct = await sql<{ n: number }>(
+      app,
+      `SELECT count(DISTINCT (i.consumer, i.message_id))::int AS n FROM messaging.inbox i
+       JOIN messaging.outbox o ON o.message_id = i.message_id WHERE o.aggregate_id = $1 AND o.type = 'inventory.reservation.commit'`,
+      [orderId],
+    );
+    expect(distinct[0].n).toBe(1);
+  });
+
+  it('dead-letters a message after its retries and delivers it again on replay', async () => {
+    const productId = await stockedProduct(app, 3);
+    // Inventory cannot write reservations: every delivery of ReserveStock fails.
+    await sql(app, 'ALTER TABLE inventory.reservation RENAME TO reservation_unavailable');
+    let orderId: string;
+    try {
+      orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+      const letter = await app.eventually(async () => {
+        const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+        const found = body.find((l: { type: string; envelope: { aggregateId: string } }) =>
+          l.type === 'inventory.stock.reserve' && l.envelope.aggregateId === orderId,
+        );
+        if (!found) throw new Error('not dead-lettered yet');
+        return found;
+      });
+      expect(letter).toMatchObject({ attempts: 3, consumers: ['inventory/inventory.stock.reserve@1'], replayedAt: null });
+    } finally {
+      await sql(app, 'ALTER TABLE inventory.reservation_unavailable RENAME TO reservation');
+    }
+    const { body: letters } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const letter = letters.find((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId!);
+    const replayed = await app.http().post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
+    expect(replayed.body.replayedAt).not.toBeNull();
+    await app.http().post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(409);
+    await drained(app);
+    const [reservation] = await sql(app, 'SELECT status FROM inventory.reservation WHERE order_id = $1', [orderId!]);
+    expect(reservation).toBeDefined();
+    const { body: open } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    expect(open.find((l: { id: string }) => l.id === letter.id)).toBeUndefined();
+  });
+});

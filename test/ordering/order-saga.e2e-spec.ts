@@ -1,0 +1,120 @@
+import { drained, finalOrder, paymentOf, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('Order saga over HTTP', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ SAGA_DEADLINE_MS: '3000', PAYMENT_RETRY_ATTEMPTS: '3' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('confirms an order: stock committed, payment captured, customer notified', async () => {
+    const productId = await stockedProduct(app, 10, 1999);
+    const response = await app
+      .http()
+      .post('/api/v1/orders')
+      .send({ customerId: 'cus_happy', items: [{ productId, quantity: 3 }], payment: { method: 'card', token: 'tok_visa' } })
+      .expect(202);
+    expect(response.body).toEqual({ id: expect.any(String), status: 'PENDING' });
+    expect(response.headers.location).toBe(`/api/v1/orders/${response.body.id}`);
+    const orderId = response.body.id;
+
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order).toMatchObject({
+      id: orderId,
+      status: 'CONFIRMED',
+      customerId: 'cus_happy',
+      items: [{ productId, quantity: 3, unitPrice: { amount: 1999, currency: 'EUR' } }],
+      total: { amount: 5997, currency: 'EUR' },
+      reasons: [],
+    });
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 7, reserved: 0, available: 7 });
+    expect(await paymentOf(app, orderId)).toMatchObject({ status: 'CAPTURED', amount: { amount: 5997, currency: 'EUR' } });
+    const { body: notifications } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    expect(notifications.items).toEqual([expect.objectContaining({ orderId, template: 'order-confirmed', status: 'SENT' })]);
+    const { body: events } = await app.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
+    expect(events.map((e: { type: string }) => e.type).sort()).toEqual(
+      ['OrderConfirmed', 'OrderPlaced', 'PaymentAuthorized', 'StockReserved'].sort(),
+    );
+    expect(events.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('rolls back an out-of-stock order with a good card: stock unchanged, payment voided', async () => {
+    const productId = await stockedProduct(app, 1);
+    const orderId = await placeOrder(app, [{ productId, quantity: 2 }]);
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order.status).toBe('ROLLED_BACK');
+    expect(order.reasons).toEqual(['inventory: INSUFFICIENT_STOCK']);
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 1, reserved: 0, available: 1 });
+    expect((await paymentOf(app, orderId)).status).toBe('VOIDED');
+    const { body: notifications } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    expect(notifications.items).toEqual([expect.objectContaining({ template: 'order-rejected' })]);
+  });
+
+  it('rejects an order both sides refuse, with nothing to undo', async () => {
+    const productId = await stockedProduct(app, 0);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_chargeDeclined');
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order.status).toBe('REJECTED');
+    expect(order.reasons.sort()).toEqual(['inventory: INSUFFICIENT_STOCK', 'payment: card_declined']);
+    expect((await paymentOf(app, orderId)).status).toBe('DECLINED');
+  });
+
+  it('rolls back a declined card and releases the reservation', async () => {
+    const productId = await stockedProduct(app, 5);
+    const orderId = await placeOrder(app, [{ productId, quantity: 2 }], 'tok_chargeDeclined');
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order).toMatchObject({ status: 'ROLLED_BACK', reasons: ['payment: card_declined'] });
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 5, reserved: 0, available: 5 });
+    const [reservation] = await sql(app, 'SELECT status FROM inventory.reservation WHERE order_id = $1', [orderId]);
+    expect(reservation.status).toBe('RELEASED');
+  });
+
+  it('retries a provider error, then resolves the order as declined', async () => {
+    const productId = await stockedProduct(app, 5);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_processingError');
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order.status).toBe('ROLLED_BACK');
+    expect(order.reasons).toEqual(['payment: processing_error']);
+    expect(await paymentOf(app, orderId)).toMatchObject({ status: 'DECLINED', attempts: 3 });
+    expect((await stockOf(app, productId)).available).toBe(5);
+  });
+
+  it('counts a payment that never answers as a rejection at the saga deadline and voids it', async () => {
+    const productId = await stockedProduct(app, 5);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_timeout');
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order.status).toBe('ROLLED_BACK');
+    expect(order.reasons).toEqual(['payment: no reply within 3000 ms']);
+    expect((await paymentOf(app, orderId)).status).toBe('VOIDED');
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('never oversells: 60 concurrent orders of one against stock 20 confirm exactly 20', async () => {
+    const productId = await stockedProduct(app, 20);
+    const orderIds = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', `cus_${i}`)),
+    );
+    const orders = await Promise.all(orderIds.map((id) => finalOrder(app, id, 60_000)));
+    await drained(app);
+    const byStatus = orders.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
+    expect(byStatus).toEqual({ CONFIRMED: 20, ROLLED_BACK: 40 });
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 0, reserved: 0, available: 0 });
+    const captured = await sql<{ n: number }>(
+      app,
+      `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,
+      [orderIds],
+    );
+    expect(captured[0].n).toBe(20);
+  });
+});

@@ -1,0 +1,97 @@
+import { newId } from '../../libs/persistence';
+import { drained, sql, stockedProduct } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** Rows that any accepted order would write. */
+async function writes(app: TestApp): Promise<number[]> {
+  const rows = await sql<{ n: number }>(
+    app,
+    `SELECT (SELECT count(*) FROM ordering.order_event)::int AS n UNION ALL
+     SELECT (SELECT count(*) FROM ordering.order_saga)::int UNION ALL
+     SELECT (SELECT count(*) FROM messaging.outbox)::int`,
+  );
+  return rows.map((r) => r.n);
+}
+
+describe('POST /api/v1/orders with bad input', () => {
+  let app: TestApp;
+  let productId: string;
+  const valid = () => ({
+    customerId: 'cus_1',
+    items: [{ productId, quantity: 1 }],
+    payment: { method: 'card', token: 'tok_visa' },
+  });
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    productId = await stockedProduct(app, 5);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const cases: [string, () => object, string][] = [
+    ['an unknown product', () => ({ ...valid(), items: [{ productId, quantity: 1 }, { productId: newId(), quantity: 1 }] }), 'items[1].productId'],
+    ['quantity 0', () => ({ ...valid(), items: [{ productId, quantity: 0 }] }), 'items[0].quantity'],
+    ['quantity 1001', () => ({ ...valid(), items: [{ productId, quantity: 1001 }] }), 'items[0].quantity'],
+    ['a fractional quantity', () => ({ ...valid(), items: [{ productId, quantity: 1.5 }] }), 'items[0].quantity'],
+    ['101 lines', () => ({ ...valid(), items: Array.from({ length: 101 }, () => ({ productId, quantity: 1 })) }), 'items'],
+    ['no lines', () => ({ ...valid(), items: [] }), 'items'],
+    ['an unknown top-level field', () => ({ ...valid(), discount: 100 }), 'discount'],
+    ['an unknown line field', () => ({ ...valid(), items: [{ productId, quantity: 1, unitPrice: 1 }] }), 'items[0].unitPrice'],
+    ['an unknown payment method', () => ({ ...valid(), payment: { method: 'cash', token: 'tok_visa' } }), 'payment.method'],
+    ['a missing payment', () => ({ customerId: 'cus_1', items: [{ productId, quantity: 1 }] }), 'payment'],
+    ['a malformed product id', () => ({ ...valid(), items: [{ productId: 'nope', quantity: 1 }] }), 'items[0].productId'],
+    ['a missing customer', () => ({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }), 'customerId'],
+  ];
+
+  it.each(cases)('rejects %s with 400 naming %s and writes nothing', async (_name, body, field) => {
+    await drained(app);
+    const before = await writes(app);
+    const response = await app.http().post('/api/v1/orders').send(body()).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await writes(app)).toEqual(before);
+  });
+
+  it('rejects malformed JSON with a 400 problem and writes nothing', async () => {
+    const before = await writes(app);
+    const response = await app
+      .http()
+      .post('/api/v1/orders')
+      .set('content-type', 'application/json')
+      .send('{"customerId": "cus_1", "items": [')
+      .expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.status).toBe(400);
+    expect(await writes(app)).toEqual(before);
+  });
+
+  it('answers 404 problem for an unknown order and 400 for a malformed id', async () => {
+    const missing = await app.http().get(`/api/v1/orders/${newId()}`).expect(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await app.http().get('/api/v1/orders/not-a-uuid').expect(400);
+  });
+
+  it('lists orders by customer with keyset pagination', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { body } = await app.http().post('/api/v1/orders').send({ ...valid(), customerId: 'cus_pages' }).expect(202);
+      ids.push(body.id);
+    }
+    const first = await app.http().get('/api/v1/orders').query({ customerId: 'cus_pages', limit: 2 }).expect(200);
+    const second = await app
+      .http()
+      .get('/api/v1/orders')
+      .query({ customerId: 'cus_pages', limit: 2, cursor: first.body.nextCursor })
+      .expect(200);
+    expect(second.body.nextCursor).toBeNull();
+    const seen = [...first.body.items, ...second.body.items].map((o: { id: string }) => o.id);
+    expect(seen).toEqual([...ids].reverse());
+    await app.http().get('/api/v1/orders').query({ cursor: 'garbage' }).expect(400);
+    await app.http().get('/api/v1/orders').query({ limit: 0 }).expect(400);
+    await app.http().get('/api/v1/orders').query({ status: 'LOST' }).expect(400);
+  });
+});

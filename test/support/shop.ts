@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import { newId } from '../../libs/persistence';
+import { TestApp } from './test-app';
+
+export const FINAL_STATUSES = ['CONFIRMED', 'REJECTED', 'ROLLED_BACK'];
+
+/** Resolves once every committed message has been delivered (or dead-lettered). */
+export async function drained(app: TestApp, timeoutMs = 20_000): Promise<void> {
+  const dataSource = app.nest.get(DataSource);
+  await app.eventually(async () => {
+    const [{ n }] = await dataSource.query(
+      'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+    );
+    if (n !== 0) throw new Error(`${n} messages still in the outbox`);
+  }, timeoutMs);
+}
+
+export async function sql<T = Record<string, unknown>>(app: TestApp, query: string, params: unknown[] = []): Promise<T[]> {
+  return app.nest.get(DataSource).query(query, params);
+}
+
+/** A product with stock, known to ordering's price replica when this resolves. */
+export async function stockedProduct(app: TestApp, onHand: number, price = 1000): Promise<string> {
+  const created = await app
+    .http()
+    .post('/api/v1/products')
+    .send({
+      sku: `SKU-${newId()}`,
+      name: 'Test product',
+      description: 'A product made by a test',
+      category: 'test',
+      price: { amount: price, currency: 'EUR' },
+    })
+    .expect(201);
+  const productId: string = created.body.id;
+  await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
+  await drained(app);
+  return productId;
+}
+
+export async function placeOrder(
+  app: TestApp,
+  items: { productId: string; quantity: number }[],
+  token = 'tok_visa',
+  customerId = 'cus_test',
+): Promise<string> {
+  const response = await app
+    .http()
+    .post('/api/v1/orders')
+    .send({ customerId, items, payment: { method: 'card', token } })
+    .expect(202);
+  return response.body.id;
+}
+
+export async function finalOrder(app: TestApp, orderId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+  return app.eventually(async () => {
+    const { body } = await app.http().get(`/api/v1/orders/${orderId}`).expect(200);
+    if (!FINAL_STATUSES.includes(body.status)) throw new Error(`order ${orderId} is ${body.status}`);
+    return body;
+  }, timeoutMs);
+}
+
+export async function stockOf(app: TestApp, productId: string): Promise<Record<string, number>> {
+  const { body } = await app.http().get(`/api/v1/inventory/${productId}`).expect(200);
+  return body;
+}
+
+export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, any>> {
+  const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+  return body;
+}
