@@ -30,7 +30,7 @@ export class InboundDispatcher implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      const { metatype, instance } = wrapper;
+      const { metatype, instance } = wrapper as { metatype: object | null; instance: unknown };
       if (!metatype || !instance) continue;
       const options = Reflect.getMetadata(INBOUND_HANDLER, metatype) as InboundHandlerOptions | undefined;
       if (options) this.subscribe(options.consumer, options.message, instance as MessageHandler);

@@ -4,9 +4,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And
- * Jitter"): spreads retries of many failing messages instead of retrying them in lockstep.
- * `attempt` counts from 1.
+ * Exponential backoff with "equal jitter" (AWS architecture blog, "Exponential Backoff And
+ * Jitter"): a random half on top of half the ceiling spreads retries of many failing
+ * messages without ever retrying at once. `attempt` counts from 1.
  */
 export function backoffDelay(attempt: number, { baseMs, maxMs }: BackoffOptions, random = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));

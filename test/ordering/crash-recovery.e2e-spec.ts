@@ -8,6 +8,7 @@ if (!postgres) {
 }
 const describeOnPostgres = postgres ? describe : describe.skip;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
 async function json(url: string, init?: RequestInit): Promise<any> {
   const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
@@ -22,7 +23,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
   beforeAll(async () => {
     ensureBuilt();
     const database = await createTestDatabase();
-    dropDatabase = database.drop;
+    dropDatabase = () => database.drop();
     db = new Client({ connectionString: database.env.DATABASE_URL });
     app = new AppProcess(await freePort(), {
       ...database.env,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrderHistoryEntry, OrderView } from '../application/get-order/order.queries';
 import { OrderStatus } from '../domain/order';
-import { toRecorded } from './order.repository';
+import { OrderEventRow, toRecorded } from './order.repository';
 
 interface OrderViewRow {
   id: string;
@@ -51,11 +51,11 @@ export class OrderViewReader {
   }
 
   async history(orderId: string): Promise<OrderHistoryEntry[]> {
-    const rows = await this.dataSource.query(
+    const rows: OrderEventRow[] = await this.dataSource.query(
       'SELECT * FROM ordering.order_event WHERE order_id = $1 ORDER BY version',
       [orderId],
     );
-    return rows.map(toRecorded).map(({ version, occurredAt, event }: ReturnType<typeof toRecorded>) => ({
+    return rows.map(toRecorded).map(({ version, occurredAt, event }) => ({
       version,
       type: event.type,
       occurredAt: occurredAt.toISOString(),

@@ -4,7 +4,7 @@ import { MessageContext } from '../../../../libs/messaging';
 import { Order, OrderState } from '../domain/order';
 import { OrderEvent, RecordedOrderEvent } from '../domain/order-events';
 
-interface OrderEventRow {
+export interface OrderEventRow {
   order_id: string;
   version: number;
   type: OrderEvent['type'];

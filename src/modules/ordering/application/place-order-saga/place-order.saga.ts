@@ -114,7 +114,7 @@ export class PlaceOrderSaga {
     await this.uow.run(async (tx) => {
       const saga = await this.sagas.lock(tx.manager, orderId);
       if (!saga || saga.status === 'DONE') return;
-      await MessageContext.run({ correlationId: saga.correlationId, causationId: null, traceparent: null }, async () =>
+      MessageContext.run({ correlationId: saga.correlationId, causationId: null, traceparent: null }, () =>
         this.request(tx, saga),
       );
       saga.lastDrivenAt = new Date();

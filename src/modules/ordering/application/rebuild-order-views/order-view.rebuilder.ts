@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RebuildsReadModel, ReadModelRebuilder } from '../../../../../libs/persistence';
 import { Order } from '../../domain/order';
-import { OrderRepository, toRecorded } from '../../infrastructure/order.repository';
+import { RecordedOrderEvent } from '../../domain/order-events';
+import { OrderEventRow, OrderRepository, toRecorded } from '../../infrastructure/order.repository';
 
 const PAGE = 500;
 
@@ -25,11 +26,11 @@ export class OrderViewRebuilder implements ReadModelRebuilder {
           [after, PAGE],
         );
         if (ids.length === 0) return { rebuilt };
-        const rows = await manager.query(
+        const rows: OrderEventRow[] = await manager.query(
           'SELECT * FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, version',
           [ids.map((r) => r.order_id)],
         );
-        const histories = new Map<string, ReturnType<typeof toRecorded>[]>();
+        const histories = new Map<string, RecordedOrderEvent[]>();
         for (const recorded of rows.map(toRecorded)) {
           histories.set(recorded.orderId, [...(histories.get(recorded.orderId) ?? []), recorded]);
         }

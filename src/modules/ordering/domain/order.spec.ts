@@ -1,0 +1,65 @@
+import { Order } from './order';
+import { MixedCurrencyError, OrderAlreadyFinalError } from './order.errors';
+import { RecordedOrderEvent } from './order-events';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+function placed(): Order {
+  return Order.place({
+    id: 'o1',
+    customerId: 'c1',
+    paymentMethod: 'card',
+    now,
+    lines: [
+      { productId: 'p1', quantity: 2, unitPrice: eur(1999) },
+      { productId: 'p2', quantity: 1, unitPrice: eur(500) },
+    ],
+  });
+}
+
+describe(Order.name, () => {
+  it('totals the lines at their catalog prices and starts PENDING', () => {
+    const order = placed();
+    expect(order.state).toMatchObject({ status: 'PENDING', total: eur(4498), version: 1 });
+    expect(order.uncommitted.map((e) => e.type)).toEqual(['OrderPlaced']);
+  });
+
+  it('refuses lines priced in different currencies', () => {
+    expect(() =>
+      Order.place({
+        id: 'o1',
+        customerId: 'c1',
+        paymentMethod: 'card',
+        now,
+        lines: [
+          { productId: 'p1', quantity: 1, unitPrice: eur(1) },
+          { productId: 'p2', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
+        ],
+      }),
+    ).toThrow(MixedCurrencyError);
+  });
+
+  it('rebuilds the same state from its history', () => {
+    const order = placed();
+    order.record({ type: 'StockReserved', data: {} }, now);
+    order.record({ type: 'PaymentDeclined', data: { reason: 'card_declined' } }, now);
+    order.record({ type: 'OrderRolledBack', data: { reasons: ['payment: card_declined'] } }, now);
+    const history: RecordedOrderEvent[] = order.uncommitted.map((event, i) => ({
+      orderId: 'o1',
+      version: i + 1,
+      occurredAt: now,
+      event,
+    }));
+    const replayed = Order.fromHistory(history);
+    expect(replayed.state).toEqual(order.state);
+    expect(replayed.state).toMatchObject({ status: 'ROLLED_BACK', reasons: ['payment: card_declined'], version: 4 });
+    expect(replayed.loadedVersion).toBe(4);
+  });
+
+  it('accepts nothing once final', () => {
+    const order = placed();
+    order.record({ type: 'OrderConfirmed', data: {} }, now);
+    expect(() => order.record({ type: 'StockReserved', data: {} }, now)).toThrow(OrderAlreadyFinalError);
+  });
+});
