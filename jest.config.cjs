@@ -1,16 +1,49 @@
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
 /**
- * Jest runs in native ESM mode: NestJS 12 packages are ESM-only and Jest on Node 20 cannot
- * require() them, so test sources are compiled to ES modules (see docs/decisions/0002).
+ * NestJS 12 and several of its dependencies ship only ES modules. Node 20 loads them from our
+ * CommonJS build through require(esm), but Jest's module system on Node 20 cannot, and CommonJS
+ * libraries such as @willsoto/nestjs-prometheus require() them. So under Jest those packages
+ * are compiled to CommonJS by Babel (see docs/decisions/0002).
  */
+function esmOnlyPackages(root = 'node_modules') {
+  const names = [];
+  for (const entry of readdirSync(root)) {
+    if (entry.startsWith('.')) continue;
+    const scoped = entry.startsWith('@') ? readdirSync(join(root, entry)).map((n) => `${entry}/${n}`) : [entry];
+    for (const name of scoped) {
+      const manifest = join(root, name, 'package.json');
+      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).type === 'module') names.push(name);
+    }
+  }
+  return names;
+}
+
+const esm = esmOnlyPackages().map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   testMatch: ['<rootDir>/{src,libs,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
-  extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.spec.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
+    '^.+\\.[mc]?js$': [
+      'babel-jest',
+      {
+        babelrc: false,
+        configFile: false,
+        plugins: [
+          join(__dirname, 'test/jest/drop-create-require.cjs'),
+          'babel-plugin-transform-import-meta',
+          '@babel/plugin-transform-dynamic-import',
+          '@babel/plugin-transform-modules-commonjs',
+        ],
+      },
+    ],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
   testTimeout: 60000,
   maxWorkers: 2,
 };
