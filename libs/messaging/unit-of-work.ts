@@ -27,6 +27,15 @@ export class Transaction {
   }
 }
 
+export interface UnitOfWorkOptions {
+  /**
+   * False for an early step of a handler that commits more than once (e.g. record a request,
+   * call a remote system, record its answer): the inbound message is recorded in the inbox only
+   * by the final step, so a crash between steps redelivers it. Default true.
+   */
+  finalStep?: boolean;
+}
+
 /**
  * Runs a command's work in one transaction that also writes its outbox rows and, when the
  * command was caused by an inbound message, that message's inbox row. So state, outgoing
@@ -40,9 +49,9 @@ export class UnitOfWork {
     private readonly relay: OutboxRelay,
   ) {}
 
-  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: Transaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     const inbound = MessageContext.current()?.inbound;
-    const claimsInbound = inbound !== undefined && !inbound.recorded;
+    const claimsInbound = inbound !== undefined && !inbound.recorded && options.finalStep !== false;
     let emitted = 0;
     const result = await this.dataSource.transaction(async (manager) => {
       if (claimsInbound && !(await this.inbox.record(inbound.consumer, inbound.messageId, manager))) {
