@@ -26,10 +26,10 @@ export class DeliveryError extends Error {
   }
 }
 
+/** An error says no retry can help by carrying `retryable: false` (domain errors need no import for it). */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof PoisonMessageError) return false;
   if (error instanceof DeliveryError) return error.failures.every((f) => isRetryable(f.error));
-  return true;
+  return (error as { retryable?: unknown } | null)?.retryable !== false;
 }
 
 export function describeError(error: unknown): string {

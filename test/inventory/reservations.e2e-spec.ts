@@ -6,7 +6,7 @@ import { CommitReservationCommand } from '../../src/modules/inventory/applicatio
 import { ReleaseReservationCommand } from '../../src/modules/inventory/application/release-reservation/release-reservation.command';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
 import { sql } from '../support/shop';
-import { startTestApp, TestApp } from './tmp-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('inventory reservations', () => {
   let app: TestApp;
@@ -233,9 +233,8 @@ describe('inventory reservations', () => {
     const productId = await stocked(10);
     const orderId = newId();
 
-    await app.nest
-      .get(UnitOfWork)
-      .run(async (tx) => tx.publish(new ReserveStockV1({ orderId, lines: [{ productId, quantity: 2 }] }), orderId));
+    const message = new ReserveStockV1({ orderId, lines: [{ productId, quantity: 2 }] });
+    await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, orderId)));
 
     await app.eventually(async () => {
       expect(await stockOf(productId)).toEqual({ onHand: 10, reserved: 2, available: 8 });

@@ -1,7 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
+import { DEMO_PRODUCTS } from '../../libs/demo';
 import { newId } from '../../libs/persistence';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
-import { startTestApp, TestApp } from './tmp-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('inventory HTTP API', () => {
   let app: TestApp;
@@ -38,6 +39,10 @@ describe('inventory HTTP API', () => {
   it('answers 404 for a product that was never stocked', async () => {
     const response = await app.http().get(`/api/v1/inventory/${newId()}`).expect(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('does not stock the demo products unless asked to', async () => {
+    await app.http().get(`/api/v1/inventory/${DEMO_PRODUCTS[0].productId}`).expect(404);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import { register } from 'prom-client';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/bootstrap';
@@ -74,6 +75,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     eventually,
     close: async () => {
       await nest.close();
+      // Metrics live in prom-client's global registry: a second app in this file registers them again.
+      register.clear();
       await database.drop();
     },
   };

@@ -1,0 +1,50 @@
+import { Body, ConflictException, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { GetStockQuery } from '../application/get-stock/get-stock.query';
+import { SetStockCommand } from '../application/set-stock/set-stock.command';
+import { OnHandBelowReservedError } from '../domain/inventory.errors';
+import { ProductIdParams } from './product-id.params';
+import { SetStockRequest } from './set-stock.request';
+import { StockResponse } from './stock.response';
+
+@ApiTags('inventory')
+@Controller('api/v1/inventory')
+export class InventoryController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Put(':productId')
+  @ApiOperation({ summary: "Set a product's on-hand stock (a stock count); creates its stock if missing" })
+  @ApiOkResponse({ type: StockResponse })
+  @ApiBadRequestResponse({ description: 'Invalid product id or on-hand quantity' })
+  @ApiConflictResponse({ description: 'On-hand would drop below the units already reserved' })
+  async setStock(@Param() { productId }: ProductIdParams, @Body() body: SetStockRequest): Promise<StockResponse> {
+    try {
+      return StockResponse.of(await this.commandBus.execute(new SetStockCommand(productId, body.onHand)));
+    } catch (error) {
+      if (error instanceof OnHandBelowReservedError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+
+  @Get(':productId')
+  @ApiOperation({ summary: "A product's stock: on hand, reserved and available" })
+  @ApiOkResponse({ type: StockResponse })
+  @ApiBadRequestResponse({ description: 'Invalid product id' })
+  @ApiNotFoundResponse({ description: 'The product was never stocked' })
+  async getStock(@Param() { productId }: ProductIdParams): Promise<StockResponse> {
+    const level = await this.queryBus.execute(new GetStockQuery(productId));
+    if (!level) throw new NotFoundException(`product ${productId} has no stock`);
+    return StockResponse.of(level);
+  }
+}

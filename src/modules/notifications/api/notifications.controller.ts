@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListNotificationsQuery } from '../application/list-notifications/list-notifications.query';
+import { ListNotificationsRequest } from './list-notifications.request';
+import { NotificationListResponse, NotificationResponse } from './notification.response';
+
+@ApiTags('notifications')
+@Controller('api/v1/notifications')
+export class NotificationsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Notifications sent to the customer about an order, oldest first' })
+  @ApiOkResponse({ type: NotificationListResponse })
+  @ApiBadRequestResponse({ description: 'orderId missing or not a UUID' })
+  async list(@Query() { orderId }: ListNotificationsRequest): Promise<NotificationListResponse> {
+    const notifications = await this.queryBus.execute(new ListNotificationsQuery(orderId));
+    return { items: notifications.map((notification) => NotificationResponse.of(notification)) };
+  }
+}

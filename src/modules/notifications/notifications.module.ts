@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { NotificationsController } from './api/notifications.controller';
+import { OnOrderConfirmedHandler } from './application/inbound/on-order-confirmed.handler';
+import { OnOrderRejectedHandler } from './application/inbound/on-order-rejected.handler';
+import { ListNotificationsHandler } from './application/list-notifications/list-notifications.handler';
+import { NOTIFICATION_SENDER } from './application/ports/notification-sender';
+import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
+import { LogNotificationSender } from './infrastructure/log-notification.sender';
+import { NotificationRepository } from './infrastructure/notification.repository';
+
+/** Tells customers what became of their orders. */
+@Module({
+  controllers: [NotificationsController],
+  providers: [
+    SendNotificationHandler,
+    ListNotificationsHandler,
+    OnOrderConfirmedHandler,
+    OnOrderRejectedHandler,
+    NotificationRepository,
+    { provide: NOTIFICATION_SENDER, useClass: LogNotificationSender },
+  ],
+})
+export class NotificationsModule {}
