@@ -52,7 +52,7 @@ export async function placeOrder(
   return response.body.id;
 }
 
-export async function finalOrder(app: TestApp, orderId: string, timeoutMs = 20_000): Promise<Record<string, unknown> & { status: string }> {
+export async function finalOrder(app: TestApp, orderId: string, timeoutMs = 20_000): Promise<Record<string, unknown> & { status: string; reasons: string[] }> {
   return app.eventually(async () => {
     const { body } = await app.http().get(`/api/v1/orders/${orderId}`).expect(200);
     if (!FINAL_STATUSES.includes(body.status)) throw new Error(`order ${orderId} is ${body.status}`);
@@ -65,7 +65,7 @@ export async function stockOf(app: TestApp, productId: string): Promise<Record<s
   return body;
 }
 
-export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, unknown> & { status: string }> {
+export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, unknown> & { status: string; reasons: string[] }> {
   const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
   return body;
 }

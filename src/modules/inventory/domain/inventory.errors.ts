@@ -1,6 +1,8 @@
 /** A reservation request no retry can make valid (an empty order, a quantity that is not a positive integer). */
 export class InvalidReservationError extends Error {
   readonly code = 'INVENTORY.INVALID_RESERVATION';
+  /** Read by the message relay: such a message goes straight to the dead letters. */
+  readonly retryable = false;
 
   constructor(orderId: string, detail: string) {
     super(`cannot reserve order ${orderId}: ${detail}`);
