@@ -2,19 +2,19 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
-import { instrumentHttp } from '../libs/observability';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { fastifyRequestIds, instrumentHttp } from '../libs/observability';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
 /** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576 });
-  instrumentHttp(adapter.getInstance());
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, ...fastifyRequestIds });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  instrumentHttp(adapter.getInstance(), await app.resolve(PinoLogger));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

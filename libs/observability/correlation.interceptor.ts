@@ -2,18 +2,15 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { MessageContext } from '../messaging/message-context';
-import { newId } from '../persistence/ids';
-import { CORRELATION_HEADER } from './logging';
 
 /** Runs each HTTP handler inside a MessageContext, so the messages it emits carry the request's ids. */
 @Injectable()
 export class CorrelationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const header = request.headers[CORRELATION_HEADER];
     const traceparent = request.headers.traceparent;
     const state = {
-      correlationId: typeof header === 'string' ? header : newId(),
+      correlationId: request.id,
       causationId: null,
       traceparent: typeof traceparent === 'string' ? traceparent : null,
     };
