@@ -25,7 +25,8 @@ export class Payments1767000000300 implements MigrationInterface {
         CONSTRAINT payment_amount_not_negative CHECK (amount >= 0),
         CONSTRAINT payment_currency_iso CHECK (currency ~ '^[A-Z]{3}$'),
         CONSTRAINT payment_amount_with_currency CHECK ((amount IS NULL) = (currency IS NULL)),
-        CONSTRAINT payment_only_tombstone_lacks_amount CHECK (status = 'VOIDED' OR (amount IS NOT NULL AND method IS NOT NULL)),
+        CONSTRAINT payment_only_tombstone_lacks_amount
+          CHECK (status = 'VOIDED' OR (amount IS NOT NULL AND method IS NOT NULL)),
         CONSTRAINT payment_declined_has_reason CHECK (status <> 'DECLINED' OR decline_reason IS NOT NULL),
         CONSTRAINT payment_attempts_not_negative CHECK (attempts >= 0)
       )`);

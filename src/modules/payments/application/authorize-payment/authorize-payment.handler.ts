@@ -1,0 +1,131 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
+import { Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { newId } from '../../../../../libs/persistence';
+import { retry } from '../../../../../libs/resilience';
+import { Payment, ProviderOutcome } from '../../domain/payment';
+import { PaymentRepository } from '../../infrastructure/payment.repository';
+import { PAYMENTS_OPTIONS } from '../../payments.options';
+import type { PaymentsOptions } from '../../payments.options';
+import {
+  PAYMENT_PROVIDER,
+  ProviderError,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+} from '../ports/payment-provider';
+import type { PaymentProvider } from '../ports/payment-provider';
+import { AuthorizePaymentCommand } from './authorize-payment.command';
+
+/** Longest pause between two provider calls of one request. */
+const MAX_RETRY_DELAY_MS = 5_000;
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof ProviderError || error instanceof ProviderUnavailableError;
+}
+
+/**
+ * Three steps, so that no database transaction stays open while the provider thinks:
+ * record the request (or answer a repeated one from the stored payment), call the provider
+ * with retries, then record its outcome if the order has not voided the payment meanwhile.
+ */
+@CommandHandler(AuthorizePaymentCommand)
+export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePaymentCommand> {
+  private readonly logger = new Logger(AuthorizePaymentHandler.name);
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly payments: PaymentRepository,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
+  ) {}
+
+  async execute(command: AuthorizePaymentCommand): Promise<void> {
+    // Only the last step records the inbound message: a crash before it means a redelivery.
+    const mustAskProvider = await this.unitOfWork.run((tx) => this.open(tx, command), { finalStep: false });
+    if (!mustAskProvider) return;
+    const { outcome, attempts } = await this.askProvider(command);
+    await this.unitOfWork.run((tx) => this.settle(tx, command.orderId, outcome, attempts));
+  }
+
+  private async open(tx: Transaction, { orderId, amount, method }: AuthorizePaymentCommand): Promise<boolean> {
+    const { payment } = await this.payments.lockOrCreate(tx.manager, orderId, () =>
+      Payment.start(newId(), orderId, amount, method),
+    );
+    const answer = payment.answerAuthorizationRequest();
+    switch (answer.kind) {
+      case 'ask-provider':
+        return true;
+      case 'authorized':
+        tx.publish(this.authorized(payment), orderId);
+        return false;
+      case 'declined':
+        tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId);
+        return false;
+    }
+  }
+
+  private async askProvider(command: AuthorizePaymentCommand): Promise<{ outcome: ProviderOutcome; attempts: number }> {
+    let attempts = 0;
+    try {
+      const answer = await retry(
+        (attempt) => {
+          attempts = attempt;
+          return this.provider.authorize({
+            orderId: command.orderId,
+            amount: command.amount,
+            method: command.method,
+            token: command.token,
+          });
+        },
+        {
+          attempts: this.options.retryAttempts,
+          baseMs: this.options.retryBaseMs,
+          maxMs: MAX_RETRY_DELAY_MS,
+          isRetryable,
+        },
+      );
+      const outcome: ProviderOutcome = answer.approved
+        ? { kind: 'approved', reference: answer.reference }
+        : { kind: 'declined', reason: answer.reason };
+      return { outcome, attempts };
+    } catch (error) {
+      if (error instanceof ProviderTimeoutError) {
+        this.logger.warn(`payment of order ${command.orderId} stays pending: ${error.message}`);
+        return { outcome: { kind: 'timed-out' }, attempts };
+      }
+      this.logger.warn(`payment of order ${command.orderId} failed after ${attempts} attempts: ${String(error)}`);
+      return { outcome: { kind: 'failed' }, attempts };
+    }
+  }
+
+  private async settle(tx: Transaction, orderId: string, outcome: ProviderOutcome, attempts: number): Promise<void> {
+    const payment = await this.payments.lock(tx.manager, orderId);
+    // Payments are never deleted, and step one created this one.
+    if (!payment) throw new Error(`payment of order ${orderId} disappeared`);
+    const before = payment.status;
+    const settlement = payment.settle(outcome, attempts);
+    await this.payments.save(tx.manager, payment, before);
+    switch (settlement.kind) {
+      case 'authorized':
+        tx.publish(this.authorized(payment), orderId);
+        return;
+      case 'declined':
+        tx.publish(new PaymentDeclinedV1({ orderId, reason: settlement.reason }), orderId);
+        return;
+      case 'authorized-after-void':
+        this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
+        tx.publish(new PaymentVoidedV1({ orderId }), orderId);
+        return;
+      case 'still-pending':
+      case 'already-settled':
+        return;
+    }
+  }
+
+  private authorized(payment: Payment): PaymentAuthorizedV1 {
+    // Only a payment created by an authorization request can be authorized, so it has an amount.
+    const amount = payment.amount!;
+    return new PaymentAuthorizedV1({ orderId: payment.orderId, paymentId: payment.id, amount: { ...amount } });
+  }
+}

@@ -1,0 +1,38 @@
+import { Money } from '../../domain/payment';
+
+export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
+
+export interface AuthorizationRequest {
+  /** Also the idempotency key a real provider would get, so a repeated request authorizes once. */
+  orderId: string;
+  amount: Money;
+  method: string;
+  /** Provider token of the payment instrument, never a card number. */
+  token: string;
+}
+
+/** A decline is an answer, not a failure. */
+export type ProviderAnswer = { approved: true; reference: string } | { approved: false; reason: string };
+
+/** The payment service provider (card acquirer, PayPal, …) that authorizes amounts. */
+export interface PaymentProvider {
+  authorize(request: AuthorizationRequest): Promise<ProviderAnswer>;
+}
+
+/** The provider failed to answer (an error on its side, a dropped connection); worth retrying. */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+}
+
+/** Calls are short-circuited while the provider keeps failing; worth retrying later. */
+export class ProviderUnavailableError extends Error {
+  override readonly name = 'ProviderUnavailableError';
+}
+
+/**
+ * No answer in time. The provider may still authorize, so the request is not repeated: the
+ * payment stays PENDING until the order voids it.
+ */
+export class ProviderTimeoutError extends Error {
+  override readonly name = 'ProviderTimeoutError';
+}

@@ -1,0 +1,119 @@
+import { DECLINE_REASON, Payment, PaymentStatus, ProviderOutcome } from './payment';
+
+const ORDER = '0190b000-0000-7000-8000-000000000001';
+const EUR_10 = { amount: 1000, currency: 'EUR' };
+
+function paymentIn(status: PaymentStatus): Payment {
+  return Payment.restore({
+    id: '0190b000-0000-7000-8000-0000000000aa',
+    orderId: ORDER,
+    status,
+    amount: EUR_10,
+    method: 'card',
+    attempts: 1,
+    declineReason: status === 'DECLINED' ? 'card_declined' : null,
+    providerRef: status === 'AUTHORIZED' || status === 'CAPTURED' ? 'sim_1' : null,
+  });
+}
+
+describe(Payment.name, () => {
+  describe('answerAuthorizationRequest', () => {
+    it.each<[PaymentStatus, ReturnType<Payment['answerAuthorizationRequest']>]>([
+      ['PENDING', { kind: 'ask-provider' }],
+      ['AUTHORIZED', { kind: 'authorized' }],
+      ['CAPTURED', { kind: 'authorized' }],
+      ['DECLINED', { kind: 'declined', reason: 'card_declined' }],
+      ['VOIDED', { kind: 'declined', reason: DECLINE_REASON.voided }],
+    ])('a %s payment answers %j', (status, answer) => {
+      expect(paymentIn(status).answerAuthorizationRequest()).toEqual(answer);
+    });
+
+    it('a tombstone declines the authorization it blocks', () => {
+      expect(Payment.tombstone('0190b000-0000-7000-8000-0000000000bb', ORDER).answerAuthorizationRequest()).toEqual({
+        kind: 'declined',
+        reason: 'voided',
+      });
+    });
+  });
+
+  describe('settle', () => {
+    it('an approval authorizes a pending payment and keeps the provider reference', () => {
+      const payment = Payment.start('0190b000-0000-7000-8000-0000000000aa', ORDER, EUR_10, 'card');
+      expect(payment.settle({ kind: 'approved', reference: 'sim_42' }, 2)).toEqual({ kind: 'authorized' });
+      expect(payment.toState()).toMatchObject({ status: 'AUTHORIZED', providerRef: 'sim_42', attempts: 2 });
+    });
+
+    it("a decline declines a pending payment with the provider's reason", () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle({ kind: 'declined', reason: 'card_declined' }, 1)).toEqual({
+        kind: 'declined',
+        reason: 'card_declined',
+      });
+      expect(payment.toState()).toMatchObject({ status: 'DECLINED', declineReason: 'card_declined', attempts: 2 });
+    });
+
+    it('exhausted retries decline a pending payment as a processing error', () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle({ kind: 'failed' }, 3)).toEqual({ kind: 'declined', reason: 'processing_error' });
+      expect(payment.toState()).toMatchObject({ status: 'DECLINED', declineReason: 'processing_error', attempts: 4 });
+    });
+
+    it('a timeout leaves the payment pending and counts the attempts', () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle({ kind: 'timed-out' }, 1)).toEqual({ kind: 'still-pending' });
+      expect(payment.toState()).toMatchObject({ status: 'PENDING', attempts: 2 });
+    });
+
+    it('an approval of a payment voided meanwhile leaves it voided and reports the late authorization', () => {
+      const payment = paymentIn('VOIDED');
+      expect(payment.settle({ kind: 'approved', reference: 'sim_late' }, 1)).toEqual({ kind: 'authorized-after-void' });
+      expect(payment.toState()).toMatchObject({ status: 'VOIDED', providerRef: 'sim_late' });
+    });
+
+    it.each<ProviderOutcome>([{ kind: 'declined', reason: 'card_declined' }, { kind: 'failed' }, { kind: 'timed-out' }])(
+      'any other outcome on a voided payment changes nothing but the attempts (%j)',
+      (outcome) => {
+        const payment = paymentIn('VOIDED');
+        expect(payment.settle(outcome, 1)).toEqual({ kind: 'already-settled' });
+        expect(payment.toState()).toMatchObject({ status: 'VOIDED', declineReason: null, attempts: 2 });
+      },
+    );
+
+    it.each<PaymentStatus>(['AUTHORIZED', 'CAPTURED', 'DECLINED'])(
+      'a %s payment, settled by another request first, keeps its status',
+      (status) => {
+        const payment = paymentIn(status);
+        expect(payment.settle({ kind: 'declined', reason: 'insufficient_funds' }, 1)).toEqual({ kind: 'already-settled' });
+        expect(payment.status).toBe(status);
+      },
+    );
+  });
+
+  describe('void', () => {
+    it.each<[PaymentStatus, ReturnType<Payment['void']>, PaymentStatus]>([
+      ['PENDING', 'voided', 'VOIDED'],
+      ['AUTHORIZED', 'voided', 'VOIDED'],
+      ['VOIDED', 'already-voided', 'VOIDED'],
+      ['DECLINED', 'nothing-held', 'DECLINED'],
+      ['CAPTURED', 'already-captured', 'CAPTURED'],
+    ])('a %s payment: %s, then %s', (status, result, after) => {
+      const payment = paymentIn(status);
+      expect(payment.void()).toBe(result);
+      expect(payment.status).toBe(after);
+    });
+  });
+
+  describe('capture', () => {
+    it.each<[PaymentStatus, ReturnType<Payment['capture']>, PaymentStatus]>([
+      ['AUTHORIZED', 'captured', 'CAPTURED'],
+      ['CAPTURED', 'already-captured', 'CAPTURED'],
+      ['PENDING', 'not-authorized', 'PENDING'],
+      ['DECLINED', 'not-authorized', 'DECLINED'],
+      ['VOIDED', 'not-authorized', 'VOIDED'],
+    ])('a %s payment: %s, then %s', (status, result, after) => {
+      const payment = paymentIn(status);
+      expect(payment.capture()).toBe(result);
+      expect(payment.status).toBe(after);
+    });
+  });
+});

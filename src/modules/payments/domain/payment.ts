@@ -1,0 +1,189 @@
+export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'VOIDED', 'DECLINED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Integer minor units with an ISO 4217 currency code. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** Why an authorization was refused, as told to the order. */
+export const DECLINE_REASON = {
+  /** The order voided the payment before the authorization request arrived. */
+  voided: 'voided',
+  /** The provider kept failing until the retries ran out. */
+  processingError: 'processing_error',
+} as const;
+
+export interface PaymentState {
+  id: string;
+  orderId: string;
+  status: PaymentStatus;
+  /** Absent on a tombstone: a void that arrived before any authorization request. */
+  amount: Money | null;
+  method: string | null;
+  /** Calls made to the provider for this payment, retries included. */
+  attempts: number;
+  /** Set when DECLINED. */
+  declineReason: string | null;
+  providerRef: string | null;
+}
+
+/** What the provider did for one authorization request, after retries. */
+export type ProviderOutcome =
+  | { kind: 'approved'; reference: string }
+  | { kind: 'declined'; reason: string }
+  | { kind: 'failed' }
+  | { kind: 'timed-out' };
+
+/** The answer an authorization request gets from the payment as it stands. */
+export type AuthorizationAnswer =
+  | { kind: 'ask-provider' }
+  | { kind: 'authorized' }
+  | { kind: 'declined'; reason: string };
+
+/** What a provider outcome did to the payment. */
+export type Settlement =
+  | { kind: 'authorized' }
+  | { kind: 'declined'; reason: string }
+  /** No answer in time: the payment waits for the order to void it. */
+  | { kind: 'still-pending' }
+  /** Approved after the order voided the payment: the authorization is released at once. */
+  | { kind: 'authorized-after-void' }
+  /** Another request for the same order settled the payment first and answered already. */
+  | { kind: 'already-settled' };
+
+export type VoidResult = 'voided' | 'already-voided' | 'nothing-held' | 'already-captured';
+export type CaptureResult = 'captured' | 'already-captured' | 'not-authorized';
+
+/**
+ * The payment of one order: at most one per order. Methods change the state and say what
+ * happened; the caller persists the state and publishes the matching message.
+ */
+export class Payment {
+  private constructor(private state: PaymentState) {}
+
+  /** A payment whose authorization request is about to go to the provider. */
+  static start(id: string, orderId: string, amount: Money, method: string): Payment {
+    return new Payment({
+      id,
+      orderId,
+      status: 'PENDING',
+      amount: { ...amount },
+      method,
+      attempts: 0,
+      declineReason: null,
+      providerRef: null,
+    });
+  }
+
+  /** A void that arrived first: it blocks any later authorization of the order. */
+  static tombstone(id: string, orderId: string): Payment {
+    return new Payment({
+      id,
+      orderId,
+      status: 'VOIDED',
+      amount: null,
+      method: null,
+      attempts: 0,
+      declineReason: null,
+      providerRef: null,
+    });
+  }
+
+  static restore(state: PaymentState): Payment {
+    return new Payment({ ...state });
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get orderId(): string {
+    return this.state.orderId;
+  }
+
+  get status(): PaymentStatus {
+    return this.state.status;
+  }
+
+  get amount(): Money | null {
+    return this.state.amount;
+  }
+
+  toState(): PaymentState {
+    return { ...this.state };
+  }
+
+  /** How a (possibly repeated) authorization request is answered before asking the provider. */
+  answerAuthorizationRequest(): AuthorizationAnswer {
+    switch (this.state.status) {
+      case 'PENDING':
+        return { kind: 'ask-provider' };
+      case 'AUTHORIZED':
+      case 'CAPTURED':
+        return { kind: 'authorized' };
+      case 'VOIDED':
+        return { kind: 'declined', reason: DECLINE_REASON.voided };
+      case 'DECLINED':
+        // The schema requires a reason on every DECLINED row.
+        return { kind: 'declined', reason: this.state.declineReason! };
+    }
+  }
+
+  /** Records what the provider did; only a PENDING payment changes status. */
+  settle(outcome: ProviderOutcome, attempts: number): Settlement {
+    this.state.attempts += attempts;
+    if (this.state.status === 'VOIDED') {
+      if (outcome.kind !== 'approved') return { kind: 'already-settled' };
+      this.state.providerRef = outcome.reference;
+      return { kind: 'authorized-after-void' };
+    }
+    if (this.state.status !== 'PENDING') return { kind: 'already-settled' };
+    switch (outcome.kind) {
+      case 'approved':
+        this.state.status = 'AUTHORIZED';
+        this.state.providerRef = outcome.reference;
+        return { kind: 'authorized' };
+      case 'declined':
+        return this.decline(outcome.reason);
+      case 'failed':
+        return this.decline(DECLINE_REASON.processingError);
+      case 'timed-out':
+        return { kind: 'still-pending' };
+    }
+  }
+
+  void(): VoidResult {
+    switch (this.state.status) {
+      case 'PENDING':
+      case 'AUTHORIZED':
+        this.state.status = 'VOIDED';
+        return 'voided';
+      case 'VOIDED':
+        return 'already-voided';
+      case 'DECLINED':
+        return 'nothing-held';
+      case 'CAPTURED':
+        return 'already-captured';
+    }
+  }
+
+  capture(): CaptureResult {
+    switch (this.state.status) {
+      case 'AUTHORIZED':
+        this.state.status = 'CAPTURED';
+        return 'captured';
+      case 'CAPTURED':
+        return 'already-captured';
+      default:
+        return 'not-authorized';
+    }
+  }
+
+  private decline(reason: string): Settlement {
+    this.state.status = 'DECLINED';
+    this.state.declineReason = reason;
+    return { kind: 'declined', reason };
+  }
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PaymentsController } from './api/payments.controller';
+import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
+import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
+import { GetPaymentHandler } from './application/get-payment/get-payment.handler';
+import { OnAuthorizePaymentHandler } from './application/inbound/on-authorize-payment.handler';
+import { OnCapturePaymentHandler } from './application/inbound/on-capture-payment.handler';
+import { OnVoidPaymentHandler } from './application/inbound/on-void-payment.handler';
+import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
+import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
+import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
+import { PaymentRepository } from './infrastructure/payment.repository';
+import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider';
+import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
+
+/** Payment authorization, capture and void against a (simulated) provider. */
+@Module({})
+export class PaymentsModule {
+  static forRoot(options: Partial<PaymentsOptions> = {}): DynamicModule {
+    const resolved = resolvePaymentsOptions(options);
+    return {
+      module: PaymentsModule,
+      controllers: [PaymentsController],
+      providers: [
+        { provide: PAYMENTS_OPTIONS, useValue: resolved },
+        {
+          provide: PAYMENT_PROVIDER,
+          useFactory: () =>
+            new CircuitBreakingPaymentProvider(
+              new SimulatedPaymentProvider({
+                latencyMs: resolved.providerLatencyMs,
+                failureRate: resolved.providerFailureRate,
+              }),
+              resolved.providerTimeoutMs,
+            ),
+        },
+        AuthorizePaymentHandler,
+        CapturePaymentHandler,
+        VoidPaymentHandler,
+        GetPaymentHandler,
+        OnAuthorizePaymentHandler,
+        OnCapturePaymentHandler,
+        OnVoidPaymentHandler,
+        PaymentRepository,
+      ],
+    };
+  }
+}

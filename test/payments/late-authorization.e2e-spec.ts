@@ -1,0 +1,61 @@
+import { IntegrationMessage } from '../../libs/contracts';
+import { AuthorizePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { sql } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('Payments: an authorization that arrives after the void', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // The provider takes long enough for the void to overtake it, yet answers within the timeout.
+    app = await startTestApp({ PAYMENT_LATENCY_MS: '700', PAYMENT_TIMEOUT_MS: '5000' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  async function payment(orderId: string): Promise<Record<string, unknown>> {
+    const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+    return body;
+  }
+
+  /** Sends a contract message the way the ordering context would: through the outbox. */
+  async function send(message: IntegrationMessage, orderId: string): Promise<void> {
+    await app.nest.get(UnitOfWork).run((tx) => {
+      tx.publish(message, orderId);
+      return Promise.resolve();
+    });
+  }
+
+  it('keeps the payment voided and tells the order the late authorization was voided too', async () => {
+    const orderId = newId();
+    await send(
+      new AuthorizePaymentV1({ orderId, amount: { amount: 990, currency: 'EUR' }, method: 'card', token: 'tok_visa' }),
+      orderId,
+    );
+    await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'PENDING', attempts: 0 }));
+
+    await send(new VoidPaymentV1({ orderId }), orderId);
+    await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'VOIDED', attempts: 0 }));
+
+    // The provider's approval lands on the voided payment.
+    await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'VOIDED', attempts: 1 }));
+    const replies = await app.eventually(async () => {
+      const rows = await sql(
+        app,
+        `SELECT type, envelope->'payload' AS payload FROM messaging.outbox
+         WHERE aggregate_id = $1 AND type LIKE 'payments.payment.%ed' ORDER BY seq`,
+        [orderId],
+      );
+      expect(rows).toHaveLength(2);
+      return rows;
+    });
+    expect(replies).toEqual([
+      { type: 'payments.payment.voided', payload: { orderId } },
+      { type: 'payments.payment.voided', payload: { orderId } },
+    ]);
+  });
+});

@@ -1,0 +1,232 @@
+import { IntegrationMessage } from '../../libs/contracts';
+import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { drained, sql } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const RETRY_ATTEMPTS = 3;
+const REPLY_TYPES = [
+  'payments.payment.authorized',
+  'payments.payment.declined',
+  'payments.payment.voided',
+  'payments.payment.captured',
+];
+
+interface Reply {
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** Sends a contract message the way another context would: through the outbox. */
+async function send(app: TestApp, message: IntegrationMessage, orderId: string): Promise<void> {
+  await app.nest.get(UnitOfWork).run((tx) => {
+    tx.publish(message, orderId);
+    return Promise.resolve();
+  });
+}
+
+function authorize(orderId: string, token: string, amount = 2599): AuthorizePaymentV1 {
+  return new AuthorizePaymentV1({ orderId, amount: { amount, currency: 'EUR' }, method: 'card', token });
+}
+
+/** The replies payments published for the order, oldest first. */
+async function replies(app: TestApp, orderId: string): Promise<Reply[]> {
+  return sql(
+    app,
+    `SELECT type, envelope->'payload' AS payload FROM messaging.outbox
+     WHERE aggregate_id = $1 AND type = ANY($2) ORDER BY seq`,
+    [orderId, REPLY_TYPES],
+  );
+}
+
+async function payment(app: TestApp, orderId: string): Promise<Record<string, unknown>> {
+  const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+  return body;
+}
+
+/** Waits until the order's payment has the status and the provider was called `attempts` times. */
+async function settled(app: TestApp, orderId: string, status: string, attempts: number): Promise<Record<string, unknown>> {
+  return app.eventually(async () => {
+    const body = await payment(app, orderId);
+    expect(body).toMatchObject({ status, attempts });
+    return body;
+  });
+}
+
+async function repliesAfterDelivery(app: TestApp, orderId: string, count: number): Promise<Reply[]> {
+  return app.eventually(async () => {
+    const found = await replies(app, orderId);
+    expect(found).toHaveLength(count);
+    return found;
+  });
+}
+
+describe('Payments', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      PAYMENT_TIMEOUT_MS: '200',
+      PAYMENT_RETRY_ATTEMPTS: String(RETRY_ATTEMPTS),
+      PAYMENT_RETRY_BASE_MS: '5',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('authorizes with an approving token and tells the order', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+
+    const body = await settled(app, orderId, 'AUTHORIZED', 1);
+    expect(body).toEqual({
+      id: expect.any(String),
+      orderId,
+      status: 'AUTHORIZED',
+      amount: { amount: 2599, currency: 'EUR' },
+      method: 'card',
+      attempts: 1,
+      declineReason: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
+      {
+        type: 'payments.payment.authorized',
+        payload: { orderId, paymentId: body.id, amount: { amount: 2599, currency: 'EUR' } },
+      },
+    ]);
+  });
+
+  it('answers a repeated authorization request from the stored payment, without calling the provider again', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await settled(app, orderId, 'AUTHORIZED', 1);
+
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+
+    const found = await repliesAfterDelivery(app, orderId, 2);
+    expect(found.map((r) => r.type)).toEqual(['payments.payment.authorized', 'payments.payment.authorized']);
+    expect(await payment(app, orderId)).toMatchObject({ status: 'AUTHORIZED', attempts: 1 });
+  });
+
+  it('declines with a declining token and tells the order why', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_chargeDeclined'), orderId);
+
+    expect(await settled(app, orderId, 'DECLINED', 1)).toMatchObject({ declineReason: 'card_declined' });
+    expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
+      { type: 'payments.payment.declined', payload: { orderId, reason: 'card_declined' } },
+    ]);
+  });
+
+  it('captures an authorized payment once, and answers a repeated capture again', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await settled(app, orderId, 'AUTHORIZED', 1);
+
+    await send(app, new CapturePaymentV1({ orderId }), orderId);
+    await settled(app, orderId, 'CAPTURED', 1);
+    await send(app, new CapturePaymentV1({ orderId }), orderId);
+
+    const found = await repliesAfterDelivery(app, orderId, 3);
+    expect(found.map((r) => r.type)).toEqual([
+      'payments.payment.authorized',
+      'payments.payment.captured',
+      'payments.payment.captured',
+    ]);
+    // A captured payment cannot be voided any more.
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await drained(app);
+    expect(await payment(app, orderId)).toMatchObject({ status: 'CAPTURED' });
+    expect(await replies(app, orderId)).toHaveLength(3);
+  });
+
+  it('neither captures nor voids a declined payment', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_chargeDeclined'), orderId);
+    await settled(app, orderId, 'DECLINED', 1);
+
+    await send(app, new CapturePaymentV1({ orderId }), orderId);
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await drained(app);
+
+    expect((await replies(app, orderId)).map((r) => r.type)).toEqual(['payments.payment.declined']);
+    expect(await payment(app, orderId)).toMatchObject({ status: 'DECLINED', declineReason: 'card_declined' });
+  });
+
+  it('blocks an authorization whose void arrived first', async () => {
+    const orderId = newId();
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    expect(await settled(app, orderId, 'VOIDED', 0)).toMatchObject({ amount: null, method: null });
+
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+
+    expect(await repliesAfterDelivery(app, orderId, 2)).toEqual([
+      { type: 'payments.payment.voided', payload: { orderId } },
+      { type: 'payments.payment.declined', payload: { orderId, reason: 'voided' } },
+    ]);
+    expect(await payment(app, orderId)).toMatchObject({ status: 'VOIDED', attempts: 0 });
+  });
+
+  it('voids an authorized payment, and answers a repeated void again', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await settled(app, orderId, 'AUTHORIZED', 1);
+
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+
+    const found = await repliesAfterDelivery(app, orderId, 3);
+    expect(found.map((r) => r.type)).toEqual([
+      'payments.payment.authorized',
+      'payments.payment.voided',
+      'payments.payment.voided',
+    ]);
+    expect(await payment(app, orderId)).toMatchObject({ status: 'VOIDED', amount: { amount: 2599, currency: 'EUR' } });
+  });
+
+  it('declines as processing_error once every retry has failed', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_processingError'), orderId);
+
+    expect(await settled(app, orderId, 'DECLINED', RETRY_ATTEMPTS)).toMatchObject({ declineReason: 'processing_error' });
+    expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
+      { type: 'payments.payment.declined', payload: { orderId, reason: 'processing_error' } },
+    ]);
+  });
+
+  it('leaves a payment whose provider never answers pending, silent, until the order voids it', async () => {
+    const orderId = newId();
+    await send(app, authorize(orderId, 'tok_timeout'), orderId);
+
+    // A timeout is not retried: the provider may still authorize, and a retry would authorize twice.
+    await settled(app, orderId, 'PENDING', 1);
+    expect(await replies(app, orderId)).toEqual([]);
+
+    await send(app, new VoidPaymentV1({ orderId }), orderId);
+
+    await settled(app, orderId, 'VOIDED', 1);
+    expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
+      { type: 'payments.payment.voided', payload: { orderId } },
+    ]);
+  });
+
+  describe('GET /api/v1/payments', () => {
+    it('requires an orderId that is a UUID', async () => {
+      const missing = await app.http().get('/api/v1/payments').expect(400);
+      expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(missing.body.errors.map((e: { field: string }) => e.field)).toContain('orderId');
+
+      const malformed = await app.http().get('/api/v1/payments').query({ orderId: 'order-1' }).expect(400);
+      expect(malformed.body.errors.map((e: { field: string }) => e.field)).toContain('orderId');
+    });
+
+    it('answers 404 for an order without a payment', async () => {
+      await app.http().get('/api/v1/payments').query({ orderId: newId() }).expect(404);
+    });
+  });
+});
