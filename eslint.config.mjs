@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
@@ -11,6 +12,11 @@ export default defineConfig(
       // Logs go through the Nest logger (pino JSON with correlation ids), never stdout directly.
       'no-console': 'error',
     },
+  },
+  {
+    // Tool configuration and Jest plugins are plain CommonJS scripts for Node.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
   },
   {
     files: ['**/*.ts'],
