@@ -9,7 +9,8 @@ import { CorrelationInterceptor, loggingModule } from '../libs/observability';
 import { DatabaseModule } from '../libs/persistence';
 import { MIGRATIONS } from '../migrations';
 import { AppConfig } from './config/app-config';
-import { HealthController } from './health/health.controller';
+import { HealthController } from './operations/health.controller';
+import { MetricsController } from './operations/metrics.controller';
 import { CatalogModule } from './modules/catalog';
 import { InventoryModule } from './modules/inventory';
 import { NotificationsModule } from './modules/notifications';
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         loggingModule(config.logLevel),
-        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ ...config.database, migrations: MIGRATIONS }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { DiscoveryService, NestFactory } from '@nestjs/core';
-import { READ_MODEL_REBUILDER, ReadModelRebuilder } from '../libs/persistence';
+import { NestFactory } from '@nestjs/core';
+import { rebuildReadModels } from '../libs/persistence';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -9,17 +9,9 @@ import { ConfigError, loadConfig } from './config/app-config';
 async function replay(): Promise<void> {
   const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
-  const logger = new Logger('Replay');
   try {
-    const rebuilders = app
-      .get(DiscoveryService)
-      .getProviders()
-      .filter((w) => w.metatype && w.instance && Reflect.getMetadata(READ_MODEL_REBUILDER, w.metatype))
-      .map((w) => w.instance as ReadModelRebuilder);
-    for (const rebuilder of rebuilders) {
-      const started = Date.now();
-      const { rebuilt } = await rebuilder.rebuild();
-      logger.log(`${rebuilder.name}: rebuilt ${rebuilt} in ${Date.now() - started} ms`);
+    for (const { name, rebuilt, ms } of await rebuildReadModels(app)) {
+      new Logger('Replay').log(`${name}: rebuilt ${rebuilt} in ${ms} ms`);
     }
   } finally {
     await app.close();

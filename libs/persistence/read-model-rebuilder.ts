@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { INestApplicationContext, SetMetadata } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 
 export const READ_MODEL_REBUILDER = Symbol('READ_MODEL_REBUILDER');
 
@@ -10,3 +11,25 @@ export interface ReadModelRebuilder {
 
 /** Marks a provider for `npm run replay`, which finds every marked provider and runs it. */
 export const RebuildsReadModel = (): ClassDecorator => SetMetadata(READ_MODEL_REBUILDER, true);
+
+export interface RebuildReport {
+  name: string;
+  rebuilt: number;
+  ms: number;
+}
+
+/** Runs every `@RebuildsReadModel()` provider of the application, one after the other. */
+export async function rebuildReadModels(app: INestApplicationContext): Promise<RebuildReport[]> {
+  const rebuilders = app
+    .get(DiscoveryService, { strict: false })
+    .getProviders()
+    .filter(({ metatype, instance }) => metatype && instance && Reflect.getMetadata(READ_MODEL_REBUILDER, metatype))
+    .map(({ instance }) => instance as ReadModelRebuilder);
+  const reports: RebuildReport[] = [];
+  for (const rebuilder of rebuilders) {
+    const started = Date.now();
+    const { rebuilt } = await rebuilder.rebuild();
+    reports.push({ name: rebuilder.name, rebuilt, ms: Date.now() - started });
+  }
+  return reports;
+}
