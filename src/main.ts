@@ -15,11 +15,26 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  const logger = new Logger('Main');
+  // Stop accepting, let in-flight requests and message deliveries finish, close the database.
+  const stop = (signal: NodeJS.Signals): void => {
+    logger.log(`${signal}: stopping`);
+    app
+      .close()
+      .then(() => {
+        logger.log('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error(`unclean stop: ${String(error)}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
-  new Logger('Main').log(
-    `ready in ${Math.round(performance.now())} ms at ${url} (Swagger UI: ${url}/docs)`,
-  );
+  logger.log(`ready in ${Math.round(performance.now())} ms at ${url} (Swagger UI: ${url}/docs)`);
 }
 
 main().catch((error: unknown) => {

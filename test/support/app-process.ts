@@ -31,6 +31,11 @@ export class AppProcess {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** Exit code of the last run, once it has exited. */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
