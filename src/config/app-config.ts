@@ -1,3 +1,5 @@
+import type { MessagingOptions } from '../../libs/messaging';
+
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
   port: number;
@@ -5,15 +7,7 @@ export interface AppConfig {
   logLevel: string;
   database: { url?: string; dataDir: string; poolSize: number };
   seedDemo: boolean;
-  messaging: {
-    pollIntervalMs: number;
-    leaseMs: number;
-    maxAttempts: number;
-    retryBaseMs: number;
-    retryMaxMs: number;
-    maxInFlight: number;
-    drainTimeoutMs: number;
-  };
+  messaging: Omit<MessagingOptions, 'transport'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
   payments: {
     providerLatencyMs: number;
