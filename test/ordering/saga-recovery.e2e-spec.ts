@@ -1,0 +1,63 @@
+import { StockReservedV1 } from '../../libs/contracts/inventory';
+import { UnitOfWork } from '../../libs/messaging';
+import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('Saga recovery', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      MESSAGE_MAX_ATTEMPTS: '1',
+      SAGA_DEADLINE_MS: '20000',
+      SAGA_REDRIVE_AFTER_MS: '500',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('re-drives an order whose request was lost and still confirms it', async () => {
+    const productId = await stockedProduct(app, 4);
+    await sql(app, 'ALTER TABLE inventory.reservation RENAME TO reservation_unavailable');
+    let orderId: string;
+    try {
+      orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+      // The only delivery of ReserveStock fails: the request is dead-lettered, the order waits.
+      await app.eventually(async () => {
+        const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+        expect(body.some((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId)).toBe(true);
+      });
+    } finally {
+      await sql(app, 'ALTER TABLE inventory.reservation_unavailable RENAME TO reservation');
+    }
+    const order = await finalOrder(app, orderId!);
+    await drained(app);
+    expect(order.status).toBe('CONFIRMED');
+    const [saga] = await sql<{ redrive_count: number }>(app, 'SELECT redrive_count FROM ordering.order_saga WHERE order_id = $1', [orderId!]);
+    expect(saga.redrive_count).toBeGreaterThanOrEqual(1);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  it('releases a reservation that arrives after the order was rejected', async () => {
+    const productId = await stockedProduct(app, 0);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_chargeDeclined');
+    expect((await finalOrder(app, orderId)).status).toBe('REJECTED');
+    await drained(app);
+    const releases = () =>
+      sql<{ n: number }>(
+        app,
+        `SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = 'inventory.reservation.release'`,
+        [orderId],
+      );
+    expect((await releases())[0].n).toBe(0);
+
+    await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(new StockReservedV1({ orderId }), orderId)));
+    await drained(app);
+
+    expect((await releases())[0].n).toBe(1);
+    const { body } = await app.http().get(`/api/v1/orders/${orderId}`).expect(200);
+    expect(body.status).toBe('REJECTED');
+  });
+});
