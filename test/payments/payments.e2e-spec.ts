@@ -67,7 +67,7 @@ describe('Payments', () => {
 
   beforeAll(async () => {
     app = await startTestApp({
-      PAYMENT_TIMEOUT_MS: '200',
+      PAYMENT_TIMEOUT_MS: '1000',
       PAYMENT_RETRY_ATTEMPTS: String(RETRY_ATTEMPTS),
       PAYMENT_RETRY_BASE_MS: '5',
     });
