@@ -59,7 +59,8 @@ export class Ordering1767000000500 implements MigrationInterface {
         name text NOT NULL,
         price_amount bigint NOT NULL,
         currency char(3) NOT NULL,
-        version int NOT NULL
+        version int NOT NULL,
+        archived boolean NOT NULL DEFAULT false
       )`);
   }
 

@@ -5,6 +5,7 @@ import { CONTRACTS } from '../../libs/contracts';
  * because consumers in other processes decode by `type@version`.
  */
 const PUBLISHED = [
+  'catalog.product.archived@1 event catalog',
   'catalog.product.created@1 event catalog',
   'catalog.product.updated@1 event catalog',
   'inventory.reservation.commit@1 command inventory',

@@ -1,3 +1,5 @@
+import { ProductArchivedV1, ProductUpdatedV1 } from '../../libs/contracts/catalog';
+import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { drained, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -67,6 +69,34 @@ describe('POST /api/v1/orders with bad input', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.status).toBe(400);
     expect(await writes(app)).toEqual(before);
+  });
+
+  it('refuses an archived product as unknown, and ignores an older update of it', async () => {
+    const archivedId = await stockedProduct(app, 5);
+    const uow = app.nest.get(UnitOfWork);
+    await uow.run((tx) => Promise.resolve(tx.publish(new ProductArchivedV1({ productId: archivedId, version: 2 }), archivedId)));
+    await uow.run((tx) =>
+      Promise.resolve(
+        tx.publish(
+          new ProductUpdatedV1({
+            productId: archivedId,
+            sku: 'STALE',
+            name: 'Stale update',
+            category: 'test',
+            price: { amount: 1, currency: 'EUR' },
+            version: 1,
+          }),
+          archivedId,
+        ),
+      ),
+    );
+    await drained(app);
+    const response = await app
+      .http()
+      .post('/api/v1/orders')
+      .send({ ...valid(), items: [{ productId: archivedId, quantity: 1 }] })
+      .expect(400);
+    expect(response.body.errors).toEqual([{ field: 'items[0].productId', message: 'is not a product in the catalog' }]);
   });
 
   it('answers 404 problem for an unknown order and 400 for a malformed id', async () => {

@@ -4,6 +4,7 @@ import { OrdersController } from './api/orders.controller';
 import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
 import { OnPaymentAuthorizedHandler } from './application/inbound/on-payment-authorized.handler';
 import { OnPaymentDeclinedHandler } from './application/inbound/on-payment-declined.handler';
+import { OnProductArchivedHandler } from './application/inbound/on-product-archived.handler';
 import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
 import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
 import { OnStockReservationRejectedHandler } from './application/inbound/on-stock-reservation-rejected.handler';
@@ -17,6 +18,7 @@ import {
 } from './application/place-order-saga/saga.handlers';
 import { SAGA_OPTIONS, SagaOptions } from './application/place-order-saga/saga-options';
 import { SagaSweeper } from './application/place-order-saga/saga-sweeper';
+import { RecordProductArchivedHandler } from './application/product-price/record-product-archived.handler';
 import { RecordProductPriceHandler } from './application/product-price/record-product-price.handler';
 import { OrderViewRebuilder } from './application/rebuild-order-views/order-view.rebuilder';
 import { OrderRepository } from './infrastructure/order.repository';
@@ -30,6 +32,7 @@ const commandHandlers = [
   ExpireOrderSagaHandler,
   RedriveOrderSagaHandler,
   RecordProductPriceHandler,
+  RecordProductArchivedHandler,
 ];
 const queryHandlers = [GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler];
 const inbound = [
@@ -39,6 +42,7 @@ const inbound = [
   OnPaymentDeclinedHandler,
   OnProductCreatedHandler,
   OnProductUpdatedHandler,
+  OnProductArchivedHandler,
 ];
 const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository];
 const metrics = [
