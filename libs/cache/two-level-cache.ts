@@ -1,0 +1,302 @@
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { newId } from '../persistence/ids';
+import { CacheEntry, InvalidationMessage, parseInvalidation } from './cache-entry';
+import { CacheMetrics } from './cache.metrics';
+import { CACHE_DEFAULTS, CacheOptions } from './cache.options';
+import { RedisL2 } from './redis-l2';
+import { ThrottledLog } from './throttled-log';
+
+export type CacheSource = 'l1' | 'l2' | 'loader';
+
+export interface Cached<T> {
+  /** A fresh copy, as JSON round-trips it (a Date comes back as its ISO string), whatever the source. */
+  value: T;
+  source: CacheSource;
+}
+
+export type L2Health =
+  | { status: 'disabled' }
+  | { status: 'up'; host: string }
+  | { status: 'down'; host: string; error: string };
+
+interface Filled {
+  entry: CacheEntry;
+  source: 'l2' | 'loader';
+}
+
+/** One load under way for a key, shared by every caller that misses meanwhile (single-flight). */
+interface Flight {
+  generation: number;
+  result: Promise<Filled>;
+}
+
+type SharedOperation = 'read' | 'write' | 'generation' | 'invalidate';
+
+const FAILURE_MESSAGES: Record<SharedOperation, string> = {
+  read: 'Redis read failed; served as a miss',
+  write: 'Redis write failed; the entry stays in this instance only',
+  generation: 'Redis generation read failed; the namespace is cached in this instance only until Redis answers',
+  invalidate: 'Redis invalidation failed; other instances may serve the old entry until it expires',
+};
+
+/** A namespace whose generation Redis could not tell us; Redis counters are never negative. */
+const UNCONFIRMED = -1;
+/** Namespaces never contain ':', so `namespace:key` names exactly one entry. */
+const NAMESPACE = /^[\w.-]{1,100}$/;
+
+/**
+ * Read-through cache in two levels: an in-process LRU (L1) in front of Redis (L2, when
+ * `redisUrl` is set). Concurrent misses of one key share one loader call. Invalidations reach
+ * every instance through Redis pub/sub. Each namespace has a generation, so a whole namespace
+ * is invalidated by one counter increment instead of a key scan. Redis failures are logged and
+ * count as misses: the cache never fails a request because of Redis. See docs/decisions/0007.
+ */
+export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(TwoLevelCache.name);
+  private readonly failures = new ThrottledLog(this.logger);
+  private readonly instanceId: string;
+  private readonly l1: LRUCache<string, CacheEntry>;
+  private readonly l2?: RedisL2;
+  private readonly flights = new Map<string, Flight>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly options: CacheOptions,
+    private readonly metrics: CacheMetrics,
+  ) {
+    this.instanceId = options.instanceId ?? newId();
+    this.l1 = new LRUCache({ max: options.l1MaxEntries });
+    if (options.redisUrl) {
+      const keyPrefix = options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
+      this.l2 = new RedisL2(
+        {
+          url: options.redisUrl,
+          keyPrefix,
+          // CLIENT SETNAME refuses spaces, and a refused name would fail every connection.
+          clientName: `${keyPrefix}:${this.instanceId}`.replace(/[^\w.:-]/g, '_'),
+          timeoutMs: options.redisTimeoutMs ?? CACHE_DEFAULTS.redisTimeoutMs,
+          connectTimeoutMs: options.connectTimeoutMs ?? CACHE_DEFAULTS.connectTimeoutMs,
+        },
+        {
+          failed: (kind, error) =>
+            this.failures.warn(kind, kind === 'read' ? FAILURE_MESSAGES.read : 'Redis connection failed', error),
+          invalidation: (text) => this.onInvalidation(parseInvalidation(text)),
+          // Until now this instance heard no invalidations (or missed some while disconnected).
+          subscribed: () => this.forgetAll(),
+        },
+      );
+    }
+  }
+
+  /** Connects to Redis, waiting at most `connectTimeoutMs`: an absent Redis never blocks start-up. */
+  async onModuleInit(): Promise<void> {
+    const max = this.options.l1MaxEntries;
+    if (!this.l2) {
+      this.logger.log(`cache is in-process only (L1, ${max} entries): REDIS_URL is not set`);
+      return;
+    }
+    const prefix = this.options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
+    this.logger.log(`cache: L1 (${max} entries) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
+    if (!(await this.l2.connect())) {
+      this.logger.warn(`Redis at ${this.l2.host} is not reachable: serving from L1 alone, reconnecting in the background`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.l2?.close();
+  }
+
+  /**
+   * The cached value of `key` in `namespace`, or the loader's, which is then cached for `ttlMs`
+   * in both levels. Concurrent callers that miss the same key share one loader call. A loader
+   * error reaches every caller that waited for it and nothing is cached.
+   */
+  async getOrLoad<T>(namespace: string, key: string, ttlMs: number, loader: () => Promise<T>): Promise<Cached<T>> {
+    checkNamespace(namespace);
+    if (!(ttlMs > 0)) throw new RangeError(`cache TTL must be positive, got ${ttlMs}`);
+    const id = entryId(namespace, key);
+    const generation = await this.generation(namespace);
+    const local = this.l1.get(id);
+    if (local?.generation === generation) {
+      this.metrics.hits.inc({ namespace, level: 'l1' });
+      return { value: JSON.parse(local.json) as T, source: 'l1' };
+    }
+    let flight = this.flights.get(id);
+    if (flight?.generation !== generation) flight = this.startFlight(namespace, key, generation, ttlMs, loader);
+    let filled: Filled;
+    try {
+      filled = await flight.result;
+    } catch (error) {
+      this.metrics.misses.inc({ namespace });
+      throw error;
+    }
+    if (filled.source === 'l2') this.metrics.hits.inc({ namespace, level: 'l2' });
+    else this.metrics.misses.inc({ namespace });
+    return { value: JSON.parse(filled.entry.json) as T, source: filled.source };
+  }
+
+  /** Drops `key` here, in Redis and, through pub/sub, in every other instance's L1. */
+  async invalidate(namespace: string, key: string): Promise<void> {
+    checkNamespace(namespace);
+    this.dropLocal(entryId(namespace, key));
+    if (!this.l2) return;
+    // Delete before telling: an instance told first could reload the old entry from Redis.
+    await this.shared('invalidate', (l2) => l2.delete(namespace, key));
+    await this.publish({ origin: this.instanceId, namespace, key });
+  }
+
+  /** Makes every entry of `namespace` a miss, everywhere, by moving to its next generation. */
+  async invalidateNamespace(namespace: string): Promise<void> {
+    checkNamespace(namespace);
+    if (!this.l2) {
+      this.generations.set(namespace, (this.generations.get(namespace) ?? 0) + 1);
+      return;
+    }
+    const generation = await this.shared('invalidate', (l2) => l2.nextGeneration(namespace));
+    if (generation === undefined) {
+      // Redis did not move the generation: at least stop serving this namespace from L1 here.
+      this.forgetNamespace(namespace);
+      return;
+    }
+    this.learnGeneration(namespace, generation);
+    await this.publish({ origin: this.instanceId, namespace, generation });
+  }
+
+  /** Redis reachability for readiness checks; `disabled` when the cache runs without Redis. */
+  async checkL2(): Promise<L2Health> {
+    if (!this.l2) return { status: 'disabled' };
+    try {
+      await this.l2.ping();
+      return { status: 'up', host: this.l2.host };
+    } catch (error) {
+      return { status: 'down', host: this.l2.host, error: String(error) };
+    }
+  }
+
+  private startFlight(
+    namespace: string,
+    key: string,
+    generation: number,
+    ttlMs: number,
+    loader: () => Promise<unknown>,
+  ): Flight {
+    const id = entryId(namespace, key);
+    // An invalidation removes the flight from the map: its result is still returned, never kept.
+    const stillWanted = (): boolean => this.flights.get(id) === flight;
+    const flight: Flight = {
+      generation,
+      result: this.fill(namespace, key, generation, ttlMs, loader, stillWanted).finally(() => {
+        if (stillWanted()) this.flights.delete(id);
+      }),
+    };
+    this.flights.set(id, flight);
+    return flight;
+  }
+
+  private async fill(
+    namespace: string,
+    key: string,
+    generation: number,
+    ttlMs: number,
+    loader: () => Promise<unknown>,
+    stillWanted: () => boolean,
+  ): Promise<Filled> {
+    const id = entryId(namespace, key);
+    const shared = await this.shared('read', (l2) => l2.read(namespace, key));
+    if (shared && shared.generation >= generation) {
+      // A newer generation in Redis means this instance missed a namespace invalidation.
+      this.learnGeneration(namespace, shared.generation);
+      if (stillWanted() && this.generations.get(namespace) === shared.generation) this.keep(id, shared);
+      return { entry: shared, source: 'l2' };
+    }
+    this.metrics.loads.inc({ namespace });
+    const value = await loader();
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) throw new TypeError(`cache loader of "${namespace}" returned ${typeof value}, not JSON`);
+    const entry: CacheEntry = { json, generation, expiresAt: Date.now() + Math.ceil(ttlMs) };
+    if (stillWanted() && this.generations.get(namespace) === generation) {
+      this.keep(id, entry);
+      await this.shared('write', (l2) => l2.write(namespace, key, entry));
+    }
+    return { entry, source: 'loader' };
+  }
+
+  private async generation(namespace: string): Promise<number> {
+    const known = this.generations.get(namespace);
+    if (!this.l2) {
+      if (known !== undefined) return known;
+      this.generations.set(namespace, 0);
+      return 0;
+    }
+    if (known !== undefined && (known !== UNCONFIRMED || !this.l2.ready)) return known;
+    const stored = await this.shared('generation', (l2) => l2.generation(namespace));
+    // A message may have brought a newer generation while Redis answered.
+    const latest = Math.max(stored ?? UNCONFIRMED, this.generations.get(namespace) ?? UNCONFIRMED);
+    this.generations.set(namespace, latest);
+    return latest;
+  }
+
+  private learnGeneration(namespace: string, generation: number): void {
+    if (generation > (this.generations.get(namespace) ?? UNCONFIRMED)) this.generations.set(namespace, generation);
+  }
+
+  private onInvalidation(message: InvalidationMessage | undefined): void {
+    if (!message || message.origin === this.instanceId) return;
+    if ('key' in message) this.dropLocal(entryId(message.namespace, message.key));
+    else this.learnGeneration(message.namespace, message.generation);
+  }
+
+  private async publish(message: InvalidationMessage): Promise<void> {
+    await this.shared('invalidate', (l2) => l2.publish(JSON.stringify(message)));
+  }
+
+  private keep(id: string, entry: CacheEntry): void {
+    const ttl = entry.expiresAt - Date.now();
+    if (ttl > 0) this.l1.set(id, entry, { ttl });
+  }
+
+  private dropLocal(id: string): void {
+    this.l1.delete(id);
+    this.flights.delete(id);
+  }
+
+  /** Scans L1, which is bounded and in-process; only for when Redis failed to move a generation. */
+  private forgetNamespace(namespace: string): void {
+    const prefix = entryId(namespace, '');
+    this.generations.delete(namespace);
+    for (const id of [...this.l1.keys(), ...this.flights.keys()]) {
+      if (id.startsWith(prefix)) this.dropLocal(id);
+    }
+  }
+
+  private forgetAll(): void {
+    this.generations.clear();
+    this.l1.clear();
+    this.flights.clear();
+  }
+
+  /** Runs a Redis operation; when Redis is away or fails, logs (throttled) and answers undefined. */
+  private async shared<R>(operation: SharedOperation, run: (l2: RedisL2) => Promise<R>): Promise<R | undefined> {
+    const l2 = this.l2;
+    if (!l2) return undefined;
+    try {
+      if (!l2.ready) throw new Error(`Redis at ${l2.host} is not connected`);
+      return await run(l2);
+    } catch (error) {
+      if (operation === 'invalidate') this.failures.error(operation, FAILURE_MESSAGES[operation], error);
+      else this.failures.warn(operation, FAILURE_MESSAGES[operation], error);
+      return undefined;
+    }
+  }
+}
+
+function checkNamespace(namespace: string): void {
+  if (!NAMESPACE.test(namespace)) {
+    throw new RangeError(`cache namespace must match ${String(NAMESPACE)}, got "${namespace}"`);
+  }
+}
+
+function entryId(namespace: string, key: string): string {
+  return `${namespace}:${key}`;
+}
