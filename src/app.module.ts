@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { CacheModule } from '../libs/cache';
 import { createValidationPipe, ProblemDetailsFilter } from '../libs/http';
 import { MessagingModule } from '../libs/messaging';
 import { CorrelationInterceptor, loggingModule } from '../libs/observability';
@@ -30,6 +31,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ ...config.database, migrations: MIGRATIONS }),
         MessagingModule.forRoot({ transport: 'in-process', ...config.messaging }),
+        CacheModule.forRoot(config.cache),
         CatalogModule.forRoot({ seedDemo: config.seedDemo }),
         InventoryModule.forRoot({ seedDemo: config.seedDemo }),
         PaymentsModule.forRoot(config.payments),

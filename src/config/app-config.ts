@@ -1,3 +1,4 @@
+import type { CacheOptions } from '../../libs/cache';
 import type { MessagingOptions } from '../../libs/messaging';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
@@ -7,6 +8,7 @@ export interface AppConfig {
   logLevel: string;
   database: { url?: string; dataDir: string; poolSize: number };
   seedDemo: boolean;
+  cache: CacheOptions;
   messaging: Omit<MessagingOptions, 'transport'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
   payments: {
@@ -106,6 +108,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     // Demo data only where a person is trying the shop out: the embedded database.
     seedDemo: read.bool('SEED_DEMO', databaseUrl === undefined),
+    cache: {
+      redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+      l1MaxEntries: read.int('CACHE_L1_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      keyPrefix: read.string('CACHE_KEY_PREFIX', 'commerce'),
+    },
     messaging: {
       pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
       leaseMs: read.int('OUTBOX_LEASE_MS', 30_000, 100),

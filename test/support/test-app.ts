@@ -67,7 +67,9 @@ export async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ ...TEST_ENV, ...database.env, ...env });
+  // With REDIS_URL set (CI's server pass) the cache's L2 is real; each app gets its own key space.
+  const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : {};
+  const config = loadConfig({ ...TEST_ENV, ...database.env, ...redis, ...env });
   const nest = await createApp(config);
   await nest.getHttpAdapter().getInstance().ready();
   return {
