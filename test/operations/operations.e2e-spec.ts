@@ -17,6 +17,7 @@ describe('Operations', () => {
     await app.http().get('/health/live').expect(200, { status: 'ok' });
     const { body } = await app.http().get('/health/ready').expect(200);
     expect(body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
+    expect(body.checks.redis.status).toBe(process.env.REDIS_URL ? 'up' : 'disabled');
   });
 
   it('carries the caller correlation id through the response and every message the request caused', async () => {
