@@ -1,0 +1,265 @@
+'use strict';
+// Order throughput and latency of the built service on 127.0.0.1, bounded in count and time:
+//  1. accepted: a fixed number of POST /api/v1/orders from 50 connections (autocannon); rate and
+//     latency of the 202 responses, then how long the sagas take to decide that backlog and how
+//     it ended, and when the outbox is empty again (compensations and re-sent requests included);
+//  2. end to end, on the quiet service: orders placed a fixed number at a time, each timed from
+//     its POST until GET /api/v1/orders/:id (polled every 20 ms) says CONFIRMED.
+// Runs on a throwaway embedded database, then on PostgreSQL when BENCH_DATABASE_URL names a
+// database it may fill (use an empty one). Usage: npm run bench
+const autocannon = require('autocannon');
+const { performance } = require('node:perf_hooks');
+const process = require('node:process');
+const { clearTimeout, setTimeout } = require('node:timers');
+const bench = require('./service.cjs');
+
+const SETTINGS = {
+  acceptedOrders: 2000,
+  connections: 50,
+  requestTimeoutS: 60,
+  endToEndOrders: 300,
+  endToEndInFlight: 20,
+  orderPollMs: 20,
+};
+const LOAD_TIMEOUT_MS = 120_000;
+const BACKLOG_TIMEOUT_MS = 300_000;
+const ORDER_TIMEOUT_MS = 60_000;
+const STOCK = 1_000_000;
+
+async function expectStatus(responsePromise, status, what) {
+  const response = await responsePromise;
+  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+async function stockedProduct(port) {
+  const product = await expectStatus(
+    bench.request(port, 'POST', '/api/v1/products', {
+      sku: `BENCH-${Date.now()}`,
+      name: 'Benchmark product',
+      description: 'Ordered by test/bench/orders.cjs',
+      category: 'bench',
+      price: { amount: 1000, currency: 'EUR' },
+    }),
+    201,
+    'create product',
+  );
+  await expectStatus(bench.request(port, 'PUT', `/api/v1/inventory/${product.id}`, { onHand: STOCK }), 200, 'set stock');
+  return product.id;
+}
+
+/** Each phase orders as its own customer, so its orders can be counted in any database. */
+function orderOf(customerId, productId) {
+  return { customerId, items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } };
+}
+
+/** Ordering learns prices from catalog's events: until then it answers 400 (unknown product). */
+async function firstConfirmedOrder(port, order) {
+  const deadline = performance.now() + ORDER_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const { status, body } = await bench.request(port, 'POST', '/api/v1/orders', order);
+    if (status === 202) return untilConfirmed(port, body.id, deadline);
+    if (status !== 400) throw new Error(`first order: ${status} ${JSON.stringify(body)}`);
+    await bench.sleep(50);
+  }
+  throw new Error(`no order was accepted within ${ORDER_TIMEOUT_MS} ms`);
+}
+
+async function untilConfirmed(port, orderId, deadline) {
+  for (;;) {
+    const { status, body } = await bench.request(port, 'GET', `/api/v1/orders/${orderId}`);
+    if (status === 200 && body.status === 'CONFIRMED') return;
+    if (status === 200 && body.status !== 'PENDING') throw new Error(`order ${orderId} ended ${body.status}: ${body.reasons.join('; ')}`);
+    // 404: the order's read model is not written yet.
+    if (status !== 200 && status !== 404) throw new Error(`GET order ${orderId}: ${status} ${JSON.stringify(body)}`);
+    if (performance.now() > deadline) throw new Error(`order ${orderId} not confirmed in time (last: ${status} ${body.status})`);
+    await bench.sleep(SETTINGS.orderPollMs);
+  }
+}
+
+async function acceptedUnderLoad(port, order) {
+  const startedAt = performance.now();
+  let lastResponseAt = startedAt;
+  const instance = autocannon({
+    url: `http://127.0.0.1:${port}/api/v1/orders`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(order),
+    connections: SETTINGS.connections,
+    amount: SETTINGS.acceptedOrders,
+    timeout: SETTINGS.requestTimeoutS,
+  });
+  // autocannon's own duration ends on its next 1 s sampling tick, so the last response is timed here.
+  instance.on('response', () => {
+    lastResponseAt = performance.now();
+  });
+  const watchdog = setTimeout(() => instance.stop(), LOAD_TIMEOUT_MS);
+  const result = await instance;
+  clearTimeout(watchdog);
+  const accepted = result.statusCodeStats['202']?.count ?? 0;
+  const seconds = (lastResponseAt - startedAt) / 1000;
+  return {
+    seconds: bench.round(seconds, 2),
+    accepted,
+    // Anything but a 202: other status codes, connection errors, requests timed out.
+    failed: SETTINGS.acceptedOrders - accepted,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    acceptedPerSecond: bench.round(accepted / seconds),
+    // autocannon records the latency of 2xx responses only; the endpoint's only 2xx is 202.
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    startedAt,
+  };
+}
+
+/** The customer's orders in that status, and how often each reason was given for them. */
+async function ordersIn(port, customerId, status) {
+  let count = 0;
+  const reasons = {};
+  let cursor;
+  do {
+    const query = `customerId=${customerId}&status=${status}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await expectStatus(bench.request(port, 'GET', `/api/v1/orders?${query}`), 200, `list ${status} orders`);
+    count += page.items.length;
+    for (const reason of page.items.flatMap((order) => order.reasons)) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { count, reasons };
+}
+
+/** The unlabelled samples of GET /metrics (Prometheus text format), by name. */
+async function metrics(port) {
+  const text = await expectStatus(bench.request(port, 'GET', '/metrics'), 200, 'metrics');
+  const samples = {};
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:][\w:]*) (\S+)$/i.exec(line);
+    if (match) samples[match[1]] = Number(match[2]);
+  }
+  return samples;
+}
+
+/** The relay's gauge, refreshed every OUTBOX_POLL_MS, counts rows not yet delivered. */
+async function untilOutboxEmpty(port, deadline) {
+  while ((await metrics(port)).outbox_pending_messages !== 0) {
+    if (performance.now() > deadline) throw new Error('the outbox did not empty in time');
+    await bench.sleep(100);
+  }
+}
+
+/**
+ * Waits until none of the customer's orders is PENDING and counts how they ended, then waits
+ * until the outbox is empty and counts the messages delivered since `deliveredBefore`.
+ */
+async function burstOutcome(port, customerId, loadStartedAt, deliveredBefore) {
+  const deadline = performance.now() + BACKLOG_TIMEOUT_MS;
+  for (;;) {
+    const pending = `/api/v1/orders?customerId=${customerId}&status=PENDING&limit=1`;
+    const page = await expectStatus(bench.request(port, 'GET', pending), 200, 'list pending orders');
+    if (page.items.length === 0) break;
+    if (performance.now() > deadline) throw new Error(`orders still PENDING after ${BACKLOG_TIMEOUT_MS} ms`);
+    await bench.sleep(100);
+  }
+  const seconds = (performance.now() - loadStartedAt) / 1000;
+  const confirmed = await ordersIn(port, customerId, 'CONFIRMED');
+  const rejected = await ordersIn(port, customerId, 'REJECTED');
+  const rolledBack = await ordersIn(port, customerId, 'ROLLED_BACK');
+  await untilOutboxEmpty(port, deadline);
+  const outboxEmptyAfterS = (performance.now() - loadStartedAt) / 1000;
+  const delivered = (await metrics(port)).outbox_lag_seconds_count - deliveredBefore;
+  return {
+    allDecidedAfterS: bench.round(seconds, 2),
+    confirmedPerSecond: bench.round(confirmed.count / seconds),
+    confirmed: confirmed.count,
+    rejected,
+    rolledBack,
+    outboxEmptyAfterS: bench.round(outboxEmptyAfterS, 2),
+    messagesDelivered: delivered,
+  };
+}
+
+async function endToEnd(port, order) {
+  const latencies = [];
+  let started = 0;
+  async function client() {
+    while (started < SETTINGS.endToEndOrders) {
+      started++;
+      const placedAt = performance.now();
+      const accepted = await expectStatus(bench.request(port, 'POST', '/api/v1/orders', order), 202, 'place order');
+      await untilConfirmed(port, accepted.id, placedAt + ORDER_TIMEOUT_MS);
+      latencies.push(performance.now() - placedAt);
+    }
+  }
+  const startedAt = performance.now();
+  await Promise.all(Array.from({ length: SETTINGS.endToEndInFlight }, client));
+  const seconds = (performance.now() - startedAt) / 1000;
+  return {
+    seconds: bench.round(seconds, 2),
+    confirmedPerSecond: bench.round(latencies.length / seconds),
+    latencyMs: {
+      p50: bench.round(bench.percentile(latencies, 0.5)),
+      p99: bench.round(bench.percentile(latencies, 0.99)),
+      max: bench.round(Math.max(...latencies)),
+    },
+  };
+}
+
+async function run(database, env) {
+  const { service } = await bench.startService({ SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env });
+  try {
+    const productId = await stockedProduct(service.port);
+    const customer = `bench-${Date.now()}`;
+    await firstConfirmedOrder(service.port, orderOf(`${customer}-warm-up`, productId));
+    await untilOutboxEmpty(service.port, performance.now() + ORDER_TIMEOUT_MS);
+    const deliveredBefore = (await metrics(service.port)).outbox_lag_seconds_count;
+    const { startedAt, ...accepted } = await acceptedUnderLoad(service.port, orderOf(`${customer}-load`, productId));
+    const burst = await burstOutcome(service.port, `${customer}-load`, startedAt, deliveredBefore);
+    const endToEndResult = await endToEnd(service.port, orderOf(`${customer}-e2e`, productId));
+    return { database, accepted, burst, endToEnd: endToEndResult };
+  } catch (error) {
+    process.stderr.write(`${database}: the service's last output:\n${service.output().slice(-4000)}\n`);
+    throw error;
+  } finally {
+    await bench.stopService(service);
+  }
+}
+
+async function main() {
+  const results = { generatedAt: new Date().toISOString(), source: bench.source(), machine: bench.machine(), settings: SETTINGS, runs: [] };
+  results.runs.push(await run('embedded PGlite (memory://)', { DATABASE_URL: undefined, DATA_DIR: 'memory://' }));
+  const postgresUrl = process.env.BENCH_DATABASE_URL;
+  if (postgresUrl) results.runs.push(await run(`PostgreSQL ${bench.postgresVersion(postgresUrl)}`, { DATABASE_URL: postgresUrl }));
+  bench.print(
+    bench.table(
+      ['database', 'not 202', '202/s', '202 p50 ms', '202 p99 ms', 'burst confirmed/s', 'e2e confirmed/s', 'e2e p50 ms', 'e2e p99 ms'],
+      results.runs.map((r) => [
+        r.database,
+        r.accepted.failed,
+        r.accepted.acceptedPerSecond,
+        r.accepted.latencyMs.p50,
+        r.accepted.latencyMs.p99,
+        r.burst.confirmedPerSecond,
+        r.endToEnd.confirmedPerSecond,
+        r.endToEnd.latencyMs.p50,
+        r.endToEnd.latencyMs.p99,
+      ]),
+    ),
+  );
+  for (const r of results.runs) {
+    const b = r.burst;
+    const ended = (outcome, label) => `${outcome.count} ${label}${outcome.count ? ` ${JSON.stringify(outcome.reasons)}` : ''}`;
+    bench.print(
+      `${r.database}: burst of ${r.accepted.accepted} orders: all decided after ${b.allDecidedAfterS} s ` +
+        `(${b.confirmed} confirmed, ${ended(b.rejected, 'rejected')}, ${ended(b.rolledBack, 'rolled back')}), ` +
+        `outbox empty after ${b.outboxEmptyAfterS} s, ${b.messagesDelivered} messages delivered`,
+    );
+  }
+  bench.print(`written to ${bench.writeResults('latest.json', results)}`);
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => bench.agent.destroy());

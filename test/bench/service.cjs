@@ -1,0 +1,224 @@
+'use strict';
+// What startup.cjs and orders.cjs share: the built service as a child process on 127.0.0.1,
+// a small HTTP client, PostgreSQL databases made for one run, statistics and the results folder.
+const { Buffer } = require('node:buffer');
+const { execFileSync, spawn } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const process = require('node:process');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { URL } = require('node:url');
+
+const ROOT = path.dirname(require.resolve('../../package.json'));
+const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
+const RESULTS_DIR = path.join(ROOT, 'test', 'bench', 'results');
+const HOST = '127.0.0.1';
+const READY_POLL_MS = 20;
+
+const agent = new http.Agent({ keepAlive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One HTTP exchange with the service; a JSON body (also problem+json) is parsed. */
+function request(port, method, pathname, body, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: HOST,
+        port,
+        method,
+        path: pathname,
+        agent,
+        timeout: timeoutMs,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const json = /json/.test(res.headers['content-type'] ?? '') && text !== '';
+          resolve({ status: res.statusCode, body: json ? JSON.parse(text) : text });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${pathname} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Spawns `node dist/src/main.js` on a free port and resolves when GET /health/ready answers 200.
+ * `env` entries set to undefined are removed from the inherited environment.
+ */
+async function startService(env, readyTimeoutMs = 120_000) {
+  const port = await freePort();
+  const childEnv = { ...process.env, ...env, PORT: String(port), HOST };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
+  const service = {
+    port,
+    child,
+    // 'close' rather than 'exit': by then the child's stdout is fully read.
+    closed: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal }))),
+    output: () => Buffer.concat(output).toString('utf8'),
+  };
+  while (performance.now() - startedAt < readyTimeoutMs) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await service.closed;
+      throw new Error(`the service exited before it was ready:\n${service.output().slice(-4000)}`);
+    }
+    try {
+      const { status } = await request(port, 'GET', '/health/ready', undefined, 1000);
+      if (status === 200) return { service, readyMs: performance.now() - startedAt };
+    } catch {
+      // not listening yet
+    }
+    await sleep(READY_POLL_MS);
+  }
+  await stopService(service);
+  throw new Error(`the service was not ready within ${readyTimeoutMs} ms:\n${service.output().slice(-4000)}`);
+}
+
+/** SIGTERM to the child's PID, then waits for it to exit; SIGKILL and an error if it does not. */
+async function stopService(service, timeoutMs = 30_000) {
+  const { child } = service;
+  const startedAt = performance.now();
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const ended = await Promise.race([service.closed, sleep(timeoutMs, null, { ref: false })]);
+  if (ended === null) {
+    child.kill('SIGKILL');
+    await service.closed;
+    throw new Error(`the service (pid ${child.pid}) did not stop within ${timeoutMs} ms of SIGTERM`);
+  }
+  return { stopMs: performance.now() - startedAt, ...ended };
+}
+
+/** The service's own measurement: `ready in N ms` (process start to listening), if it logged one. */
+function loggedReadyMs(output) {
+  const match = /ready in (\d+) ms/.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
+function psql(serverUrl, sql) {
+  return execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', serverUrl, '-c', sql], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+/** Creates an empty database on the server at `serverUrl` and returns its URL. */
+function createDatabase(serverUrl, name) {
+  psql(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function dropDatabase(serverUrl, name) {
+  psql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+function postgresVersion(databaseUrl) {
+  return psql(databaseUrl, 'SHOW server_version');
+}
+
+/** Nearest-rank percentile, q in (0, 1]. */
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function round(value, digits = 1) {
+  return value === null ? null : Number(value.toFixed(digits));
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGiB: round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    // Other work on the machine skews every number here; recorded so a reader can tell.
+    loadAverage1m: round(os.loadavg()[0], 2),
+  };
+}
+
+function git(args) {
+  return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}
+
+/** The commit measured, and whether the compiled sources differed from it. */
+function source() {
+  try {
+    return { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedChanges: git(['status', '--porcelain', '--', 'src', 'libs', 'migrations']) !== '' };
+  } catch {
+    return { commit: null, uncommittedChanges: null };
+  }
+}
+
+function writeResults(fileName, results) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, fileName);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return path.relative(ROOT, file);
+}
+
+/** A fixed-width text table: one header row, then one row per entry. */
+function table(headers, rows) {
+  const cells = [headers, ...rows].map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  return cells.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+function print(text) {
+  process.stdout.write(`${text}\n`);
+}
+
+module.exports = {
+  agent,
+  createDatabase,
+  dropDatabase,
+  loggedReadyMs,
+  machine,
+  median,
+  percentile,
+  postgresVersion,
+  print,
+  request,
+  round,
+  sleep,
+  source,
+  startService,
+  stopService,
+  table,
+  writeResults,
+};
