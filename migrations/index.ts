@@ -4,6 +4,7 @@ import { Inventory1767000000200 } from './1767000000200-inventory';
 import { Payments1767000000300 } from './1767000000300-payments';
 import { Notifications1767000000400 } from './1767000000400-notifications';
 import { Ordering1767000000500 } from './1767000000500-ordering';
+import { CatalogSearch1767000000600 } from './1767000000600-catalog-search';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Payments1767000000300,
   Notifications1767000000400,
   Ordering1767000000500,
+  CatalogSearch1767000000600,
 ];

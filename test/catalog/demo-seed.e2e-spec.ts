@@ -14,8 +14,12 @@ describe('Catalog demo seed', () => {
   });
 
   it('creates every demo product with its fixed id and announces each one', async () => {
-    const { body } = await app.http().get('/api/v1/products').query({ limit: 100 }).expect(200);
-    expect(body.items.map((p: { id: string }) => p.id)).toEqual(DEMO_PRODUCTS.map((p) => p.productId));
+    // Listing is served by the search read model, which catches up asynchronously.
+    const body = await app.eventually(async () => {
+      const { body } = await app.http().get('/api/v1/products').query({ sort: 'oldest', limit: 100 }).expect(200);
+      expect(body.items.map((p: { id: string }) => p.id)).toEqual(DEMO_PRODUCTS.map((p) => p.productId));
+      return body;
+    });
     const [tee] = DEMO_PRODUCTS;
     expect(body.items[0]).toMatchObject({
       sku: tee.sku,

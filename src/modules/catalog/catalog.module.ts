@@ -1,14 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ProductsController } from './api/products.controller';
+import { ArchiveProductHandler } from './application/archive-product/archive-product.handler';
+import { BulkCreateProductsHandler } from './application/bulk-create-products/bulk-create-products.handler';
 import { CreateProductHandler } from './application/create-product/create-product.handler';
 import { GetProductHandler } from './application/get-product/get-product.handler';
-import { ListProductsHandler } from './application/list-products/list-products.handler';
+import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
+import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
+import { IndexProductHandler } from './application/index-product/index-product.handler';
+import { ProductSearchIndex } from './application/ports/product-search-index';
+import { ProductStore } from './application/ports/product-store';
+import { SearchIndexRebuilder } from './application/rebuild-search-index/search-index.rebuilder';
+import { SearchProductsHandler } from './application/search-products/search-products.handler';
+import { CatalogSeeder } from './application/seed-catalog/catalog-seeder';
 import { DemoCatalogSeeder } from './application/seed-demo-catalog/demo-catalog.seeder';
 import { UpdateProductHandler } from './application/update-product/update-product.handler';
 import { CATALOG_OPTIONS, CatalogOptions } from './catalog.options';
-import { ProductRepository } from './infrastructure/product.repository';
+import { PostgresProductSearchIndex } from './infrastructure/postgres-product-search.index';
+import { PostgresProductStore } from './infrastructure/postgres-product.store';
 
-/** The products for sale; announces every change with ProductCreatedV1 / ProductUpdatedV1. */
+/**
+ * The products for sale, as CQRS: a write model the admin edits, announcing every change with
+ * ProductCreatedV1 / ProductUpdatedV1, and a search read model fed from those same events.
+ */
 @Module({})
 export class CatalogModule {
   static forRoot(options: CatalogOptions): DynamicModule {
@@ -17,12 +30,24 @@ export class CatalogModule {
       controllers: [ProductsController],
       providers: [
         { provide: CATALOG_OPTIONS, useValue: options },
+        // commands and queries
         CreateProductHandler,
+        BulkCreateProductsHandler,
         UpdateProductHandler,
+        ArchiveProductHandler,
         GetProductHandler,
-        ListProductsHandler,
+        SearchProductsHandler,
+        IndexProductHandler,
+        // inbound: the search index follows the catalog's own events
+        OnProductCreatedHandler,
+        OnProductUpdatedHandler,
+        // read model rebuild, seeding
+        SearchIndexRebuilder,
+        CatalogSeeder,
         DemoCatalogSeeder,
-        ProductRepository,
+        // adapters
+        { provide: ProductStore, useClass: PostgresProductStore },
+        { provide: ProductSearchIndex, useClass: PostgresProductSearchIndex },
       ],
     };
   }

@@ -1,1 +1,2 @@
 export { CatalogModule } from './catalog.module';
+export { seedCatalog } from './application/seed-catalog/seed-catalog';

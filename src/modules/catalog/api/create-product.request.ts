@@ -1,10 +1,24 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PRODUCT_RULES } from '../domain/product';
+import { PRODUCT_RULES, ProductAttributes } from '../domain/product';
 import { MoneyRequest } from './money.request';
 
 export const SKU_MESSAGE = 'may contain only letters, digits, dots, underscores and hyphens';
+
+const ATTRIBUTES_DESCRIPTION =
+  'Up to 50 keys of 1–64 letters, digits, _ or -; values are strings (≤ 500), numbers or booleans';
+
+/** OpenAPI description of the free attributes; their rules are the domain's (checked there). */
+export function attributesSchema(description = ATTRIBUTES_DESCRIPTION): ApiPropertyOptions {
+  return {
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string', maxLength: 500 }, { type: 'number' }, { type: 'boolean' }] },
+    maxProperties: PRODUCT_RULES.attributes.maxKeys,
+    example: { color: 'black', size: 'M', organic: true, weightGrams: 180 },
+    description,
+  };
+}
 
 export class CreateProductRequest {
   @ApiProperty({ example: 'TEE-BLK-M', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' })
@@ -40,4 +54,9 @@ export class CreateProductRequest {
   @Min(0)
   @Max(PRODUCT_RULES.popularity.max)
   popularity?: number;
+
+  @ApiPropertyOptional(attributesSchema(`${ATTRIBUTES_DESCRIPTION}; none by default`))
+  @IsOptional()
+  @IsObject()
+  attributes?: ProductAttributes;
 }

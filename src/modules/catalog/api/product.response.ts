@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ProductView } from '../application/product.view';
+import { SearchDocument, SearchFacets, SearchPage, SearchSort } from '../application/ports/product-search-index';
+import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
+import { PRODUCT_STATUSES, ProductAttributes, ProductStatus } from '../domain/product';
+import { attributesSchema } from './create-product.request';
+import { encodeSearchCursor } from './search-cursor';
 
 export class MoneyResponse {
   @ApiProperty({ example: 1999, description: 'Integer minor units' })
@@ -9,6 +13,18 @@ export class MoneyResponse {
   currency!: string;
 }
 
+export class IndexingResponse {
+  @ApiProperty({ enum: INDEXING_STATUSES, description: 'Whether search reflects the current version' })
+  status!: IndexingStatus;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When search last caught up' })
+  indexedAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last indexing attempt failed' })
+  error!: string | null;
+}
+
+/** A product as its admin sees it (the write model). */
 export class ProductResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -31,7 +47,13 @@ export class ProductResponse {
   @ApiProperty({ example: 42 })
   popularity!: number;
 
-  @ApiProperty({ example: 1, description: '1 on creation, +1 on every change' })
+  @ApiProperty(attributesSchema())
+  attributes!: ProductAttributes;
+
+  @ApiProperty({ enum: PRODUCT_STATUSES, description: 'Archived products are out of search and sale' })
+  status!: ProductStatus;
+
+  @ApiProperty({ example: 1, description: '1 on creation, +1 on every change; the ETag' })
   version!: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -39,14 +61,91 @@ export class ProductResponse {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
+
+  @ApiProperty({ type: IndexingResponse })
+  indexing!: IndexingResponse;
 }
 
-export class ProductPageResponse {
-  @ApiProperty({ type: [ProductResponse] })
-  items!: ProductResponse[];
+/** A product as search shows it (the read model): active products only. */
+export class ProductHitResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'TEE-BLK-M' })
+  sku!: string;
+
+  @ApiProperty({ example: 'Black T-shirt' })
+  name!: string;
+
+  @ApiProperty({ example: 'Organic cotton crew-neck tee' })
+  description!: string;
+
+  @ApiProperty({ example: 'apparel' })
+  category!: string;
+
+  @ApiProperty({ type: MoneyResponse })
+  price!: MoneyResponse;
+
+  @ApiProperty({ example: 42 })
+  popularity!: number;
+
+  @ApiProperty(attributesSchema())
+  attributes!: ProductAttributes;
+
+  @ApiProperty({ example: 1, description: 'The product version the search index holds' })
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class CategoryCountResponse {
+  @ApiProperty({ example: 'laptops' })
+  value!: string;
+
+  @ApiProperty({ example: 120 })
+  count!: number;
+}
+
+export class PriceBucketResponse {
+  @ApiProperty({ example: 10000, description: 'Lowest amount in the bucket, minor units' })
+  from!: number;
+
+  @ApiProperty({ type: Number, nullable: true, example: 25000, description: 'Exclusive; null for the last bucket' })
+  to!: number | null;
+
+  @ApiProperty({ example: 37 })
+  count!: number;
+}
+
+export class FacetsResponse {
+  @ApiProperty({ example: 412, description: 'Products matching the query over all pages' })
+  total!: number;
+
+  @ApiProperty({ type: [CategoryCountResponse], description: 'Most frequent first' })
+  categories!: CategoryCountResponse[];
+
+  @ApiProperty({ type: [PriceBucketResponse], description: 'Non-empty buckets, cheapest first' })
+  priceBuckets!: PriceBucketResponse[];
+}
+
+export class ProductSearchPageResponse {
+  @ApiProperty({ type: [ProductHitResponse] })
+  items!: ProductHitResponse[];
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
   nextCursor!: string | null;
+
+  @ApiProperty({ type: FacetsResponse, required: false, description: 'With facets=true' })
+  facets?: FacetsResponse;
+}
+
+export class BulkCreateProductsResponse {
+  @ApiProperty({ example: 1000 })
+  count!: number;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Ids of the new products, in request order' })
+  ids!: string[];
 }
 
 export function toProductResponse(view: ProductView): ProductResponse {
@@ -58,8 +157,42 @@ export function toProductResponse(view: ProductView): ProductResponse {
     category: view.category,
     price: { amount: view.price.amount, currency: view.price.currency },
     popularity: view.popularity,
+    attributes: view.attributes,
+    status: view.status,
     version: view.version,
     createdAt: view.createdAt.toISOString(),
     updatedAt: view.updatedAt.toISOString(),
+    indexing: {
+      status: view.indexing.status,
+      indexedAt: view.indexing.indexedAt?.toISOString() ?? null,
+      error: view.indexing.error,
+    },
+  };
+}
+
+function toHitResponse(hit: SearchDocument): ProductHitResponse {
+  return {
+    id: hit.productId,
+    sku: hit.sku,
+    name: hit.name,
+    description: hit.description,
+    category: hit.category,
+    price: { amount: hit.price.amount, currency: hit.price.currency },
+    popularity: hit.popularity,
+    attributes: hit.attributes,
+    version: hit.version,
+    createdAt: hit.createdAt.toISOString(),
+  };
+}
+
+function toFacetsResponse(facets: SearchFacets): FacetsResponse {
+  return { total: facets.total, categories: facets.categories, priceBuckets: facets.priceBuckets };
+}
+
+export function toSearchPageResponse(sort: SearchSort, page: SearchPage): ProductSearchPageResponse {
+  return {
+    items: page.hits.map(toHitResponse),
+    nextCursor: page.next === null ? null : encodeSearchCursor(sort, page.next),
+    ...(page.facets && { facets: toFacetsResponse(page.facets) }),
   };
 }

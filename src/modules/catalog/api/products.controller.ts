@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   NotFoundException,
   Param,
@@ -16,33 +17,52 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { isUUID } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { decodeCursor, encodeCursor, InvalidInputException } from '../../../../libs/http';
+import { InvalidInputException } from '../../../../libs/http';
+import { ArchiveProductCommand } from '../application/archive-product/archive-product.command';
+import { BulkCreateProductsCommand } from '../application/bulk-create-products/bulk-create-products.command';
 import { CreateProductCommand } from '../application/create-product/create-product.command';
 import { GetProductQuery } from '../application/get-product/get-product.query';
-import { ListProductsQuery } from '../application/list-products/list-products.query';
+import { ProductView } from '../application/product.view';
+import { SearchProductsQuery } from '../application/search-products/search-products.query';
 import { UpdateProductCommand } from '../application/update-product/update-product.command';
-import { ProductDetails } from '../domain/product';
-import { rethrowForHttp } from './catalog-errors';
+import { NewProductDetails, ProductDetails } from '../domain/product';
+import { BulkCreateProductsRequest } from './bulk-create-products.request';
+import { rethrowBulkForHttp, rethrowForHttp } from './catalog-errors';
 import { CreateProductRequest } from './create-product.request';
-import { ListProductsRequest } from './list-products.request';
-import { ProductPageResponse, ProductResponse, toProductResponse } from './product.response';
+import { entityTagOf, expectedVersionOf } from './if-match';
+import {
+  BulkCreateProductsResponse,
+  ProductResponse,
+  ProductSearchPageResponse,
+  toProductResponse,
+  toSearchPageResponse,
+} from './product.response';
+import { productSearchOf, SearchProductsRequest } from './search-products.request';
 import { UpdateProductRequest } from './update-product.request';
-
-const DEFAULT_PAGE_SIZE = 20;
 
 const productId = new ParseUUIDPipe({
   exceptionFactory: () => new InvalidInputException([{ field: 'id', message: 'must be a UUID' }]),
 });
 
-function isCursorKey(value: unknown): value is { id: string } {
-  return typeof value === 'object' && value !== null && isUUID((value as { id?: unknown }).id);
+const ETAG_HEADER = { ETag: { description: 'The product version, "<version>"', schema: { type: 'string' } } };
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag the edit is based on; 412 if the product changed since',
+};
+
+function detailsOf(body: CreateProductRequest): NewProductDetails {
+  const { sku, name, description, category, price, popularity, attributes } = body;
+  return { sku, name, description, category, price: { ...price }, popularity, attributes };
 }
 
 @ApiTags('catalog')
@@ -55,10 +75,10 @@ export class ProductsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add a product to the catalog' })
+  @ApiOperation({ summary: 'Add a product to the catalog; it becomes searchable moments later' })
   @ApiCreatedResponse({
     type: ProductResponse,
-    headers: { Location: { description: 'URL of the new product', schema: { type: 'string' } } },
+    headers: { Location: { description: 'URL of the new product', schema: { type: 'string' } }, ...ETAG_HEADER },
   })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields' })
   @ApiConflictResponse({ description: 'Another product has this sku' })
@@ -66,52 +86,108 @@ export class ProductsController {
     @Body() body: CreateProductRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductResponse> {
-    const { sku, name, description, category, price, popularity } = body;
-    const product = await this.commandBus
-      .execute(new CreateProductCommand({ sku, name, description, category, price: { ...price }, popularity }))
-      .catch(rethrowForHttp);
+    const product = await this.commandBus.execute(new CreateProductCommand(detailsOf(body))).catch(rethrowForHttp);
     void reply.header('Location', `/api/v1/products/${product.id}`);
-    return toProductResponse(product);
+    return this.withEntityTag(reply, product);
+  }
+
+  @Post('bulk')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add up to 1,000 products in one transaction: all of them or none' })
+  @ApiCreatedResponse({ type: BulkCreateProductsResponse })
+  @ApiBadRequestResponse({ description: 'More than 1,000 products, or invalid fields named `products[i].field`' })
+  @ApiConflictResponse({ description: 'A sku is taken; nothing was created' })
+  async bulkCreate(@Body() body: BulkCreateProductsRequest): Promise<BulkCreateProductsResponse> {
+    const created = await this.commandBus
+      .execute(new BulkCreateProductsCommand(body.products.map(detailsOf)))
+      .catch(rethrowBulkForHttp(body.products.map((p) => p.sku)));
+    return { count: created.length, ids: created.map((p) => p.id) };
   }
 
   @Get()
-  @ApiOperation({ summary: 'Products in creation order, one page at a time' })
-  @ApiOkResponse({ type: ProductPageResponse })
-  @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
-  async list(@Query() query: ListProductsRequest): Promise<ProductPageResponse> {
-    const after = decodeCursor(query.cursor, isCursorKey);
-    const page = await this.queryBus.execute(new ListProductsQuery(query.limit ?? DEFAULT_PAGE_SIZE, after?.id));
-    return {
-      items: page.items.map(toProductResponse),
-      nextCursor: page.lastId === null ? null : encodeCursor({ id: page.lastId }),
-    };
+  @ApiOperation({
+    summary: 'Search active products by words, category and price, one keyset page at a time',
+    description:
+      'Served by the search read model, which follows changes moments after they commit. ' +
+      'Every word of q matches as a prefix (name weighs more than description); where pg_trgm is ' +
+      'available, names close to q match too (typos). Without q the default order is newest first.',
+  })
+  @ApiOkResponse({ type: ProductSearchPageResponse })
+  @ApiBadRequestResponse({ description: 'Invalid parameter, named in errors[].field' })
+  async search(@Query() query: SearchProductsRequest): Promise<ProductSearchPageResponse> {
+    const search = productSearchOf(query);
+    const page = await this.queryBus.execute(new SearchProductsQuery(search));
+    return toSearchPageResponse(search.sort, page);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One product' })
-  @ApiOkResponse({ type: ProductResponse })
+  @ApiOperation({ summary: 'One product, archived or not, with its indexing status' })
+  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No product has this id' })
-  async get(@Param('id', productId) id: string): Promise<ProductResponse> {
+  async get(
+    @Param('id', productId) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductResponse> {
     const product = await this.queryBus.execute(new GetProductQuery(id));
     if (!product) throw new NotFoundException(`product ${id} does not exist`);
-    return toProductResponse(product);
+    return this.withEntityTag(reply, product);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change some of the fields of a product; its version goes up by one' })
-  @ApiOkResponse({ type: ProductResponse })
-  @ApiBadRequestResponse({ description: 'Invalid or unknown fields, or no field at all' })
+  @ApiOperation({
+    summary: 'Change some fields of a product; its version goes up by one',
+    description: 'Conditional with If-Match: "<version>" (its ETag) or a body version: 412 when it moved on.',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields, no field at all, or a malformed If-Match' })
   @ApiNotFoundResponse({ description: 'No product has this id' })
   @ApiConflictResponse({ description: 'Another product has this sku' })
-  async update(@Param('id', productId) id: string, @Body() body: UpdateProductRequest): Promise<ProductResponse> {
+  @ApiPreconditionFailedResponse({ description: 'The product is no longer at the expected version' })
+  async update(
+    @Param('id', productId) id: string,
+    @Body() body: UpdateProductRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductResponse> {
+    const { version, ...fields } = body;
+    const expectedVersion = expectedVersionOf(ifMatch, version);
     const changes: Partial<ProductDetails> = Object.fromEntries(
-      Object.entries(body).filter(([, value]) => value !== undefined),
+      Object.entries(fields).filter(([, value]) => value !== undefined),
     );
     if (Object.keys(changes).length === 0) {
       throw new InvalidInputException([{ field: 'body', message: 'must change at least one field' }]);
     }
-    const product = await this.commandBus.execute(new UpdateProductCommand(id, changes)).catch(rethrowForHttp);
+    const product = await this.commandBus
+      .execute(new UpdateProductCommand(id, changes, expectedVersion))
+      .catch(rethrowForHttp);
+    return this.withEntityTag(reply, product);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Archive a product: out of search, still readable by id; archiving it again changes nothing',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID, or a malformed If-Match' })
+  @ApiNotFoundResponse({ description: 'No product has this id' })
+  @ApiPreconditionFailedResponse({ description: 'The product is no longer at the expected version' })
+  async archive(
+    @Param('id', productId) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductResponse> {
+    const product = await this.commandBus
+      .execute(new ArchiveProductCommand(id, expectedVersionOf(ifMatch, undefined)))
+      .catch(rethrowForHttp);
+    return this.withEntityTag(reply, product);
+  }
+
+  private withEntityTag(reply: FastifyReply, product: ProductView): ProductResponse {
+    void reply.header('ETag', entityTagOf(product.version));
     return toProductResponse(product);
   }
 }

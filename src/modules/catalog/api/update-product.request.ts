@@ -1,8 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { PRODUCT_RULES } from '../domain/product';
-import { SKU_MESSAGE } from './create-product.request';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PRODUCT_RULES, ProductAttributes } from '../domain/product';
+import { attributesSchema, SKU_MESSAGE } from './create-product.request';
 import { MoneyRequest } from './money.request';
 
 /** Validates the field when it is present; unlike IsOptional, a null is an error, not an omission. */
@@ -48,4 +59,19 @@ export class UpdateProductRequest {
   @Min(0)
   @Max(PRODUCT_RULES.popularity.max)
   popularity?: number;
+
+  @ApiPropertyOptional(attributesSchema('Replaces all the attributes; same rules as on creation'))
+  @IfPresent()
+  @IsObject()
+  attributes?: ProductAttributes;
+
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 1,
+    description: 'The version this edit is based on (alternative to If-Match): 412 if the product moved on',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }

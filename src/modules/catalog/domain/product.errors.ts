@@ -15,8 +15,12 @@ export class InvalidProductError extends Error {
 export class DuplicateSkuError extends Error {
   readonly code = 'CATALOG.SKU_TAKEN';
 
-  constructor(readonly sku: string) {
-    super(`a product with sku ${sku} already exists`);
+  constructor(readonly skus: string[]) {
+    super(
+      skus.length === 1
+        ? `a product with sku ${skus[0]} already exists`
+        : `products with skus ${skus.join(', ')} already exist`,
+    );
   }
 }
 
@@ -25,5 +29,18 @@ export class ProductNotFoundError extends Error {
 
   constructor(readonly productId: string) {
     super(`product ${productId} does not exist`);
+  }
+}
+
+/** The product changed since the version the caller read: its edit would overwrite someone else's. */
+export class ProductVersionMismatchError extends Error {
+  readonly code = 'CATALOG.VERSION_MISMATCH';
+
+  constructor(
+    readonly productId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`product ${productId} is at version ${actual}, not ${expected}`);
   }
 }

@@ -3,7 +3,7 @@ import { ProductCreatedV1 } from '../../../../../libs/contracts/catalog';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Product } from '../../domain/product';
-import { ProductRepository } from '../../infrastructure/product.repository';
+import { ProductStore } from '../ports/product-store';
 import { snapshotOf } from '../product-snapshot';
 import { ProductView } from '../product.view';
 import { CreateProductCommand } from './create-product.command';
@@ -13,13 +13,13 @@ import { CreateProductCommand } from './create-product.command';
 export class CreateProductHandler implements ICommandHandler<CreateProductCommand> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly products: ProductRepository,
+    private readonly products: ProductStore,
   ) {}
 
-  execute({ details, id }: CreateProductCommand): Promise<ProductView> {
+  async execute({ details, id }: CreateProductCommand): Promise<ProductView> {
     const product = Product.create(id ?? newId(), details);
     return this.unitOfWork.run(async (tx) => {
-      const created = await this.products.insert(tx.manager, product);
+      const created = await this.products.create(tx, product);
       tx.publish(new ProductCreatedV1(snapshotOf(created)), created.id);
       return created;
     });

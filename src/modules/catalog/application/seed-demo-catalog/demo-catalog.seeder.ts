@@ -3,7 +3,7 @@ import { DEMO_PRODUCTS } from '../../../../../libs/demo';
 import { CATALOG_OPTIONS } from '../../catalog.options';
 import type { CatalogOptions } from '../../catalog.options';
 import { DuplicateSkuError } from '../../domain/product.errors';
-import { ProductRepository } from '../../infrastructure/product.repository';
+import { ProductStore } from '../ports/product-store';
 import { CreateProductCommand } from '../create-product/create-product.command';
 import { CreateProductHandler } from '../create-product/create-product.handler';
 
@@ -18,7 +18,7 @@ export class DemoCatalogSeeder implements OnApplicationBootstrap {
 
   constructor(
     @Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions,
-    private readonly products: ProductRepository,
+    private readonly products: ProductStore,
     private readonly createProduct: CreateProductHandler,
   ) {}
 

@@ -1,8 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProductUpdatedV1 } from '../../../../../libs/contracts/catalog';
 import { UnitOfWork } from '../../../../../libs/messaging';
+import { Product } from '../../domain/product';
 import { ProductNotFoundError } from '../../domain/product.errors';
-import { ProductRepository } from '../../infrastructure/product.repository';
+import { ProductStore } from '../ports/product-store';
 import { snapshotOf } from '../product-snapshot';
 import { ProductView } from '../product.view';
 import { UpdateProductCommand } from './update-product.command';
@@ -12,16 +13,17 @@ import { UpdateProductCommand } from './update-product.command';
 export class UpdateProductHandler implements ICommandHandler<UpdateProductCommand> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly products: ProductRepository,
+    private readonly products: ProductStore,
   ) {}
 
-  execute({ id, changes }: UpdateProductCommand): Promise<ProductView> {
+  execute({ id, changes, expectedVersion }: UpdateProductCommand): Promise<ProductView> {
     return this.unitOfWork.run(async (tx) => {
-      const product = await this.products.lock(tx.manager, id);
-      if (!product) throw new ProductNotFoundError(id);
-      const before = product.version;
+      const current = await this.products.lock(tx, id);
+      if (!current) throw new ProductNotFoundError(id);
+      const product = Product.restore(current);
+      product.assertVersion(expectedVersion);
       product.change(changes);
-      const updated = await this.products.update(tx.manager, product, before);
+      const updated = await this.products.update(tx, product, current.version);
       tx.publish(new ProductUpdatedV1(snapshotOf(updated)), updated.id);
       return updated;
     });

@@ -1,0 +1,29 @@
+import { InvalidInputException } from '../../../../libs/http';
+
+const ENTITY_TAG = /^\s*"([1-9]\d{0,9})"\s*$/;
+
+/** The ETag of a product: its version, as a strong entity tag. */
+export function entityTagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * The version an edit is conditional on, from `If-Match` (the product's ETag, `"<version>"`)
+ * or the body's `version`; undefined when unconditional (no header, or `*`).
+ */
+export function expectedVersionOf(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
+  let fromHeader: number | undefined;
+  if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+    const tag = ENTITY_TAG.exec(ifMatch);
+    if (!tag) {
+      throw new InvalidInputException([
+        { field: 'If-Match', message: 'must be one entity tag as sent in ETag ("<version>"), or *' },
+      ]);
+    }
+    fromHeader = Number(tag[1]);
+  }
+  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
+    throw new InvalidInputException([{ field: 'version', message: `disagrees with If-Match (${ifMatch})` }]);
+  }
+  return fromHeader ?? bodyVersion;
+}

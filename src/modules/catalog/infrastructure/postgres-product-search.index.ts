@@ -1,0 +1,265 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Transaction } from '../../../../libs/messaging';
+import {
+  PRICE_BUCKET_BOUNDS,
+  ProductSearch,
+  ProductSearchIndex,
+  SearchDocument,
+  SearchFacets,
+  SearchPage,
+  SearchSort,
+  SearchText,
+} from '../application/ports/product-search-index';
+import { ProductAttributes } from '../domain/product';
+
+interface SearchRow {
+  product_id: string;
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  price_amount: string | number;
+  currency: string;
+  popularity: number;
+  attributes: ProductAttributes;
+  created_at: Date;
+  indexed_version: number;
+  sort_key: string;
+}
+
+interface FacetRow {
+  grouping_set: number;
+  category: string | null;
+  bucket: number | null;
+  n: number;
+}
+
+/** How one sort orders rows and writes its key exactly as text for the cursor. */
+interface SortPlan {
+  expression: string;
+  descending: boolean;
+  /** The key of a row as text that `parse` turns back into the same value. */
+  keyText: string;
+  parse: (placeholder: string) => string;
+}
+
+const TIMESTAMP_TEXT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const COLUMN_SORTS: Record<Exclude<SearchSort, 'relevance'>, SortPlan> = {
+  popularity: { expression: 'popularity', descending: true, keyText: 'popularity::text', parse: (p) => `${p}::int` },
+  price_asc: { expression: 'price_amount', descending: false, keyText: 'price_amount::text', parse: (p) => `${p}::bigint` },
+  price_desc: { expression: 'price_amount', descending: true, keyText: 'price_amount::text', parse: (p) => `${p}::bigint` },
+  newest: { expression: 'created_at', descending: true, keyText: TIMESTAMP_TEXT, parse: (p) => `${p}::timestamptz` },
+  oldest: { expression: 'created_at', descending: false, keyText: TIMESTAMP_TEXT, parse: (p) => `${p}::timestamptz` },
+};
+
+/** Collects bound parameters and hands out their placeholders. */
+class Parameters {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function toDocument(row: SearchRow): SearchDocument {
+  return {
+    productId: row.product_id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: { amount: Number(row.price_amount), currency: row.currency },
+    popularity: row.popularity,
+    attributes: row.attributes,
+    createdAt: row.created_at,
+    version: row.indexed_version,
+  };
+}
+
+function toFacets(rows: FacetRow[]): SearchFacets {
+  const facets: SearchFacets = { total: 0, categories: [], priceBuckets: [] };
+  for (const row of rows) {
+    // GROUPING(category, bucket): 1 = a category row, 2 = a price bucket row, 3 = the grand total.
+    if (row.grouping_set === 3) facets.total = row.n;
+    else if (row.grouping_set === 1) facets.categories.push({ value: row.category as string, count: row.n });
+    else {
+      const bucket = row.bucket as number;
+      const to = bucket < PRICE_BUCKET_BOUNDS.length ? PRICE_BUCKET_BOUNDS[bucket] : null;
+      facets.priceBuckets.push({ from: PRICE_BUCKET_BOUNDS[bucket - 1], to, count: row.n });
+    }
+  }
+  facets.categories.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  facets.priceBuckets.sort((a, b) => a.from - b.from);
+  return facets;
+}
+
+/**
+ * The search read model on Postgres full-text search: `catalog.product_search`, whose
+ * `document` weighs the name (A) above the description (B). Every word of `q` must match, as a
+ * prefix; with pg_trgm and its index present, a word that prefixes nothing indexed (a typo)
+ * matches names holding a near spelling of it instead.
+ */
+@Injectable()
+export class PostgresProductSearchIndex extends ProductSearchIndex implements OnModuleInit {
+  private readonly logger = new Logger(PostgresProductSearchIndex.name);
+  /** Schema of the pg_trgm extension when it and the trigram index exist; else prefix matching only. */
+  private trigramSchema?: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    const [row] = await this.dataSource.query<{ schema: string }[]>(
+      `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+       WHERE e.extname = 'pg_trgm' AND to_regclass('catalog.product_search_name_trgm') IS NOT NULL`,
+    );
+    this.trigramSchema = row?.schema;
+    this.logger.log(
+      this.trigramSchema ? 'search matches prefixes and typos (pg_trgm)' : 'search matches prefixes (no pg_trgm)',
+    );
+  }
+
+  async put(tx: Transaction, documents: SearchDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const column = <T>(pick: (d: SearchDocument) => T): T[] => documents.map(pick);
+    await tx.query(
+      `INSERT INTO catalog.product_search
+         (product_id, sku, name, description, category, price_amount, currency, popularity, attributes,
+          created_at, indexed_version)
+       SELECT product_id, sku, name, description, category, price_amount, currency, popularity,
+              attributes::jsonb, created_at, indexed_version
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                   $8::int[], $9::text[], $10::timestamptz[], $11::int[])
+         AS d(product_id, sku, name, description, category, price_amount, currency, popularity, attributes,
+              created_at, indexed_version)
+       ON CONFLICT (product_id) DO UPDATE SET
+         sku = excluded.sku, name = excluded.name, description = excluded.description,
+         category = excluded.category, price_amount = excluded.price_amount, currency = excluded.currency,
+         popularity = excluded.popularity, attributes = excluded.attributes, created_at = excluded.created_at,
+         indexed_version = excluded.indexed_version`,
+      [
+        column((d) => d.productId),
+        column((d) => d.sku),
+        column((d) => d.name),
+        column((d) => d.description),
+        column((d) => d.category),
+        column((d) => d.price.amount),
+        column((d) => d.price.currency),
+        column((d) => d.popularity),
+        column((d) => JSON.stringify(d.attributes)),
+        column((d) => d.createdAt.toISOString()),
+        column((d) => d.version),
+      ],
+    );
+  }
+
+  async remove(tx: Transaction, productIds: string[]): Promise<void> {
+    if (productIds.length === 0) return;
+    await tx.query('DELETE FROM catalog.product_search WHERE product_id = ANY($1::uuid[])', [productIds]);
+  }
+
+  async search(query: ProductSearch): Promise<SearchPage> {
+    const params = new Parameters();
+    const misspelt = await this.wordsToMatchLoosely(query.q);
+    const filters = this.filtersOf(query, misspelt, params);
+    const facets = query.facets ? this.facets(filters, params.values) : undefined;
+    const plan = query.sort === 'relevance' ? this.relevance(query.q, misspelt, params) : COLUMN_SORTS[query.sort];
+
+    const conditions = [...filters];
+    if (query.after) {
+      const comparison = plan.descending ? '<' : '>';
+      conditions.push(
+        `(${plan.expression}, product_id) ${comparison} (${plan.parse(params.add(query.after.key))}, ${params.add(query.after.id)}::uuid)`,
+      );
+    }
+    const direction = plan.descending ? 'DESC' : 'ASC';
+    const rowsPromise = this.dataSource.query<SearchRow[]>(
+      `SELECT product_id, sku, name, description, category, price_amount, currency, popularity, attributes,
+              created_at, indexed_version, ${plan.keyText} AS sort_key
+       FROM catalog.product_search
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+       ORDER BY ${plan.expression} ${direction}, product_id ${direction}
+       LIMIT ${params.add(query.limit + 1)}`,
+      params.values,
+    );
+    const [rows, facetResult] = await Promise.all([rowsPromise, facets]);
+    // One extra row tells whether another page follows, without a count.
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      hits: page.map(toDocument),
+      next: rows.length > query.limit ? { key: last.sort_key, id: last.product_id } : null,
+      ...(facetResult && { facets: facetResult }),
+    };
+  }
+
+  /**
+   * The words that are the prefix of no indexed word, so probably misspelt: only these may
+   * match loosely (by trigram similarity to a word of the name), which costs a similarity
+   * computation per candidate row. Without pg_trgm, none.
+   */
+  private async wordsToMatchLoosely(q: SearchText | undefined): Promise<Set<string>> {
+    if (!this.trigramSchema || !q) return new Set();
+    const rows = await this.dataSource.query<{ word: string }[]>(
+      `SELECT word FROM unnest($1::text[]) AS word
+       WHERE NOT EXISTS (SELECT 1 FROM catalog.product_search WHERE document @@ to_tsquery('simple', word || ':*'))`,
+      [q.words],
+    );
+    return new Set(rows.map((r) => r.word));
+  }
+
+  /** The WHERE conditions of the query's words and filters: every word must match. */
+  private filtersOf(query: ProductSearch, misspelt: Set<string>, params: Parameters): string[] {
+    const filters: string[] = [];
+    const exact = query.q?.words.filter((w) => !misspelt.has(w)) ?? [];
+    if (exact.length > 0) {
+      filters.push(`document @@ to_tsquery('simple', ${params.add(exact.map((w) => `${w}:*`).join(' & '))})`);
+    }
+    for (const word of misspelt) {
+      filters.push(`${params.add(word)} OPERATOR(${quoteIdentifier(this.trigramSchema as string)}.<%) name`);
+    }
+    if (query.category !== undefined) filters.push(`category = ${params.add(query.category)}`);
+    if (query.minPrice !== undefined) filters.push(`price_amount >= ${params.add(query.minPrice)}::bigint`);
+    if (query.maxPrice !== undefined) filters.push(`price_amount <= ${params.add(query.maxPrice)}::bigint`);
+    return filters;
+  }
+
+  /**
+   * Relevance: the weighted full-text rank of the words, plus when some word is misspelt how
+   * close the name is to the whole text. The key is a float4, whose text form Postgres reads
+   * back to the same value. Without words every product ranks the same.
+   */
+  private relevance(q: SearchText | undefined, misspelt: Set<string>, params: Parameters): SortPlan {
+    if (!q) return { expression: '0::real', descending: true, keyText: `'0'`, parse: (p) => `${p}::real` };
+    const anyWord = `to_tsquery('simple', ${params.add(q.words.map((w) => `${w}:*`).join(' | '))})`;
+    const rank =
+      misspelt.size > 0
+        ? `(ts_rank(document, ${anyWord}) + ${quoteIdentifier(this.trigramSchema as string)}.word_similarity(${params.add(q.text)}, name))::real`
+        : `ts_rank(document, ${anyWord})`;
+    return { expression: rank, descending: true, keyText: `(${rank})::text`, parse: (p) => `${p}::real` };
+  }
+
+  /** Counts over the whole filtered result, not the page: one scan for categories, buckets and total. */
+  private async facets(filters: string[], filterValues: unknown[]): Promise<SearchFacets> {
+    const params = new Parameters();
+    params.values.push(...filterValues);
+    const bounds = params.add([...PRICE_BUCKET_BOUNDS]);
+    const rows = await this.dataSource.query<FacetRow[]>(
+      `SELECT GROUPING(category, bucket) AS grouping_set, category, bucket, count(*)::int AS n
+       FROM (SELECT category, width_bucket(price_amount, ${bounds}::bigint[]) AS bucket
+             FROM catalog.product_search
+             ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}) AS matched
+       GROUP BY GROUPING SETS ((category), (bucket), ())`,
+      params.values,
+    );
+    return toFacets(rows);
+  }
+}

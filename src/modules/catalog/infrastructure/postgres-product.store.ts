@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Transaction } from '../../../../libs/messaging';
+import { rowsOf } from '../../../../libs/persistence';
+import { IndexedVersion, ProductStore } from '../application/ports/product-store';
+import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
+import { Product, ProductAttributes, ProductStatus } from '../domain/product';
+import { DuplicateSkuError, ProductVersionMismatchError } from '../domain/product.errors';
+
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  price_amount: string | number;
+  currency: string;
+  popularity: number;
+  attributes: ProductAttributes;
+  status: ProductStatus;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  indexing_status: IndexingStatus;
+  indexed_at: Date | null;
+  indexing_error: string | null;
+}
+
+function toView(row: ProductRow): ProductView {
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: { amount: Number(row.price_amount), currency: row.currency },
+    popularity: row.popularity,
+    attributes: row.attributes,
+    status: row.status,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    indexing: { status: row.indexing_status, indexedAt: row.indexed_at, error: row.indexing_error },
+  };
+}
+
+function isSkuTaken(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const { code, constraint } = error.driverError as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'product_sku_unique';
+}
+
+/** Column arrays for `unnest`, so a batch of any size is one statement with eleven parameters. */
+function columnsOf(products: Product[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
+  for (const product of products) {
+    const p = product.toState();
+    [
+      p.id,
+      p.sku,
+      p.name,
+      p.description,
+      p.category,
+      p.price.amount,
+      p.price.currency,
+      p.popularity,
+      JSON.stringify(p.attributes),
+      p.status,
+      p.version,
+    ].forEach((value, i) => columns[i].push(value));
+  }
+  return columns;
+}
+
+const INSERT_COLUMNS =
+  'id, sku, name, description, category, price_amount, currency, popularity, attributes, status, version';
+
+/**
+ * The write model on Postgres: `catalog.product`, with free attributes as JSONB. Writes use the
+ * transaction's manager; plain reads use the data source.
+ */
+@Injectable()
+export class PostgresProductStore extends ProductStore {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async create(tx: Transaction, product: Product): Promise<ProductView> {
+    const [created] = await this.insert(tx, [product]);
+    if (!created) throw new DuplicateSkuError([product.toState().sku]);
+    return created;
+  }
+
+  async createMany(tx: Transaction, products: Product[]): Promise<ProductView[]> {
+    const created = await this.insert(tx, products);
+    if (created.length < products.length) {
+      const inserted = new Set(created.map((p) => p.id));
+      throw new DuplicateSkuError(products.filter((p) => !inserted.has(p.id)).map((p) => p.toState().sku));
+    }
+    const byId = new Map(created.map((p) => [p.id, p]));
+    return products.map((p) => byId.get(p.id) as ProductView);
+  }
+
+  /** The rows actually inserted: a taken sku or id skips its row (and waits for a concurrent insert of it). */
+  private async insert(tx: Transaction, products: Product[]): Promise<ProductView[]> {
+    const rows = await tx.query<ProductRow>(
+      `INSERT INTO catalog.product (${INSERT_COLUMNS})
+       SELECT id, sku, name, description, category, price_amount, currency, popularity, attributes::jsonb, status, version
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                   $8::int[], $9::text[], $10::text[], $11::int[])
+         AS batch(${INSERT_COLUMNS})
+       ON CONFLICT DO NOTHING RETURNING *`,
+      columnsOf(products),
+    );
+    return rows.map(toView);
+  }
+
+  async lock(tx: Transaction, id: string): Promise<ProductView | undefined> {
+    const [row] = await tx.query<ProductRow>('SELECT * FROM catalog.product WHERE id = $1 FOR UPDATE', [id]);
+    return row ? toView(row) : undefined;
+  }
+
+  async update(tx: Transaction, product: Product, expectedVersion: number): Promise<ProductView> {
+    const p = product.toState();
+    let rows: ProductRow[];
+    try {
+      rows = rowsOf<ProductRow>(
+        await tx.query(
+          `UPDATE catalog.product
+           SET sku = $3, name = $4, description = $5, category = $6, price_amount = $7, currency = $8,
+               popularity = $9, attributes = $10::jsonb, status = $11, version = $12, updated_at = now(),
+               indexing_status = 'pending', indexing_error = NULL
+           WHERE id = $1 AND version = $2 RETURNING *`,
+          [
+            p.id,
+            expectedVersion,
+            p.sku,
+            p.name,
+            p.description,
+            p.category,
+            p.price.amount,
+            p.price.currency,
+            p.popularity,
+            JSON.stringify(p.attributes),
+            p.status,
+            p.version,
+          ],
+        ),
+      );
+    } catch (error) {
+      if (isSkuTaken(error)) throw new DuplicateSkuError([p.sku]);
+      throw error;
+    }
+    if (rows.length === 1) return toView(rows[0]);
+    const [current] = await tx.query<{ version: number }>('SELECT version FROM catalog.product WHERE id = $1', [p.id]);
+    throw new ProductVersionMismatchError(p.id, expectedVersion, current?.version ?? 0);
+  }
+
+  async get(id: string): Promise<ProductView | undefined> {
+    const [row] = await this.dataSource.query<ProductRow[]>('SELECT * FROM catalog.product WHERE id = $1', [id]);
+    return row ? toView(row) : undefined;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM catalog.product LIMIT 1');
+    return rows.length === 0;
+  }
+
+  async lockPage(tx: Transaction, afterId: string | undefined, limit: number): Promise<ProductView[]> {
+    const rows = await tx.query<ProductRow>(
+      `SELECT * FROM catalog.product WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2 FOR UPDATE`,
+      [afterId ?? null, limit],
+    );
+    return rows.map(toView);
+  }
+
+  async markIndexed(tx: Transaction, versions: IndexedVersion[]): Promise<void> {
+    if (versions.length === 0) return;
+    await tx.query(
+      `UPDATE catalog.product p
+       SET indexing_status = 'indexed', indexed_at = now(), indexing_error = NULL
+       FROM unnest($1::uuid[], $2::int[]) AS v(id, version)
+       WHERE p.id = v.id AND p.version = v.version`,
+      [versions.map((v) => v.id), versions.map((v) => v.version)],
+    );
+  }
+
+  async markIndexingFailed(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE catalog.product SET indexing_status = 'failed', indexing_error = $2
+       WHERE id = $1 AND indexing_status <> 'indexed'`,
+      [id, reason],
+    );
+  }
+
+  async countByIndexingStatus(): Promise<Record<IndexingStatus, number>> {
+    const rows = await this.dataSource.query<{ status: IndexingStatus; n: number }[]>(
+      'SELECT indexing_status AS status, count(*)::int AS n FROM catalog.product GROUP BY indexing_status',
+    );
+    const counts = Object.fromEntries(INDEXING_STATUSES.map((s) => [s, 0])) as Record<IndexingStatus, number>;
+    for (const { status, n } of rows) counts[status] = n;
+    return counts;
+  }
+}
