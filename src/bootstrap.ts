@@ -9,7 +9,8 @@ import { AppConfig } from './config/app-config';
 
 /** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, ...fastifyRequestIds });
+  // Room for a bulk import of 1,000 products with long descriptions.
+  const adapter = new FastifyAdapter({ bodyLimit: 16 * 1_048_576, ...fastifyRequestIds });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
   });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { SerializedPGlitePool } from './serialized-pglite-pool';
 
@@ -20,7 +21,8 @@ export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
 
 function embeddedDriver(dataDir: string): unknown {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const driver = new PGliteDriver({ dataDir }).driver as { Pool: unknown };
+  // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
+  const driver = new PGliteDriver({ dataDir, extensions: { pg_trgm } }).driver as { Pool: unknown };
   driver.Pool = SerializedPGlitePool;
   return driver;
 }

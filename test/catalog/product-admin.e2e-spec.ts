@@ -70,6 +70,12 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
 
       await app.http().patch(`/api/v1/products/${product.id}`).send({ name: 'Bob, rebased', version: 2 }).expect(200);
       await app.http().post(`/api/v1/products/${product.id}/archive`).set('If-Match', '"3"').expect(200);
+      expect(await eventTypes(app, product.id)).toEqual([
+        'catalog.product.created',
+        'catalog.product.updated',
+        'catalog.product.updated',
+        'catalog.product.archived',
+      ]);
     });
 
     it('lets exactly one of two concurrent edits of the same version win', async () => {

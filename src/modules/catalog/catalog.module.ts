@@ -6,6 +6,7 @@ import { CreateProductHandler } from './application/create-product/create-produc
 import { GetProductHandler } from './application/get-product/get-product.handler';
 import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
 import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
+import { OnProductArchivedHandler } from './application/inbound/on-product-archived.handler';
 import { IndexProductHandler } from './application/index-product/index-product.handler';
 import { ProductSearchIndex } from './application/ports/product-search-index';
 import { ProductStore } from './application/ports/product-store';
@@ -41,6 +42,7 @@ export class CatalogModule {
         // inbound: the search index follows the catalog's own events
         OnProductCreatedHandler,
         OnProductUpdatedHandler,
+        OnProductArchivedHandler,
         // read model rebuild, seeding
         SearchIndexRebuilder,
         CatalogSeeder,

@@ -4,7 +4,7 @@ import { ProductUpdatedV1 } from '../../../../../libs/contracts/catalog';
 import { InboundHandler, MessageHandler } from '../../../../../libs/messaging';
 import { IndexProductCommand } from '../index-product/index-product.command';
 
-/** Any change, archiving included, re-indexes the product from the write model. */
+/** A change re-indexes the product from the write model. */
 @Injectable()
 @InboundHandler({ consumer: 'catalog', message: ProductUpdatedV1 })
 export class OnProductUpdatedHandler implements MessageHandler<ProductUpdatedV1> {
