@@ -7,6 +7,7 @@ import { GetProductHandler } from './application/get-product/get-product.handler
 import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
 import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
 import { OnProductArchivedHandler } from './application/inbound/on-product-archived.handler';
+import { CatalogCache } from './application/catalog-cache';
 import { IndexProductHandler } from './application/index-product/index-product.handler';
 import { ProductSearchIndex } from './application/ports/product-search-index';
 import { ProductStore } from './application/ports/product-store';
@@ -31,6 +32,7 @@ export class CatalogModule {
       controllers: [ProductsController],
       providers: [
         { provide: CATALOG_OPTIONS, useValue: options },
+        CatalogCache,
         // commands and queries
         CreateProductHandler,
         BulkCreateProductsHandler,

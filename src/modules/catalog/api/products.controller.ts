@@ -19,6 +19,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiNotModifiedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
@@ -121,16 +122,25 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One product, archived or not, with its indexing status' })
+  @ApiOperation({
+    summary: 'One product, archived or not, with its indexing status',
+    description: 'Served from cache. With If-None-Match equal to its ETag ("<version>"): 304 and no body.',
+  })
   @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
+  @ApiNotModifiedResponse({ description: 'The product is still at the version of If-None-Match' })
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No product has this id' })
   async get(
     @Param('id', productId) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ProductResponse> {
+  ): Promise<ProductResponse | undefined> {
     const product = await this.queryBus.execute(new GetProductQuery(id));
     if (!product) throw new NotFoundException(`product ${id} does not exist`);
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === entityTagOf(product.version))) {
+      void reply.status(304).header('ETag', entityTagOf(product.version));
+      return undefined;
+    }
     return this.withEntityTag(reply, product);
   }
 

@@ -3,6 +3,7 @@ import { ProductArchivedV1 } from '../../../../../libs/contracts/catalog';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { Product } from '../../domain/product';
 import { ProductNotFoundError } from '../../domain/product.errors';
+import { CatalogCache } from '../catalog-cache';
 import { ProductStore } from '../ports/product-store';
 import { ProductView } from '../product.view';
 import { ArchiveProductCommand } from './archive-product.command';
@@ -16,10 +17,11 @@ export class ArchiveProductHandler implements ICommandHandler<ArchiveProductComm
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductStore,
+    private readonly cache: CatalogCache,
   ) {}
 
-  execute({ id, expectedVersion }: ArchiveProductCommand): Promise<ProductView> {
-    return this.unitOfWork.run(async (tx) => {
+  async execute({ id, expectedVersion }: ArchiveProductCommand): Promise<ProductView> {
+    const view = await this.unitOfWork.run(async (tx) => {
       const current = await this.products.lock(tx, id);
       if (!current) throw new ProductNotFoundError(id);
       const product = Product.restore(current);
@@ -29,5 +31,7 @@ export class ArchiveProductHandler implements ICommandHandler<ArchiveProductComm
       tx.publish(new ProductArchivedV1({ productId: archived.id, version: archived.version }), archived.id);
       return archived;
     });
+    await this.cache.productChanged(id);
+    return view;
   }
 }

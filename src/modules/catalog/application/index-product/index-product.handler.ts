@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AlreadyProcessedError, UnitOfWork } from '../../../../../libs/messaging';
+import { CatalogCache } from '../catalog-cache';
 import { ProductSearchIndex } from '../ports/product-search-index';
 import { ProductStore } from '../ports/product-store';
 import { IndexProductCommand } from './index-product.command';
@@ -22,6 +23,7 @@ export class IndexProductHandler implements ICommandHandler<IndexProductCommand>
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductStore,
     private readonly index: ProductSearchIndex,
+    private readonly cache: CatalogCache,
   ) {}
 
   async execute({ productId }: IndexProductCommand): Promise<void> {
@@ -33,6 +35,7 @@ export class IndexProductHandler implements ICommandHandler<IndexProductCommand>
         else await this.index.remove(tx, [product.id]);
         await this.products.markIndexed(tx, [{ id: product.id, version: product.version }]);
       });
+      await Promise.all([this.cache.productChanged(productId), this.cache.searchChanged()]);
     } catch (error) {
       // A redelivered message that was handled already: nothing failed.
       if (error instanceof AlreadyProcessedError) throw error;

@@ -3,6 +3,7 @@ import { ProductUpdatedV1 } from '../../../../../libs/contracts/catalog';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { Product } from '../../domain/product';
 import { ProductNotFoundError } from '../../domain/product.errors';
+import { CatalogCache } from '../catalog-cache';
 import { ProductStore } from '../ports/product-store';
 import { snapshotOf } from '../product-snapshot';
 import { ProductView } from '../product.view';
@@ -14,10 +15,11 @@ export class UpdateProductHandler implements ICommandHandler<UpdateProductComman
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductStore,
+    private readonly cache: CatalogCache,
   ) {}
 
-  execute({ id, changes, expectedVersion }: UpdateProductCommand): Promise<ProductView> {
-    return this.unitOfWork.run(async (tx) => {
+  async execute({ id, changes, expectedVersion }: UpdateProductCommand): Promise<ProductView> {
+    const view = await this.unitOfWork.run(async (tx) => {
       const current = await this.products.lock(tx, id);
       if (!current) throw new ProductNotFoundError(id);
       const product = Product.restore(current);
@@ -27,5 +29,7 @@ export class UpdateProductHandler implements ICommandHandler<UpdateProductComman
       tx.publish(new ProductUpdatedV1(snapshotOf(updated)), updated.id);
       return updated;
     });
+    await this.cache.productChanged(id);
+    return view;
   }
 }
