@@ -1,3 +1,4 @@
+import { drained } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { newProduct, uniqueWord } from './catalog-fixtures';
 
@@ -22,6 +23,8 @@ describe('Catalog cache', () => {
   it('serves a second product read from cache, answers 304 to its ETag, and drops it on update', async () => {
     const { body: created } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
     const path = `/api/v1/products/${created.id}`;
+    // Indexing the new product drops its cache entry; let it finish before counting.
+    await drained(app);
     const loadsBefore = await counter(app, 'cache_loads_total', 'catalog.product');
     await app.http().get(path).expect(200);
     const hitsBefore = await counter(app, 'cache_hits_total', 'catalog.product');
@@ -54,6 +57,8 @@ describe('Catalog cache', () => {
     const search = () => app.http().get('/api/v1/products').query({ q: word, category: 'bags' }).expect(200);
     await app.eventually(async () => expect((await search()).body.items).toHaveLength(1));
 
+    await drained(app);
+    await search();
     const hitsBefore = await counter(app, 'cache_hits_total', 'catalog.search');
     await search();
     expect(await counter(app, 'cache_hits_total', 'catalog.search')).toBe(hitsBefore + 1);

@@ -2,6 +2,7 @@ import { rebuildReadModels } from '../../libs/persistence';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { allPages, createProducts, newProduct, searchable, uniqueWord } from './catalog-fixtures';
+import { CatalogCache } from '../../src/modules/catalog/application/catalog-cache';
 
 const CONSUMER = 'catalog/catalog.product.created@1';
 
@@ -107,6 +108,8 @@ describe('Catalog search indexing', () => {
       [archived],
     );
     await sql(app, `UPDATE catalog.product SET indexing_status = 'pending' WHERE id = $1`, [active]);
+    // The drift bypassed the application, so nothing told the cache; search must see it here.
+    await app.nest.get(CatalogCache).searchChanged();
     await searchable(app, { q: word }, [archived, edited]);
 
     const reports = await rebuildReadModels(app.nest);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { RebuildsReadModel, ReadModelRebuilder } from '../../../../../libs/persistence';
+import { CatalogCache } from '../catalog-cache';
 import { searchDocumentOf } from '../index-product/search-document';
 import { ProductSearchIndex } from '../ports/product-search-index';
 import { ProductStore } from '../ports/product-store';
@@ -22,6 +23,7 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
     private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductStore,
     private readonly index: ProductSearchIndex,
+    private readonly cache: CatalogCache,
   ) {}
 
   async rebuild(): Promise<{ rebuilt: number }> {
@@ -39,6 +41,8 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
         return products;
       });
       rebuilt += page.length;
+      // Cached pages (and, through Redis, those of running instances) may show the old index.
+      await this.cache.searchChanged();
       if (page.length < PAGE) return { rebuilt };
       after = page[page.length - 1].id;
     }
