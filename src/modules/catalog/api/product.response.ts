@@ -138,6 +138,12 @@ export class ProductSearchPageResponse {
 
   @ApiProperty({ type: FacetsResponse, required: false, description: 'With facets=true' })
   facets?: FacetsResponse;
+
+  @ApiProperty({
+    required: false,
+    description: 'Present (true) when the search index failed and the write model answered: no relevance, facets or next page',
+  })
+  degraded?: boolean;
 }
 
 export class BulkCreateProductsResponse {
@@ -194,5 +200,6 @@ export function toSearchPageResponse(sort: SearchSort, page: SearchPage): Produc
     items: page.hits.map(toHitResponse),
     nextCursor: page.next === null ? null : encodeSearchCursor(sort, page.next),
     ...(page.facets && { facets: toFacetsResponse(page.facets) }),
+    ...(page.degraded && { degraded: true }),
   };
 }

@@ -3,6 +3,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { Transaction } from '../../../../libs/messaging';
 import { rowsOf } from '../../../../libs/persistence';
 import { IndexedVersion, ProductStore } from '../application/ports/product-store';
+import { ProductSearch } from '../application/ports/product-search-index';
 import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
 import { Product, ProductAttributes, ProductStatus } from '../domain/product';
 import { DuplicateSkuError, ProductVersionMismatchError } from '../domain/product.errors';
@@ -164,6 +165,23 @@ export class PostgresProductStore extends ProductStore {
   async isEmpty(): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM catalog.product LIMIT 1');
     return rows.length === 0;
+  }
+
+  async scanForSearch(query: ProductSearch): Promise<ProductView[]> {
+    const params: unknown[] = [query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.limit];
+    const words = (query.q?.words ?? []).map((word) => {
+      params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      return `(name ILIKE $${params.length} OR description ILIKE $${params.length})`;
+    });
+    const rows = await this.dataSource.query<ProductRow[]>(
+      `SELECT * FROM catalog.product
+       WHERE status = 'active' AND ($1::text IS NULL OR category = $1)
+         AND ($2::bigint IS NULL OR price_amount >= $2) AND ($3::bigint IS NULL OR price_amount <= $3)
+         ${words.map((w) => `AND ${w}`).join(' ')}
+       ORDER BY id DESC LIMIT $4`,
+      params,
+    );
+    return rows.map(toView);
   }
 
   async lockPage(tx: Transaction, afterId: string | undefined, limit: number): Promise<ProductView[]> {

@@ -67,6 +67,8 @@ export interface SearchPage {
   /** Where the next page starts; null on the last page. */
   next: SearchPosition | null;
   facets?: SearchFacets;
+  /** Answered from the write model because the search index failed: no relevance, facets or next page. */
+  degraded?: boolean;
 }
 
 /** Lower bounds of the price buckets, in minor units; the last bucket is open-ended. */

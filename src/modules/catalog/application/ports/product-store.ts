@@ -1,5 +1,6 @@
 import { Transaction } from '../../../../../libs/messaging';
 import { Product } from '../../domain/product';
+import { ProductSearch } from './product-search-index';
 import { IndexingStatus, ProductView } from '../product.view';
 
 /** Which version of a product the search index now reflects. */
@@ -45,4 +46,10 @@ export abstract class ProductStore {
   abstract markIndexingFailed(id: string, reason: string): Promise<void>;
 
   abstract countByIndexingStatus(): Promise<Record<IndexingStatus, number>>;
+
+  /**
+   * For when the search index is down: active products having every word in their name or
+   * description, within the category and price range, newest first; one page, no relevance.
+   */
+  abstract scanForSearch(query: ProductSearch): Promise<ProductView[]>;
 }
