@@ -40,7 +40,8 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        "domain/ is plain TypeScript: no framework, ORM, database or broker client, and none of its own module's " +
+        "domain/ is plain TypeScript: no framework, ORM, database or broker client, no infrastructure lib " +
+        "(messaging, persistence, http, cache, observability, resilience), and none of its own module's " +
         'outer layers (application/, api/, infrastructure/). Those layers depend on the domain, not the reverse.',
       from: { path: `${ANY_MODULE}domain/` },
       to: {
@@ -50,6 +51,7 @@ module.exports = {
           '^(@nestjs|@electric-sql)/',
           '^(typeorm|typeorm-pglite|pg|kafkajs|mongoose)(/|$)',
           `${ANY_MODULE}(infrastructure|api|application)/`,
+          '(^|/)libs/(messaging|persistence|http|cache|observability|resilience)/',
         ],
       },
     },

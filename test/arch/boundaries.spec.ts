@@ -38,6 +38,9 @@ const EXPECTED: Record<string, Violation[]> = {
     { rule: 'domain-is-pure', from: 'src/modules/inventory/domain/stock-item.ts', to: 'typeorm' },
     { rule: 'domain-is-pure', from: 'src/modules/inventory/domain/stock.ts', to: '@nestjs/common' },
   ],
+  'domain-imports-lib': [
+    { rule: 'domain-is-pure', from: 'src/modules/inventory/domain/stock.ts', to: '../../../../libs/messaging/unit-of-work' },
+  ],
   'domain-imports-layer': [
     { rule: 'domain-is-pure', from: 'src/modules/inventory/domain/stock.ts', to: '../infrastructure/stock.row' },
   ],

@@ -1,0 +1,5 @@
+export class UnitOfWork {
+  run<T>(work: () => T): T {
+    return work();
+  }
+}

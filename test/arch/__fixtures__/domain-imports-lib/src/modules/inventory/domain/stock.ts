@@ -1,0 +1,3 @@
+import { UnitOfWork } from '../../../../libs/messaging/unit-of-work';
+
+export const reserveLater = (uow: UnitOfWork): number => uow.run(() => 1);
