@@ -25,6 +25,7 @@ export class Messaging1767000000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX outbox_due ON messaging.outbox (next_attempt_at, seq) WHERE published_at IS NULL AND dead_at IS NULL`,
     );
+    await q.query(`CREATE INDEX outbox_published ON messaging.outbox (published_at) WHERE published_at IS NOT NULL`);
     await q.query(`
       CREATE TABLE messaging.inbox (
         consumer text NOT NULL,
@@ -32,6 +33,7 @@ export class Messaging1767000000000 implements MigrationInterface {
         processed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, message_id)
       )`);
+    await q.query(`CREATE INDEX inbox_processed ON messaging.inbox (processed_at)`);
     await q.query(`
       CREATE TABLE messaging.dead_letter (
         id uuid PRIMARY KEY,

@@ -14,4 +14,9 @@ export interface MessagingOptions {
   maxInFlight: number;
   /** How long shutdown waits for in-flight deliveries. */
   drainTimeoutMs: number;
+  /**
+   * How long delivered outbox rows and inbox entries are kept. The inbox only dedupes
+   * redeliveries within this window, so it must outlast any redelivery (leases, replays).
+   */
+  retentionMs: number;
 }

@@ -16,6 +16,9 @@ import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
 import { describeError, isRetryable } from './messaging.errors';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
+const PRUNE_INTERVAL_MS = 60_000;
+const PRUNE_BATCH = 10_000;
+
 interface ClaimedRow {
   seq: string;
   envelope: Envelope;
@@ -37,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private claimAgain = false;
   private stopped = true;
   private poller?: NodeJS.Timeout;
+  private pruner?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private drained?: () => void;
 
@@ -67,6 +71,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopped = false;
     this.poller = setInterval(() => this.poll(), this.options.pollIntervalMs);
     this.poller.unref();
+    this.pruner = setInterval(() => {
+      this.prune().catch((error: unknown) => this.logger.warn(`outbox pruning: ${describeError(error)}`));
+    }, PRUNE_INTERVAL_MS);
+    this.pruner.unref();
     this.kick();
   }
 
@@ -74,6 +82,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
+    clearInterval(this.pruner);
     this.retryTimers.forEach(clearTimeout);
     if (this.inFlight === 0 && !this.claiming) return;
     await Promise.race([
@@ -81,6 +90,33 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
     ]);
     if (this.inFlight > 0) this.logger.warn(`shutdown left ${this.inFlight} deliveries to the lease`);
+  }
+
+  /**
+   * Deletes delivered outbox rows and inbox entries older than the retention, a bounded batch
+   * at a time so no statement holds locks for long. Undelivered and dead rows stay.
+   */
+  async prune(): Promise<{ outbox: number; inbox: number }> {
+    const retention = [this.options.retentionMs, PRUNE_BATCH];
+    const outbox = rowsOf(
+      await this.dataSource.query(
+        `DELETE FROM messaging.outbox WHERE seq IN (
+           SELECT seq FROM messaging.outbox
+           WHERE published_at < now() - make_interval(secs => $1::float8 / 1000) LIMIT $2)
+         RETURNING seq`,
+        retention,
+      ),
+    ).length;
+    const inbox = rowsOf(
+      await this.dataSource.query(
+        `DELETE FROM messaging.inbox WHERE (consumer, message_id) IN (
+           SELECT consumer, message_id FROM messaging.inbox
+           WHERE processed_at < now() - make_interval(secs => $1::float8 / 1000) LIMIT $2)
+         RETURNING message_id`,
+        retention,
+      ),
+    ).length;
+    return { outbox, inbox };
   }
 
   /** Asks for a claim round now; coalesces with one already running. */

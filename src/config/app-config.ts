@@ -121,6 +121,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryMaxMs: read.int('MESSAGE_RETRY_MAX_MS', 30_000, 1),
       maxInFlight: read.int('OUTBOX_MAX_IN_FLIGHT', 32, 1, 1000),
       drainTimeoutMs: read.int('SHUTDOWN_DRAIN_MS', 10_000, 0),
+      retentionMs: read.int('MESSAGE_RETENTION_MS', 7 * 24 * 3600 * 1000, 1000),
     },
     saga: {
       deadlineMs: read.int('SAGA_DEADLINE_MS', 30_000, 100),
