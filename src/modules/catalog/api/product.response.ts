@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { SearchDocument, SearchFacets, SearchPage, SearchSort } from '../application/ports/product-search-index';
 import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
 import { PRODUCT_STATUSES, ProductAttributes, ProductStatus } from '../domain/product';
@@ -66,38 +66,8 @@ export class ProductResponse {
   indexing!: IndexingResponse;
 }
 
-/** A product as search shows it (the read model): active products only. */
-export class ProductHitResponse {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ example: 'TEE-BLK-M' })
-  sku!: string;
-
-  @ApiProperty({ example: 'Black T-shirt' })
-  name!: string;
-
-  @ApiProperty({ example: 'Organic cotton crew-neck tee' })
-  description!: string;
-
-  @ApiProperty({ example: 'apparel' })
-  category!: string;
-
-  @ApiProperty({ type: MoneyResponse })
-  price!: MoneyResponse;
-
-  @ApiProperty({ example: 42 })
-  popularity!: number;
-
-  @ApiProperty(attributesSchema())
-  attributes!: ProductAttributes;
-
-  @ApiProperty({ example: 1, description: 'The product version the search index holds' })
-  version!: number;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt!: string;
-}
+/** A product as search shows it (the read model): active products only; `version` is the one the index holds. */
+export class ProductHitResponse extends OmitType(ProductResponse, ['status', 'updatedAt', 'indexing'] as const) {}
 
 export class CategoryCountResponse {
   @ApiProperty({ example: 'laptops' })
