@@ -52,24 +52,27 @@ function isSkuTaken(error: unknown): boolean {
 }
 
 /** Column arrays for `unnest`, so a batch of any size is one statement with eleven parameters. */
+/** A product's column values: id, sku, name, description, category, price, currency, popularity, attributes, status, version. */
+function valuesOf(product: Product): unknown[] {
+  const p = product.toState();
+  return [
+    p.id,
+    p.sku,
+    p.name,
+    p.description,
+    p.category,
+    p.price.amount,
+    p.price.currency,
+    p.popularity,
+    JSON.stringify(p.attributes),
+    p.status,
+    p.version,
+  ];
+}
+
 function columnsOf(products: Product[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const product of products) {
-    const p = product.toState();
-    [
-      p.id,
-      p.sku,
-      p.name,
-      p.description,
-      p.category,
-      p.price.amount,
-      p.price.currency,
-      p.popularity,
-      JSON.stringify(p.attributes),
-      p.status,
-      p.version,
-    ].forEach((value, i) => columns[i].push(value));
-  }
+  for (const product of products) valuesOf(product).forEach((value, i) => columns[i].push(value));
   return columns;
 }
 
@@ -132,20 +135,7 @@ export class PostgresProductStore extends ProductStore {
                popularity = $9, attributes = $10::jsonb, status = $11, version = $12, updated_at = now(),
                indexing_status = 'pending', indexing_error = NULL
            WHERE id = $1 AND version = $2 RETURNING *`,
-          [
-            p.id,
-            expectedVersion,
-            p.sku,
-            p.name,
-            p.description,
-            p.category,
-            p.price.amount,
-            p.price.currency,
-            p.popularity,
-            JSON.stringify(p.attributes),
-            p.status,
-            p.version,
-          ],
+          [p.id, expectedVersion, ...valuesOf(product).slice(1)],
         ),
       );
     } catch (error) {
