@@ -32,7 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot({ ...config.database, migrations: MIGRATIONS }),
         MessagingModule.forRoot({ transport: 'in-process', ...config.messaging }),
         CacheModule.forRoot(config.cache),
-        CatalogModule.forRoot({ seedDemo: config.seedDemo }),
+        CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
         InventoryModule.forRoot({ seedDemo: config.seedDemo }),
         PaymentsModule.forRoot(config.payments),
         NotificationsModule,

@@ -8,6 +8,12 @@ export interface AppConfig {
   logLevel: string;
   database: { url?: string; dataDir: string; poolSize: number };
   seedDemo: boolean;
+  catalog: {
+    /** The product write model lives in MongoDB instead of Postgres when set. */
+    mongodbUrl?: string;
+    /** The search read model lives in Elasticsearch instead of Postgres when set. */
+    elasticsearch?: { url: string; indexPrefix: string; shards: number; replicas: number };
+  };
   cache: CacheOptions;
   messaging: Omit<MessagingOptions, 'transport'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
@@ -94,6 +100,16 @@ class EnvReader {
   }
 }
 
+function elasticsearchOf(read: EnvReader): AppConfig['catalog']['elasticsearch'] {
+  const url = read.url('ELASTICSEARCH_URL', ['http:', 'https:']);
+  const settings = {
+    indexPrefix: read.string('ELASTICSEARCH_INDEX_PREFIX', 'commerce'),
+    shards: read.int('ELASTICSEARCH_SHARDS', 3, 1, 1024),
+    replicas: read.int('ELASTICSEARCH_REPLICAS', 1, 0, 16),
+  };
+  return url === undefined ? undefined : { url, ...settings };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -108,6 +124,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     // Demo data only where a person is trying the shop out: the embedded database.
     seedDemo: read.bool('SEED_DEMO', databaseUrl === undefined),
+    catalog: {
+      mongodbUrl: read.url('MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+      elasticsearch: elasticsearchOf(read),
+    },
     cache: {
       redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
       l1MaxEntries: read.int('CACHE_L1_MAX_ENTRIES', 10_000, 1, 10_000_000),
