@@ -63,26 +63,49 @@ function request(port, method, pathname, body, timeoutMs = 10_000) {
   });
 }
 
+/** The inherited environment with `env` over it; entries set to undefined are removed. */
+function childEnvironment(env) {
+  const childEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
+  return childEnv;
+}
+
+/** `node <script> ...args` from the repository root, its stdout and stderr collected. */
+function spawnNode(script, args, env) {
+  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
+  return {
+    child,
+    // 'close' rather than 'exit': by then the child's stdout is fully read.
+    closed: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal }))),
+    output: () => Buffer.concat(output).toString('utf8'),
+  };
+}
+
+/**
+ * Starts one of the built command-line entry points (`dist/src/<name>.js`, e.g. catalog-seed).
+ * `done` resolves with its output when it exits with code 0 and rejects with the output otherwise.
+ */
+function runBuiltScript(name, args, env) {
+  const run = spawnNode(path.join(ROOT, 'dist', 'src', `${name}.js`), args, env);
+  const done = run.closed.then(({ code, signal }) => {
+    if (code !== 0) throw new Error(`${name} ended with ${signal ?? `exit code ${code}`}:\n${run.output().slice(-4000)}`);
+    return run.output();
+  });
+  return { child: run.child, done };
+}
+
 /**
  * Spawns `node dist/src/main.js` on a free port and resolves when GET /health/ready answers 200.
  * `env` entries set to undefined are removed from the inherited environment.
  */
 async function startService(env, readyTimeoutMs = 120_000) {
   const port = await freePort();
-  const childEnv = { ...process.env, ...env, PORT: String(port), HOST };
-  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = [];
-  child.stdout.on('data', (chunk) => output.push(chunk));
-  child.stderr.on('data', (chunk) => output.push(chunk));
-  const service = {
-    port,
-    child,
-    // 'close' rather than 'exit': by then the child's stdout is fully read.
-    closed: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal }))),
-    output: () => Buffer.concat(output).toString('utf8'),
-  };
+  const service = { port, ...spawnNode(MAIN, [], { ...env, PORT: String(port), HOST }) };
+  const { child } = service;
   while (performance.now() - startedAt < readyTimeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await service.closed;
@@ -121,10 +144,18 @@ function loggedReadyMs(output) {
 }
 
 function psql(serverUrl, sql) {
-  return execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', serverUrl, '-c', sql], {
+  return execFileSync('psql', ['-X', '-q', '-t', '-A', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', serverUrl, '-c', sql], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Room for a column of every id of a large catalog.
+    maxBuffer: 512 * 2 ** 20,
   }).trim();
+}
+
+/** The rows of a query as arrays of text fields (NULL as ''). */
+function queryRows(databaseUrl, sql) {
+  const text = psql(databaseUrl, sql);
+  return text === '' ? [] : text.split('\n').map((line) => line.split('\t'));
 }
 
 /** Creates an empty database on the server at `serverUrl` and returns its URL. */
@@ -141,6 +172,29 @@ function dropDatabase(serverUrl, name) {
 
 function postgresVersion(databaseUrl) {
   return psql(databaseUrl, 'SHOW server_version');
+}
+
+/**
+ * Every sample of GET /metrics (Prometheus text format) as { name, labels, value }; `total`
+ * adds up those of one name whose labels include the given ones.
+ */
+async function metricSamples(port) {
+  const { status, body } = await request(port, 'GET', '/metrics');
+  if (status !== 200) throw new Error(`GET /metrics answered ${status}`);
+  const samples = [];
+  for (const line of body.split('\n')) {
+    const match = /^([a-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/i.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, name, value]) => [name, value]));
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return {
+    samples,
+    total: (name, labels = {}) =>
+      samples
+        .filter((s) => s.name === name && Object.entries(labels).every(([label, value]) => s.labels[label] === value))
+        .reduce((sum, s) => sum + s.value, 0),
+  };
 }
 
 /** Nearest-rank percentile, q in (0, 1]. */
@@ -210,11 +264,14 @@ module.exports = {
   loggedReadyMs,
   machine,
   median,
+  metricSamples,
   percentile,
   postgresVersion,
   print,
+  queryRows,
   request,
   round,
+  runBuiltScript,
   sleep,
   source,
   startService,
