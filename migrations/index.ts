@@ -5,6 +5,7 @@ import { Payments1767000000300 } from './1767000000300-payments';
 import { Notifications1767000000400 } from './1767000000400-notifications';
 import { Ordering1767000000500 } from './1767000000500-ordering';
 import { CatalogSearch1767000000600 } from './1767000000600-catalog-search';
+import { OutboxOrigin1767000000700 } from './1767000000700-outbox-origin';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Notifications1767000000400,
   Ordering1767000000500,
   CatalogSearch1767000000600,
+  OutboxOrigin1767000000700,
 ];

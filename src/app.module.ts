@@ -1,11 +1,13 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { CacheModule } from '../libs/cache';
 import { createValidationPipe, ProblemDetailsFilter } from '../libs/http';
-import { MessagingModule } from '../libs/messaging';
+import { ContextName } from '../libs/contracts/message';
+import { MessageTopology, MessagingModule } from '../libs/messaging';
 import { CorrelationInterceptor, loggingModule } from '../libs/observability';
 import { DatabaseModule } from '../libs/persistence';
 import { MIGRATIONS } from '../migrations';
@@ -18,10 +20,32 @@ import { NotificationsModule } from './modules/notifications';
 import { OrderingModule } from './modules/ordering';
 import { PaymentsModule } from './modules/payments';
 
-/** Composes the platform (database, messaging, observability) and the bounded contexts. */
+/** Every bounded context, whether this process hosts it or not. */
+function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule | Type> {
+  return {
+    catalog: CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
+    inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
+    payments: PaymentsModule.forRoot(config.payments),
+    notifications: NotificationsModule,
+    ordering: OrderingModule.forRoot(config.saga),
+  };
+}
+
+function providersOf(module: DynamicModule | Type): Provider[] {
+  if ('module' in module) return [...(module.providers ?? [])];
+  return (Reflect.getMetadata(MODULE_METADATA.PROVIDERS, module) as Provider[] | undefined) ?? [];
+}
+
+/**
+ * Composes the platform (database, messaging, observability) and the bounded contexts named in
+ * MODULES. The message topology is read from every context, hosted or not, so messages for the
+ * contexts running elsewhere are routed to Kafka.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const contexts = boundedContexts(config);
+    const topology = MessageTopology.fromProviders(Object.values(contexts).flatMap(providersOf));
     return {
       module: AppModule,
       imports: [
@@ -30,13 +54,9 @@ export class AppModule {
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ ...config.database, migrations: MIGRATIONS }),
-        MessagingModule.forRoot({ transport: 'in-process', ...config.messaging }),
+        MessagingModule.forRoot({ ...config.messaging, hosted: config.modules, topology }),
         CacheModule.forRoot(config.cache),
-        CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
-        InventoryModule.forRoot({ seedDemo: config.seedDemo }),
-        PaymentsModule.forRoot(config.payments),
-        NotificationsModule,
-        OrderingModule.forRoot(config.saga),
+        ...config.modules.map((context) => contexts[context]),
       ],
       controllers: [HealthController],
       providers: [

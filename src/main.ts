@@ -32,9 +32,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  const role = `hosting ${config.modules.join(', ')}`;
+  if (!config.http) {
+    logger.log(`ready in ${Math.round(performance.now())} ms, ${role}, without HTTP`);
+    return;
+  }
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
-  logger.log(`ready in ${Math.round(performance.now())} ms at ${url} (Swagger UI: ${url}/docs)`);
+  logger.log(`ready in ${Math.round(performance.now())} ms at ${url}, ${role} (Swagger UI: ${url}/docs)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
 /** Which way a message flows: a command has one owning consumer, an event any number. */
 export type MessageKind = 'command' | 'event';
 
-/** Bounded contexts that own messages. */
-export type ContextName = 'catalog' | 'inventory' | 'ordering' | 'payments' | 'notifications';
+/** The bounded contexts; a process hosts some or all of them. */
+export const CONTEXT_NAMES = ['catalog', 'inventory', 'ordering', 'payments', 'notifications'] as const;
+export type ContextName = (typeof CONTEXT_NAMES)[number];
 
 /** Wire identity of a contract: routing and decoding use `type` + `version`, never class names. */
 export interface MessageDefinition {

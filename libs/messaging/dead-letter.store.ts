@@ -4,8 +4,23 @@ import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { newId } from '../persistence/ids';
 import { rowsOf } from '../persistence/sql';
+import { ContextName } from '../contracts/message';
 import { Envelope } from './envelope';
+import { ReceivedKafkaRecord } from './kafka-envelope';
 import { DeliveryError, describeError } from './messaging.errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ConsumerDeadLetter {
+  context: ContextName;
+  /** e.g. `kafka:inventory.commands` */
+  source: string;
+  record: ReceivedKafkaRecord;
+  /** Absent when the record could not even be decoded. */
+  envelope?: Envelope;
+  error: unknown;
+  attempts: number;
+}
 
 export interface DeadLetter {
   id: string;
@@ -83,6 +98,35 @@ export class DeadLetterStore {
     this.deadLettered.inc({ type: envelope.type });
   }
 
+  /**
+   * A record a Kafka consumer gave up on. An undecodable record is kept as received (headers and
+   * value) so it can be inspected; only decoded envelopes can be replayed.
+   */
+  async fromConsumer(letter: ConsumerDeadLetter): Promise<void> {
+    const { envelope, record, error } = letter;
+    const headers = record.headers ?? {};
+    const header = (name: string): string | undefined => (typeof headers[name] === 'string' ? (headers[name]) : undefined);
+    const headerId = header('message-id');
+    const consumers =
+      error instanceof DeliveryError ? error.consumers : [`${letter.context}/${envelope?.type ?? header('message-type') ?? 'unknown'}`];
+    await this.dataSource.query(
+      `INSERT INTO messaging.dead_letter (id, message_id, type, version, consumers, error, attempts, source, envelope)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+      [
+        newId(),
+        envelope?.id ?? (headerId && UUID.test(headerId) ? headerId : newId()),
+        envelope?.type ?? header('message-type') ?? 'unknown',
+        envelope?.version ?? (Number(header('message-version')) || 0),
+        consumers,
+        describeError(error),
+        letter.attempts,
+        letter.source,
+        JSON.stringify(envelope ?? { undecodable: { headers, value: record.value } }),
+      ],
+    );
+    this.deadLettered.inc({ type: envelope?.type ?? 'undecodable' });
+  }
+
   async list(options: { includeReplayed: boolean; limit: number }): Promise<DeadLetter[]> {
     const rows: DeadLetterRow[] = await this.dataSource.query(
       `SELECT * FROM messaging.dead_letter WHERE $1 OR replayed_at IS NULL ORDER BY id DESC LIMIT $2`,
@@ -103,6 +147,9 @@ export class DeadLetterStore {
       );
       if (!row) throw new NotFoundException(`dead letter ${id} does not exist`);
       if (row.replayed_at) throw new ConflictException(`dead letter ${id} was already replayed`);
+      if (typeof row.envelope.id !== 'string') {
+        throw new ConflictException(`dead letter ${id} could not be decoded when received, so it cannot be replayed`);
+      }
       const [replayed] = rowsOf<DeadLetterRow>(
         await manager.query('UPDATE messaging.dead_letter SET replayed_at = now() WHERE id = $1 RETURNING *', [id]),
       );

@@ -1,4 +1,4 @@
-import { definitionOf, IntegrationMessage, MessageKind } from '../contracts/message';
+import { ContextName, definitionOf, IntegrationMessage, MessageKind } from '../contracts/message';
 import { newId } from '../persistence/ids';
 
 /** What travels between contexts: a contract payload plus its routing and tracing metadata. */
@@ -8,7 +8,7 @@ export interface Envelope<P = unknown> {
   version: number;
   kind: MessageKind;
   /** Owning context of the contract (a command's handler, an event's publisher). */
-  context: string;
+  context: ContextName;
   occurredAt: string;
   correlationId: string;
   causationId: string | null;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { MessageClass } from '../contracts/message';
+import { ContextName, MessageClass } from '../contracts/message';
 import { contractKey, CONTRACTS } from '../contracts/registry';
 import { Envelope } from './envelope';
 import { INBOUND_HANDLER, InboundHandlerOptions, MessageHandler } from './inbound-handler';
@@ -9,6 +9,7 @@ import { MessageContext } from './message-context';
 import { AlreadyProcessedError, ConsumerFailure, DeliveryError, PoisonMessageError } from './messaging.errors';
 
 interface Subscription {
+  context: ContextName;
   consumer: string;
   handler: MessageHandler;
 }
@@ -37,21 +38,23 @@ export class InboundDispatcher implements OnModuleInit {
     }
   }
 
-  subscribe(context: string, message: MessageClass, handler: MessageHandler): void {
+  subscribe(context: ContextName, message: MessageClass, handler: MessageHandler): void {
     const { type, version } = message.definition;
     const key = contractKey(type, version);
     const consumer = `${context}/${type}@${version}`;
     const list = this.subscriptions.get(key) ?? [];
     if (list.some((s) => s.consumer === consumer)) throw new Error(`${consumer} has two handlers`);
-    list.push({ consumer, handler });
+    list.push({ context, consumer, handler });
     this.subscriptions.set(key, list);
     this.logger.debug(`${consumer} -> ${handler.constructor.name}`);
   }
 
-  async dispatch(envelope: Envelope): Promise<void> {
+  /** To every local consumer of the message, or only to those of `context`. */
+  async dispatch(envelope: Envelope, context?: ContextName): Promise<void> {
     const messageClass = this.decode(envelope);
     const failures: ConsumerFailure[] = [];
-    for (const subscription of this.subscriptions.get(contractKey(envelope.type, envelope.version)) ?? []) {
+    const subscriptions = this.subscriptions.get(contractKey(envelope.type, envelope.version)) ?? [];
+    for (const subscription of subscriptions.filter((s) => context === undefined || s.context === context)) {
       try {
         await this.deliver(subscription, messageClass, envelope);
       } catch (error) {

@@ -1,7 +1,10 @@
 export * from './envelope';
 export * from './inbound-handler';
+export { BrokerHealth, KafkaBroker } from './kafka-broker';
+export * from './message-topology';
 export * from './message-context';
 export * from './messaging.errors';
 export * from './messaging.module';
 export * from './messaging.options';
 export * from './unit-of-work';
+export * from './outbox-import';

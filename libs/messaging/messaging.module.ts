@@ -3,12 +3,14 @@ import { DiscoveryModule } from '@nestjs/core';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
-import { InProcessTransport } from './in-process.transport';
 import { InboundDispatcher } from './inbound-dispatcher';
+import { KafkaBroker } from './kafka-broker';
+import { KafkaConsumers } from './kafka-consumers';
 import { InboxStore } from './inbox.store';
 import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox-relay';
+import { RoutingTransport } from './routing.transport';
 import { UnitOfWork } from './unit-of-work';
 
 const metrics = [
@@ -36,8 +38,9 @@ export class MessagingModule {
       controllers: [DeadLettersController],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
-        { provide: MESSAGE_TRANSPORT, useExisting: InProcessTransport },
-        InProcessTransport,
+        { provide: MESSAGE_TRANSPORT, useExisting: RoutingTransport },
+        RoutingTransport,
+        ...(options.kafka ? [KafkaBroker, KafkaConsumers] : []),
         InboundDispatcher,
         InboxStore,
         OutboxRelay,
@@ -45,7 +48,7 @@ export class MessagingModule {
         UnitOfWork,
         ...metrics,
       ],
-      exports: [UnitOfWork],
+      exports: [UnitOfWork, ...(options.kafka ? [KafkaBroker] : [])],
     };
   }
 }

@@ -1,7 +1,27 @@
+import { ContextName } from '../contracts/message';
+import { MessageTopology } from './message-topology';
+
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
+export interface KafkaOptions {
+  brokers: string[];
+  clientId: string;
+  /** For topics created at start-up when the broker allows topic administration. */
+  topicPartitions: number;
+  replicationFactor: number;
+  /** Longest a consumer fetch waits for data; low values cut latency at the cost of requests. */
+  maxWaitTimeMs: number;
+  /** Partitions one consumer handles at the same time (order is kept within a partition). */
+  partitionsConsumedConcurrently: number;
+}
+
 export interface MessagingOptions {
-  transport: 'in-process';
+  /** Contexts hosted by this process. */
+  hosted: readonly ContextName[];
+  /** Which context consumes which message, across every context, hosted or not. */
+  topology: MessageTopology;
+  /** Messages to contexts hosted elsewhere travel over Kafka; without it every context must be hosted. */
+  kafka?: KafkaOptions;
   /** Safety-net poll of the outbox, for rows a crash or a failure left behind. */
   pollIntervalMs: number;
   /** How long a claimed outbox row stays invisible to other relays before it is retried. */

@@ -8,6 +8,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge, Histogram } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
+import { CONTEXT_NAMES } from '../contracts/message';
 import { rowsOf } from '../persistence/sql';
 import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
@@ -53,18 +54,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectMetric('outbox_pending_messages') private readonly pending: Gauge,
   ) {}
 
-  static async enqueue(manager: EntityManager, envelopes: readonly Envelope[]): Promise<void> {
+  /**
+   * Writes envelopes to the outbox in the caller's transaction. `origin` names the process role
+   * (its hosted contexts) whose relays deliver them; rows without one go to any relay.
+   */
+  static async enqueue(manager: EntityManager, envelopes: readonly Envelope[], origin: string | null = null): Promise<void> {
     if (envelopes.length === 0) return;
     const values: unknown[] = [];
     const rows = envelopes.map((e, i) => {
-      values.push(e.id, e.type, e.version, e.aggregateId, JSON.stringify(e));
-      const p = i * 5;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
+      values.push(e.id, e.type, e.version, e.aggregateId, JSON.stringify(e), origin);
+      const p = i * 6;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6})`;
     });
     await manager.query(
-      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope) VALUES ${rows.join(', ')}`,
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin) VALUES ${rows.join(', ')}`,
       values,
     );
+  }
+
+  /**
+   * This process' role: its hosted contexts. With a database shared by split processes, each
+   * role's relays deliver that role's rows, so messages between processes really travel over
+   * Kafka; a process hosting every context delivers any row.
+   */
+  get origin(): string {
+    return [...this.options.hosted].sort().join(',');
+  }
+
+  private get claimsEveryOrigin(): boolean {
+    return CONTEXT_NAMES.every((context) => this.options.hosted.includes(context));
   }
 
   onApplicationBootstrap(): void {
@@ -164,9 +182,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
          SELECT seq FROM messaging.outbox
          WHERE published_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
            AND (locked_until IS NULL OR locked_until < now())
+           AND ($3::text IS NULL OR origin IS NULL OR origin = $3)
          ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING seq, envelope, attempts, created_at`,
-        [this.options.leaseMs, limit],
+        [this.options.leaseMs, limit, this.claimsEveryOrigin ? null : this.origin],
       ),
     );
   }

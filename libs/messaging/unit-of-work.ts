@@ -59,7 +59,7 @@ export class UnitOfWork {
       }
       const tx = new Transaction(manager);
       const value = await work(tx);
-      await OutboxRelay.enqueue(manager, tx.published);
+      await OutboxRelay.enqueue(manager, tx.published, this.relay.origin);
       emitted = tx.published.length;
       return value;
     });

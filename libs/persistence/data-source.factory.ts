@@ -41,6 +41,23 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
     : { ...common, url: options.url, extra: { max: options.poolSize ?? 20 } };
   const dataSource = new DataSource(config);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (isEmbedded(options)) await dataSource.runMigrations({ transaction: 'each' });
+  else await migrateExclusively(dataSource);
   return dataSource;
+}
+
+/** Arbitrary, fixed: the advisory lock that makes processes sharing a database migrate one at a time. */
+const MIGRATION_LOCK = 7_670_000;
+
+/** Split processes start together against one database; only one may run the migrations at a time. */
+async function migrateExclusively(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
 }

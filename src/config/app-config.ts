@@ -1,8 +1,13 @@
 import type { CacheOptions } from '../../libs/cache';
-import type { MessagingOptions } from '../../libs/messaging';
+import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
+import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
+  /** The bounded contexts this process runs; the others run elsewhere, reached over Kafka. */
+  modules: ContextName[];
+  /** False for a worker-only process: no HTTP listener. */
+  http: boolean;
   port: number;
   host: string;
   logLevel: string;
@@ -15,7 +20,7 @@ export interface AppConfig {
     elasticsearch?: { url: string; indexPrefix: string; shards: number; replicas: number };
   };
   cache: CacheOptions;
-  messaging: Omit<MessagingOptions, 'transport'>;
+  messaging: Omit<MessagingOptions, 'hosted' | 'topology'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
   payments: {
     providerLatencyMs: number;
@@ -86,6 +91,31 @@ class EnvReader {
     return value;
   }
 
+  /** A comma list of allowed values; empty means all of them. */
+  listOf<T extends string>(name: string, allowed: readonly T[]): T[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [...allowed];
+    const values = [...new Set(raw.split(',').map((v) => v.trim()).filter(Boolean))];
+    const unknown = values.filter((v) => !(allowed as readonly string[]).includes(v));
+    if (unknown.length > 0 || values.length === 0) {
+      this.problems.push(`${name} must be a comma list of ${allowed.join(', ')} (got "${raw}")`);
+      return [...allowed];
+    }
+    return values as T[];
+  }
+
+  /** Comma list of host:port. */
+  brokers(name: string): string[] | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+    if (brokers.length === 0 || brokers.some((b) => !/^[\w.-]+:\d{1,5}$/.test(b))) {
+      this.problems.push(`${name} must be a comma list of host:port (got "${raw}")`);
+      return undefined;
+    }
+    return brokers;
+  }
+
   url(name: string, protocols: string[]): string | undefined {
     const raw = this.optional(name);
     if (raw === undefined) return undefined;
@@ -110,10 +140,28 @@ function elasticsearchOf(read: EnvReader): AppConfig['catalog']['elasticsearch']
   return url === undefined ? undefined : { url, ...settings };
 }
 
+function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefined {
+  const brokers = read.brokers('KAFKA_BROKERS');
+  const settings = {
+    clientId: read.string('KAFKA_CLIENT_ID', 'commerce'),
+    topicPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 3, 1, 10_000),
+    replicationFactor: read.int('KAFKA_REPLICATION_FACTOR', 1, 1, 100),
+    maxWaitTimeMs: read.int('KAFKA_MAX_WAIT_MS', 100, 1, 60_000),
+    partitionsConsumedConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 4, 1, 1000),
+  };
+  if (read.optional('KAFKA_BROKERS') === undefined && modules.length < CONTEXT_NAMES.length) {
+    read.problems.push(`MODULES=${modules.join(',')} leaves contexts to other processes, so KAFKA_BROKERS must be set`);
+  }
+  return brokers === undefined ? undefined : { brokers, ...settings };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const modules = read.listOf('MODULES', CONTEXT_NAMES);
   const config: AppConfig = {
+    modules,
+    http: read.bool('HTTP', true),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -142,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxInFlight: read.int('OUTBOX_MAX_IN_FLIGHT', 32, 1, 1000),
       drainTimeoutMs: read.int('SHUTDOWN_DRAIN_MS', 10_000, 0),
       retentionMs: read.int('MESSAGE_RETENTION_MS', 7 * 24 * 3600 * 1000, 1000),
+      kafka: kafkaOf(read, modules),
     },
     saga: {
       deadlineMs: read.int('SAGA_DEADLINE_MS', 30_000, 100),

@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { TwoLevelCache } from '../../libs/cache';
+import { KafkaBroker } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 
 @ApiTags('operations')
@@ -13,6 +14,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly database: DatabaseInfo,
     private readonly cache: TwoLevelCache,
+    @Optional() private readonly kafka?: KafkaBroker,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -28,14 +30,18 @@ export class HealthController implements BeforeApplicationShutdown {
 
   @Get('ready')
   @ApiOperation({
-    summary: 'The process can serve traffic: its database answers',
+    summary: 'The process can serve traffic: its database answers, and Kafka when it uses Kafka',
     description: 'Redis is reported too, but a Redis outage only degrades the cache to in-process: the process stays ready.',
   })
   @ApiOkResponse({
     schema: {
       example: {
         status: 'ok',
-        checks: { database: { status: 'up', kind: 'PostgreSQL' }, redis: { status: 'up', host: 'redis:6379' } },
+        checks: {
+          database: { status: 'up', kind: 'PostgreSQL' },
+          redis: { status: 'up', host: 'redis:6379' },
+          kafka: { status: 'up', brokers: 'kafka:9092' },
+        },
       },
     },
   })
@@ -45,8 +51,9 @@ export class HealthController implements BeforeApplicationShutdown {
       .query('SELECT 1')
       .then(() => ({ status: 'up', kind: this.database.description }))
       .catch((error: unknown) => ({ status: 'down', kind: this.database.description, error: String(error) }));
-    const checks = { database, redis: await this.cache.checkL2() };
-    if (this.shuttingDown || database.status !== 'up') {
+    const [redis, kafka] = await Promise.all([this.cache.checkL2(), this.kafka?.health()]);
+    const checks = { database, redis, ...(kafka ? { kafka } : {}) };
+    if (this.shuttingDown || database.status !== 'up' || kafka?.status === 'down') {
       throw new ServiceUnavailableException({ message: 'not ready', checks });
     }
     return { status: 'ok', checks };

@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ClientKafka } from '@nestjs/microservices';
+import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { CONTEXT_NAMES, ContextName } from '../contracts/message';
+import { Envelope } from './envelope';
+import { KafkaRecord, toKafkaRecord } from './kafka-envelope';
+import { deadLetterTopicOf, topicOf } from './message-topology';
+import { describeError } from './messaging.errors';
+import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+export interface BrokerHealth {
+  status: 'up' | 'down';
+  brokers: string;
+  error?: string;
+}
+
+/**
+ * The process' producer (Nest's ClientKafka over kafkajs) and an admin client for topics and
+ * health. A send resolves once every in-sync replica has the record (acks = all), which is when
+ * the outbox relay may mark the row published.
+ */
+@Injectable()
+export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaBroker.name);
+  private readonly options: KafkaOptions;
+  private readonly producer: ClientKafka;
+  private readonly admin: Admin;
+
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions) {
+    if (!messaging.kafka) throw new Error('KafkaBroker needs Kafka options');
+    this.options = messaging.kafka;
+    this.producer = new ClientKafka({
+      client: { clientId: `${this.options.clientId}-producer`, brokers: this.options.brokers },
+      // Murmur2 on the key, as Java clients partition: one aggregate, one partition, everywhere.
+      producer: { allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner },
+      producerOnlyMode: true,
+      postfixId: '',
+    });
+    this.admin = new Kafka({
+      clientId: `${this.options.clientId}-admin`,
+      brokers: this.options.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+    await this.admin.connect();
+    await this.createTopics();
+  }
+
+  /** After every other hook, so the relay's last deliveries are flushed before disconnecting. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+    await this.admin.disconnect();
+  }
+
+  publish(envelope: Envelope): Promise<unknown> {
+    return this.send(topicOf(envelope), toKafkaRecord(envelope));
+  }
+
+  publishDeadLetter(context: ContextName, record: KafkaRecord): Promise<unknown> {
+    return this.send(deadLetterTopicOf(context), record);
+  }
+
+  async health(): Promise<BrokerHealth> {
+    const brokers = this.options.brokers.join(',');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.admin.describeCluster(), timeout]);
+      return { status: 'up', brokers };
+    } catch (error) {
+      return { status: 'down', brokers, error: describeError(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private send(topic: string, record: KafkaRecord): Promise<unknown> {
+    return lastValueFrom(this.producer.emit(topic, record));
+  }
+
+  /**
+   * Creates the topics with the configured partitions and replication. Brokers that refuse
+   * topic administration (managed clusters, test brokers) still auto-create topics on first
+   * use, with their own defaults, so start-up carries on.
+   */
+  private async createTopics(): Promise<void> {
+    const topics = [...this.messaging.topology.allTopics(), ...CONTEXT_NAMES.map(deadLetterTopicOf)];
+    try {
+      await this.admin.createTopics({
+        topics: topics.map((topic) => ({
+          topic,
+          numPartitions: this.options.topicPartitions,
+          replicationFactor: this.options.replicationFactor,
+        })),
+      });
+      this.logger.log(`topics ready: ${topics.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(
+        `the broker refused to create topics (${describeError(error)}); relying on its auto-creation of ${topics.join(', ')}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Envelope } from './envelope';
+import { OutboxRelay } from './outbox-relay';
+
+/** Advisory lock key (bigint key space) that serialises imports, so two cannot both miss one id. */
+const IMPORT_LOCK = 7_267_004_316_532_271_104n;
+
+/**
+ * Enqueues envelopes that were committed elsewhere (a store with its own outbox, in another
+ * database) into the messaging outbox, where the relay delivers, retries and dead-letters them
+ * like any other. Idempotent by envelope id: one the outbox holds already is skipped, so a
+ * copier that crashed after enqueuing but before forgetting its copies can simply enqueue again.
+ * Provided by the module that copies; it wakes the relay of this process after enqueuing.
+ */
+@Injectable()
+export class OutboxImport {
+  private relay?: OutboxRelay;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Returns the ids it enqueued: those the outbox did not hold yet, in the given order. */
+  async enqueue(envelopes: readonly Envelope[]): Promise<string[]> {
+    const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
+    if (unique.length === 0) return [];
+    const rows: { message_id: string }[] = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [IMPORT_LOCK.toString()]);
+      return manager.query(
+        `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope)
+         SELECT e.id, e.type, e.version, e.aggregate_id, e.envelope::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[])
+           WITH ORDINALITY AS e(id, type, version, aggregate_id, envelope, position)
+         WHERE NOT EXISTS (SELECT 1 FROM messaging.outbox o WHERE o.message_id = e.id)
+         ORDER BY e.position
+         RETURNING message_id`,
+        [
+          unique.map((e) => e.id),
+          unique.map((e) => e.type),
+          unique.map((e) => e.version),
+          unique.map((e) => e.aggregateId),
+          unique.map((e) => JSON.stringify(e)),
+        ],
+      );
+    });
+    if (rows.length > 0) this.relayOfThisProcess().kick();
+    return rows.map((row) => row.message_id);
+  }
+
+  /** The relay belongs to MessagingModule, which does not export it. */
+  private relayOfThisProcess(): OutboxRelay {
+    this.relay ??= this.moduleRef.get(OutboxRelay, { strict: false });
+    return this.relay;
+  }
+}

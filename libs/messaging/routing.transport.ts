@@ -1,0 +1,45 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ContextName } from '../contracts/message';
+import { Envelope } from './envelope';
+import { InboundDispatcher } from './inbound-dispatcher';
+import { KafkaBroker } from './kafka-broker';
+import { MessageTransport } from './message-transport';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+
+/**
+ * Routes by where a message's consumers run: the ones hosted in this process get it in-process
+ * (the outbox row is the queue), and when any consumer is hosted elsewhere the message also goes
+ * to its Kafka topic. Which process hosts what is configuration (MODULES); modules never know.
+ */
+@Injectable()
+export class RoutingTransport implements MessageTransport {
+  readonly name: string;
+  private readonly hosted: ReadonlySet<ContextName>;
+
+  constructor(
+    private readonly dispatcher: InboundDispatcher,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Optional() private readonly kafka?: KafkaBroker,
+  ) {
+    this.hosted = new Set(options.hosted);
+    this.name = kafka ? 'in-process + kafka' : 'in-process';
+  }
+
+  async publish(envelope: Envelope): Promise<void> {
+    const remote = this.options.topology
+      .consumersOf(envelope.type, envelope.version)
+      .filter((context) => !this.hosted.has(context));
+    // Local delivery also rejects unknown or malformed messages, which then dead-letter.
+    const deliveries: Promise<unknown>[] = [this.dispatcher.dispatch(envelope)];
+    if (remote.length > 0) deliveries.push(this.toKafka(envelope, remote));
+    const failure = (await Promise.allSettled(deliveries)).find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  private toKafka(envelope: Envelope, remote: ContextName[]): Promise<unknown> {
+    if (!this.kafka) {
+      return Promise.reject(new Error(`${envelope.type} is for ${remote.join(', ')}, hosted elsewhere, but KAFKA_BROKERS is not set`));
+    }
+    return this.kafka.publish(envelope);
+  }
+}
