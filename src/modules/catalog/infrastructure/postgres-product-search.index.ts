@@ -7,6 +7,7 @@ import {
   ProductSearchIndex,
   SearchDocument,
   SearchFacets,
+  SearchIndexRebuild,
   SearchPage,
   SearchSort,
   SearchText,
@@ -144,7 +145,8 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
          sku = excluded.sku, name = excluded.name, description = excluded.description,
          category = excluded.category, price_amount = excluded.price_amount, currency = excluded.currency,
          popularity = excluded.popularity, attributes = excluded.attributes, created_at = excluded.created_at,
-         indexed_version = excluded.indexed_version`,
+         indexed_version = excluded.indexed_version
+       WHERE catalog.product_search.indexed_version <= excluded.indexed_version`,
       [
         column((d) => d.productId),
         column((d) => d.sku),
@@ -164,6 +166,19 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
   async remove(tx: Transaction, productIds: string[]): Promise<void> {
     if (productIds.length === 0) return;
     await tx.query('DELETE FROM catalog.product_search WHERE product_id = ANY($1::uuid[])', [productIds]);
+  }
+
+  /**
+   * Rewrites the one table in place, page by page, each page in its writer's transaction: every
+   * row is overwritten or removed on the way, so there is nothing to swap at the end.
+   */
+  beginRebuild(): Promise<SearchIndexRebuild> {
+    return Promise.resolve({
+      put: (tx, documents) => this.put(tx, documents),
+      remove: (tx, productIds) => this.remove(tx, productIds),
+      finish: () => Promise.resolve(),
+      abandon: () => Promise.resolve(),
+    });
   }
 
   async search(query: ProductSearch): Promise<SearchPage> {

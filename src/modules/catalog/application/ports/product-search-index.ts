@@ -74,12 +74,35 @@ export interface SearchPage {
 /** Lower bounds of the price buckets, in minor units; the last bucket is open-ended. */
 export const PRICE_BUCKET_BOUNDS = [0, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000] as const;
 
+/**
+ * A rewrite of the whole index from the write model, page by page, while search keeps answering
+ * from the index as it was. Changes indexed meanwhile through the port reach the rebuilt index too.
+ */
+export interface SearchIndexRebuild {
+  /** Adds or replaces documents in the index being built, as `ProductSearchIndex.put`. */
+  put(tx: Transaction, documents: SearchDocument[]): Promise<void>;
+
+  remove(tx: Transaction, productIds: string[]): Promise<void>;
+
+  /** Makes the rebuilt index the one searched. */
+  finish(): Promise<void>;
+
+  /** Gives up after a failure: search keeps the index it had, with every change indexed meanwhile. */
+  abandon(): Promise<void>;
+}
+
 /** The search read model. Fed asynchronously from catalog events; only active products are in it. */
 export abstract class ProductSearchIndex {
-  /** Adds or replaces the documents. */
+  /**
+   * Adds or replaces the documents. A document older than the one held for its product (a lower
+   * `version`) changes nothing, so a late or repeated write cannot bring an old state back.
+   */
   abstract put(tx: Transaction, documents: SearchDocument[]): Promise<void>;
 
   abstract remove(tx: Transaction, productIds: string[]): Promise<void>;
 
   abstract search(query: ProductSearch): Promise<SearchPage>;
+
+  /** Starts a rebuild; one at a time. */
+  abstract beginRebuild(): Promise<SearchIndexRebuild>;
 }

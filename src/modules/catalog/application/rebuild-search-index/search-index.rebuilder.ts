@@ -3,16 +3,16 @@ import { UnitOfWork } from '../../../../../libs/messaging';
 import { RebuildsReadModel, ReadModelRebuilder } from '../../../../../libs/persistence';
 import { CatalogCache } from '../catalog-cache';
 import { searchDocumentOf } from '../index-product/search-document';
-import { ProductSearchIndex } from '../ports/product-search-index';
+import { ProductSearchIndex, SearchIndexRebuild } from '../ports/product-search-index';
 import { ProductStore } from '../ports/product-store';
 
 const PAGE = 1000;
 
 /**
  * `npm run catalog:reindex` (part of `npm run replay`): walks the write model in id order and
- * writes every product's current state to the search index, a page per transaction, so search
- * keeps answering meanwhile. Products are never deleted, so every index entry is overwritten
- * or removed on the way.
+ * writes every product's current state into a rebuild of the search index, a page per
+ * transaction, so search keeps answering meanwhile. Each page is read under the products' row
+ * locks, which orders it with their changes and their indexing.
  */
 @Injectable()
 @RebuildsReadModel()
@@ -27,13 +27,28 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
   ) {}
 
   async rebuild(): Promise<{ rebuilt: number }> {
+    const rebuild = await this.index.beginRebuild();
+    let rebuilt: number;
+    try {
+      rebuilt = await this.load(rebuild);
+      await rebuild.finish();
+    } catch (error) {
+      await rebuild.abandon();
+      throw error;
+    }
+    // Cached pages (and, through Redis, those of running instances) may show the old index.
+    await this.cache.searchChanged();
+    return { rebuilt };
+  }
+
+  private async load(rebuild: SearchIndexRebuild): Promise<number> {
     let rebuilt = 0;
     let after: string | undefined;
     for (;;) {
       const page = await this.unitOfWork.run(async (tx) => {
         const products = await this.products.lockPage(tx, after, PAGE);
-        await this.index.put(tx, products.filter((p) => p.status === 'active').map(searchDocumentOf));
-        await this.index.remove(
+        await rebuild.put(tx, products.filter((p) => p.status === 'active').map(searchDocumentOf));
+        await rebuild.remove(
           tx,
           products.filter((p) => p.status !== 'active').map((p) => p.id),
         );
@@ -41,9 +56,9 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
         return products;
       });
       rebuilt += page.length;
-      // Cached pages (and, through Redis, those of running instances) may show the old index.
+      // An in-place rebuild shows each page at once.
       await this.cache.searchChanged();
-      if (page.length < PAGE) return { rebuilt };
+      if (page.length < PAGE) return rebuilt;
       after = page[page.length - 1].id;
     }
   }
