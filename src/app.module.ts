@@ -36,6 +36,10 @@ function providersOf(module: DynamicModule | Type): Provider[] {
   return (Reflect.getMetadata(MODULE_METADATA.PROVIDERS, module) as Provider[] | undefined) ?? [];
 }
 
+function topologyOf(contexts: Record<ContextName, DynamicModule | Type>): MessageTopology {
+  return MessageTopology.fromProviders(Object.values(contexts).flatMap(providersOf));
+}
+
 /**
  * Composes the platform (database, messaging, observability) and the bounded contexts named in
  * MODULES. The message topology is read from every context, hosted or not, so messages for the
@@ -43,9 +47,14 @@ function providersOf(module: DynamicModule | Type): Provider[] {
  */
 @Module({})
 export class AppModule {
+  /** Which context consumes which message, across every context. */
+  static topology(config: AppConfig): MessageTopology {
+    return topologyOf(boundedContexts(config));
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     const contexts = boundedContexts(config);
-    const topology = MessageTopology.fromProviders(Object.values(contexts).flatMap(providersOf));
+    const topology = topologyOf(contexts);
     return {
       module: AppModule,
       imports: [

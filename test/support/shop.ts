@@ -1,22 +1,15 @@
-import { DataSource } from 'typeorm';
 import { newId } from '../../libs/persistence';
 import { TestApp } from './test-app';
 
 export const FINAL_STATUSES = ['CONFIRMED', 'REJECTED', 'ROLLED_BACK'];
 
 /** Resolves once every committed message has been delivered (or dead-lettered). */
-export async function drained(app: TestApp, timeoutMs = 20_000): Promise<void> {
-  const dataSource = app.nest.get(DataSource);
-  await app.eventually(async () => {
-    const [{ n }] = await dataSource.query(
-      'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
-    );
-    if (n !== 0) throw new Error(`${n} messages still in the outbox`);
-  }, timeoutMs);
+export function drained(app: TestApp, timeoutMs?: number): Promise<void> {
+  return app.drained(timeoutMs);
 }
 
-export async function sql<T = Record<string, unknown>>(app: TestApp, query: string, params: unknown[] = []): Promise<T[]> {
-  return app.nest.get(DataSource).query(query, params);
+export function sql<T = Record<string, unknown>>(app: TestApp, query: string, params: unknown[] = []): Promise<T[]> {
+  return app.sql<T>(query, params);
 }
 
 /** A product with stock, known to ordering's price replica when this resolves. */

@@ -1,80 +1,52 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import { register } from 'prom-client';
 import request from 'supertest';
-import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { newId } from '../../libs/persistence';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
-import { newId } from '../../libs/persistence';
+import { SplitApp, splitUnavailable } from './split-app';
+import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
+
+export { createTestDatabase, eventually } from './test-env';
 
 export interface TestApp {
-  nest: NestFastifyApplication;
-  http(): TestAgent;
+  /** The application object; only in the one-process topology. */
+  readonly nest: NestFastifyApplication;
+  http(): HttpRoutes;
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Resolves once every committed message has been delivered (or dead-lettered). */
+  drained(timeoutMs?: number): Promise<void>;
   /** Retries `assertion` until it stops throwing: messages between contexts are asynchronous. */
   eventually<T>(assertion: () => Promise<T>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
-/** Fast defaults for tests; a suite overrides what it is about. */
-const TEST_ENV: Record<string, string> = {
-  LOG_LEVEL: 'warn',
-  SEED_DEMO: 'false',
-  OUTBOX_POLL_MS: '100',
-  MESSAGE_RETRY_BASE_MS: '20',
-  MESSAGE_RETRY_MAX_MS: '200',
-  PAYMENT_RETRY_BASE_MS: '5',
-  // Generous: a loaded CI machine must not turn a slow answer into a timeout.
-  PAYMENT_TIMEOUT_MS: '5000',
-  SAGA_SWEEP_MS: '100',
-};
-
 /**
- * A throwaway database: an in-memory PGlite, or, when TEST_DATABASE_URL points at a Postgres
- * server, a fresh database on it that is dropped afterwards.
+ * The service under test: one in-test process, or with TEST_TOPOLOGY=split three OS processes
+ * over Kafka (see SplitApp), so the same suite proves both deployments.
  */
-export async function createTestDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return { env: { DATA_DIR: 'memory://' }, drop: () => Promise.resolve() };
-  const name = `test_${newId().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-export async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  if (process.env.TEST_TOPOLOGY === 'split') return startSplitTestApp(env);
   const database = await createTestDatabase();
   // With REDIS_URL set (CI's server pass) the cache's L2 is real; each app gets its own key space.
   const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : {};
   const config = loadConfig({ ...TEST_ENV, ...database.env, ...redis, ...env });
   const nest = await createApp(config);
   await nest.getHttpAdapter().getInstance().ready();
+  const dataSource = nest.get(DataSource);
   return {
     nest,
     http: () => request(nest.getHttpServer()),
+    sql: (query, params) => dataSource.query(query, params),
+    drained: async (timeoutMs = 20_000) => {
+      await eventually(async () => {
+        const [{ n }] = await dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+        );
+        if (n !== 0) throw new Error(`${n} messages still in the outbox`);
+      }, timeoutMs);
+    },
     eventually,
     close: async () => {
       await nest.close();
@@ -82,5 +54,21 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       register.clear();
       await database.drop();
     },
+  };
+}
+
+async function startSplitTestApp(env: Record<string, string>): Promise<TestApp> {
+  const unavailable = splitUnavailable();
+  if (unavailable) throw new Error(`TEST_TOPOLOGY=split cannot run: ${unavailable}`);
+  const split = await SplitApp.start(env);
+  return {
+    get nest(): NestFastifyApplication {
+      throw new Error('this suite reaches into the application object, which the split topology does not have');
+    },
+    http: () => split.http(),
+    sql: (query, params) => split.sql(query, params),
+    drained: (timeoutMs) => split.drained(timeoutMs),
+    eventually,
+    close: () => split.close(),
   };
 }

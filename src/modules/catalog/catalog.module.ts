@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ProductsController } from './api/products.controller';
 import { ArchiveProductHandler } from './application/archive-product/archive-product.handler';
 import { BulkCreateProductsHandler } from './application/bulk-create-products/bulk-create-products.handler';
@@ -17,8 +17,15 @@ import { CatalogSeeder } from './application/seed-catalog/catalog-seeder';
 import { DemoCatalogSeeder } from './application/seed-demo-catalog/demo-catalog.seeder';
 import { UpdateProductHandler } from './application/update-product/update-product.handler';
 import { CATALOG_OPTIONS, CatalogOptions } from './catalog.options';
+import { ElasticsearchProductSearchIndex } from './infrastructure/elasticsearch-product-search.index';
 import { PostgresProductSearchIndex } from './infrastructure/postgres-product-search.index';
 import { PostgresProductStore } from './infrastructure/postgres-product.store';
+
+/** The search read model in Elasticsearch when configured, else in the catalog's Postgres schema. */
+function searchIndexProvider({ elasticsearch }: CatalogOptions): Provider {
+  if (!elasticsearch) return { provide: ProductSearchIndex, useClass: PostgresProductSearchIndex };
+  return { provide: ProductSearchIndex, useFactory: () => new ElasticsearchProductSearchIndex(elasticsearch) };
+}
 
 /**
  * The products for sale, as CQRS: a write model the admin edits, announcing every change with
@@ -51,7 +58,7 @@ export class CatalogModule {
         DemoCatalogSeeder,
         // adapters
         { provide: ProductStore, useClass: PostgresProductStore },
-        { provide: ProductSearchIndex, useClass: PostgresProductSearchIndex },
+        searchIndexProvider(options),
       ],
     };
   }

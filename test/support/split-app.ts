@@ -1,0 +1,137 @@
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import request from 'supertest';
+import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
+import { AppModule } from '../../src/app.module';
+import { loadConfig } from '../../src/config/app-config';
+import { AppProcess, ensureBuilt, freePort } from './app-process';
+import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
+import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
+
+/** The split the deployment docs describe: an edge with the customer-facing contexts, and two workers. */
+export const SPLIT_ROLES = {
+  edge: ['ordering', 'catalog', 'notifications'],
+  inventory: ['inventory'],
+  payments: ['payments'],
+} as const satisfies Record<string, readonly ContextName[]>;
+export type SplitRole = keyof typeof SPLIT_ROLES;
+
+/** The gateway's routes: first path segment after /api/v1 → context. */
+const ROUTE_CONTEXT: Record<string, ContextName> = {
+  products: 'catalog',
+  inventory: 'inventory',
+  orders: 'ordering',
+  payments: 'payments',
+  notifications: 'notifications',
+};
+
+/** Why the split topology cannot run here, or undefined when it can. */
+export function splitUnavailable(): string | undefined {
+  if (!process.env.TEST_DATABASE_URL) return 'it needs a real Postgres server in TEST_DATABASE_URL';
+  return kafkaMockUnavailable();
+}
+
+/**
+ * The service as three OS processes sharing one Postgres database and talking over a
+ * Kafka-protocol broker, with a gateway that sends each `/api/v1/<context>` path to the process
+ * hosting that context.
+ */
+export class SplitApp {
+  private readonly db: Client;
+  private readonly admin: Admin;
+
+  private constructor(
+    readonly kafka: KafkaMock,
+    readonly processes: Record<SplitRole, AppProcess>,
+    databaseUrl: string,
+    private readonly dropDatabase: () => Promise<void>,
+    private readonly groupTopics: [ContextName, string[]][],
+  ) {
+    this.db = new Client({ connectionString: databaseUrl });
+    this.admin = new Kafka({ clientId: 'test-observer', brokers: kafka.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<SplitApp> {
+    ensureBuilt();
+    const database = await createTestDatabase();
+    const kafka = await KafkaMock.start();
+    const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', ...env };
+    const processes = {} as Record<SplitRole, AppProcess>;
+    for (const [role, modules] of Object.entries(SPLIT_ROLES)) {
+      processes[role as SplitRole] = new AppProcess(await freePort(), { ...shared, MODULES: modules.join(',') });
+    }
+    const topology = AppModule.topology(loadConfig(shared));
+    const groupTopics = CONTEXT_NAMES.map((context): [ContextName, string[]] => [context, topology.topicsReadBy(context)]);
+    const app = new SplitApp(kafka, processes, database.env.DATABASE_URL, () => database.drop(), groupTopics);
+    await Promise.all(Object.values(processes).map((p) => p.start()));
+    await app.db.connect();
+    await app.admin.connect();
+    return app;
+  }
+
+  /** The process serving a path, as the gateway routes it; operations paths go to the edge. */
+  processFor(path: string): AppProcess {
+    const context = ROUTE_CONTEXT[/^\/api\/v1\/([^/?]+)/.exec(path)?.[1] ?? ''];
+    const role = (Object.keys(SPLIT_ROLES) as SplitRole[]).find((r) =>
+      (SPLIT_ROLES[r] as readonly ContextName[]).includes(context),
+    );
+    return this.processes[role ?? 'edge'];
+  }
+
+  http(): HttpRoutes {
+    const to = (path: string): string => this.processFor(path).url;
+    return {
+      get: (path: string) => request(to(path)).get(path),
+      post: (path: string) => request(to(path)).post(path),
+      put: (path: string) => request(to(path)).put(path),
+      patch: (path: string) => request(to(path)).patch(path),
+      delete: (path: string) => request(to(path)).delete(path),
+    };
+  }
+
+  async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(query, params)).rows as T[];
+  }
+
+  /**
+   * Every committed message delivered: the outbox has nothing left to send and every consumer
+   * group has committed up to the end of its topics. Checked twice in a row, as a handler
+   * finishing between the two reads can emit more.
+   */
+  async drained(timeoutMs = 30_000): Promise<void> {
+    let quietRounds = 0;
+    await eventually(async () => {
+      const pending = await this.pendingWork();
+      quietRounds = pending ? 0 : quietRounds + 1;
+      if (quietRounds < 2) throw new Error(pending ?? 'confirming quiet');
+    }, timeoutMs);
+  }
+
+  private async pendingWork(): Promise<string | undefined> {
+    const [{ n }] = await this.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+    );
+    if (n > 0) return `${n} messages still in the outbox`;
+    for (const [groupId, topics] of this.groupTopics) {
+      if (topics.length === 0) continue;
+      const committed = await this.admin.fetchOffsets({ groupId, topics });
+      for (const { topic, partitions } of committed) {
+        const ends = await this.admin.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const done = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+          const lag = Number(end.high) - Math.max(done, Number(end.low));
+          if (lag > 0) return `group ${groupId} is ${lag} behind on ${topic}[${end.partition}]`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.processes).map((p) => p.stop()));
+    await this.admin.disconnect();
+    await this.db.end();
+    await this.kafka.stop();
+    await this.dropDatabase();
+  }
+}

@@ -1,0 +1,57 @@
+import { Client } from 'pg';
+import TestAgent from 'supertest/lib/agent';
+import { newId } from '../../libs/persistence';
+
+/** The HTTP verbs the suites use, against the one process or through the split's gateway routes. */
+export type HttpRoutes = Pick<TestAgent, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
+
+/** Fast defaults for tests; a suite overrides what it is about. */
+export const TEST_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  SEED_DEMO: 'false',
+  OUTBOX_POLL_MS: '100',
+  MESSAGE_RETRY_BASE_MS: '20',
+  MESSAGE_RETRY_MAX_MS: '200',
+  PAYMENT_RETRY_BASE_MS: '5',
+  // Generous: a loaded CI machine must not turn a slow answer into a timeout.
+  PAYMENT_TIMEOUT_MS: '5000',
+  SAGA_SWEEP_MS: '100',
+};
+
+/**
+ * A throwaway database: an in-memory PGlite, or, when TEST_DATABASE_URL points at a Postgres
+ * server, a fresh database on it that is dropped afterwards.
+ */
+export async function createTestDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return { env: { DATA_DIR: 'memory://' }, drop: () => Promise.resolve() };
+  const name = `test_${newId().replace(/-/g, '')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
