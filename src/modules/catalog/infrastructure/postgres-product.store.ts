@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { Transaction } from '../../../../libs/messaging';
+import { IntegrationMessage } from '../../../../libs/contracts/message';
+import { Transaction, UnitOfWork } from '../../../../libs/messaging';
 import { rowsOf } from '../../../../libs/persistence';
-import { IndexedVersion, ProductStore } from '../application/ports/product-store';
+import { IndexedVersion, ProductStore, ProductWriter } from '../application/ports/product-store';
 import { ProductSearch } from '../application/ports/product-search-index';
 import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
 import { Product, ProductAttributes, ProductStatus } from '../domain/product';
@@ -51,7 +52,6 @@ function isSkuTaken(error: unknown): boolean {
   return code === '23505' && constraint === 'product_sku_unique';
 }
 
-/** Column arrays for `unnest`, so a batch of any size is one statement with eleven parameters. */
 /** A product's column values: id, sku, name, description, category, price, currency, popularity, attributes, status, version. */
 function valuesOf(product: Product): unknown[] {
   const p = product.toState();
@@ -70,6 +70,7 @@ function valuesOf(product: Product): unknown[] {
   ];
 }
 
+/** Column arrays for `unnest`, so a batch of any size is one statement with eleven parameters. */
 function columnsOf(products: Product[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 11 }, () => []);
   for (const product of products) valuesOf(product).forEach((value, i) => columns[i].push(value));
@@ -80,23 +81,20 @@ const INSERT_COLUMNS =
   'id, sku, name, description, category, price_amount, currency, popularity, attributes, status, version';
 
 /**
- * The write model on Postgres: `catalog.product`, with free attributes as JSONB. Writes use the
- * transaction's manager; plain reads use the data source.
+ * Product writes inside one unit of work's transaction; its events go to the outbox in that
+ * same transaction.
  */
-@Injectable()
-export class PostgresProductStore extends ProductStore {
-  constructor(private readonly dataSource: DataSource) {
-    super();
-  }
+class PostgresProductWriter implements ProductWriter {
+  constructor(private readonly tx: Transaction) {}
 
-  async create(tx: Transaction, product: Product): Promise<ProductView> {
-    const [created] = await this.insert(tx, [product]);
+  async create(product: Product): Promise<ProductView> {
+    const [created] = await this.insert([product]);
     if (!created) throw new DuplicateSkuError([product.toState().sku]);
     return created;
   }
 
-  async createMany(tx: Transaction, products: Product[]): Promise<ProductView[]> {
-    const created = await this.insert(tx, products);
+  async createMany(products: Product[]): Promise<ProductView[]> {
+    const created = await this.insert(products);
     if (created.length < products.length) {
       const inserted = new Set(created.map((p) => p.id));
       throw new DuplicateSkuError(products.filter((p) => !inserted.has(p.id)).map((p) => p.toState().sku));
@@ -106,8 +104,8 @@ export class PostgresProductStore extends ProductStore {
   }
 
   /** The rows actually inserted: a taken sku or id skips its row (and waits for a concurrent insert of it). */
-  private async insert(tx: Transaction, products: Product[]): Promise<ProductView[]> {
-    const rows = await tx.query<ProductRow>(
+  private async insert(products: Product[]): Promise<ProductView[]> {
+    const rows = await this.tx.query<ProductRow>(
       `INSERT INTO catalog.product (${INSERT_COLUMNS})
        SELECT id, sku, name, description, category, price_amount, currency, popularity, attributes::jsonb, status, version
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
@@ -119,17 +117,16 @@ export class PostgresProductStore extends ProductStore {
     return rows.map(toView);
   }
 
-  async lock(tx: Transaction, id: string): Promise<ProductView | undefined> {
-    const [row] = await tx.query<ProductRow>('SELECT * FROM catalog.product WHERE id = $1 FOR UPDATE', [id]);
-    return row ? toView(row) : undefined;
+  lock(id: string): Promise<ProductView | undefined> {
+    return lockRow(this.tx, id);
   }
 
-  async update(tx: Transaction, product: Product, expectedVersion: number): Promise<ProductView> {
+  async update(product: Product, expectedVersion: number): Promise<ProductView> {
     const p = product.toState();
     let rows: ProductRow[];
     try {
       rows = rowsOf<ProductRow>(
-        await tx.query(
+        await this.tx.query(
           `UPDATE catalog.product
            SET sku = $3, name = $4, description = $5, category = $6, price_amount = $7, currency = $8,
                popularity = $9, attributes = $10::jsonb, status = $11, version = $12, updated_at = now(),
@@ -143,8 +140,43 @@ export class PostgresProductStore extends ProductStore {
       throw error;
     }
     if (rows.length === 1) return toView(rows[0]);
-    const [current] = await tx.query<{ version: number }>('SELECT version FROM catalog.product WHERE id = $1', [p.id]);
+    const [current] = await this.tx.query<{ version: number }>('SELECT version FROM catalog.product WHERE id = $1', [
+      p.id,
+    ]);
     throw new ProductVersionMismatchError(p.id, expectedVersion, current?.version ?? 0);
+  }
+
+  publish(message: IntegrationMessage, aggregateId: string): void {
+    this.tx.publish(message, aggregateId);
+  }
+}
+
+async function lockRow(tx: Transaction, id: string): Promise<ProductView | undefined> {
+  const [row] = await tx.query<ProductRow>('SELECT * FROM catalog.product WHERE id = $1 FOR UPDATE', [id]);
+  return row ? toView(row) : undefined;
+}
+
+/**
+ * The write model on Postgres: `catalog.product`, with free attributes as JSONB. A unit of work
+ * is the messaging UnitOfWork's transaction, so products, outbox rows and the inbox entry of
+ * an inbound message commit together; row locks order changes and indexing of a product.
+ * Plain reads use the data source.
+ */
+@Injectable()
+export class PostgresProductStore extends ProductStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {
+    super();
+  }
+
+  transaction<T>(work: (products: ProductWriter) => Promise<T>): Promise<T> {
+    return this.unitOfWork.run((tx) => work(new PostgresProductWriter(tx)));
+  }
+
+  lock(tx: Transaction, id: string): Promise<ProductView | undefined> {
+    return lockRow(tx, id);
   }
 
   async get(id: string): Promise<ProductView | undefined> {

@@ -1,6 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProductArchivedV1 } from '../../../../../libs/contracts/catalog';
-import { UnitOfWork } from '../../../../../libs/messaging';
 import { Product } from '../../domain/product';
 import { ProductNotFoundError } from '../../domain/product.errors';
 import { CatalogCache } from '../catalog-cache';
@@ -15,20 +14,19 @@ import { ArchiveProductCommand } from './archive-product.command';
 @CommandHandler(ArchiveProductCommand)
 export class ArchiveProductHandler implements ICommandHandler<ArchiveProductCommand> {
   constructor(
-    private readonly unitOfWork: UnitOfWork,
     private readonly products: ProductStore,
     private readonly cache: CatalogCache,
   ) {}
 
   async execute({ id, expectedVersion }: ArchiveProductCommand): Promise<ProductView> {
-    const view = await this.unitOfWork.run(async (tx) => {
-      const current = await this.products.lock(tx, id);
+    const view = await this.products.transaction(async (products) => {
+      const current = await products.lock(id);
       if (!current) throw new ProductNotFoundError(id);
       const product = Product.restore(current);
       product.assertVersion(expectedVersion);
       if (!product.archive()) return current;
-      const archived = await this.products.update(tx, product, current.version);
-      tx.publish(new ProductArchivedV1({ productId: archived.id, version: archived.version }), archived.id);
+      const archived = await products.update(product, current.version);
+      products.publish(new ProductArchivedV1({ productId: archived.id, version: archived.version }), archived.id);
       return archived;
     });
     await this.cache.productChanged(id);

@@ -1,6 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProductCreatedV1 } from '../../../../../libs/contracts/catalog';
-import { UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { newProductRuleViolations, NewProductDetails, Product } from '../../domain/product';
 import { InvalidProductError, ProductRuleViolation } from '../../domain/product.errors';
@@ -25,23 +24,20 @@ export function batchViolations(batch: NewProductDetails[]): ProductRuleViolatio
 }
 
 /**
- * Inserts the whole batch in one transaction and announces each product with ProductCreatedV1;
- * the unit of work writes all their outbox rows with one statement.
+ * Inserts the whole batch in one unit of work and announces each product with ProductCreatedV1,
+ * all or nothing.
  */
 @CommandHandler(BulkCreateProductsCommand)
 export class BulkCreateProductsHandler implements ICommandHandler<BulkCreateProductsCommand> {
-  constructor(
-    private readonly unitOfWork: UnitOfWork,
-    private readonly products: ProductStore,
-  ) {}
+  constructor(private readonly products: ProductStore) {}
 
   async execute({ products: batch }: BulkCreateProductsCommand): Promise<ProductView[]> {
     const violations = batchViolations(batch);
     if (violations.length > 0) throw new InvalidProductError(violations);
     const products = batch.map((details) => Product.create(newId(), details));
-    return this.unitOfWork.run(async (tx) => {
-      const created = await this.products.createMany(tx, products);
-      for (const product of created) tx.publish(new ProductCreatedV1(snapshotOf(product)), product.id);
+    return this.products.transaction(async (writer) => {
+      const created = await writer.createMany(products);
+      for (const product of created) writer.publish(new ProductCreatedV1(snapshotOf(product)), product.id);
       return created;
     });
   }

@@ -1,3 +1,4 @@
+import { IntegrationMessage } from '../../../../../libs/contracts/message';
 import { Transaction } from '../../../../../libs/messaging';
 import { Product } from '../../domain/product';
 import { ProductSearch } from './product-search-index';
@@ -10,33 +11,54 @@ export interface IndexedVersion {
 }
 
 /**
- * The write model: products as the merchant edits them. Writes take the unit of work's
- * transaction, so a change and the events announcing it commit together.
+ * One unit of work of the write model: the products it writes and the events it publishes
+ * commit together, or none of them does.
  */
-export abstract class ProductStore {
+export interface ProductWriter {
   /** Throws DuplicateSkuError when the sku (or, for products with fixed ids, the id) is taken. */
-  abstract create(tx: Transaction, product: Product): Promise<ProductView>;
+  create(product: Product): Promise<ProductView>;
 
   /** All or none; throws DuplicateSkuError naming every sku already taken. Views in input order. */
-  abstract createMany(tx: Transaction, products: Product[]): Promise<ProductView[]>;
+  createMany(products: Product[]): Promise<ProductView[]>;
 
   /**
-   * The product, locked until the transaction ends against other changes and indexing, so
-   * those apply one after the other.
+   * The product, with other changes and indexing of it held off until the unit of work ends,
+   * so those apply one after the other.
    */
-  abstract lock(tx: Transaction, id: string): Promise<ProductView | undefined>;
+  lock(id: string): Promise<ProductView | undefined>;
 
   /**
    * Writes the product, provided it is still at `expectedVersion` (else ProductVersionMismatchError).
    * Every write (archiving too) makes its indexing status pending again.
    */
-  abstract update(tx: Transaction, product: Product, expectedVersion: number): Promise<ProductView>;
+  update(product: Product, expectedVersion: number): Promise<ProductView>;
+
+  /** Queues a contract message about `aggregateId`; it reaches the outbox only if the unit of work commits. */
+  publish(message: IntegrationMessage, aggregateId: string): void;
+}
+
+/**
+ * The write model: products as the merchant edits them. Changes go through `transaction`,
+ * which owns the unit of work. Indexing runs in the messaging unit of work that records the
+ * inbound event (UnitOfWork, with the Postgres search read model), so its operations take
+ * that transaction.
+ */
+export abstract class ProductStore {
+  /**
+   * Runs `work` as one unit of work. When an inbound message caused it, the message is recorded
+   * as handled only if the work succeeds. The work may run more than once (a store retries
+   * transient conflicts), so it must do nothing but call the writer.
+   */
+  abstract transaction<T>(work: (products: ProductWriter) => Promise<T>): Promise<T>;
 
   abstract get(id: string): Promise<ProductView | undefined>;
 
   abstract isEmpty(): Promise<boolean>;
 
-  /** For reindexing: the next `limit` products in id order after `afterId`, locked like `lock`. */
+  /** For indexing: the product, with changes and other indexing of it held off until `tx` ends. */
+  abstract lock(tx: Transaction, id: string): Promise<ProductView | undefined>;
+
+  /** For reindexing: the next `limit` products in id order after `afterId`, held like `lock`. */
   abstract lockPage(tx: Transaction, afterId: string | undefined, limit: number): Promise<ProductView[]>;
 
   /** Marks the products indexed, each only if it is still at the version that was indexed. */
