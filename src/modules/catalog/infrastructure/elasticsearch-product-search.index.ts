@@ -151,7 +151,10 @@ export class ElasticsearchProductSearchIndex extends ProductSearchIndex implemen
 
   /** Creates the first index and its aliases unless they exist. */
   async onModuleInit(): Promise<void> {
-    if (await this.client.indices.existsAlias({ name: this.alias })) return;
+    const exists = await this.client.indices.existsAlias({ name: this.alias }).catch((error: unknown) => {
+      throw new Error(`search index: Elasticsearch at ELASTICSEARCH_URL does not answer: ${String(error)}`);
+    });
+    if (exists) return;
     const index = this.newIndexName();
     await this.client.indices.create({
       index,
