@@ -27,4 +27,34 @@ describe(loadConfig.name, () => {
     }
     expect((error as ConfigError).problems).toHaveLength(5);
   });
+
+  it('hosts every context in one process without Kafka by default', () => {
+    const config = loadConfig({});
+    expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications']);
+    expect(config.http).toBe(true);
+    expect(config.messaging.kafka).toBeUndefined();
+  });
+
+  it('hosts the contexts MODULES names and reaches the rest over KAFKA_BROKERS', () => {
+    const config = loadConfig({ MODULES: ' inventory ,payments', HTTP: 'off', KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092' });
+    expect(config.modules).toEqual(['inventory', 'payments']);
+    expect(config.http).toBe(false);
+    expect(config.messaging.kafka).toMatchObject({ brokers: ['kafka-1:9092', 'kafka-2:9092'], clientId: 'commerce', topicPartitions: 3 });
+  });
+
+  it('refuses a split without Kafka, unknown contexts and malformed brokers', () => {
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ MODULES: 'inventory' })).toEqual([expect.stringContaining('KAFKA_BROKERS must be set')]);
+    expect(problems({ MODULES: 'inventory,shipping', KAFKA_BROKERS: 'k:9092' })).toEqual([
+      expect.stringContaining('MODULES must be a comma list of catalog, inventory'),
+    ]);
+    expect(problems({ KAFKA_BROKERS: 'http://kafka' })).toEqual([expect.stringContaining('KAFKA_BROKERS must be a comma list of host:port')]);
+  });
 });

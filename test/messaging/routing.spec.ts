@@ -1,0 +1,80 @@
+import { ProductArchivedV1 } from '../../libs/contracts/catalog';
+import { ReserveStockV1, StockReservedV1 } from '../../libs/contracts/inventory';
+import { ContextName, IntegrationMessage } from '../../libs/contracts/message';
+import { OrderConfirmedV1 } from '../../libs/contracts/ordering';
+import { createEnvelope, Envelope, KafkaBroker, MessageTopology } from '../../libs/messaging';
+import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
+import { MessagingOptions } from '../../libs/messaging/messaging.options';
+import { RoutingTransport } from '../../libs/messaging/routing.transport';
+import { AppModule } from '../../src/app.module';
+import { loadConfig } from '../../src/config/app-config';
+
+const topology = AppModule.topology(loadConfig({}));
+const EDGE: ContextName[] = ['ordering', 'catalog', 'notifications'];
+
+function envelopeOf(message: IntegrationMessage): Envelope {
+  return createEnvelope(message, 'aggregate-1', { correlationId: 'c', causationId: null, traceparent: null });
+}
+
+/** Records where the transport sent a message: to this process' consumers, or to Kafka. */
+function routing(hosted: ContextName[], withKafka = true) {
+  const local: string[] = [];
+  const kafka: string[] = [];
+  const dispatcher = { dispatch: (e: Envelope) => Promise.resolve(void local.push(e.type)) } as unknown as InboundDispatcher;
+  const broker = { publish: (e: Envelope) => Promise.resolve(void kafka.push(e.type)) } as unknown as KafkaBroker;
+  const options = { hosted, topology } as unknown as MessagingOptions;
+  const transport = new RoutingTransport(dispatcher, options, withKafka ? broker : undefined);
+  return { transport, local, kafka };
+}
+
+describe('Message topology read from the contexts', () => {
+  it('knows which topics each context consumes', () => {
+    expect(topology.topicsReadBy('inventory')).toEqual(['inventory.commands']);
+    expect(topology.topicsReadBy('payments')).toEqual(['payments.commands']);
+    expect(topology.topicsReadBy('ordering')).toEqual(['catalog.events', 'inventory.events', 'payments.events']);
+    expect(topology.topicsReadBy('notifications')).toEqual(['ordering.events']);
+    expect(topology.topicsReadBy('catalog')).toEqual(['catalog.events']);
+  });
+
+  it('knows every consumer of a message, hosted or not', () => {
+    const { type, version } = ProductArchivedV1.definition;
+    expect(topology.consumersOf(type, version).sort()).toEqual(['catalog', 'ordering']);
+    expect(MessageTopology.fromProviders([class Plain {}, 'a token', { provide: 'x', useValue: 1 }]).allTopics()).toEqual([]);
+  });
+});
+
+describe(RoutingTransport.name, () => {
+  it('sends a command for a context hosted elsewhere to Kafka', async () => {
+    const { transport, kafka } = routing(EDGE);
+    await transport.publish(envelopeOf(new ReserveStockV1({ orderId: 'o', lines: [] })));
+    expect(kafka).toEqual(['inventory.stock.reserve']);
+  });
+
+  it('keeps a message whose consumers are all hosted here in-process', async () => {
+    const { transport, local, kafka } = routing(EDGE);
+    await transport.publish(envelopeOf(new ProductArchivedV1({ productId: 'p', version: 2 })));
+    await transport.publish(envelopeOf(new OrderConfirmedV1({ orderId: 'o', customerId: 'c', total: { amount: 1, currency: 'EUR' } })));
+    expect(local).toEqual(['catalog.product.archived', 'ordering.order.confirmed']);
+    expect(kafka).toEqual([]);
+  });
+
+  it('sends an event to Kafka when its consumer runs in another process', async () => {
+    const { transport, local, kafka } = routing(['inventory']);
+    await transport.publish(envelopeOf(new StockReservedV1({ orderId: 'o' })));
+    expect(local).toEqual(['inventory.stock.reserved']);
+    expect(kafka).toEqual(['inventory.stock.reserved']);
+  });
+
+  it('never uses Kafka when every context is hosted', async () => {
+    const { transport, kafka } = routing(['catalog', 'inventory', 'ordering', 'payments', 'notifications']);
+    await transport.publish(envelopeOf(new ReserveStockV1({ orderId: 'o', lines: [] })));
+    expect(kafka).toEqual([]);
+  });
+
+  it('fails the delivery (to be retried) when a consumer is elsewhere and there is no Kafka', async () => {
+    const { transport } = routing(EDGE, false);
+    await expect(transport.publish(envelopeOf(new ReserveStockV1({ orderId: 'o', lines: [] })))).rejects.toThrow(
+      'hosted elsewhere, but KAFKA_BROKERS is not set',
+    );
+  });
+});
