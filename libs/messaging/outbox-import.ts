@@ -12,7 +12,8 @@ const IMPORT_LOCK = 7_267_004_316_532_271_104n;
  * database) into the messaging outbox, where the relay delivers, retries and dead-letters them
  * like any other. Idempotent by envelope id: one the outbox holds already is skipped, so a
  * copier that crashed after enqueuing but before forgetting its copies can simply enqueue again.
- * Provided by the module that copies; it wakes the relay of this process after enqueuing.
+ * Provided by the module that copies; the rows are this process' to deliver (as UnitOfWork's
+ * are), and its relay is woken at once.
  */
 @Injectable()
 export class OutboxImport {
@@ -27,11 +28,12 @@ export class OutboxImport {
   async enqueue(envelopes: readonly Envelope[]): Promise<string[]> {
     const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
     if (unique.length === 0) return [];
+    const relay = this.relayOfThisProcess();
     const rows: { message_id: string }[] = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [IMPORT_LOCK.toString()]);
       return manager.query(
-        `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope)
-         SELECT e.id, e.type, e.version, e.aggregate_id, e.envelope::jsonb
+        `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin)
+         SELECT e.id, e.type, e.version, e.aggregate_id, e.envelope::jsonb, $6
          FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[])
            WITH ORDINALITY AS e(id, type, version, aggregate_id, envelope, position)
          WHERE NOT EXISTS (SELECT 1 FROM messaging.outbox o WHERE o.message_id = e.id)
@@ -43,10 +45,11 @@ export class OutboxImport {
           unique.map((e) => e.version),
           unique.map((e) => e.aggregateId),
           unique.map((e) => JSON.stringify(e)),
+          relay.origin,
         ],
       );
     });
-    if (rows.length > 0) this.relayOfThisProcess().kick();
+    if (rows.length > 0) relay.kick();
     return rows.map((row) => row.message_id);
   }
 

@@ -19,6 +19,7 @@ import { UpdateProductHandler } from './application/update-product/update-produc
 import { CATALOG_OPTIONS, CatalogOptions } from './catalog.options';
 import { ElasticsearchProductSearchIndex } from './infrastructure/elasticsearch-product-search.index';
 import { PostgresProductSearchIndex } from './infrastructure/postgres-product-search.index';
+import { mongoProductStoreProviders } from './infrastructure/mongo-product-store.providers';
 import { PostgresProductStore } from './infrastructure/postgres-product.store';
 
 /** The search read model in Elasticsearch when configured, else in the catalog's Postgres schema. */
@@ -57,7 +58,9 @@ export class CatalogModule {
         CatalogSeeder,
         DemoCatalogSeeder,
         // adapters
-        { provide: ProductStore, useClass: PostgresProductStore },
+        ...(options.mongodbUrl
+          ? mongoProductStoreProviders(options.mongodbUrl)
+          : [{ provide: ProductStore, useClass: PostgresProductStore }]),
         searchIndexProvider(options),
       ],
     };

@@ -1,4 +1,10 @@
-import { startTestApp } from '../../support/test-app';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ProductCreatedV1 } from '../../../libs/contracts/catalog';
+import { createEnvelope, Envelope, OutboxImport } from '../../../libs/messaging';
+import { newId } from '../../../libs/persistence';
+import { sql } from '../../support/shop';
+import { startTestApp, TestApp } from '../../support/test-app';
 import { productStoreContract } from './product-store.contract';
 
 const database = process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded PGlite';
@@ -8,5 +14,47 @@ describe(`ProductStore on Postgres (${database})`, () => {
   productStoreContract(async () => {
     const app = await startTestApp();
     return { app, close: () => app.close() };
+  });
+});
+
+// How the MongoDB store's events reach the messaging outbox; it needs only Postgres.
+describe(`${OutboxImport.name} (${database})`, () => {
+  let app: TestApp;
+  let outboxImport: OutboxImport;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    outboxImport = new OutboxImport(app.nest.get(DataSource), app.nest.get(ModuleRef));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  function event(): Envelope {
+    const productId = newId();
+    const snapshot = { productId, sku: `SKU-${productId}`, name: 'Imported', category: 'test', price: { amount: 100, currency: 'EUR' }, version: 1 };
+    return createEnvelope(new ProductCreatedV1(snapshot), productId, { correlationId: newId(), causationId: null, traceparent: null });
+  }
+
+  async function rowsOf(envelopes: Envelope[]): Promise<{ message_id: string; envelope: Envelope; published: boolean }[]> {
+    return sql(
+      app,
+      `SELECT message_id, envelope, published_at IS NOT NULL AS published FROM messaging.outbox
+       WHERE message_id = ANY($1::uuid[]) ORDER BY seq`,
+      [envelopes.map((e) => e.id)],
+    );
+  }
+
+  it('enqueues envelopes in their order, once each however often they are imported, for the relay to deliver', async () => {
+    const [first, second, third] = [event(), event(), event()];
+    expect(await outboxImport.enqueue([first, second, first])).toEqual([first.id, second.id]);
+    expect(await outboxImport.enqueue([second, third, first])).toEqual([third.id]);
+    expect(await outboxImport.enqueue([])).toEqual([]);
+
+    const rows = await rowsOf([first, second, third]);
+    expect(rows.map((row) => row.message_id)).toEqual([first.id, second.id, third.id]);
+    expect(rows.map((row) => row.envelope)).toEqual([first, second, third]);
+    await app.eventually(async () => expect((await rowsOf([first, second, third])).every((row) => row.published)).toBe(true));
   });
 });
