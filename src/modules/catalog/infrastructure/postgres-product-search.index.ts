@@ -129,6 +129,15 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
   }
 
   async put(tx: Transaction, documents: SearchDocument[]): Promise<void> {
+    await this.upsert(tx, documents, { keepNewer: true });
+  }
+
+  /**
+   * Writes the documents; with `keepNewer`, not over a row holding a newer version. A rebuild
+   * overwrites whatever the table holds: it writes the write model's current state under the
+   * products' row locks, even where the table holds versions of a write model since restored.
+   */
+  private async upsert(tx: Transaction, documents: SearchDocument[], { keepNewer }: { keepNewer: boolean }): Promise<void> {
     if (documents.length === 0) return;
     const column = <T>(pick: (d: SearchDocument) => T): T[] => documents.map(pick);
     await tx.query(
@@ -146,7 +155,7 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
          category = excluded.category, price_amount = excluded.price_amount, currency = excluded.currency,
          popularity = excluded.popularity, attributes = excluded.attributes, created_at = excluded.created_at,
          indexed_version = excluded.indexed_version
-       WHERE catalog.product_search.indexed_version <= excluded.indexed_version`,
+       ${keepNewer ? 'WHERE catalog.product_search.indexed_version <= excluded.indexed_version' : ''}`,
       [
         column((d) => d.productId),
         column((d) => d.sku),
@@ -174,7 +183,7 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
    */
   beginRebuild(): Promise<SearchIndexRebuild> {
     return Promise.resolve({
-      put: (tx, documents) => this.put(tx, documents),
+      put: (tx, documents) => this.upsert(tx, documents, { keepNewer: false }),
       remove: (tx, productIds) => this.remove(tx, productIds),
       finish: () => Promise.resolve(),
       abandon: () => Promise.resolve(),

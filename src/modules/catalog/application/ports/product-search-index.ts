@@ -79,7 +79,11 @@ export const PRICE_BUCKET_BOUNDS = [0, 1_000, 2_500, 5_000, 10_000, 25_000, 50_0
  * from the index as it was. Changes indexed meanwhile through the port reach the rebuilt index too.
  */
 export interface SearchIndexRebuild {
-  /** Adds or replaces documents in the index being built, as `ProductSearchIndex.put`. */
+  /**
+   * Adds or replaces documents in the index being built. They are the write model's current
+   * state, so they replace what the index held before the rebuild whatever its version (say,
+   * from a write model since restored from a backup).
+   */
   put(tx: Transaction, documents: SearchDocument[]): Promise<void>;
 
   remove(tx: Transaction, productIds: string[]): Promise<void>;
