@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Envelope } from '../../libs/messaging';
 import { toKafkaRecord } from '../../libs/messaging/kafka-envelope';
+import { AppProcess, freePort } from '../support/app-process';
 import { finalOrder, placeOrder, stockedProduct, stockOf } from '../support/shop';
 import { SplitApp, splitUnavailable } from '../support/split-app';
 
@@ -88,6 +89,29 @@ describeSplit('Three processes over Kafka', () => {
     const ready = (await (await fetch(`${app.processes.payments.url}/health/ready`)).json()) as { checks: { kafka: unknown } };
     expect(ready.checks.kafka).toMatchObject({ status: 'up' });
   });
+
+  it('shares a context\'s partitions with a worker replica without HTTP, which stops cleanly', async () => {
+    const worker = new AppProcess(await freePort(), { ...app.processes.payments.environment, HTTP: 'off', LOG_LEVEL: 'info' });
+    try {
+      await worker.start();
+      expect(worker.output.join('')).toContain('hosting payments, without HTTP');
+      await expect(fetch(worker.url)).rejects.toThrow();
+      // Replicas of a context form one consumer group, so the new member gets some of its partitions.
+      await app.eventually(() => {
+        const log = worker.output.join('');
+        return Promise.resolve(expect(log).toMatch(/"groupId\\":\\"payments\\".*"memberAssignment\\":\{\\"payments\.commands\\":\[\d/));
+      }, 60_000);
+      const productId = await stockedProduct(app, 20);
+      const orderIds = await Promise.all(Array.from({ length: 10 }, () => placeOrder(app, [{ productId, quantity: 1 }])));
+      for (const orderId of orderIds) expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    } finally {
+      await worker.stop('SIGTERM');
+    }
+    expect(worker.exitCode).toBe(0);
+    const productId = await stockedProduct(app, 1);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+    expect((await finalOrder(app, orderId, 60_000)).status).toBe('CONFIRMED');
+  }, 180_000);
 
   it('has one effect when the same Kafka record arrives twice', async () => {
     const productId = await stockedProduct(app, 10);

@@ -36,6 +36,11 @@ export class AppProcess {
     return this.child?.exitCode ?? null;
   }
 
+  /** The environment it runs with, for starting another replica of the same role. */
+  get environment(): Record<string, string> {
+    return { ...this.env };
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -47,17 +52,23 @@ export class AppProcess {
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    // A worker without HTTP says it is ready in its log (at level info).
+    const worker = { ...this.env, ...extraEnv }.HTTP === 'off';
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`app exited ${this.child.exitCode}: ${this.output.join('')}`);
-      try {
-        if ((await fetch(`${this.url}/health/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
+      if (worker ? this.output.join('').includes('without HTTP') : await this.answersReady()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`app not ready in ${timeoutMs} ms: ${this.output.join('')}`);
+  }
+
+  private async answersReady(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.url}/health/ready`)).ok;
+    } catch {
+      return false;
+    }
   }
 
   /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. */
