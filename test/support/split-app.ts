@@ -6,6 +6,8 @@ import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/app-config';
 import { AppProcess, ensureBuilt, freePort } from './app-process';
 import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { TestApp } from './test-app';
 import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
 
 /** The split the deployment docs describe: an edge with the customer-facing contexts, and two workers. */
@@ -36,7 +38,8 @@ export function splitUnavailable(): string | undefined {
  * Kafka-protocol broker, with a gateway that sends each `/api/v1/<context>` path to the process
  * hosting that context.
  */
-export class SplitApp {
+export class SplitApp implements TestApp {
+  readonly eventually = eventually;
   private readonly db: Client;
   private readonly admin: Admin;
 
@@ -52,6 +55,8 @@ export class SplitApp {
   }
 
   static async start(env: Record<string, string> = {}): Promise<SplitApp> {
+    const unavailable = splitUnavailable();
+    if (unavailable) throw new Error(`the split topology cannot run: ${unavailable}`);
     ensureBuilt();
     const database = await createTestDatabase();
     const kafka = await KafkaMock.start();
@@ -67,6 +72,10 @@ export class SplitApp {
     await app.db.connect();
     await app.admin.connect();
     return app;
+  }
+
+  get nest(): NestFastifyApplication {
+    throw new Error('this suite reaches into the application object, which the split topology does not have');
   }
 
   /** The process serving a path, as the gateway routes it; operations paths go to the edge. */
@@ -89,7 +98,7 @@ export class SplitApp {
     };
   }
 
-  async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
+  async sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query(query, params)).rows as T[];
   }
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '../../libs/persistence';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
-import { SplitApp, splitUnavailable } from './split-app';
+import { SplitApp } from './split-app';
 import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
 
 export { createTestDatabase, eventually } from './test-env';
@@ -27,7 +27,7 @@ export interface TestApp {
  * over Kafka (see SplitApp), so the same suite proves both deployments.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  if (process.env.TEST_TOPOLOGY === 'split') return startSplitTestApp(env);
+  if (process.env.TEST_TOPOLOGY === 'split') return SplitApp.start(env);
   const database = await createTestDatabase();
   // With REDIS_URL set (CI's server pass) the cache's L2 is real; each app gets its own key space.
   const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : {};
@@ -54,21 +54,5 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       register.clear();
       await database.drop();
     },
-  };
-}
-
-async function startSplitTestApp(env: Record<string, string>): Promise<TestApp> {
-  const unavailable = splitUnavailable();
-  if (unavailable) throw new Error(`TEST_TOPOLOGY=split cannot run: ${unavailable}`);
-  const split = await SplitApp.start(env);
-  return {
-    get nest(): NestFastifyApplication {
-      throw new Error('this suite reaches into the application object, which the split topology does not have');
-    },
-    http: () => split.http(),
-    sql: (query, params) => split.sql(query, params),
-    drained: (timeoutMs) => split.drained(timeoutMs),
-    eventually,
-    close: () => split.close(),
   };
 }
