@@ -12,6 +12,7 @@ const { performance } = require('node:perf_hooks');
 const process = require('node:process');
 const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
+const { ORDER_TIMEOUT_MS, endToEnd, expectStatus, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
 
 const SETTINGS = {
   acceptedOrders: 2000,
@@ -19,63 +20,9 @@ const SETTINGS = {
   requestTimeoutS: 60,
   endToEndOrders: 300,
   endToEndInFlight: 20,
-  orderPollMs: 20,
 };
 const LOAD_TIMEOUT_MS = 120_000;
 const BACKLOG_TIMEOUT_MS = 300_000;
-const ORDER_TIMEOUT_MS = 60_000;
-const STOCK = 1_000_000;
-
-async function expectStatus(responsePromise, status, what) {
-  const response = await responsePromise;
-  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
-
-async function stockedProduct(port) {
-  const product = await expectStatus(
-    bench.request(port, 'POST', '/api/v1/products', {
-      sku: `BENCH-${Date.now()}`,
-      name: 'Benchmark product',
-      description: 'Ordered by test/bench/orders.cjs',
-      category: 'bench',
-      price: { amount: 1000, currency: 'EUR' },
-    }),
-    201,
-    'create product',
-  );
-  await expectStatus(bench.request(port, 'PUT', `/api/v1/inventory/${product.id}`, { onHand: STOCK }), 200, 'set stock');
-  return product.id;
-}
-
-/** Each phase orders as its own customer, so its orders can be counted in any database. */
-function orderOf(customerId, productId) {
-  return { customerId, items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } };
-}
-
-/** Ordering learns prices from catalog's events: until then it answers 400 (unknown product). */
-async function firstConfirmedOrder(port, order) {
-  const deadline = performance.now() + ORDER_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    const { status, body } = await bench.request(port, 'POST', '/api/v1/orders', order);
-    if (status === 202) return untilConfirmed(port, body.id, deadline);
-    if (status !== 400) throw new Error(`first order: ${status} ${JSON.stringify(body)}`);
-    await bench.sleep(50);
-  }
-  throw new Error(`no order was accepted within ${ORDER_TIMEOUT_MS} ms`);
-}
-
-async function untilConfirmed(port, orderId, deadline) {
-  for (;;) {
-    const { status, body } = await bench.request(port, 'GET', `/api/v1/orders/${orderId}`);
-    if (status === 200 && body.status === 'CONFIRMED') return;
-    if (status === 200 && body.status !== 'PENDING') throw new Error(`order ${orderId} ended ${body.status}: ${body.reasons.join('; ')}`);
-    // 404: the order's read model is not written yet.
-    if (status !== 200 && status !== 404) throw new Error(`GET order ${orderId}: ${status} ${JSON.stringify(body)}`);
-    if (performance.now() > deadline) throw new Error(`order ${orderId} not confirmed in time (last: ${status} ${body.status})`);
-    await bench.sleep(SETTINGS.orderPollMs);
-  }
-}
 
 async function acceptedUnderLoad(port, order) {
   const startedAt = performance.now();
@@ -178,32 +125,6 @@ async function burstOutcome(port, customerId, loadStartedAt, deliveredBefore) {
   };
 }
 
-async function endToEnd(port, order) {
-  const latencies = [];
-  let started = 0;
-  async function client() {
-    while (started < SETTINGS.endToEndOrders) {
-      started++;
-      const placedAt = performance.now();
-      const accepted = await expectStatus(bench.request(port, 'POST', '/api/v1/orders', order), 202, 'place order');
-      await untilConfirmed(port, accepted.id, placedAt + ORDER_TIMEOUT_MS);
-      latencies.push(performance.now() - placedAt);
-    }
-  }
-  const startedAt = performance.now();
-  await Promise.all(Array.from({ length: SETTINGS.endToEndInFlight }, client));
-  const seconds = (performance.now() - startedAt) / 1000;
-  return {
-    seconds: bench.round(seconds, 2),
-    confirmedPerSecond: bench.round(latencies.length / seconds),
-    latencyMs: {
-      p50: bench.round(bench.percentile(latencies, 0.5)),
-      p99: bench.round(bench.percentile(latencies, 0.99)),
-      max: bench.round(Math.max(...latencies)),
-    },
-  };
-}
-
 async function run(database, env) {
   const { service } = await bench.startService({ SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env });
   try {
@@ -214,7 +135,10 @@ async function run(database, env) {
     const deliveredBefore = (await metrics(service.port)).outbox_lag_seconds_count;
     const { startedAt, ...accepted } = await acceptedUnderLoad(service.port, orderOf(`${customer}-load`, productId));
     const burst = await burstOutcome(service.port, `${customer}-load`, startedAt, deliveredBefore);
-    const endToEndResult = await endToEnd(service.port, orderOf(`${customer}-e2e`, productId));
+    const endToEndResult = await endToEnd(service.port, orderOf(`${customer}-e2e`, productId), {
+      count: SETTINGS.endToEndOrders,
+      inFlight: SETTINGS.endToEndInFlight,
+    });
     return { database, accepted, burst, endToEnd: endToEndResult };
   } catch (error) {
     process.stderr.write(`${database}: the service's last output:\n${service.output().slice(-4000)}\n`);

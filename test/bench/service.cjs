@@ -32,14 +32,17 @@ function freePort() {
   });
 }
 
-/** One HTTP exchange with the service; a JSON body (also problem+json) is parsed. */
+/**
+ * One HTTP exchange with the service; a JSON body (also problem+json) is parsed. `port` is a port,
+ * or a function from the path to the port of the process that serves it.
+ */
 function request(port, method, pathname, body, timeoutMs = 10_000) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       {
         host: HOST,
-        port,
+        port: typeof port === 'function' ? port(pathname) : port,
         method,
         path: pathname,
         agent,

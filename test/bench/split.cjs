@@ -1,0 +1,100 @@
+'use strict';
+// Orders confirmed end to end, the service as one process against the same service split into
+// three processes over Kafka (edge: ordering, catalog, notifications; inventory; payments), in
+// one run on the same PostgreSQL server, each on a database of its own. The broker is librdkafka's
+// mock cluster (3 brokers) started through kcat. Each order is timed from its POST until
+// GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
+// Usage: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:split
+const { spawn } = require('node:child_process');
+const process = require('node:process');
+const bench = require('./service.cjs');
+const { endToEnd, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
+
+const SETTINGS = { orders: 300, inFlight: 20, kafkaMaxWaitMs: 100 };
+const ROLES = { edge: 'ordering,catalog,notifications', inventory: 'inventory', payments: 'payments' };
+const ROUTES = { products: 'edge', orders: 'edge', notifications: 'edge', inventory: 'inventory', payments: 'payments' };
+
+/** librdkafka's mock cluster; resolves with its bootstrap servers once kcat has printed them. */
+function startKafkaMock() {
+  const child = spawn('kcat', ['-b', '127.0.0.1:9', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`kcat exited ${code}: ${log.slice(-2000)}`)));
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const found = /bootstrap\.servers=([\d.:,]+)/.exec(log);
+      if (!found) return;
+      child.stderr.removeAllListeners('data');
+      child.stderr.resume();
+      resolve({ brokers: found[1], stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
+
+async function measure(label, port) {
+  const productId = await stockedProduct(port);
+  const customer = `bench-${Date.now()}`;
+  await firstConfirmedOrder(port, orderOf(`${customer}-warm-up`, productId));
+  const result = await endToEnd(port, orderOf(`${customer}-e2e`, productId), { count: SETTINGS.orders, inFlight: SETTINGS.inFlight });
+  return { topology: label, ...result };
+}
+
+async function onDatabase(serverUrl, work) {
+  const name = `bench_split_${Date.now()}`;
+  const url = bench.createDatabase(serverUrl, name);
+  try {
+    return await work(url);
+  } finally {
+    bench.dropDatabase(serverUrl, name);
+  }
+}
+
+async function oneProcess(databaseUrl) {
+  const { service } = await bench.startService({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
+  try {
+    return await measure('one process', service.port);
+  } finally {
+    await bench.stopService(service);
+  }
+}
+
+async function split(databaseUrl) {
+  const kafka = await startKafkaMock();
+  const services = {};
+  try {
+    for (const [role, modules] of Object.entries(ROLES)) {
+      const env = { DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MODULES: modules, KAFKA_BROKERS: kafka.brokers };
+      services[role] = (await bench.startService({ ...env, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs) })).service;
+    }
+    const portFor = (pathname) => services[ROUTES[/^\/api\/v1\/([^/?]+)/.exec(pathname)?.[1]] ?? 'edge'].port;
+    return await measure('split: 3 processes over Kafka', portFor);
+  } finally {
+    for (const service of Object.values(services)) await bench.stopService(service);
+    kafka.stop();
+  }
+}
+
+async function main() {
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  if (!serverUrl) throw new Error('BENCH_DATABASE_URL must name a PostgreSQL server where databases may be created');
+  const results = { generatedAt: new Date().toISOString(), source: bench.source(), machine: bench.machine(), settings: SETTINGS, runs: [] };
+  results.runs.push(await onDatabase(serverUrl, oneProcess));
+  results.runs.push(await onDatabase(serverUrl, split));
+  bench.print(
+    bench.table(
+      ['topology', 'orders', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms'],
+      results.runs.map((r) => [r.topology, SETTINGS.orders, r.confirmedPerSecond, r.latencyMs.p50, r.latencyMs.p99, r.latencyMs.max]),
+    ),
+  );
+  bench.print(`written to ${bench.writeResults('split.json', results)}`);
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => bench.agent.destroy());
