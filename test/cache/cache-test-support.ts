@@ -3,6 +3,9 @@ import { createClient } from '@keyv/redis';
 import { Counter, Registry } from 'prom-client';
 import { CacheMetrics } from '../../libs/cache';
 
+/** Invalidations reach other instances asynchronously. */
+export { eventually } from '../support/test-env';
+
 /**
  * Probes a Redis synchronously (in a child process), so a suite can choose `describe` or
  * `describe.skip` while Jest collects it.
@@ -49,20 +52,4 @@ export function isolatedMetrics(): CacheMetrics {
     misses: new Counter({ name: 'cache_misses_total', help: 'misses', labelNames: ['namespace'], registers }),
     loads: new Counter({ name: 'cache_loads_total', help: 'loads', labelNames: ['namespace'], registers }),
   };
-}
-
-/**
- * Retries `assertion` until it passes or `timeoutMs` ran out: invalidations reach other
- * instances asynchronously. (test/support/test-app.ts has one too, but importing it loads the app.)
- */
-export async function eventually(assertion: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 }
