@@ -9,6 +9,7 @@ import { KafkaConsumers } from './kafka-consumers';
 import { InboxStore } from './inbox.store';
 import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { OutboxImport } from './outbox-import';
 import { OutboxRelay } from './outbox-relay';
 import { RoutingTransport } from './routing.transport';
 import { UnitOfWork } from './unit-of-work';
@@ -44,11 +45,12 @@ export class MessagingModule {
         InboundDispatcher,
         InboxStore,
         OutboxRelay,
+        OutboxImport,
         DeadLetterStore,
         UnitOfWork,
         ...metrics,
       ],
-      exports: [UnitOfWork, ...(options.kafka ? [KafkaBroker] : [])],
+      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KafkaBroker] : [])],
     };
   }
 }

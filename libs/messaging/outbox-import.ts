@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { Envelope } from './envelope';
 import { OutboxRelay } from './outbox-relay';
@@ -17,18 +16,15 @@ const IMPORT_LOCK = 7_267_004_316_532_271_104n;
  */
 @Injectable()
 export class OutboxImport {
-  private relay?: OutboxRelay;
-
   constructor(
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
+    private readonly relay: OutboxRelay,
   ) {}
 
   /** Returns the ids it enqueued: those the outbox did not hold yet, in the given order. */
   async enqueue(envelopes: readonly Envelope[]): Promise<string[]> {
     const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
     if (unique.length === 0) return [];
-    const relay = this.relayOfThisProcess();
     const rows: { message_id: string }[] = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [IMPORT_LOCK.toString()]);
       return manager.query(
@@ -45,17 +41,11 @@ export class OutboxImport {
           unique.map((e) => e.version),
           unique.map((e) => e.aggregateId),
           unique.map((e) => JSON.stringify(e)),
-          relay.origin,
+          this.relay.origin,
         ],
       );
     });
-    if (rows.length > 0) relay.kick();
+    if (rows.length > 0) this.relay.kick();
     return rows.map((row) => row.message_id);
-  }
-
-  /** The relay belongs to MessagingModule, which does not export it. */
-  private relayOfThisProcess(): OutboxRelay {
-    this.relay ??= this.moduleRef.get(OutboxRelay, { strict: false });
-    return this.relay;
   }
 }

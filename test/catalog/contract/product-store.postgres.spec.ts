@@ -1,5 +1,3 @@
-import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { ProductCreatedV1 } from '../../../libs/contracts/catalog';
 import { createEnvelope, Envelope, OutboxImport } from '../../../libs/messaging';
 import { newId } from '../../../libs/persistence';
@@ -24,7 +22,7 @@ describe(`${OutboxImport.name} (${database})`, () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    outboxImport = new OutboxImport(app.nest.get(DataSource), app.nest.get(ModuleRef));
+    outboxImport = app.nest.get(OutboxImport);
   });
 
   afterAll(async () => {

@@ -1,5 +1,4 @@
 import { Provider } from '@nestjs/common';
-import { OutboxImport } from '../../../../libs/messaging';
 import { ProductStore } from '../application/ports/product-store';
 import { MongoCatalog, MongoCatalogCloser } from './mongo-catalog.models';
 import { MongoCatalogOutboxRelay } from './mongo-catalog-outbox.relay';
@@ -10,7 +9,6 @@ export function mongoProductStoreProviders(url: string): Provider[] {
   return [
     { provide: MongoCatalog, useFactory: () => MongoCatalog.connect(url) },
     MongoCatalogCloser,
-    OutboxImport,
     MongoCatalogOutboxRelay,
     { provide: ProductStore, useClass: MongoProductStore },
   ];
