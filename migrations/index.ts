@@ -6,6 +6,7 @@ import { Notifications1767000000400 } from './1767000000400-notifications';
 import { Ordering1767000000500 } from './1767000000500-ordering';
 import { CatalogSearch1767000000600 } from './1767000000600-catalog-search';
 import { OutboxOrigin1767000000700 } from './1767000000700-outbox-origin';
+import { CatalogSearchWords1767000000800 } from './1767000000800-catalog-search-words';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Ordering1767000000500,
   CatalogSearch1767000000600,
   OutboxOrigin1767000000700,
+  CatalogSearchWords1767000000800,
 ];

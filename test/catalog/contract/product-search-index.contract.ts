@@ -162,6 +162,24 @@ export function productSearchIndexContract(start: () => Promise<SearchIndexUnder
     expect(idsOf(await index.search(query({ q: matching(typo) })))).toEqual(subject.matchesTypos ? [product.productId] : []);
   });
 
+  it('tolerates a typo again once no document holds a word it is the prefix of', async () => {
+    const word = uniqueWord();
+    const product = doc({ name: `Zen ${word} lamp` });
+    const typo = word.slice(0, 5) + word.slice(6);
+    const decoy = doc({ name: `${typo}zz kettle` });
+    await put(product, decoy);
+    // The typo is now a prefix of an indexed word, so it matches that word.
+    expect(idsOf(await index.search(query({ q: matching(typo) })))).toContain(decoy.productId);
+
+    await remove(decoy.productId);
+    expect(idsOf(await index.search(query({ q: matching(typo) })))).toEqual(subject.matchesTypos ? [product.productId] : []);
+
+    const renamed = doc({ name: `${typo}zz kettle` });
+    await put(renamed);
+    await put({ ...renamed, name: 'Plain kettle', version: 2 });
+    expect(idsOf(await index.search(query({ q: matching(typo) })))).toEqual(subject.matchesTypos ? [product.productId] : []);
+  });
+
   it('filters by exact category and by an inclusive price range', async () => {
     const [category, word] = [`cat-${newId()}`, uniqueWord()];
     const [below, atMin, atMax, above] = [999, 1000, 2000, 2001].map((amount) =>

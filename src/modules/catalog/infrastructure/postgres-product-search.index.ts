@@ -228,13 +228,18 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
   /**
    * The words that are the prefix of no indexed word, so probably misspelt: only these may
    * match loosely (by trigram similarity to a word of the name), which costs a similarity
-   * computation per candidate row. Without pg_trgm, none.
+   * computation per candidate row. Without pg_trgm, none. In byte order the words a prefix
+   * starts follow it directly, so the first indexed word from it on tells: one btree probe of
+   * `product_search_word` per word, however many documents share the prefix.
    */
   private async wordsToMatchLoosely(q: SearchText | undefined): Promise<Set<string>> {
     if (!this.trigramSchema || !q) return new Set();
     const rows = await this.dataSource.query<{ word: string }[]>(
-      `SELECT word FROM unnest($1::text[]) AS word
-       WHERE NOT EXISTS (SELECT 1 FROM catalog.product_search WHERE document @@ to_tsquery('simple', word || ':*'))`,
+      `SELECT typed.word FROM unnest($1::text[]) AS typed(word)
+       WHERE NOT coalesce(starts_with(
+         (SELECT indexed.word FROM catalog.product_search_word AS indexed
+          WHERE indexed.word >= typed.word ORDER BY indexed.word LIMIT 1),
+         typed.word), false)`,
       [q.words],
     );
     return new Set(rows.map((r) => r.word));
