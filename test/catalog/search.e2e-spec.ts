@@ -1,4 +1,5 @@
 import { newId } from '../../libs/persistence';
+import { CatalogCache, SEARCH_INVALIDATION_WINDOW_MS } from '../../src/modules/catalog/application/catalog-cache';
 import { sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { allPages, createProducts, fieldsOf, Hit, newProduct, searchable, uniqueWord } from './catalog-fixtures';
@@ -253,6 +254,21 @@ describe('Catalog search', () => {
     );
     const hits = await allPages(app, { q: typo });
     expect(hits.map((h) => h.id)).toEqual(installed ? [product.id] : []);
+  });
+
+  it('shows an index change within the invalidation window, also when it follows another change in the window', async () => {
+    const word = uniqueWord();
+    const [kept, dropped] = await createProducts(app, [newProduct({ name: `${word} kettle` }), newProduct({ name: `${word} teapot` })]);
+    await searchable(app, { q: word }, [kept, dropped]);
+    const cache = app.nest.get(CatalogCache);
+    await cache.searchChanged();
+    await allPages(app, { q: word });
+    // A change the application did not make, announced inside the window the last one opened.
+    await sql(app, 'DELETE FROM catalog.product_search WHERE product_id = $1', [dropped]);
+    await cache.searchChanged();
+    await app.eventually(async () => {
+      expect((await allPages(app, { q: word })).map((h) => h.id)).toEqual([kept]);
+    }, SEARCH_INVALIDATION_WINDOW_MS + 4000);
   });
 
   describe('rejects bad parameters with 400 problem+json naming the parameter', () => {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { TwoLevelCache } from '../../../../libs/cache';
 import { ProductSearch, SearchDocument, SearchPage } from './ports/product-search-index';
 import { ProductView } from './product.view';
@@ -7,6 +8,8 @@ const PRODUCT = 'catalog.product';
 const SEARCH = 'catalog.search';
 const PRODUCT_TTL_MS = 60 * 60 * 1000;
 const SEARCH_TTL_MS = 5 * 60 * 1000;
+/** Longest a cached search page lags a change of the index: search pages are dropped at most once per window. */
+export const SEARCH_INVALIDATION_WINDOW_MS = 1000;
 
 /** What the cache holds: the same data after a JSON round trip (dates as ISO strings). */
 type Cached<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : Cached<T[K]> };
@@ -33,10 +36,15 @@ function searchKey(query: ProductSearch): string {
 
 /**
  * Products (1 h) and search pages (5 min) in the two-level cache. Entries leave when the
- * write model or the index changes: this process drops them at once, others through Redis.
+ * write model or the index changes, in this process and in others through Redis: a product at
+ * once, the search pages within SEARCH_INVALIDATION_WINDOW_MS.
  */
 @Injectable()
-export class CatalogCache {
+export class CatalogCache implements OnModuleDestroy {
+  private readonly logger = new Logger(CatalogCache.name);
+  private searchInvalidatedAt = -Infinity;
+  private pendingSearchInvalidation?: NodeJS.Timeout;
+
   constructor(private readonly cache: TwoLevelCache) {}
 
   async product(id: string, load: () => Promise<ProductView | undefined>): Promise<ProductView | undefined> {
@@ -62,8 +70,35 @@ export class CatalogCache {
     await this.cache.invalidate(PRODUCT, id);
   }
 
-  /** After the search index changed: every cached page may be stale. */
+  /**
+   * After the search index changed: every cached page may be stale. The first change after a
+   * quiet window drops the pages at once; later ones in the window are dropped together at its
+   * end, so bulk indexing (one change per product) leaves the cache serving between the drops
+   * instead of emptying it for every product.
+   */
   async searchChanged(): Promise<void> {
+    if (this.pendingSearchInvalidation) return;
+    const wait = this.searchInvalidatedAt + SEARCH_INVALIDATION_WINDOW_MS - performance.now();
+    if (wait <= 0) {
+      await this.invalidateSearch();
+      return;
+    }
+    this.pendingSearchInvalidation = setTimeout(() => {
+      this.pendingSearchInvalidation = undefined;
+      this.invalidateSearch().catch((error: unknown) => this.logger.warn(`search pages not invalidated: ${String(error)}`));
+    }, wait);
+  }
+
+  /** A change still waiting for its window must not be lost with the process (say, at the end of a reindex). */
+  async onModuleDestroy(): Promise<void> {
+    if (!this.pendingSearchInvalidation) return;
+    clearTimeout(this.pendingSearchInvalidation);
+    this.pendingSearchInvalidation = undefined;
+    await this.invalidateSearch();
+  }
+
+  private async invalidateSearch(): Promise<void> {
+    this.searchInvalidatedAt = performance.now();
     await this.cache.invalidateNamespace(SEARCH);
   }
 }
