@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './inbound-handler';
-export { BrokerHealth, KafkaBroker } from './kafka-broker';
+export { BrokerHealth } from './kafka-broker';
+export { KafkaConsumers } from './kafka-consumers';
 export * from './message-topology';
 export * from './message-context';
 export * from './messaging.errors';

@@ -15,6 +15,8 @@ export interface BrokerHealth {
   status: 'up' | 'down';
   brokers: string;
   error?: string;
+  /** Hosted contexts whose consumer crashed and is being started again. */
+  stalledConsumers?: string[];
 }
 
 /**

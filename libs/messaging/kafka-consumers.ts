@@ -1,15 +1,39 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import { KafkaContext, KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microservices';
+import { ConsumerCrashEvent } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextName } from '../contracts/message';
 import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { KafkaBroker } from './kafka-broker';
+import { BrokerHealth, KafkaBroker } from './kafka-broker';
 import { fromKafkaRecord, KafkaRecord, ReceivedKafkaRecord } from './kafka-envelope';
 import { describeError, isRetryable } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+
+const RESTART_BASE_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * A context's consumer that reports crashes kafkajs will not recover from itself (it restarts
+ * only after retriable errors; a protocol error during a rebalance stops the consumer for good).
+ */
+class ContextConsumer extends ServerKafka {
+  constructor(
+    options: Required<NestKafkaOptions>['options'],
+    private readonly onFatalCrash: (error: Error) => void,
+  ) {
+    super(options);
+  }
+
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    this.consumer?.on(this.consumer.events.CRASH, ({ payload }: ConsumerCrashEvent) => {
+      if (!payload.restart) this.onFatalCrash(payload.error);
+    });
+  }
+}
 
 /**
  * One consumer group per hosted context (group id = context name, so replicas of a context
@@ -22,7 +46,10 @@ import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.o
 @Injectable()
 export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(KafkaConsumers.name);
-  private readonly servers: ServerKafka[] = [];
+  private readonly servers = new Map<ContextName, ServerKafka>();
+  /** Contexts whose consumer crashed and waits to be started again, with the restarts so far. */
+  private readonly crashed = new Map<ContextName, number>();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
   private readonly kafka: KafkaOptions;
   private stopping = false;
 
@@ -38,27 +65,35 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
 
   /** Joining a group takes a rebalance round; the hosted contexts' groups join side by side. */
   async onApplicationBootstrap(): Promise<void> {
-    const consuming = this.options.hosted
-      .map((context) => ({ context, topics: this.options.topology.topicsReadBy(context) }))
-      .filter(({ topics }) => topics.length > 0);
-    this.servers.push(...(await Promise.all(consuming.map(({ context, topics }) => this.listen(context, topics)))));
+    const consuming = this.options.hosted.filter((context) => this.options.topology.topicsReadBy(context).length > 0);
+    await Promise.all(consuming.map((context) => this.listen(context)));
   }
 
   /** Stops fetching; kafkajs waits for the records being handled and commits their offsets. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.servers.map((server) => server.close()));
+    this.restartTimers.forEach(clearTimeout);
+    await Promise.all([...this.servers.values()].map((server) => server.close()));
   }
 
-  private async listen(context: ContextName, topics: string[]): Promise<ServerKafka> {
-    const server = new ServerKafka({
+  /** The brokers' answer, and down while a hosted context's consumer is being restarted. */
+  async health(): Promise<BrokerHealth> {
+    const broker = await this.broker.health();
+    const stalled = [...this.crashed.keys()];
+    return stalled.length === 0 ? broker : { ...broker, status: 'down', stalledConsumers: stalled };
+  }
+
+  private async listen(context: ContextName): Promise<void> {
+    const topics = this.options.topology.topicsReadBy(context);
+    const server = new ContextConsumer({
       client: { clientId: `${this.kafka.clientId}-${context}`, brokers: this.kafka.brokers },
       consumer: { groupId: context, maxWaitTimeInMs: this.kafka.maxWaitTimeMs, allowAutoTopicCreation: true },
       // A group's first start reads what was sent before it existed.
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: this.kafka.partitionsConsumedConcurrently },
       postfixId: '',
-    });
+    }, (error) => this.restartLater(context, error));
+    this.servers.set(context, server);
     for (const topic of topics) {
       server.addHandler(topic, (_data: unknown, record: KafkaContext) => this.handle(context, record), true);
     }
@@ -66,7 +101,30 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
       void server.listen((error?: unknown) => (error ? reject(new Error(describeError(error))) : resolve()));
     });
     this.logger.log(`${context} consumes ${topics.join(', ')}`);
-    return server;
+  }
+
+  private restartLater(context: ContextName, error: Error): void {
+    if (this.stopping) return;
+    const restarts = this.crashed.get(context) ?? 0;
+    this.crashed.set(context, restarts + 1);
+    const delay = backoffDelay(restarts + 1, { baseMs: RESTART_BASE_MS, maxMs: RESTART_MAX_MS });
+    this.logger.error(`${context}: the consumer stopped (${describeError(error)}); starting it again in ${delay} ms`);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      void this.restart(context);
+    }, delay);
+    this.restartTimers.add(timer);
+  }
+
+  private async restart(context: ContextName): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.servers.get(context)?.close();
+      await this.listen(context);
+      this.crashed.delete(context);
+    } catch (error) {
+      this.restartLater(context, error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private async handle(context: ContextName, kafka: KafkaContext): Promise<void> {

@@ -50,7 +50,7 @@ export class MessagingModule {
         UnitOfWork,
         ...metrics,
       ],
-      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KafkaBroker] : [])],
+      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KafkaConsumers] : [])],
     };
   }
 }

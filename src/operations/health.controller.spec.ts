@@ -1,7 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TwoLevelCache } from '../../libs/cache';
-import { BrokerHealth, KafkaBroker } from '../../libs/messaging';
+import { BrokerHealth, KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 import { HealthController } from './health.controller';
 
@@ -9,7 +9,7 @@ function controller(kafka?: BrokerHealth): HealthController {
   const dataSource = { query: () => Promise.resolve([{ '?column?': 1 }]) } as unknown as DataSource;
   const database = { description: 'PostgreSQL' } as DatabaseInfo;
   const cache = { checkL2: () => Promise.resolve({ status: 'disabled' }) } as unknown as TwoLevelCache;
-  const broker = kafka && ({ health: () => Promise.resolve(kafka) } as unknown as KafkaBroker);
+  const broker = kafka && ({ health: () => Promise.resolve(kafka) } as unknown as KafkaConsumers);
   return new HealthController(dataSource, database, cache, broker);
 }
 

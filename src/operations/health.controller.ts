@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Controller, Get, Optional, ServiceUnavailabl
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { TwoLevelCache } from '../../libs/cache';
-import { KafkaBroker } from '../../libs/messaging';
+import { KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 
 @ApiTags('operations')
@@ -14,7 +14,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly database: DatabaseInfo,
     private readonly cache: TwoLevelCache,
-    @Optional() private readonly kafka?: KafkaBroker,
+    @Optional() private readonly kafka?: KafkaConsumers,
   ) {}
 
   beforeApplicationShutdown(): void {
