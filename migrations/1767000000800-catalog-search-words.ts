@@ -2,9 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The words of the search index: `catalog.product_search_word` holds every lexeme of
- * `product_search.document` with the number of documents holding it, kept exact by statement
- * triggers on `product_search`. Search asks it whether a word prefixes any indexed word (one
- * btree probe) instead of a GIN bitmap scan that reads every document matching the prefix.
+ * `product_search.document` with the number of documents holding it, kept exact by triggers on
+ * `product_search` that count each transaction's changes at its commit. Search asks it whether a
+ * word prefixes any indexed word (one btree probe) instead of a GIN bitmap scan that reads every
+ * document matching the prefix.
  */
 export class CatalogSearchWords1767000000800 implements MigrationInterface {
   name = 'CatalogSearchWords1767000000800';
@@ -17,8 +18,8 @@ export class CatalogSearchWords1767000000800 implements MigrationInterface {
         documents int NOT NULL CHECK (documents >= 0)
       )`);
     // Every writer of the index takes this one lock before changing counts, so the word rows,
-    // locked in whatever order, cannot deadlock two writers (a rebuild page changes counts in two
-    // statements). Own first key in the two-int advisory key space.
+    // locked in no overall order (a transaction counts its documents one by one), cannot
+    // deadlock two writers. Own first key in the two-int advisory key space.
     await q.query(`
       CREATE FUNCTION catalog.count_product_search_words(words text[], changes int[]) RETURNS void
       LANGUAGE sql AS $$
@@ -34,28 +35,14 @@ export class CatalogSearchWords1767000000800 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION catalog.product_search_words_changed() RETURNS trigger
       LANGUAGE plpgsql AS $$
-      DECLARE
-        words text[];
-        changes int[];
       BEGIN
-        IF TG_OP = 'INSERT' THEN
-          SELECT array_agg(lexeme ORDER BY lexeme), array_agg(n ORDER BY lexeme) INTO words, changes
-          FROM (SELECT lexeme, count(*)::int AS n FROM added, unnest(added.document) GROUP BY lexeme) AS c;
-        ELSIF TG_OP = 'DELETE' THEN
-          SELECT array_agg(lexeme ORDER BY lexeme), array_agg(-n ORDER BY lexeme) INTO words, changes
-          FROM (SELECT lexeme, count(*)::int AS n FROM removed, unnest(removed.document) GROUP BY lexeme) AS c;
-        ELSE
-          -- Most updates (price, popularity, a rebuild rewriting the same text) keep the words.
-          SELECT array_agg(lexeme ORDER BY lexeme), array_agg(n ORDER BY lexeme) INTO words, changes
-          FROM (SELECT lexeme, sum(change)::int AS n
-                FROM (SELECT a.document AS after, r.document AS before
-                      FROM added a JOIN removed r USING (product_id)
-                      WHERE a.document IS DISTINCT FROM r.document) AS changed,
-                     LATERAL (SELECT lexeme, 1 AS change FROM unnest(changed.after)
-                              UNION ALL SELECT lexeme, -1 FROM unnest(changed.before)) AS l
-                GROUP BY lexeme HAVING sum(change) <> 0) AS c;
-        END IF;
-        PERFORM catalog.count_product_search_words(coalesce(words, '{}'), coalesce(changes, '{}'));
+        -- OLD is null for an insert and NEW for a delete; unnest of null gives no rows.
+        PERFORM catalog.count_product_search_words(coalesce(words, '{}'), coalesce(changes, '{}'))
+        FROM (SELECT array_agg(lexeme ORDER BY lexeme) AS words, array_agg(change ORDER BY lexeme) AS changes
+              FROM (SELECT lexeme, sum(change)::int AS change
+                    FROM (SELECT lexeme, 1 AS change FROM unnest(NEW.document)
+                          UNION ALL SELECT lexeme, -1 FROM unnest(OLD.document)) AS l
+                    GROUP BY lexeme HAVING sum(change) <> 0) AS c) AS counted;
         RETURN NULL;
       END $$`);
     // Writes wait until the words are counted and the triggers in place; searches go on.
@@ -63,19 +50,24 @@ export class CatalogSearchWords1767000000800 implements MigrationInterface {
     await q.query(`
       INSERT INTO catalog.product_search_word (word, documents)
       SELECT lexeme, count(*) FROM catalog.product_search, unnest(document) GROUP BY lexeme`);
-    // A trigger with transition tables serves one event.
+    // Counted at commit (only row triggers can wait for it): the lock above is then held for the
+    // commit alone, not from the write to the end of the transaction. 20,000 products indexed
+    // through events took 80 s with statement triggers counting at once, 45 s with these, 44 s
+    // without counting.
     await q.query(`
-      CREATE TRIGGER product_search_words_inserted AFTER INSERT ON catalog.product_search
-      REFERENCING NEW TABLE AS added
-      FOR EACH STATEMENT EXECUTE FUNCTION catalog.product_search_words_changed()`);
+      CREATE CONSTRAINT TRIGGER product_search_words_inserted AFTER INSERT ON catalog.product_search
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_words_changed()`);
+    // Most updates (price, popularity, a rebuild rewriting the same text) keep the words.
     await q.query(`
-      CREATE TRIGGER product_search_words_updated AFTER UPDATE ON catalog.product_search
-      REFERENCING OLD TABLE AS removed NEW TABLE AS added
-      FOR EACH STATEMENT EXECUTE FUNCTION catalog.product_search_words_changed()`);
+      CREATE CONSTRAINT TRIGGER product_search_words_updated AFTER UPDATE ON catalog.product_search
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW WHEN (OLD.document IS DISTINCT FROM NEW.document)
+      EXECUTE FUNCTION catalog.product_search_words_changed()`);
     await q.query(`
-      CREATE TRIGGER product_search_words_deleted AFTER DELETE ON catalog.product_search
-      REFERENCING OLD TABLE AS removed
-      FOR EACH STATEMENT EXECUTE FUNCTION catalog.product_search_words_changed()`);
+      CREATE CONSTRAINT TRIGGER product_search_words_deleted AFTER DELETE ON catalog.product_search
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_words_changed()`);
     await q.query(`ANALYZE catalog.product_search_word`);
   }
 
