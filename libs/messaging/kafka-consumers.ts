@@ -87,7 +87,12 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
     const topics = this.options.topology.topicsReadBy(context);
     const server = new ContextConsumer({
       client: { clientId: `${this.kafka.clientId}-${context}`, brokers: this.kafka.brokers },
-      consumer: { groupId: context, maxWaitTimeInMs: this.kafka.maxWaitTimeMs, allowAutoTopicCreation: true },
+      consumer: {
+        groupId: context,
+        maxWaitTimeInMs: this.kafka.maxWaitTimeMs,
+        sessionTimeout: this.kafka.sessionTimeoutMs,
+        allowAutoTopicCreation: true,
+      },
       // A group's first start reads what was sent before it existed.
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: this.kafka.partitionsConsumedConcurrently },

@@ -13,6 +13,8 @@ export interface KafkaOptions {
   maxWaitTimeMs: number;
   /** Partitions one consumer handles at the same time (order is kept within a partition). */
   partitionsConsumedConcurrently: number;
+  /** How long the group waits for a silent member (e.g. a killed process) before handing its partitions on. */
+  sessionTimeoutMs: number;
 }
 
 export interface MessagingOptions {

@@ -148,6 +148,7 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
     replicationFactor: read.int('KAFKA_REPLICATION_FACTOR', 1, 1, 100),
     maxWaitTimeMs: read.int('KAFKA_MAX_WAIT_MS', 100, 1, 60_000),
     partitionsConsumedConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENTLY', 4, 1, 1000),
+    sessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000),
   };
   if (read.optional('KAFKA_BROKERS') === undefined && modules.length < CONTEXT_NAMES.length) {
     read.problems.push(`MODULES=${modules.join(',')} leaves contexts to other processes, so KAFKA_BROKERS must be set`);

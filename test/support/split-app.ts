@@ -60,7 +60,7 @@ export class SplitApp implements TestApp {
     ensureBuilt();
     const database = await createTestDatabase();
     const kafka = await KafkaMock.start();
-    const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', ...env };
+    const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };
     const processes = {} as Record<SplitRole, AppProcess>;
     for (const [role, modules] of Object.entries(SPLIT_ROLES)) {
       processes[role as SplitRole] = new AppProcess(await freePort(), { ...shared, MODULES: modules.join(',') });
