@@ -34,7 +34,8 @@ module.exports = {
       severity: 'error',
       comment: 'libs/ is shared by every module and deployable; it must not depend on the application in src/.',
       from: { path: '(^|/)libs/' },
-      to: { path: '(^|/)src/' },
+      // Packages ship their own build/src folders; those are not the application.
+      to: { path: '(^|/)src/', pathNot: '(^|/)node_modules/' },
     },
     {
       name: 'domain-is-pure',

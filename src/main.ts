@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
+import { startTracing } from '../libs/observability';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -14,13 +15,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const tracing = startTracing(config.tracing);
   const app = await createApp(config);
   const logger = new Logger('Main');
-  // Stop accepting, let in-flight requests and message deliveries finish, close the database.
+  // Stop accepting, let in-flight requests and message deliveries finish, close the database,
+  // then export the last spans.
   const stop = (signal: NodeJS.Signals): void => {
     logger.log(`${signal}: stopping`);
     app
       .close()
+      .then(() => tracing.shutdown())
       .then(() => {
         logger.log('stopped');
         process.exit(0);

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ContextName, MessageClass } from '../contracts/message';
 import { contractKey, CONTRACTS } from '../contracts/registry';
+import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { Envelope } from './envelope';
 import { INBOUND_HANDLER, InboundHandlerOptions, MessageHandler } from './inbound-handler';
 import { InboxStore } from './inbox.store';
@@ -77,21 +78,19 @@ export class InboundDispatcher implements OnModuleInit {
     const { consumer, handler } = subscription;
     if (await this.inbox.has(consumer, envelope.id)) return;
     const inbound = { consumer, messageId: envelope.id, recorded: false };
-    const state = {
-      correlationId: envelope.correlationId,
-      causationId: envelope.id,
-      traceparent: envelope.traceparent,
-      inbound,
-    };
-    await MessageContext.run(state, async () => {
-      try {
-        await handler.handle(new messageClass(envelope.payload), envelope);
-      } catch (error) {
-        if (error instanceof AlreadyProcessedError) return;
-        throw error;
-      }
-      // A handler that wrote nothing still marks the message as handled.
-      if (!inbound.recorded) await this.inbox.record(consumer, envelope.id);
+    const attributes = { 'messaging.consumer': consumer, 'messaging.message.id': envelope.id };
+    await inSpan(`handle ${envelope.type}`, SpanKind.CONSUMER, envelope.traceparent, attributes, (span) => {
+      const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound };
+      return MessageContext.run(state, async () => {
+        try {
+          await handler.handle(new messageClass(envelope.payload), envelope);
+        } catch (error) {
+          if (error instanceof AlreadyProcessedError) return;
+          throw error;
+        }
+        // A handler that wrote nothing still marks the message as handled.
+        if (!inbound.recorded) await this.inbox.record(consumer, envelope.id);
+      });
     });
   }
 }

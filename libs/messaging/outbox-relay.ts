@@ -10,6 +10,7 @@ import { Gauge, Histogram } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { CONTEXT_NAMES } from '../contracts/message';
 import { rowsOf } from '../persistence/sql';
+import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
@@ -202,8 +203,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {
+    const { envelope } = row;
     try {
-      await this.transport.publish(row.envelope);
+      // The consumers' spans are children of this one: the delivered envelope carries its traceparent.
+      await inSpan(`publish ${envelope.type}`, SpanKind.PRODUCER, envelope.traceparent, { 'messaging.message.id': envelope.id }, (span) =>
+        this.transport.publish({ ...envelope, traceparent: traceparentOf(span) ?? envelope.traceparent }),
+      );
     } catch (error) {
       await this.failed(row, error);
       return;

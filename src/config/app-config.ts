@@ -1,4 +1,5 @@
 import type { CacheOptions } from '../../libs/cache';
+import type { TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 
@@ -11,6 +12,7 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: string;
+  tracing: TracingOptions;
   database: { url?: string; dataDir: string; poolSize: number };
   seedDemo: boolean;
   catalog: {
@@ -166,6 +168,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    tracing: {
+      serviceName: read.string('OTEL_SERVICE_NAME', 'commerce-core'),
+      otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    },
     database: {
       url: databaseUrl,
       dataDir: read.string('DATA_DIR', './data'),

@@ -1,0 +1,76 @@
+import { Context, context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+export interface TracingOptions {
+  serviceName: string;
+  /** OTLP/HTTP endpoint (e.g. http://jaeger:4318); without it no span is recorded or exported. */
+  otlpEndpoint?: string;
+}
+
+export interface Tracing {
+  /** Exports the spans still buffered; call after the application has closed. */
+  shutdown(): Promise<void>;
+}
+
+const tracer = () => trace.getTracer('commerce-core');
+
+/**
+ * The W3C propagator used directly rather than through the global API: with tracing off, the
+ * no-op tracer's spans keep the incoming span context, so an incoming traceparent still passes
+ * through to the messages a request causes.
+ */
+const w3c = new W3CTraceContextPropagator();
+const carrierSetter = { set: (carrier: Record<string, string>, key: string, value: string) => (carrier[key] = value) };
+const carrierGetter = {
+  get: (carrier: Record<string, string>, key: string) => carrier[key],
+  keys: (carrier: Record<string, string>) => Object.keys(carrier),
+};
+
+/** Records spans and exports them over OTLP/HTTP when an endpoint is configured. */
+export function startTracing(options: TracingOptions): Tracing {
+  if (!options.otlpEndpoint) return { shutdown: () => Promise.resolve() };
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))],
+  });
+  provider.register();
+  return { shutdown: () => provider.shutdown() };
+}
+
+export function traceparentOf(span: Span): string | null {
+  const carrier: Record<string, string> = {};
+  w3c.inject(trace.setSpan(context.active(), span), carrier, carrierSetter);
+  return carrier.traceparent ?? null;
+}
+
+function parentContext(traceparent: string | null | undefined): Context {
+  return traceparent ? w3c.extract(context.active(), { traceparent }, carrierGetter) : context.active();
+}
+
+/**
+ * Runs `work` in a new span whose parent is the given W3C traceparent (of an HTTP request or
+ * a message); `work` gets the span, whose own traceparent goes into what it sends on.
+ */
+export async function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  parent: string | null | undefined,
+  attributes: Record<string, string | number>,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = tracer().startSpan(name, { kind, attributes }, parentContext(parent));
+  try {
+    return await context.with(trace.setSpan(parentContext(parent), span), () => work(span));
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export { SpanKind };

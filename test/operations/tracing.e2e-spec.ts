@@ -1,0 +1,81 @@
+import { createServer, Server } from 'node:http';
+import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { eventually } from '../support/test-app';
+
+const DEMO_TEE = '0190a000-0000-7000-8000-000000000001';
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+}
+
+/** An OTLP/HTTP trace receiver (JSON), as Jaeger or a collector would run it. */
+async function otlpReceiver(): Promise<{ server: Server; port: number; spans: ExportedSpan[] }> {
+  const spans: ExportedSpan[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[];
+        };
+        spans.push(...body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, port, spans };
+}
+
+describe('Traces exported over OTLP', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('follows an order from the HTTP request through the outbox to every consumer in one trace', async () => {
+    const receiver = await otlpReceiver();
+    const app = new AppProcess(await freePort(), {
+      DATA_DIR: 'memory://',
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
+    });
+    try {
+      await app.start();
+      const placed = await fetch(`${app.url}/api/v1/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+        body: JSON.stringify({ customerId: 'cus_traced', items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+      });
+      expect(placed.status).toBe(202);
+      const { id } = (await placed.json()) as { id: string };
+      await eventually(async () => {
+        const order = (await (await fetch(`${app.url}/api/v1/orders/${id}`)).json()) as { status: string };
+        expect(order.status).toBe('CONFIRMED');
+      });
+    } finally {
+      // SIGTERM exports the spans still buffered.
+      await app.stop();
+      receiver.server.close();
+    }
+    const trace = receiver.spans.filter((s) => s.traceId.toLowerCase() === TRACE_ID);
+    const named = (name: string) => trace.filter((s) => s.name === name);
+    const [request] = named('POST /api/v1/orders');
+    expect(request).toMatchObject({ parentSpanId: '00f067aa0ba902b7' });
+    const [publishReserve] = named('publish inventory.stock.reserve');
+    const [handleReserve] = named('handle inventory.stock.reserve');
+    const [publishReserved] = named('publish inventory.stock.reserved');
+    const [handleReserved] = named('handle inventory.stock.reserved');
+    // request → publish → handle (inventory) → publish reply → handle (ordering): one causal chain.
+    expect(handleReserve.parentSpanId).toBe(publishReserve.spanId);
+    expect(publishReserved.parentSpanId).toBe(handleReserve.spanId);
+    expect(handleReserved.parentSpanId).toBe(publishReserved.spanId);
+    expect(named('handle payments.payment.authorize')).toHaveLength(1);
+    expect(named('handle ordering.order.confirmed')).toHaveLength(1);
+  });
+});
