@@ -3,15 +3,10 @@
 //   npm run build && DATABASE_URL=postgres://… node test/catalog/search-latency.cjs [--queries 200]
 // Starts the built service on DATABASE_URL (seed it first: npm run catalog:seed -- --count 100000),
 // runs each query shape with varied words, categories and price ranges, and prints p50/p95/p99.
-const { spawn } = require('node:child_process');
-const net = require('node:net');
-const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
-const { setTimeout: sleep } = require('node:timers/promises');
+const bench = require('../bench/service.cjs');
 
-const ROOT = path.dirname(require.resolve('../../package.json'));
-const HOST = '127.0.0.1';
 const WORDS = ['laptop', 'wireless', 'organic', 'steel', 'lamp', 'chair', 'camera', 'premium', 'compact', 'kettle',
   'lapt', 'headph', 'sneak', 'backp', 'monit', 'keyb', 'classic', 'portable', 'hoodie', 'novel'];
 const CATEGORIES = ['laptops', 'phones', 'headphones', 'cameras', 'monitors', 'keyboards', 'apparel', 'shoes',
@@ -20,17 +15,6 @@ const CATEGORIES = ['laptops', 'phones', 'headphones', 'cameras', 'monitors', 'k
 function argument(name, fallback) {
   const at = process.argv.indexOf(name);
   return at === -1 ? fallback : Number(process.argv[at + 1]);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function pick(items) {
@@ -57,10 +41,6 @@ const SHAPES = {
   'one word + facets': () => ({ q: pick(WORDS), facets: 'true' }),
 };
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function timedSearch(base, query) {
   const url = `${base}/api/v1/products?${new URLSearchParams(query)}`;
   const started = performance.now();
@@ -74,16 +54,9 @@ async function timedSearch(base, query) {
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a seeded database');
   const queries = argument('--queries', 200);
-  const port = await freePort();
-  const service = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), HOST, LOG_LEVEL: 'warn', SEED_DEMO: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://${HOST}:${port}`;
+  const { service } = await bench.startService({ LOG_LEVEL: 'warn', SEED_DEMO: 'false' });
+  const base = `http://127.0.0.1:${service.port}`;
   try {
-    for (let ready = false; !ready; await sleep(50)) {
-      ready = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
-    }
     const { body } = await timedSearch(base, { facets: 'true', limit: 1 });
     process.stdout.write(`${body.facets.total} searchable products, ${queries} queries per shape\n`);
     for (const [shape, make] of Object.entries(SHAPES)) {
@@ -95,19 +68,20 @@ async function main() {
         times.push(ms);
         hits += page.items.length;
       }
-      times.sort((a, b) => a - b);
-      const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(times, p).toFixed(1));
+      const [p50, p95, p99] = [0.5, 0.95, 0.99].map((q) => bench.percentile(times, q).toFixed(1));
       process.stdout.write(
-        `${shape.padEnd(44)} p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  max ${times[times.length - 1].toFixed(1)} ms` +
+        `${shape.padEnd(44)} p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  max ${Math.max(...times).toFixed(1)} ms` +
           `  (${(hits / queries).toFixed(1)} hits/page)\n`,
       );
     }
   } finally {
-    service.kill('SIGTERM');
+    await bench.stopService(service);
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
-});
+main()
+  .catch((error) => {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => bench.agent.destroy());
