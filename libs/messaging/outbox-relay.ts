@@ -45,6 +45,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private pruner?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private drained?: () => void;
+  /**
+   * This process' role: its hosted contexts. With a database shared by split processes, each
+   * role's relays deliver that role's rows, so messages between processes really travel over
+   * Kafka; a process hosting every context delivers any row (`claimedOrigin` null).
+   */
+  readonly origin: string;
+  private readonly claimedOrigin: string | null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,7 +60,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly deadLetters: DeadLetterStore,
     @InjectMetric('outbox_lag_seconds') private readonly lag: Histogram,
     @InjectMetric('outbox_pending_messages') private readonly pending: Gauge,
-  ) {}
+  ) {
+    this.origin = [...options.hosted].sort().join(',');
+    this.claimedOrigin = CONTEXT_NAMES.every((context) => options.hosted.includes(context)) ? null : this.origin;
+  }
 
   /**
    * Writes envelopes to the outbox in the caller's transaction. `origin` names the process role
@@ -73,18 +83,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  /**
-   * This process' role: its hosted contexts. With a database shared by split processes, each
-   * role's relays deliver that role's rows, so messages between processes really travel over
-   * Kafka; a process hosting every context delivers any row.
-   */
-  get origin(): string {
-    return [...this.options.hosted].sort().join(',');
-  }
-
-  private get claimsEveryOrigin(): boolean {
-    return CONTEXT_NAMES.every((context) => this.options.hosted.includes(context));
-  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;
@@ -186,7 +184,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
            AND ($3::text IS NULL OR origin IS NULL OR origin = $3)
          ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING seq, envelope, attempts, created_at`,
-        [this.options.leaseMs, limit, this.claimsEveryOrigin ? null : this.origin],
+        [this.options.leaseMs, limit, this.claimedOrigin],
       ),
     );
   }

@@ -61,9 +61,10 @@ export async function inSpan<T>(
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const span = tracer().startSpan(name, { kind, attributes }, parentContext(parent));
+  const parentOfSpan = parentContext(parent);
+  const span = tracer().startSpan(name, { kind, attributes }, parentOfSpan);
   try {
-    return await context.with(trace.setSpan(parentContext(parent), span), () => work(span));
+    return await context.with(trace.setSpan(parentOfSpan, span), () => work(span));
   } catch (error) {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
