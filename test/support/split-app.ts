@@ -8,7 +8,7 @@ import { AppProcess, ensureBuilt, freePort } from './app-process';
 import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestApp } from './test-app';
-import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
+import { createTestDatabase, eventually, HttpRoutes, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
 /** The split the deployment docs describe: an edge with the customer-facing contexts, and two workers. */
 export const SPLIT_ROLES = {
@@ -118,7 +118,7 @@ export class SplitApp implements TestApp {
 
   private async pendingWork(): Promise<string | undefined> {
     const [{ n }] = await this.sql<{ n: number }>(
-      'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+      UNDELIVERED_MESSAGES,
     );
     if (n > 0) return `${n} messages still in the outbox`;
     for (const [groupId, topics] of this.groupTopics) {

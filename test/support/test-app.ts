@@ -6,7 +6,7 @@ import { newId } from '../../libs/persistence';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
 import { SplitApp } from './split-app';
-import { createTestDatabase, eventually, HttpRoutes, TEST_ENV } from './test-env';
+import { createTestDatabase, eventually, HttpRoutes, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
 export { createTestDatabase, eventually } from './test-env';
 
@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     drained: async (timeoutMs = 20_000) => {
       await eventually(async () => {
         const [{ n }] = await dataSource.query<{ n: number }[]>(
-          'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+          UNDELIVERED_MESSAGES,
         );
         if (n !== 0) throw new Error(`${n} messages still in the outbox`);
       }, timeoutMs);

@@ -6,6 +6,10 @@ import { newId } from '../../libs/persistence';
 export type HttpRoutes = Pick<TestAgent, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
 
 /** Fast defaults for tests; a suite overrides what it is about. */
+/** Messages committed but neither delivered nor dead-lettered yet. */
+export const UNDELIVERED_MESSAGES =
+  'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL';
+
 export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'warn',
   SEED_DEMO: 'false',
