@@ -1,0 +1,1 @@
+export { isStartupError, StartupError } from './startup-error';
