@@ -1,13 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 
-/** Builds dist/ once if a suite needs the real binary and nobody built it. */
+/** Brings dist/ up to date with the sources (SWC, only what changed) before a suite runs the real binary. */
 export function ensureBuilt(): void {
-  if (!existsSync(MAIN)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(process.cwd(), 'scripts', 'compile.cjs')], { stdio: 'inherit' });
 }
 
 export async function freePort(): Promise<number> {

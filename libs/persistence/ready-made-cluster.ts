@@ -1,0 +1,34 @@
+import { Blob } from 'node:buffer';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * PGlite's initdb takes most of a first start on the embedded database (seconds; the
+ * migrations take a fraction of that). `npm run build` therefore writes a cluster that went through
+ * initdb and every migration beside the compiled code, and an empty data directory starts from a
+ * copy of it. Migrations still run after loading it: no-ops, or the ones added since the build.
+ */
+function pgliteVersion(): string {
+  const manifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** In dist/, named after the PGlite version that made it: another version never loads it. */
+export const READY_MADE_CLUSTER_FILE = join(__dirname, '..', '..', `embedded-cluster-pglite-${pgliteVersion()}.tar.gz`);
+
+/** PGlite's `loadDataDir` option for a data directory that holds no cluster yet, when a ready-made one was built. */
+export function readyMadeCluster(dataDir: string): { loadDataDir?: Blob } {
+  const empty = dataDir.startsWith('memory://') || !existsSync(join(dataDir, 'PG_VERSION'));
+  if (!empty || !existsSync(READY_MADE_CLUSTER_FILE)) return {};
+  return { loadDataDir: new Blob([readFileSync(READY_MADE_CLUSTER_FILE)]) };
+}
+
+/** Saves a freshly migrated, otherwise empty cluster as the ready-made one (through a rename: never half a file). */
+export async function saveReadyMadeCluster(pglite: PGlite): Promise<string> {
+  const tarball = await pglite.dumpDataDir('gzip');
+  const temporary = `${READY_MADE_CLUSTER_FILE}.${process.pid}.tmp`;
+  writeFileSync(temporary, Buffer.from(await tarball.arrayBuffer()));
+  renameSync(temporary, READY_MADE_CLUSTER_FILE);
+  return READY_MADE_CLUSTER_FILE;
+}

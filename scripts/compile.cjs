@@ -1,0 +1,105 @@
+'use strict';
+// Compiles src/, libs/ and migrations/ to dist/ with SWC (the options of .swcrc, which mirror
+// tsconfig.json's emit: CommonJS, ES2022, legacy decorators with their design-time metadata).
+// SWC transforms each file on its own, so only the files whose source changed since the last
+// compile are transformed again; outputs of deleted sources are removed (a deleted migration must
+// not keep running). It does not check types: that is `npm run typecheck`.
+// Usage: node scripts/compile.cjs   (prints nothing when dist/ is up to date)
+const { createHash } = require('node:crypto');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const process = require('node:process');
+
+const ROOT = path.resolve(__dirname, '..');
+const SOURCE_DIRS = ['src', 'libs', 'migrations'];
+const OUT_DIR = path.join(ROOT, 'dist');
+const MANIFEST = path.join(OUT_DIR, '.swc-manifest.json');
+
+/** The TypeScript sources tsconfig.build.json compiles: no tests, fixtures or declarations. */
+function sourceFiles(dir, found = []) {
+  for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__') sourceFiles(relative, found);
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.spec.ts')) {
+      found.push(relative);
+    }
+  }
+  return found;
+}
+
+function outputFiles(dir, found = []) {
+  if (!existsSync(dir)) return found;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) outputFiles(file, found);
+    else if (entry.name.endsWith('.js')) found.push(file);
+  }
+  return found;
+}
+
+const hash = (...parts) => createHash('sha1').update(parts.join('\0')).digest('hex');
+const outputOf = (source) => path.join(OUT_DIR, source.replace(/\.ts$/, '.js'));
+
+function readManifest() {
+  try {
+    return JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return { config: '', files: {} };
+  }
+}
+
+/** Through a temporary file and a rename, so a process starting dist/ never reads half a file. */
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+async function compile(source, options) {
+  const output = outputOf(source);
+  const code = readFileSync(path.join(ROOT, source), 'utf8');
+  const result = await require('@swc/core').transform(code, {
+    ...options,
+    filename: path.join(ROOT, source),
+    sourceFileName: path.relative(path.dirname(output), path.join(ROOT, source)),
+    swcrc: false,
+    configFile: false,
+  });
+  mkdirSync(path.dirname(output), { recursive: true });
+  writeAtomically(`${output}.map`, result.map);
+  writeAtomically(output, `${result.code.trimEnd()}\n//# sourceMappingURL=${path.basename(output)}.map\n`);
+}
+
+async function main() {
+  const startedAt = performance.now();
+  const swcrc = readFileSync(path.join(ROOT, '.swcrc'), 'utf8');
+  const config = hash(swcrc, require('@swc/core/package.json').version, readFileSync(__filename, 'utf8'));
+  const previous = readManifest();
+  const sources = SOURCE_DIRS.flatMap((dir) => sourceFiles(dir));
+  const files = Object.fromEntries(sources.map((source) => [source, hash(readFileSync(path.join(ROOT, source)))]));
+  const changed = sources.filter(
+    (source) => previous.config !== config || previous.files[source] !== files[source] || !existsSync(outputOf(source)),
+  );
+  const expected = new Set(sources.map(outputOf));
+  const orphans = SOURCE_DIRS.flatMap((dir) => outputFiles(path.join(OUT_DIR, dir))).filter((file) => !expected.has(file));
+  if (changed.length === 0 && orphans.length === 0) return;
+
+  if (changed.length > 0) process.stdout.write(`compiling ${changed.length} of ${sources.length} files with SWC to dist/\n`);
+  const options = JSON.parse(swcrc);
+  await Promise.all(changed.map((source) => compile(source, options)));
+  for (const orphan of orphans) {
+    rmSync(orphan, { force: true });
+    rmSync(`${orphan}.map`, { force: true });
+  }
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeAtomically(MANIFEST, JSON.stringify({ config, files }));
+  const removed = orphans.length > 0 ? `, ${orphans.length} outputs of deleted sources removed` : '';
+  process.stdout.write(`compiled in ${Math.round(performance.now() - startedAt)} ms${removed}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});
