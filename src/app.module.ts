@@ -58,7 +58,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        loggingModule(config.logLevel),
+        loggingModule(config.log),
         PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
         CqrsModule.forRoot(),
         ScheduleModule.forRoot(),

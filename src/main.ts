@@ -2,19 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { startTracing } from '../libs/observability';
 import { createApp } from './bootstrap';
-import { ConfigError, loadConfig } from './config/app-config';
+import { AppConfig, loadConfig } from './config/app-config';
+import { exitOnStartupFailure } from './startup-failure';
+
+/** Set once read, so a failure further on can be blamed on the setting behind it. */
+let config: AppConfig | undefined;
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  config = loadConfig();
   const tracing = startTracing(config.tracing);
   const app = await createApp(config);
   const logger = new Logger('Main');
@@ -46,7 +41,4 @@ async function main(): Promise<void> {
   logger.log(`ready in ${Math.round(performance.now())} ms at ${url}, ${role} (Swagger UI: ${url}/docs)`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure(error, config));

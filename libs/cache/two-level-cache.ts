@@ -99,7 +99,9 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     const prefix = this.options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
     this.logger.log(`cache: L1 (${max} entries) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
     if (!(await this.l2.connect())) {
-      this.logger.warn(`Redis at ${this.l2.host} is not reachable: serving from L1 alone, reconnecting in the background`);
+      this.logger.warn(
+        `REDIS_URL: Redis at ${this.l2.host} is not reachable: serving from L1 alone, reconnecting in the background; start Redis or correct REDIS_URL`,
+      );
     }
   }
 

@@ -1,24 +1,114 @@
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, LoggerService } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino, { Level, Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { MessageContext } from '../messaging/message-context';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+export interface LogOptions {
+  level: (typeof LOG_LEVELS)[number];
+  /** `json`: one JSON object a line, for collectors; `pretty`: coloured text, for a person at a terminal. */
+  format: (typeof LOG_FORMATS)[number];
+}
+
 /**
- * pino JSON logs through nestjs-pino. Every line logged while handling a request or a message
- * carries its correlation and causation ids (from MessageContext). Requests are logged by the
- * Fastify hooks of `instrumentHttp`, which also own the correlation id of a request.
+ * The process' pino logger. Every line logged while handling a request or a message carries its
+ * correlation and causation ids (from MessageContext). Writes are synchronous, so the lines
+ * before a `process.exit` are not lost.
  */
-export function loggingModule(level: string): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      mixin: () => {
-        const context = MessageContext.current();
-        return context ? { correlationId: context.correlationId, causationId: context.causationId } : {};
-      },
+export function createLogger(options: LogOptions): Logger {
+  const settings = {
+    level: options.level,
+    mixin: () => {
+      const context = MessageContext.current();
+      return context ? { correlationId: context.correlationId, causationId: context.causationId } : {};
     },
-    // No pino-http middleware: request ids and request logs come from Fastify itself.
-    forRoutes: [],
-  });
+  };
+  if (options.format === 'json') return pino(settings);
+  return pino(settings, pinoPretty({ sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname' }));
+}
+
+/**
+ * Nest's own start-up narration (each module, controller and route as it is set up) and its
+ * report of an error that stops the start (the start-up reporter prints that one, on one line):
+ * logged at debug, so a start says little more than where it is ready.
+ */
+const NARRATING_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'ExceptionHandler',
+]);
+
+type NestLevel = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+
+const PINO_LEVEL_OF: Record<NestLevel, Level> = {
+  log: 'info',
+  error: 'error',
+  warn: 'warn',
+  debug: 'debug',
+  verbose: 'trace',
+  fatal: 'fatal',
+};
+
+/**
+ * Nest's logger interface over pino, for NestFactory's `logger` option: what Nest and every
+ * `new Logger(context)` log goes to the same pino lines as the rest, from the first line on.
+ * Nest passes the context as the last argument, and for errors a stack before it.
+ */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('log', message, params);
+  }
+
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('verbose', message, params);
+  }
+
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+
+  private write(nestLevel: NestLevel, message: unknown, params: unknown[]): void {
+    const context = params.length > 0 && typeof params.at(-1) === 'string' ? (params.at(-1) as string) : undefined;
+    const stack = nestLevel === 'error' && params.length > 1 && typeof params[0] === 'string' ? params[0] : undefined;
+    const level = context !== undefined && NARRATING_CONTEXTS.has(context) ? 'debug' : PINO_LEVEL_OF[nestLevel];
+    if (!this.logger.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = context === undefined ? {} : { context };
+    if (message instanceof Error) {
+      this.logger[level]({ ...fields, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ ...fields, ...message });
+    } else {
+      this.logger[level](stack === undefined ? fields : { ...fields, stack }, String(message));
+    }
+  }
+}
+
+/**
+ * nestjs-pino, for injected `PinoLogger`s. No pino-http middleware: request ids and request logs
+ * come from Fastify itself (see `instrumentHttp`).
+ */
+export function loggingModule(options: LogOptions): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: { logger: createLogger(options) }, forRoutes: [] });
 }

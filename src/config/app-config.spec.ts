@@ -57,4 +57,22 @@ describe(loadConfig.name, () => {
     ]);
     expect(problems({ KAFKA_BROKERS: 'http://kafka' })).toEqual([expect.stringContaining('KAFKA_BROKERS must be a comma list of host:port')]);
   });
+
+  it('writes JSON logs unless stdout is a terminal or LOG_FORMAT says pretty', () => {
+    expect(loadConfig({}, false).log).toEqual({ level: 'info', format: 'json' });
+    expect(loadConfig({}, true).log).toEqual({ level: 'info', format: 'pretty' });
+    expect(loadConfig({ LOG_FORMAT: 'pretty', LOG_LEVEL: 'warn' }, false).log).toEqual({ level: 'warn', format: 'pretty' });
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).log.format).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of json, pretty (got "xml")');
+  });
+
+  it('states every problem on one line', () => {
+    expect(() => loadConfig({ PORT: 'eighty', SEED_DEMO: 'maybe' })).toThrow(
+      'Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty"); SEED_DEMO must be true or false (got "maybe")',
+    );
+  });
+
+  it('refuses a broker port out of range', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: 'kafka:99999' })).toThrow('KAFKA_BROKERS must be a comma list of host:port');
+  });
 });

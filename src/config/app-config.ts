@@ -1,6 +1,7 @@
 import type { CacheOptions } from '../../libs/cache';
-import type { TracingOptions } from '../../libs/observability';
+import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
+import { StartupError } from '../../libs/startup';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
@@ -11,7 +12,7 @@ export interface AppConfig {
   http: boolean;
   port: number;
   host: string;
-  logLevel: string;
+  log: LogOptions;
   tracing: TracingOptions;
   database: { url?: string; dataDir: string; poolSize: number };
   seedDemo: boolean;
@@ -33,9 +34,10 @@ export interface AppConfig {
   };
 }
 
-export class ConfigError extends Error {
+/** Every bad variable at once, on one line. */
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    super(`Invalid configuration: ${problems.join('; ')}`);
   }
 }
 
@@ -87,10 +89,13 @@ class EnvReader {
     return fallback;
   }
 
-  oneOf(name: string, fallback: string, allowed: string[]): string {
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const value = this.string(name, fallback);
-    if (!allowed.includes(value)) this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-    return value;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
   }
 
   /** A comma list of allowed values; empty means all of them. */
@@ -111,7 +116,11 @@ class EnvReader {
     const raw = this.optional(name);
     if (raw === undefined) return undefined;
     const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
-    if (brokers.length === 0 || brokers.some((b) => !/^[\w.-]+:\d{1,5}$/.test(b))) {
+    const malformed = (broker: string): boolean => {
+      const port = /^[\w.-]+:(\d{1,5})$/.exec(broker)?.[1];
+      return port === undefined || Number(port) < 1 || Number(port) > 65535;
+    };
+    if (brokers.length === 0 || brokers.some(malformed)) {
       this.problems.push(`${name} must be a comma list of host:port (got "${raw}")`);
       return undefined;
     }
@@ -158,7 +167,7 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
   return brokers === undefined ? undefined : { brokers, ...settings };
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const modules = read.listOf('MODULES', CONTEXT_NAMES);
@@ -167,7 +176,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: read.bool('HTTP', true),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
-    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    log: {
+      level: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+      // Text for a person at a terminal, JSON for whatever collects the output otherwise.
+      format: read.oneOf('LOG_FORMAT', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),
+    },
     tracing: {
       serviceName: read.string('OTEL_SERVICE_NAME', 'commerce-core'),
       otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
