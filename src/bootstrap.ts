@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import { forbidUnknownBodyProperties } from '../libs/http';
 import { fastifyRequestIds, instrumentHttp } from '../libs/observability';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -27,7 +28,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, forbidUnknownBodyProperties(document), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;
 }

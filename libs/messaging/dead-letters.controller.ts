@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DeadLetterStore } from './dead-letter.store';
+import { IdParams, ProblemResponses } from '../http';
+import { DeadLetter, DeadLetterStore } from './dead-letter.store';
 
 class ListDeadLettersQuery {
   @ApiPropertyOptional({ default: false, description: 'Include letters already replayed' })
@@ -11,7 +12,7 @@ class ListDeadLettersQuery {
   @IsBoolean()
   includeReplayed?: boolean;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -24,15 +25,44 @@ class DeadLetterResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', description: 'Id of the message envelope' }) messageId!: string;
   @ApiProperty({ example: 'inventory.stock.reserve' }) type!: string;
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ type: [String], description: 'Consumers that failed' }) consumers!: string[];
   @ApiProperty() error!: string;
-  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
   @ApiProperty({ example: 'outbox' }) source!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) envelope!: object;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) replayedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) replayedAt!: string | null;
 }
+
+const DEAD_LETTER_EXAMPLE: DeadLetter = {
+  id: '0190a3f2-5c1e-7a10-9b7d-3f4e5a6b7c8d',
+  messageId: '0190a3f2-4b0d-7c21-8e6f-1a2b3c4d5e6f',
+  type: 'inventory.stock.reserve',
+  version: 1,
+  consumers: ['inventory/inventory.stock.reserve@1'],
+  error: 'relation "inventory.reservation" does not exist',
+  attempts: 8,
+  source: 'outbox',
+  envelope: {
+    id: '0190a3f2-4b0d-7c21-8e6f-1a2b3c4d5e6f',
+    type: 'inventory.stock.reserve',
+    version: 1,
+    kind: 'command',
+    context: 'inventory',
+    occurredAt: '2026-01-15T09:30:00.000Z',
+    correlationId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+    causationId: null,
+    aggregateId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+    traceparent: null,
+    payload: {
+      orderId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+      lines: [{ productId: '0190a000-0000-7000-8000-000000000001', quantity: 2 }],
+    },
+  },
+  createdAt: '2026-01-15T09:30:05.000Z',
+  replayedAt: null,
+};
 
 @ApiTags('admin')
 @Controller('api/v1/admin/dead-letters')
@@ -41,7 +71,8 @@ export class DeadLettersController {
 
   @Get()
   @ApiOperation({ summary: 'Messages that failed every delivery attempt' })
-  @ApiOkResponse({ type: [DeadLetterResponse] })
+  @ApiOkResponse({ type: [DeadLetterResponse], example: [DEAD_LETTER_EXAMPLE] })
+  @ProblemResponses(400)
   list(@Query() query: ListDeadLettersQuery): Promise<DeadLetterResponse[]> {
     return this.store.list({ includeReplayed: query.includeReplayed ?? false, limit: query.limit ?? 50 });
   }
@@ -49,8 +80,12 @@ export class DeadLettersController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Deliver a dead letter again; consumers that handled it before skip it' })
-  @ApiOkResponse({ type: DeadLetterResponse })
-  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterResponse> {
+  @ApiAcceptedResponse({
+    type: DeadLetterResponse,
+    example: { ...DEAD_LETTER_EXAMPLE, replayedAt: '2026-01-15T10:00:00.000Z' },
+  })
+  @ProblemResponses(400, { 404: 'No dead letter has this id', 409: 'Already replayed, or never decoded' })
+  replay(@Param() { id }: IdParams): Promise<DeadLetterResponse> {
     return this.store.replay(id);
   }
 }

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { TwoLevelCache } from '../../libs/cache';
+import { ProblemResponses } from '../../libs/http';
 import { KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 
@@ -23,7 +24,10 @@ export class HealthController implements BeforeApplicationShutdown {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
+    example: { status: 'ok' },
+  })
   live(): { status: string } {
     return { status: 'ok' };
   }
@@ -35,17 +39,23 @@ export class HealthController implements BeforeApplicationShutdown {
   })
   @ApiOkResponse({
     schema: {
-      example: {
-        status: 'ok',
-        checks: {
-          database: { status: 'up', kind: 'PostgreSQL' },
-          redis: { status: 'up', host: 'redis:6379' },
-          kafka: { status: 'up', brokers: 'kafka:9092' },
-        },
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        checks: { type: 'object', additionalProperties: { type: 'object' }, description: 'database, redis and kafka' },
+      },
+      required: ['status', 'checks'],
+    },
+    example: {
+      status: 'ok',
+      checks: {
+        database: { status: 'up', kind: 'PostgreSQL' },
+        redis: { status: 'up', host: 'redis:6379' },
+        kafka: { status: 'up', brokers: 'kafka:9092' },
       },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down or the process is stopping' })
+  @ProblemResponses({ 503: 'A dependency is down or the process is stopping' })
   async ready(): Promise<object> {
     const database = await this.dataSource
       .query('SELECT 1')

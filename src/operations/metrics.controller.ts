@@ -10,7 +10,14 @@ export class MetricsController extends PrometheusController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics: HTTP, orders, saga, outbox, process' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    schema: { type: 'string' },
+    example:
+      '# HELP orders_created_total Orders that reached a final state, by outcome\n' +
+      '# TYPE orders_created_total counter\n' +
+      'orders_created_total{outcome="CONFIRMED"} 42\n',
+  })
   override index(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     return super.index(response);
   }

@@ -48,7 +48,7 @@ export class CreateProductRequest {
   @Type(() => MoneyRequest)
   price!: MoneyRequest;
 
-  @ApiPropertyOptional({ example: 42, minimum: 0, maximum: PRODUCT_RULES.popularity.max, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', example: 42, minimum: 0, maximum: PRODUCT_RULES.popularity.max, default: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)

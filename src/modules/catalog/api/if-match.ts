@@ -2,6 +2,9 @@ import { InvalidInputException } from '../../../../libs/http';
 
 const ENTITY_TAG = /^\s*"([1-9]\d{0,9})"\s*$/;
 
+/** What If-Match may hold: one ETag as sent, or `*`; for the OpenAPI document. */
+export const IF_MATCH_PATTERN = '^\\s*("[1-9]\\d{0,9}"|\\*)\\s*$';
+
 /** The ETag of a product: its version, as a strong entity tag. */
 export function entityTagOf(version: number): string {
   return `"${version}"`;

@@ -3,7 +3,7 @@ import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PRODUCT_RULES } from '../domain/product';
 
 export class MoneyRequest {
-  @ApiProperty({ example: 1999, minimum: 0, maximum: PRODUCT_RULES.price.maxAmount, description: 'Integer minor units' })
+  @ApiProperty({ type: 'integer', example: 1999, minimum: 0, maximum: PRODUCT_RULES.price.maxAmount, description: 'Integer minor units' })
   @IsInt()
   @Min(0)
   @Max(PRODUCT_RULES.price.maxAmount)

@@ -6,7 +6,7 @@ import { attributesSchema } from './create-product.request';
 import { encodeSearchCursor } from './search-cursor';
 
 export class MoneyResponse {
-  @ApiProperty({ example: 1999, description: 'Integer minor units' })
+  @ApiProperty({ type: 'integer', example: 1999, description: 'Integer minor units' })
   amount!: number;
 
   @ApiProperty({ example: 'EUR' })
@@ -44,7 +44,7 @@ export class ProductResponse {
   @ApiProperty({ type: MoneyResponse })
   price!: MoneyResponse;
 
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   popularity!: number;
 
   @ApiProperty(attributesSchema())
@@ -53,7 +53,7 @@ export class ProductResponse {
   @ApiProperty({ enum: PRODUCT_STATUSES, description: 'Archived products are out of search and sale' })
   status!: ProductStatus;
 
-  @ApiProperty({ example: 1, description: '1 on creation, +1 on every change; the ETag' })
+  @ApiProperty({ type: 'integer', example: 1, description: '1 on creation, +1 on every change; the ETag' })
   version!: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -73,23 +73,23 @@ export class CategoryCountResponse {
   @ApiProperty({ example: 'laptops' })
   value!: string;
 
-  @ApiProperty({ example: 120 })
+  @ApiProperty({ type: 'integer', example: 120 })
   count!: number;
 }
 
 export class PriceBucketResponse {
-  @ApiProperty({ example: 10000, description: 'Lowest amount in the bucket, minor units' })
+  @ApiProperty({ type: 'integer', example: 10000, description: 'Lowest amount in the bucket, minor units' })
   from!: number;
 
-  @ApiProperty({ type: Number, nullable: true, example: 25000, description: 'Exclusive; null for the last bucket' })
+  @ApiProperty({ type: 'integer', nullable: true, example: 25000, description: 'Exclusive; null for the last bucket' })
   to!: number | null;
 
-  @ApiProperty({ example: 37 })
+  @ApiProperty({ type: 'integer', example: 37 })
   count!: number;
 }
 
 export class FacetsResponse {
-  @ApiProperty({ example: 412, description: 'Products matching the query over all pages' })
+  @ApiProperty({ type: 'integer', example: 412, description: 'Products matching the query over all pages' })
   total!: number;
 
   @ApiProperty({ type: [CategoryCountResponse], description: 'Most frequent first' })
@@ -117,12 +117,48 @@ export class ProductSearchPageResponse {
 }
 
 export class BulkCreateProductsResponse {
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   count!: number;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'Ids of the new products, in request order' })
   ids!: string[];
 }
+
+export const PRODUCT_EXAMPLE: ProductResponse = {
+  id: '0190a000-0000-7000-8000-000000000001',
+  sku: 'TEE-BLK-M',
+  name: 'Black T-shirt',
+  description: 'Organic cotton crew-neck tee',
+  category: 'apparel',
+  price: { amount: 1999, currency: 'EUR' },
+  popularity: 42,
+  attributes: { color: 'black', size: 'M', organic: true, weightGrams: 180 },
+  status: 'active',
+  version: 3,
+  createdAt: '2026-01-10T08:00:00.000Z',
+  updatedAt: '2026-01-14T16:20:00.000Z',
+  indexing: { status: 'indexed', indexedAt: '2026-01-14T16:20:00.150Z', error: null },
+};
+
+const { status: _status, updatedAt: _updatedAt, indexing: _indexing, ...HIT_EXAMPLE } = PRODUCT_EXAMPLE;
+
+export const SEARCH_PAGE_EXAMPLE: ProductSearchPageResponse = {
+  items: [HIT_EXAMPLE],
+  nextCursor: 'eyJzIjoicmVsZXZhbmNlIiwiayI6IjAuMDYwNzkyNyIsImlkIjoiMDE5MGEwMDAifQ',
+  facets: {
+    total: 12,
+    categories: [{ value: 'apparel', count: 12 }],
+    priceBuckets: [
+      { from: 1000, to: 2500, count: 9 },
+      { from: 2500, to: null, count: 3 },
+    ],
+  },
+};
+
+export const BULK_CREATE_EXAMPLE: BulkCreateProductsResponse = {
+  count: 2,
+  ids: ['0190a3f2-5d2f-7b11-8c8e-4f5a6b7c8d9e', '0190a3f2-5d2f-7b11-8c8e-4f5a6b7c8d9f'],
+};
 
 export function toProductResponse(view: ProductView): ProductResponse {
   return {

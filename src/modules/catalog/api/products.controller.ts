@@ -6,27 +6,15 @@ import {
   HttpCode,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiNotModifiedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPreconditionFailedResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { InvalidInputException } from '../../../../libs/http';
+import { IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
 import { ArchiveProductCommand } from '../application/archive-product/archive-product.command';
 import { BulkCreateProductsCommand } from '../application/bulk-create-products/bulk-create-products.command';
 import { CreateProductCommand } from '../application/create-product/create-product.command';
@@ -38,28 +26,28 @@ import { NewProductDetails, ProductDetails } from '../domain/product';
 import { BulkCreateProductsRequest } from './bulk-create-products.request';
 import { rethrowBulkForHttp, rethrowForHttp } from './catalog-errors';
 import { CreateProductRequest } from './create-product.request';
-import { entityTagOf, expectedVersionOf } from './if-match';
+import { entityTagOf, expectedVersionOf, IF_MATCH_PATTERN } from './if-match';
 import {
+  BULK_CREATE_EXAMPLE,
   BulkCreateProductsResponse,
+  PRODUCT_EXAMPLE,
   ProductResponse,
   ProductSearchPageResponse,
+  SEARCH_PAGE_EXAMPLE,
   toProductResponse,
   toSearchPageResponse,
 } from './product.response';
 import { productSearchOf, SearchProductsRequest } from './search-products.request';
 import { UpdateProductRequest } from './update-product.request';
 
-const productId = new ParseUUIDPipe({
-  exceptionFactory: () => new InvalidInputException([{ field: 'id', message: 'must be a UUID' }]),
-});
-
 const ETAG_HEADER = { ETag: { description: 'The product version, "<version>"', schema: { type: 'string' } } };
 
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
-  description: 'The ETag the edit is based on; 412 if the product changed since',
-};
+  description: 'The ETag the edit is based on, or *; 412 if the product changed since',
+  schema: { type: 'string', pattern: IF_MATCH_PATTERN },
+} as const;
 
 function detailsOf(body: CreateProductRequest): NewProductDetails {
   const { sku, name, description, category, price, popularity, attributes } = body;
@@ -79,10 +67,10 @@ export class ProductsController {
   @ApiOperation({ summary: 'Add a product to the catalog; it becomes searchable moments later' })
   @ApiCreatedResponse({
     type: ProductResponse,
+    example: { ...PRODUCT_EXAMPLE, version: 1, indexing: { status: 'pending', indexedAt: null, error: null } },
     headers: { Location: { description: 'URL of the new product', schema: { type: 'string' } }, ...ETAG_HEADER },
   })
-  @ApiBadRequestResponse({ description: 'Invalid or unknown fields' })
-  @ApiConflictResponse({ description: 'Another product has this sku' })
+  @ProblemResponses(413, 415, { 400: 'Invalid or unknown fields, named in errors[]', 409: 'Another product has this sku' })
   async create(
     @Body() body: CreateProductRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -95,9 +83,11 @@ export class ProductsController {
   @Post('bulk')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add up to 1,000 products in one transaction: all of them or none' })
-  @ApiCreatedResponse({ type: BulkCreateProductsResponse })
-  @ApiBadRequestResponse({ description: 'More than 1,000 products, or invalid fields named `products[i].field`' })
-  @ApiConflictResponse({ description: 'A sku is taken; nothing was created' })
+  @ApiCreatedResponse({ type: BulkCreateProductsResponse, example: BULK_CREATE_EXAMPLE })
+  @ProblemResponses(413, 415, {
+    400: 'More than 1,000 products, or invalid fields named `products[i].field`',
+    409: 'A sku is taken, named `products[i].sku` in errors[]; nothing was created',
+  })
   async bulkCreate(@Body() body: BulkCreateProductsRequest): Promise<BulkCreateProductsResponse> {
     const created = await this.commandBus
       .execute(new BulkCreateProductsCommand(body.products.map(detailsOf)))
@@ -113,8 +103,8 @@ export class ProductsController {
       'Every word of q matches as a prefix (name weighs more than description); where pg_trgm is ' +
       'available, names close to q match too (typos). Without q the default order is newest first.',
   })
-  @ApiOkResponse({ type: ProductSearchPageResponse })
-  @ApiBadRequestResponse({ description: 'Invalid parameter, named in errors[].field' })
+  @ApiOkResponse({ type: ProductSearchPageResponse, example: SEARCH_PAGE_EXAMPLE })
+  @ProblemResponses({ 400: 'Invalid parameter, named in errors[].field' })
   async search(@Query() query: SearchProductsRequest): Promise<ProductSearchPageResponse> {
     const search = productSearchOf(query);
     const page = await this.queryBus.execute(new SearchProductsQuery(search));
@@ -126,12 +116,11 @@ export class ProductsController {
     summary: 'One product, archived or not, with its indexing status',
     description: 'Served from cache. With If-None-Match equal to its ETag ("<version>"): 304 and no body.',
   })
-  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
+  @ApiOkResponse({ type: ProductResponse, example: PRODUCT_EXAMPLE, headers: ETAG_HEADER })
   @ApiNotModifiedResponse({ description: 'The product is still at the version of If-None-Match' })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No product has this id' })
+  @ProblemResponses({ 400: 'The id is not a UUID', 404: 'No product has this id' })
   async get(
-    @Param('id', productId) id: string,
+    @Param() { id }: IdParams,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductResponse | undefined> {
@@ -150,13 +139,14 @@ export class ProductsController {
     description: 'Conditional with If-Match: "<version>" (its ETag) or a body version: 412 when it moved on.',
   })
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
-  @ApiBadRequestResponse({ description: 'Invalid or unknown fields, no field at all, or a malformed If-Match' })
-  @ApiNotFoundResponse({ description: 'No product has this id' })
-  @ApiConflictResponse({ description: 'Another product has this sku' })
-  @ApiPreconditionFailedResponse({ description: 'The product is no longer at the expected version' })
+  @ApiOkResponse({ type: ProductResponse, example: PRODUCT_EXAMPLE, headers: ETAG_HEADER })
+  @ProblemResponses(412, 413, 415, {
+    400: 'Invalid or unknown fields, no field at all, or a malformed If-Match',
+    404: 'No product has this id',
+    409: 'Another product has this sku',
+  })
   async update(
-    @Param('id', productId) id: string,
+    @Param() { id }: IdParams,
     @Body() body: UpdateProductRequest,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -181,12 +171,10 @@ export class ProductsController {
     summary: 'Archive a product: out of search, still readable by id; archiving it again changes nothing',
   })
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: ProductResponse, headers: ETAG_HEADER })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID, or a malformed If-Match' })
-  @ApiNotFoundResponse({ description: 'No product has this id' })
-  @ApiPreconditionFailedResponse({ description: 'The product is no longer at the expected version' })
+  @ApiOkResponse({ type: ProductResponse, example: { ...PRODUCT_EXAMPLE, status: 'archived' }, headers: ETAG_HEADER })
+  @ProblemResponses(412, { 400: 'The id is not a UUID, or a malformed If-Match', 404: 'No product has this id' })
   async archive(
-    @Param('id', productId) id: string,
+    @Param() { id }: IdParams,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProductResponse> {

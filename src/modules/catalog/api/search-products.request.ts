@@ -12,6 +12,7 @@ export const MAX_PAGE_SIZE = 100;
 export class SearchProductsRequest {
   @ApiPropertyOptional({
     example: 'lapt',
+    minLength: 1,
     maxLength: 200,
     description: 'Words to find in name (weighted higher) and description; each matches as a prefix',
   })
@@ -20,13 +21,24 @@ export class SearchProductsRequest {
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ example: 'laptops', description: 'Exact category' })
+  @ApiPropertyOptional({
+    example: 'laptops',
+    minLength: 1,
+    maxLength: PRODUCT_RULES.category.maxLength,
+    description: 'Exact category',
+  })
   @IsOptional()
   @IsString()
   @Length(1, PRODUCT_RULES.category.maxLength)
   category?: string;
 
-  @ApiPropertyOptional({ example: 50000, minimum: 0, description: 'Lowest price amount, minor units, inclusive' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 50000,
+    minimum: 0,
+    maximum: PRODUCT_RULES.price.maxAmount,
+    description: 'Lowest price amount, minor units, inclusive',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -34,7 +46,13 @@ export class SearchProductsRequest {
   @Max(PRODUCT_RULES.price.maxAmount)
   minPrice?: number;
 
-  @ApiPropertyOptional({ example: 150000, minimum: 0, description: 'Highest price amount, minor units, inclusive' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 150000,
+    minimum: 0,
+    maximum: PRODUCT_RULES.price.maxAmount,
+    description: 'Highest price amount, minor units, inclusive',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -50,7 +68,7 @@ export class SearchProductsRequest {
   @IsIn(SEARCH_SORTS)
   sort?: SearchSort;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

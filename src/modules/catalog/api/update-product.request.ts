@@ -53,7 +53,7 @@ export class UpdateProductRequest {
   @Type(() => MoneyRequest)
   price?: MoneyRequest;
 
-  @ApiPropertyOptional({ example: 42, minimum: 0, maximum: PRODUCT_RULES.popularity.max })
+  @ApiPropertyOptional({ type: 'integer', example: 42, minimum: 0, maximum: PRODUCT_RULES.popularity.max })
   @IfPresent()
   @IsInt()
   @Min(0)
@@ -66,6 +66,7 @@ export class UpdateProductRequest {
   attributes?: ProductAttributes;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 3,
     minimum: 1,
     description: 'The version this edit is based on (alternative to If-Match): 412 if the product moved on',

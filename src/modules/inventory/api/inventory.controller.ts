@@ -1,19 +1,13 @@
 import { Body, ConflictException, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProblemResponses } from '../../../../libs/http';
 import { GetStockQuery } from '../application/get-stock/get-stock.query';
 import { SetStockCommand } from '../application/set-stock/set-stock.command';
 import { OnHandBelowReservedError } from '../domain/inventory.errors';
 import { ProductIdParams } from './product-id.params';
 import { SetStockRequest } from './set-stock.request';
-import { StockResponse } from './stock.response';
+import { STOCK_EXAMPLE, StockResponse } from './stock.response';
 
 @ApiTags('inventory')
 @Controller('api/v1/inventory')
@@ -25,9 +19,11 @@ export class InventoryController {
 
   @Put(':productId')
   @ApiOperation({ summary: "Set a product's on-hand stock (a stock count); creates its stock if missing" })
-  @ApiOkResponse({ type: StockResponse })
-  @ApiBadRequestResponse({ description: 'Invalid product id or on-hand quantity' })
-  @ApiConflictResponse({ description: 'On-hand would drop below the units already reserved' })
+  @ApiOkResponse({ type: StockResponse, example: STOCK_EXAMPLE })
+  @ProblemResponses(413, 415, {
+    400: 'Invalid product id or on-hand quantity, named in errors[]',
+    409: 'On-hand would drop below the units already reserved',
+  })
   async setStock(@Param() { productId }: ProductIdParams, @Body() body: SetStockRequest): Promise<StockResponse> {
     try {
       return StockResponse.of(await this.commandBus.execute(new SetStockCommand(productId, body.onHand)));
@@ -39,9 +35,8 @@ export class InventoryController {
 
   @Get(':productId')
   @ApiOperation({ summary: "A product's stock: on hand, reserved and available" })
-  @ApiOkResponse({ type: StockResponse })
-  @ApiBadRequestResponse({ description: 'Invalid product id' })
-  @ApiNotFoundResponse({ description: 'The product was never stocked' })
+  @ApiOkResponse({ type: StockResponse, example: STOCK_EXAMPLE })
+  @ProblemResponses({ 400: 'Invalid product id, named in errors[]', 404: 'The product was never stocked' })
   async getStock(@Param() { productId }: ProductIdParams): Promise<StockResponse> {
     const level = await this.queryBus.execute(new GetStockQuery(productId));
     if (!level) throw new NotFoundException(`product ${productId} has no stock`);

@@ -1,8 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { IsUuid } from '../../../../libs/http';
 
 export class ProductIdParams {
-  @ApiProperty({ format: 'uuid', example: '0190a000-0000-7000-8000-000000000001' })
-  @IsUUID()
+  @IsUuid()
   productId!: string;
 }

@@ -21,3 +21,19 @@ export class NotificationResponse {
 export class NotificationListResponse {
   @ApiProperty({ type: [NotificationResponse] }) items!: NotificationResponse[];
 }
+
+export const NOTIFICATION_LIST_EXAMPLE: NotificationListResponse = {
+  items: [
+    {
+      id: '0190a3f2-3c2b-7f54-9b72-3c4d5e6f7081',
+      orderId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+      customerId: 'cus_42',
+      channel: 'email',
+      template: 'order-confirmed',
+      subject: 'Your order is confirmed',
+      body: 'Thank you for your order of EUR 39.98.',
+      status: 'SENT',
+      createdAt: '2026-01-15T09:30:00.500Z',
+    },
+  ],
+};

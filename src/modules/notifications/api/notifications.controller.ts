@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProblemResponses } from '../../../../libs/http';
 import { ListNotificationsQuery } from '../application/list-notifications/list-notifications.query';
 import { ListNotificationsRequest } from './list-notifications.request';
-import { NotificationListResponse, NotificationResponse } from './notification.response';
+import { NOTIFICATION_LIST_EXAMPLE, NotificationListResponse, NotificationResponse } from './notification.response';
 
 @ApiTags('notifications')
 @Controller('api/v1/notifications')
@@ -12,8 +13,8 @@ export class NotificationsController {
 
   @Get()
   @ApiOperation({ summary: 'Notifications sent to the customer about an order, oldest first' })
-  @ApiOkResponse({ type: NotificationListResponse })
-  @ApiBadRequestResponse({ description: 'orderId missing or not a UUID' })
+  @ApiOkResponse({ type: NotificationListResponse, example: NOTIFICATION_LIST_EXAMPLE })
+  @ProblemResponses({ 400: 'orderId missing or not a UUID' })
   async list(@Query() { orderId }: ListNotificationsRequest): Promise<NotificationListResponse> {
     const notifications = await this.queryBus.execute(new ListNotificationsQuery(orderId));
     return { items: notifications.map((notification) => NotificationResponse.of(notification)) };

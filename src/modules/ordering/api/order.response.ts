@@ -1,17 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CUSTOMER_ID_MESSAGE, CUSTOMER_ID_PATTERN } from './place-order.request';
 
 const STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'ROLLED_BACK'] as const;
 
 export class MoneyResponse {
-  @ApiProperty({ description: 'Integer minor units', example: 3998 }) amount!: number;
+  @ApiProperty({ type: 'integer', description: 'Integer minor units', example: 3998 }) amount!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
 }
 
 export class OrderItemResponse {
   @ApiProperty({ format: 'uuid' }) productId!: string;
-  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) quantity!: number;
   @ApiProperty({ type: MoneyResponse, description: 'Catalog price when the order was placed' }) unitPrice!: MoneyResponse;
 }
 
@@ -38,17 +39,17 @@ export class OrderPageResponse {
 }
 
 export class OrderEventResponse {
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version!: number;
   @ApiProperty({ example: 'OrderPlaced' }) type!: string;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: object;
 }
 
 export class ListOrdersRequest {
-  @ApiProperty({ required: false, example: 'cus_42' })
+  @ApiProperty({ required: false, example: 'cus_42', pattern: CUSTOMER_ID_PATTERN })
   @IsOptional()
   @IsString()
-  @Matches(/^[\w.@:-]{1,100}$/)
+  @Matches(new RegExp(CUSTOMER_ID_PATTERN), { message: CUSTOMER_ID_MESSAGE })
   customerId?: string;
 
   @ApiProperty({ required: false, enum: STATUSES })
@@ -56,7 +57,7 @@ export class ListOrdersRequest {
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
 
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 20 })
+  @ApiProperty({ required: false, type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -69,3 +70,41 @@ export class ListOrdersRequest {
   @IsString()
   cursor?: string;
 }
+
+const ORDER_ID = '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f';
+const LINE = { productId: '0190a000-0000-7000-8000-000000000001', quantity: 2, unitPrice: { amount: 1999, currency: 'EUR' } };
+
+export const ORDER_ACCEPTED_EXAMPLE: OrderAcceptedResponse = { id: ORDER_ID, status: 'PENDING' };
+
+export const ORDER_EXAMPLE: OrderResponse = {
+  id: ORDER_ID,
+  status: 'CONFIRMED',
+  customerId: 'cus_42',
+  items: [LINE],
+  total: { amount: 3998, currency: 'EUR' },
+  reasons: [],
+  createdAt: '2026-01-15T09:30:00.000Z',
+  updatedAt: '2026-01-15T09:30:00.412Z',
+};
+
+export const ORDER_PAGE_EXAMPLE: OrderPageResponse = {
+  items: [ORDER_EXAMPLE],
+  nextCursor: 'eyJjIjoiMjAyNi0wMS0xNVQwOTozMDowMC4wMDBaIiwiaSI6IjAxOTBhM2YyIn0',
+};
+
+export const ORDER_EVENTS_EXAMPLE: OrderEventResponse[] = [
+  {
+    version: 1,
+    type: 'OrderPlaced',
+    occurredAt: '2026-01-15T09:30:00.000Z',
+    data: { customerId: 'cus_42', lines: [LINE], total: { amount: 3998, currency: 'EUR' }, paymentMethod: 'card' },
+  },
+  { version: 2, type: 'StockReserved', occurredAt: '2026-01-15T09:30:00.210Z', data: {} },
+  {
+    version: 3,
+    type: 'PaymentAuthorized',
+    occurredAt: '2026-01-15T09:30:00.305Z',
+    data: { paymentId: '0190a3f2-3b1a-7e43-8a61-2b3c4d5e6f70' },
+  },
+  { version: 4, type: 'OrderConfirmed', occurredAt: '2026-01-15T09:30:00.412Z', data: {} },
+];

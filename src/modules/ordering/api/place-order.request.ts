@@ -8,20 +8,23 @@ import {
   IsInt,
   IsNotEmpty,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsUuid } from '../../../../libs/http';
+
+/** Letters spelled out rather than `\w`: the OpenAPI document carries the same pattern to other validators. */
+export const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9_.@:-]{1,100}$';
+export const CUSTOMER_ID_MESSAGE = 'customerId must be 1-100 letters, digits or ._@:-';
 
 export class OrderItemRequest {
-  @ApiProperty({ format: 'uuid', example: '0190a000-0000-7000-8000-000000000001' })
-  @IsUUID()
+  @IsUuid()
   productId!: string;
 
-  @ApiProperty({ minimum: 1, maximum: 1000, example: 2 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1000, example: 2 })
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -35,6 +38,8 @@ export class PaymentRequest {
 
   @ApiProperty({
     example: 'tok_visa',
+    minLength: 1,
+    maxLength: 200,
     description:
       'Provider token. Simulated provider: tok_visa approves, tok_chargeDeclined declines, ' +
       'tok_processingError fails (retried), tok_timeout never answers.',
@@ -46,9 +51,9 @@ export class PaymentRequest {
 }
 
 export class PlaceOrderRequest {
-  @ApiProperty({ example: 'cus_42', maxLength: 100 })
+  @ApiProperty({ example: 'cus_42', pattern: CUSTOMER_ID_PATTERN })
   @IsString()
-  @Matches(/^[\w.@:-]{1,100}$/, { message: 'customerId must be 1-100 letters, digits or ._@:-' })
+  @Matches(new RegExp(CUSTOMER_ID_PATTERN), { message: CUSTOMER_ID_MESSAGE })
   customerId!: string;
 
   @ApiProperty({ type: [OrderItemRequest], minItems: 1, maxItems: 100 })

@@ -4,7 +4,7 @@ import type { PaymentStatus } from '../domain/payment';
 import { PaymentView } from '../application/payment.view';
 
 export class MoneyResponse {
-  @ApiProperty({ example: 1999, description: 'Integer minor units' })
+  @ApiProperty({ type: 'integer', example: 1999, description: 'Integer minor units' })
   amount!: number;
 
   @ApiProperty({ example: 'EUR', pattern: '^[A-Z]{3}$' })
@@ -31,7 +31,7 @@ export class PaymentResponse {
   @ApiProperty({ type: String, nullable: true, example: 'card' })
   method!: string | null;
 
-  @ApiProperty({ description: 'Calls made to the payment provider, retries included' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Calls made to the payment provider, retries included' })
   attempts!: number;
 
   @ApiProperty({ type: String, nullable: true, example: 'card_declined' })
@@ -43,6 +43,18 @@ export class PaymentResponse {
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 }
+
+export const PAYMENT_EXAMPLE: PaymentResponse = {
+  id: '0190a3f2-3b1a-7e43-8a61-2b3c4d5e6f70',
+  orderId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+  status: 'CAPTURED',
+  amount: { amount: 3998, currency: 'EUR' },
+  method: 'card',
+  attempts: 1,
+  declineReason: null,
+  createdAt: '2026-01-15T09:30:00.200Z',
+  updatedAt: '2026-01-15T09:30:00.450Z',
+};
 
 export function toPaymentResponse(view: PaymentView): PaymentResponse {
   return {
