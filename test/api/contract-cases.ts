@@ -1,0 +1,392 @@
+import { newId } from '../../libs/persistence';
+import { ProxiedRequest } from './prism-proxy';
+
+/** What the cases act on, made through the API before they run. */
+export interface Fixtures {
+  /** In the catalog, stocked, known to ordering. */
+  productId: string;
+  /** In the catalog, for the archive case. */
+  archivableId: string;
+  /** Confirmed, with its payment and notification. */
+  orderId: string;
+  customerId: string;
+  /** Not replayed yet. */
+  deadLetterId: string;
+}
+
+export interface InvalidCase {
+  name: string;
+  request: ProxiedRequest;
+  status: number;
+  /** The field the problem's errors[] must name. */
+  field?: string;
+  /** Why the document cannot state the rule, so Prism passes the request: absent when it can. */
+  beyondSchema?: string;
+  /** Prism answers malformed JSON itself without forwarding: the request goes to the app. */
+  direct?: true;
+}
+
+export interface OperationCases {
+  valid: ProxiedRequest[];
+  invalid: InvalidCase[];
+}
+
+/** A UUID of the wrong variant: accepted by `format: uuid` alone, rejected by the server. */
+const NON_RFC_UUID = '0190a000-0000-7000-0000-000000000001';
+
+function badIds(method: string, pathOf: (id: string) => string, field: string, body?: unknown): InvalidCase[] {
+  return [
+    { name: 'an id that is not a UUID', request: { method, path: pathOf('42'), body }, status: 400, field },
+    { name: 'a UUID of a non-RFC variant', request: { method, path: pathOf(NON_RFC_UUID), body }, status: 400, field },
+  ];
+}
+
+function unknownId(method: string, pathOf: (id: string) => string, body?: unknown): InvalidCase {
+  return {
+    name: 'an id nothing has',
+    request: { method, path: pathOf(newId()), body },
+    status: 404,
+    beyondSchema: 'existence is state, not shape',
+  };
+}
+
+/** A read by id: of something that exists, then with ids that are malformed or unknown. */
+function readById(pathOf: (id: string) => string, id: string, field = 'id'): OperationCases {
+  return { valid: [{ method: 'get', path: pathOf(id) }], invalid: [...badIds('get', pathOf, field), unknownId('get', pathOf)] };
+}
+
+/** Cases every route that takes a JSON body shares. */
+function bodyFormat(method: string, path: string): InvalidCase[] {
+  return [
+    { name: 'malformed JSON', request: { method, path, raw: '{"sku": ' }, status: 400, direct: true },
+    { name: 'an XML body', request: { method, path, raw: '<stock/>', contentType: 'application/xml' }, status: 415 },
+  ];
+}
+
+function query(params: Record<string, string | number | boolean>): string {
+  return new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)])).toString();
+}
+
+function newProduct(sku = `SKU-${newId()}`): Record<string, unknown> {
+  return {
+    sku,
+    name: 'Contract tee',
+    description: 'Made by the contract test',
+    category: 'contract',
+    price: { amount: 1999, currency: 'EUR' },
+    popularity: 3,
+    attributes: { color: 'black', organic: true },
+  };
+}
+
+const order = (productId: string): Record<string, unknown> => ({
+  customerId: 'cus_contract',
+  items: [{ productId, quantity: 1 }],
+  payment: { method: 'card', token: 'tok_visa' },
+});
+
+/** Keyed by `<method> <path>` as in the document: an operation without cases fails the suite. */
+export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
+  'get /health/live': () => ({ valid: [{ method: 'get', path: '/health/live' }], invalid: [] }),
+  'get /health/ready': () => ({ valid: [{ method: 'get', path: '/health/ready' }], invalid: [] }),
+  'get /metrics': () => ({ valid: [{ method: 'get', path: '/metrics' }], invalid: [] }),
+
+  'get /api/v1/admin/dead-letters': () => {
+    const list = (params: Record<string, string | number>): ProxiedRequest => ({
+      method: 'get',
+      path: `/api/v1/admin/dead-letters?${query(params)}`,
+    });
+    return {
+      valid: [list({ includeReplayed: 'true', limit: 10 }), list({})],
+      invalid: [
+        { name: 'limit 0', request: list({ limit: 0 }), status: 400, field: 'limit' },
+        { name: 'limit 501', request: list({ limit: 501 }), status: 400, field: 'limit' },
+        { name: 'a fractional limit', request: list({ limit: 2.5 }), status: 400, field: 'limit' },
+        { name: 'includeReplayed not a boolean', request: list({ includeReplayed: 'yes' }), status: 400, field: 'includeReplayed' },
+      ],
+    };
+  },
+
+  'post /api/v1/admin/dead-letters/{id}/replay': (f) => {
+    const replay = (id: string): string => `/api/v1/admin/dead-letters/${id}/replay`;
+    return {
+      valid: [{ method: 'post', path: replay(f.deadLetterId) }],
+      invalid: [
+        ...badIds('post', replay, 'id'),
+        unknownId('post', replay),
+        {
+          name: 'a letter replayed already',
+          request: { method: 'post', path: replay(f.deadLetterId) },
+          status: 409,
+          beyondSchema: 'replayed is state, not shape',
+        },
+      ],
+    };
+  },
+
+  'post /api/v1/products': () => {
+    const create = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/products', body });
+    const taken = newProduct();
+    return {
+      valid: [create(taken), create({ ...newProduct(), popularity: undefined, attributes: undefined })],
+      invalid: [
+        { name: 'an unknown field', request: create({ ...newProduct(), colour: 'red' }), status: 400, field: 'colour' },
+        {
+          name: 'an unknown field inside price',
+          request: create({ ...newProduct(), price: { amount: 1, currency: 'EUR', tax: 0 } }),
+          status: 400,
+          field: 'price.tax',
+        },
+        {
+          name: 'a fractional amount',
+          request: create({ ...newProduct(), price: { amount: 19.99, currency: 'EUR' } }),
+          status: 400,
+          field: 'price.amount',
+        },
+        {
+          name: 'an amount above 10^12',
+          request: create({ ...newProduct(), price: { amount: 1e12 + 1, currency: 'EUR' } }),
+          status: 400,
+          field: 'price.amount',
+        },
+        { name: 'a lower-case currency', request: create({ ...newProduct(), price: { amount: 1, currency: 'eur' } }), status: 400, field: 'price.currency' },
+        { name: 'a negative popularity', request: create({ ...newProduct(), popularity: -1 }), status: 400, field: 'popularity' },
+        { name: 'a fractional popularity', request: create({ ...newProduct(), popularity: 1.5 }), status: 400, field: 'popularity' },
+        { name: 'a sku with a space', request: create(newProduct('TEE BLK')), status: 400, field: 'sku' },
+        { name: 'a name that is a number', request: create({ ...newProduct(), name: 42 }), status: 400, field: 'name' },
+        { name: 'no name', request: create({ ...newProduct(), name: undefined }), status: 400, field: 'name' },
+        ...bodyFormat('post', '/api/v1/products'),
+        { name: 'a taken sku', request: create(taken), status: 409, beyondSchema: 'uniqueness is state, not shape' },
+      ],
+    };
+  },
+
+  'get /api/v1/products': () => {
+    const search = (params: Record<string, string | number | boolean>): ProxiedRequest => ({
+      method: 'get',
+      path: `/api/v1/products?${query(params)}`,
+    });
+    return {
+      valid: [
+        search({ q: 'contract', facets: true, limit: 5, minPrice: 0, maxPrice: 100_000, sort: 'price_asc' }),
+        search({ category: 'contract' }),
+      ],
+      invalid: [
+        { name: 'limit 0', request: search({ limit: 0 }), status: 400, field: 'limit' },
+        { name: 'a fractional limit', request: search({ limit: 2.5 }), status: 400, field: 'limit' },
+        { name: 'minPrice above 10^12', request: search({ minPrice: 1e12 + 1 }), status: 400, field: 'minPrice' },
+        { name: 'a negative maxPrice', request: search({ maxPrice: -1 }), status: 400, field: 'maxPrice' },
+        { name: 'a price that is not a number', request: search({ minPrice: 'cheap' }), status: 400, field: 'minPrice' },
+        { name: 'an unknown sort', request: search({ sort: 'cheapest' }), status: 400, field: 'sort' },
+        { name: 'a q of 201 characters', request: search({ q: 'a'.repeat(201) }), status: 400, field: 'q' },
+        { name: 'facets not a boolean', request: search({ facets: 'yes' }), status: 400, field: 'facets' },
+        {
+          name: 'minPrice above maxPrice',
+          request: search({ minPrice: 10, maxPrice: 5 }),
+          status: 400,
+          field: 'minPrice',
+          beyondSchema: 'a rule across two parameters',
+        },
+        {
+          name: 'a forged cursor',
+          request: search({ cursor: 'not-a-cursor' }),
+          status: 400,
+          field: 'cursor',
+          beyondSchema: 'cursors are opaque',
+        },
+        {
+          name: 'an unknown parameter',
+          request: search({ colour: 'red' }),
+          status: 400,
+          field: 'colour',
+          beyondSchema: 'OpenAPI 3.0 cannot close the set of query parameters',
+        },
+      ],
+    };
+  },
+
+  'post /api/v1/products/bulk': () => {
+    const bulk = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/products/bulk', body });
+    return {
+      valid: [bulk({ products: [newProduct(), newProduct()] })],
+      invalid: [
+        { name: 'no products', request: bulk({ products: [] }), status: 400, field: 'products' },
+        { name: 'an unknown field', request: bulk({ products: [newProduct()], dryRun: true }), status: 400, field: 'dryRun' },
+        {
+          name: 'an unknown field in a product',
+          request: bulk({ products: [newProduct(), { ...newProduct(), colour: 'red' }] }),
+          status: 400,
+          field: 'products[1].colour',
+        },
+        {
+          name: 'a fractional amount in a product',
+          request: bulk({ products: [{ ...newProduct(), price: { amount: 0.5, currency: 'EUR' } }] }),
+          status: 400,
+          field: 'products[0].price.amount',
+        },
+        ...bodyFormat('post', '/api/v1/products/bulk'),
+      ],
+    };
+  },
+
+  'get /api/v1/products/{id}': (f) => readById((id) => `/api/v1/products/${id}`, f.productId),
+
+  'patch /api/v1/products/{id}': (f) => {
+    const patch = (body: unknown, headers?: Record<string, string>): ProxiedRequest => ({
+      method: 'patch',
+      path: `/api/v1/products/${f.productId}`,
+      body,
+      headers,
+    });
+    return {
+      valid: [patch({ popularity: 7 }), patch({ name: 'Contract tee, renamed' }, { 'if-match': '*' })],
+      invalid: [
+        ...badIds('patch', (id) => `/api/v1/products/${id}`, 'id', { popularity: 1 }),
+        { name: 'an unknown field', request: patch({ colour: 'red' }), status: 400, field: 'colour' },
+        { name: 'a fractional popularity', request: patch({ popularity: 1.5 }), status: 400, field: 'popularity' },
+        { name: 'a null name', request: patch({ name: null }), status: 400, field: 'name' },
+        { name: 'a version that is a string', request: patch({ name: 'x', version: '3' }), status: 400, field: 'version' },
+        { name: 'a weak If-Match', request: patch({ name: 'x' }, { 'if-match': 'W/"1"' }), status: 400, field: 'If-Match' },
+        {
+          name: 'a stale If-Match',
+          request: patch({ name: 'x' }, { 'if-match': '"999"' }),
+          status: 412,
+          beyondSchema: 'the current version is state',
+        },
+        {
+          name: 'no field to change',
+          request: patch({}),
+          status: 400,
+          field: 'body',
+          beyondSchema: 'at least one field besides version',
+        },
+        unknownId('patch', (id) => `/api/v1/products/${id}`, { name: 'x' }),
+        ...bodyFormat('patch', `/api/v1/products/${f.productId}`),
+      ],
+    };
+  },
+
+  'post /api/v1/products/{id}/archive': (f) => {
+    const archive = (id: string): string => `/api/v1/products/${id}/archive`;
+    return {
+      valid: [{ method: 'post', path: archive(f.archivableId), headers: { 'if-match': '"1"' } }],
+      invalid: [
+        ...badIds('post', archive, 'id'),
+        {
+          name: 'a list in If-Match',
+          request: { method: 'post', path: archive(f.archivableId), headers: { 'if-match': '"1", "2"' } },
+          status: 400,
+          field: 'If-Match',
+        },
+        {
+          name: 'a stale If-Match',
+          request: { method: 'post', path: archive(f.productId), headers: { 'if-match': '"999"' } },
+          status: 412,
+          beyondSchema: 'the current version is state',
+        },
+        unknownId('post', archive),
+      ],
+    };
+  },
+
+  'put /api/v1/inventory/{productId}': (f) => {
+    const put = (body: unknown): ProxiedRequest => ({ method: 'put', path: `/api/v1/inventory/${f.productId}`, body });
+    return {
+      valid: [put({ onHand: 60 })],
+      invalid: [
+        ...badIds('put', (id) => `/api/v1/inventory/${id}`, 'productId', { onHand: 1 }),
+        { name: 'a fractional onHand', request: put({ onHand: 1.5 }), status: 400, field: 'onHand' },
+        { name: 'a negative onHand', request: put({ onHand: -1 }), status: 400, field: 'onHand' },
+        { name: 'onHand above the maximum', request: put({ onHand: 1_000_000_001 }), status: 400, field: 'onHand' },
+        { name: 'onHand as a string', request: put({ onHand: '10' }), status: 400, field: 'onHand' },
+        { name: 'no onHand', request: put({}), status: 400, field: 'onHand' },
+        { name: 'an unknown field', request: put({ onHand: 1, reserved: 0 }), status: 400, field: 'reserved' },
+        ...bodyFormat('put', `/api/v1/inventory/${f.productId}`),
+      ],
+    };
+  },
+
+  'get /api/v1/inventory/{productId}': (f) => readById((id) => `/api/v1/inventory/${id}`, f.productId, 'productId'),
+
+  'post /api/v1/orders': (f) => {
+    const place = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/orders', body });
+    const valid = order(f.productId);
+    const withItem = (item: Record<string, unknown>): unknown => ({ ...valid, items: [{ productId: f.productId, quantity: 1, ...item }] });
+    return {
+      valid: [place(valid)],
+      invalid: [
+        { name: 'a fractional quantity', request: place(withItem({ quantity: 1.5 })), status: 400, field: 'items[0].quantity' },
+        { name: 'quantity 0', request: place(withItem({ quantity: 0 })), status: 400, field: 'items[0].quantity' },
+        { name: 'quantity 1001', request: place(withItem({ quantity: 1001 })), status: 400, field: 'items[0].quantity' },
+        { name: 'a non-RFC product id', request: place(withItem({ productId: NON_RFC_UUID })), status: 400, field: 'items[0].productId' },
+        { name: 'an unknown field in an item', request: place(withItem({ note: 'gift' })), status: 400, field: 'items[0].note' },
+        { name: 'an unknown field', request: place({ ...valid, coupon: 'FREE' }), status: 400, field: 'coupon' },
+        { name: 'no payment', request: place({ ...valid, payment: undefined }), status: 400, field: 'payment' },
+        {
+          name: 'an unknown payment method',
+          request: place({ ...valid, payment: { method: 'cash', token: 'tok_visa' } }),
+          status: 400,
+          field: 'payment.method',
+        },
+        { name: 'an empty token', request: place({ ...valid, payment: { method: 'card', token: '' } }), status: 400, field: 'payment.token' },
+        { name: 'a customerId with a space', request: place({ ...valid, customerId: 'cus 42' }), status: 400, field: 'customerId' },
+        { name: 'no items', request: place({ ...valid, items: [] }), status: 400, field: 'items' },
+        { name: 'items that are not a list', request: place({ ...valid, items: 'all' }), status: 400, field: 'items' },
+        {
+          name: 'a product the catalog does not have',
+          request: place(withItem({ productId: newId() })),
+          status: 400,
+          field: 'items[0].productId',
+          beyondSchema: 'the catalog is state',
+        },
+        ...bodyFormat('post', '/api/v1/orders'),
+      ],
+    };
+  },
+
+  'get /api/v1/orders': (f) => {
+    const list = (params: Record<string, string | number>): ProxiedRequest => ({ method: 'get', path: `/api/v1/orders?${query(params)}` });
+    return {
+      valid: [list({ customerId: f.customerId, status: 'CONFIRMED', limit: 5 }), list({})],
+      invalid: [
+        { name: 'limit 0', request: list({ limit: 0 }), status: 400, field: 'limit' },
+        { name: 'limit 101', request: list({ limit: 101 }), status: 400, field: 'limit' },
+        { name: 'a fractional limit', request: list({ limit: 1.5 }), status: 400, field: 'limit' },
+        { name: 'an unknown status', request: list({ status: 'SHIPPED' }), status: 400, field: 'status' },
+        { name: 'a customerId with a space', request: list({ customerId: 'cus 42' }), status: 400, field: 'customerId' },
+        {
+          name: 'a forged cursor',
+          request: list({ cursor: 'not-a-cursor' }),
+          status: 400,
+          field: 'cursor',
+          beyondSchema: 'cursors are opaque',
+        },
+      ],
+    };
+  },
+
+  'get /api/v1/orders/{id}': (f) => readById((id) => `/api/v1/orders/${id}`, f.orderId),
+
+  'get /api/v1/orders/{id}/events': (f) => readById((id) => `/api/v1/orders/${id}/events`, f.orderId),
+
+  'get /api/v1/payments': (f) => ({
+    valid: [{ method: 'get', path: `/api/v1/payments?orderId=${f.orderId}` }],
+    invalid: [
+      { name: 'an orderId that is not a UUID', request: { method: 'get', path: '/api/v1/payments?orderId=42' }, status: 400, field: 'orderId' },
+      { name: 'no orderId', request: { method: 'get', path: '/api/v1/payments' }, status: 400, field: 'orderId' },
+    ],
+  }),
+
+  'get /api/v1/notifications': (f) => ({
+    valid: [{ method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}` }],
+    invalid: [
+      {
+        name: 'an orderId of a non-RFC variant',
+        request: { method: 'get', path: `/api/v1/notifications?orderId=${NON_RFC_UUID}` },
+        status: 400,
+        field: 'orderId',
+      },
+      { name: 'no orderId', request: { method: 'get', path: '/api/v1/notifications' }, status: 400, field: 'orderId' },
+    ],
+  }),
+};

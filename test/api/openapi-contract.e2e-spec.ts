@@ -1,0 +1,183 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finalOrder, placeOrder, sql, stockedProduct } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+import { CONTRACT_CASES, Fixtures, InvalidCase, OperationCases } from './contract-cases';
+import { exchange, Exchange, PrismProxy } from './prism-proxy';
+
+interface MediaType {
+  schema?: { $ref?: string };
+  example?: unknown;
+  examples?: object;
+}
+
+interface Operation {
+  parameters?: object[];
+  requestBody?: object;
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { required?: string[]; properties?: Record<string, { items?: { $ref?: string } }> }> };
+}
+
+const PROBLEM = 'application/problem+json';
+const PROBLEM_SCHEMA = '#/components/schemas/ProblemDetails';
+
+function operationsOf(document: Document): { key: string; operation: Operation }[] {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ key: `${method} ${path}`, operation })),
+  );
+}
+
+/** A letter in the dead-letter store: ReserveStock fails every attempt while reservations cannot be written. */
+async function deadLetter(app: TestApp, productId: string): Promise<string> {
+  await sql(app, 'ALTER TABLE inventory.reservation RENAME TO reservation_unavailable');
+  try {
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', 'cus_dead_letter');
+    return await app.eventually(async () => {
+      const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+      const letter = (body as { id: string; envelope: { aggregateId: string } }[]).find((l) => l.envelope.aggregateId === orderId);
+      if (!letter) throw new Error('not dead-lettered yet');
+      return letter.id;
+    });
+  } finally {
+    await sql(app, 'ALTER TABLE inventory.reservation_unavailable RENAME TO reservation');
+  }
+}
+
+async function createFixtures(app: TestApp): Promise<Fixtures> {
+  const productId = await stockedProduct(app, 50);
+  const { body: archivable } = await app
+    .http()
+    .post('/api/v1/products')
+    .send({ sku: `ARCHIVE-${productId}`, name: 'To archive', description: '', category: 'contract', price: { amount: 500, currency: 'EUR' } })
+    .expect(201);
+  const customerId = 'cus_contract';
+  const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customerId);
+  expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+  await app.eventually(async () => {
+    const { body } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    if (body.items.length === 0) throw new Error('no notification yet');
+  });
+  return { productId, archivableId: archivable.id, orderId, customerId, deadLetterId: await deadLetter(app, productId) };
+}
+
+/** What is wrong with a problem answer, judged against the document's ProblemDetails schema. */
+function problemFaults(document: Document, result: Exchange, field?: string): string[] {
+  const faults: string[] = [];
+  if (!result.contentType.startsWith(PROBLEM)) faults.push(`content type ${result.contentType}`);
+  const body = result.body as Record<string, unknown> & { errors?: { field: string }[] };
+  const missing = (document.components.schemas.ProblemDetails.required ?? []).filter((key) => !(key in body));
+  if (missing.length > 0) faults.push(`problem without ${missing.join(', ')}`);
+  if (body.status !== result.status) faults.push(`problem status ${String(body.status)}`);
+  if (field !== undefined && !body.errors?.some((error) => error.field === field)) {
+    faults.push(`errors[] does not name ${field}: ${JSON.stringify(body.errors)}`);
+  }
+  return faults;
+}
+
+describe('OpenAPI contract, checked by Prism', () => {
+  let app: TestApp;
+  let prism: PrismProxy | undefined;
+  let appUrl: string;
+  let directory: string;
+  let document: Document;
+  /** Made once: a valid case may set up what an invalid one meets (a taken sku, a replayed letter). */
+  let cases: Record<string, OperationCases>;
+
+  beforeAll(async () => {
+    app = await startTestApp({ MESSAGE_MAX_ATTEMPTS: '2' });
+    await app.nest.listen(0, '127.0.0.1');
+    appUrl = `http://127.0.0.1:${(app.nest.getHttpServer().address() as AddressInfo).port}`;
+    document = (await app.http().get('/docs-json').expect(200)).body;
+    directory = await mkdtemp(join(tmpdir(), 'openapi-contract-'));
+    const documentFile = join(directory, 'openapi.json');
+    await writeFile(documentFile, JSON.stringify(document));
+    const [proxy, fixtures] = await Promise.all([PrismProxy.start(documentFile, appUrl), createFixtures(app)]);
+    prism = proxy;
+    cases = Object.fromEntries(Object.entries(CONTRACT_CASES).map(([key, casesOf]) => [key, casesOf(fixtures)]));
+  }, 90_000);
+
+  afterAll(async () => {
+    await prism?.stop();
+    await app?.close();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('has cases for exactly the operations the document lists', () => {
+    const documented = operationsOf(document).map(({ key }) => key);
+    expect(documented.filter((key) => !CONTRACT_CASES[key])).toEqual([]);
+    expect(Object.keys(CONTRACT_CASES).filter((key) => !documented.includes(key))).toEqual([]);
+    const withInput = operationsOf(document).filter(({ operation }) => operation.requestBody || operation.parameters?.length);
+    expect(withInput.filter(({ key }) => cases[key].invalid.length === 0).map(({ key }) => key)).toEqual([]);
+  });
+
+  it('gives every error one problem+json schema and every success an example', () => {
+    const faults: string[] = [];
+    for (const { key, operation } of operationsOf(document)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const media = Object.entries(response.content ?? {});
+        if (/^2/.test(status) && (media.length === 0 || media.some(([, m]) => m.example === undefined && !m.examples))) {
+          faults.push(`${key} ${status}: no example`);
+        }
+        if (Number(status) >= 400 && (media.length !== 1 || media[0][0] !== PROBLEM || media[0][1].schema?.$ref !== PROBLEM_SCHEMA)) {
+          faults.push(`${key} ${status}: not ${PROBLEM} with ProblemDetails`);
+        }
+      }
+      const statuses = Object.keys(operation.responses);
+      const expected = [...(operation.parameters?.length ? ['400'] : []), ...(operation.requestBody ? ['400', '413', '415'] : [])];
+      const undocumented = expected.filter((status) => !statuses.includes(status));
+      if (undocumented.length > 0) faults.push(`${key}: ${undocumented.join(', ')} undocumented`);
+    }
+    expect(faults).toEqual([]);
+    expect(document.components.schemas.ProblemDetails.properties?.errors.items?.$ref).toBe('#/components/schemas/FieldError');
+  });
+
+  it('answers every valid request with a documented 2xx that Prism finds nothing wrong with', async () => {
+    const faults: string[] = [];
+    for (const { key, operation } of operationsOf(document)) {
+      for (const request of cases[key].valid) {
+        const result = await prism!.send(request);
+        const where = `${key} (${request.method.toUpperCase()} ${request.path})`;
+        if (!/^2\d\d$/.test(String(result.status)) || !operation.responses[result.status]) {
+          faults.push(`${where}: answered ${result.status} ${JSON.stringify(result.body)}`);
+        }
+        if (result.violations.length > 0) faults.push(`${where}: ${JSON.stringify(result.violations)}`);
+      }
+    }
+    expect(faults).toEqual([]);
+  });
+
+  it('answers every invalid request with its documented problem, for a rule the document states', async () => {
+    const faults: string[] = [];
+    const judge = async (key: string, operation: Operation, invalid: InvalidCase): Promise<string[]> => {
+      const result = invalid.direct ? await exchange(appUrl, invalid.request) : await prism!.send(invalid.request);
+      const found: string[] = problemFaults(document, result, invalid.field);
+      if (result.status !== invalid.status) found.push(`answered ${result.status}, not ${invalid.status}: ${JSON.stringify(result.body)}`);
+      if (!operation.responses[result.status]) found.push(`${result.status} is not documented`);
+      const byPrism = (part: string): string[] => result.violations.filter((v) => v.location[0] === part).map((v) => v.message);
+      if (byPrism('response').length > 0) found.push(`response breaks the document: ${byPrism('response').join('; ')}`);
+      if (invalid.direct) {
+        // Prism refuses the body itself; that it does is the proof the document requires JSON.
+        const refused = await prism!.send(invalid.request);
+        if (refused.status !== 400) found.push(`Prism forwarded it (${refused.status})`);
+      } else if (!invalid.beyondSchema && byPrism('request').length === 0) {
+        found.push('Prism finds the request valid: the document does not state the rule');
+      } else if (invalid.beyondSchema && byPrism('request').length > 0) {
+        found.push(`the document states the rule after all: ${byPrism('request').join('; ')}`);
+      }
+      return found;
+    };
+    for (const { key, operation } of operationsOf(document)) {
+      for (const invalid of cases[key].invalid) {
+        const found = await judge(key, operation, invalid);
+        faults.push(...found.map((fault) => `${key}, ${invalid.name}: ${fault}`));
+      }
+    }
+    expect(faults).toEqual([]);
+  });
+});
