@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { readyMadeCluster } from './ready-made-cluster';
 import { SerializedPGlitePool } from './serialized-pglite-pool';
 
 export interface DatabaseOptions {
@@ -22,7 +23,8 @@ export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
 function embeddedDriver(dataDir: string): unknown {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
-  const driver = new PGliteDriver({ dataDir, extensions: { pg_trgm } }).driver as { Pool: unknown };
+  const options = { dataDir, extensions: { pg_trgm }, ...readyMadeCluster(dataDir) };
+  const driver = new PGliteDriver(options).driver as { Pool: unknown };
   driver.Pool = SerializedPGlitePool;
   return driver;
 }
