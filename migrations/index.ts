@@ -7,6 +7,7 @@ import { Ordering1767000000500 } from './1767000000500-ordering';
 import { CatalogSearch1767000000600 } from './1767000000600-catalog-search';
 import { OutboxOrigin1767000000700 } from './1767000000700-outbox-origin';
 import { CatalogSearchWords1767000000800 } from './1767000000800-catalog-search-words';
+import { InventoryProducts1767000000900 } from './1767000000900-inventory-products';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CatalogSearch1767000000600,
   OutboxOrigin1767000000700,
   CatalogSearchWords1767000000800,
+  InventoryProducts1767000000900,
 ];

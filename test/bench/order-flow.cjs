@@ -27,8 +27,19 @@ async function stockedProduct(port) {
     201,
     'create product',
   );
-  await expectStatus(bench.request(port, 'PUT', `/api/v1/inventory/${product.id}`, { onHand: STOCK }), 200, 'set stock');
+  await stockOnceKnown(port, product.id);
   return product.id;
+}
+
+/** Inventory learns of a product from the catalog's event: until then it answers 404. */
+async function stockOnceKnown(port, productId) {
+  const deadline = performance.now() + ORDER_TIMEOUT_MS;
+  for (;;) {
+    const { status, body } = await bench.request(port, 'PUT', `/api/v1/inventory/${productId}`, { onHand: STOCK });
+    if (status === 200) return;
+    if (status !== 404 || performance.now() > deadline) throw new Error(`set stock: expected 200, got ${status} ${JSON.stringify(body)}`);
+    await bench.sleep(50);
+  }
 }
 
 /** Each phase orders as its own customer, so its orders can be counted in any database. */

@@ -5,7 +5,7 @@ import { newId } from '../../libs/persistence';
 import { CommitReservationCommand } from '../../src/modules/inventory/application/commit-reservation/commit-reservation.command';
 import { ReleaseReservationCommand } from '../../src/modules/inventory/application/release-reservation/release-reservation.command';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
-import { sql } from '../support/shop';
+import { sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('inventory reservations', () => {
@@ -21,10 +21,8 @@ describe('inventory reservations', () => {
     await app?.close();
   });
 
-  async function stocked(onHand: number): Promise<string> {
-    const productId = newId();
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
-    return productId;
+  function stocked(onHand: number): Promise<string> {
+    return stockedProduct(app, onHand);
   }
 
   async function stockOf(productId: string): Promise<{ onHand: number; reserved: number; available: number }> {

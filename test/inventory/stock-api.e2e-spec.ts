@@ -1,7 +1,12 @@
 import { CommandBus } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { ProductUpdatedV1 } from '../../libs/contracts/catalog';
 import { DEMO_PRODUCTS } from '../../libs/demo';
+import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { InventoryProducts1767000000900 } from '../../migrations/1767000000900-inventory-products';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
+import { catalogProduct, setStockOnceKnown, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('inventory HTTP API', () => {
@@ -15,20 +20,46 @@ describe('inventory HTTP API', () => {
     await app?.close();
   });
 
-  it('creates stock with PUT and reads it back with GET', async () => {
-    const productId = newId();
+  it('creates stock with PUT for a product the catalog created, and reads it back with GET', async () => {
+    const productId = await catalogProduct(app);
     const expected = { productId, onHand: 20, reserved: 0, available: 20 };
 
-    const put = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 20 }).expect(200);
-    expect(put.body).toEqual(expected);
+    expect(await setStockOnceKnown(app, productId, 20)).toEqual(expected);
 
     const get = await app.http().get(`/api/v1/inventory/${productId}`).expect(200);
     expect(get.body).toEqual(expected);
   });
 
-  it('corrects the on-hand count of existing stock', async () => {
+  it('refuses with 404 to stock a product the catalog never had, and stocks nothing', async () => {
     const productId = newId();
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 20 }).expect(200);
+
+    const response = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 20 }).expect(404);
+
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 404, detail: `the catalog has no product ${productId}` });
+    await app.http().get(`/api/v1/inventory/${productId}`).expect(404);
+    expect(await sql(app, 'SELECT 1 FROM inventory.stock WHERE product_id = $1', [productId])).toEqual([]);
+  });
+
+  it('learns of a product from its catalog update too', async () => {
+    const productId = newId();
+    const update = new ProductUpdatedV1({
+      productId,
+      sku: `SKU-${productId}`,
+      name: 'Made before inventory recorded products',
+      category: 'test',
+      price: { amount: 500, currency: 'EUR' },
+      version: 2,
+    });
+    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(404);
+
+    await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(update, productId)));
+
+    expect(await setStockOnceKnown(app, productId, 3)).toEqual({ productId, onHand: 3, reserved: 0, available: 3 });
+  });
+
+  it('corrects the on-hand count of existing stock', async () => {
+    const productId = await stockedProduct(app, 20);
 
     await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 0 }).expect(200);
 
@@ -69,12 +100,12 @@ describe('inventory HTTP API', () => {
   });
 
   it('accepts the maximum on-hand count', async () => {
-    await app.http().put(`/api/v1/inventory/${newId()}`).send({ onHand: 1_000_000_000 }).expect(200);
+    const productId = await catalogProduct(app);
+    expect(await setStockOnceKnown(app, productId, 1_000_000_000)).toMatchObject({ onHand: 1_000_000_000 });
   });
 
   it('refuses with 409 to set on-hand below the reserved units, and allows exactly the reserved units', async () => {
-    const productId = newId();
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 10 }).expect(200);
+    const productId = await stockedProduct(app, 10);
     await app.nest.get(CommandBus).execute(new ReserveStockCommand(newId(), [{ productId, quantity: 4 }]));
 
     const conflict = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(409);
@@ -83,5 +114,23 @@ describe('inventory HTTP API', () => {
 
     const { body } = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 4 }).expect(200);
     expect(body).toEqual({ productId, onHand: 4, reserved: 4, available: 0 });
+  });
+
+  // Last: it takes the table of known products down and up again, as on an upgraded database.
+  it('knows, after the upgrade that added the record of products, every product that had stock', async () => {
+    const stockedBefore = newId();
+    const migration = new InventoryProducts1767000000900();
+    const queryRunner = app.nest.get(DataSource).createQueryRunner();
+    try {
+      await migration.down(queryRunner);
+      await queryRunner.query('INSERT INTO inventory.stock (product_id, on_hand) VALUES ($1, 7)', [stockedBefore]);
+      await migration.up(queryRunner);
+    } finally {
+      await queryRunner.release();
+    }
+
+    const { body } = await app.http().put(`/api/v1/inventory/${stockedBefore}`).send({ onHand: 9 }).expect(200);
+    expect(body).toEqual({ productId: stockedBefore, onHand: 9, reserved: 0, available: 9 });
+    await app.http().put(`/api/v1/inventory/${newId()}`).send({ onHand: 9 }).expect(404);
   });
 });

@@ -30,7 +30,7 @@ function routing(hosted: ContextName[], withKafka = true) {
 
 describe('Message topology read from the contexts', () => {
   it('knows which topics each context consumes', () => {
-    expect(topology.topicsReadBy('inventory')).toEqual(['inventory.commands']);
+    expect(topology.topicsReadBy('inventory')).toEqual(['catalog.events', 'inventory.commands']);
     expect(topology.topicsReadBy('payments')).toEqual(['payments.commands']);
     expect(topology.topicsReadBy('ordering')).toEqual(['catalog.events', 'inventory.events', 'payments.events']);
     expect(topology.topicsReadBy('notifications')).toEqual(['ordering.events']);

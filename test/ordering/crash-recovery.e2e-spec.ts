@@ -51,7 +51,9 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       method: 'POST',
       body: JSON.stringify({ sku: 'CRASH-1', name: 'Crash', description: 'x', category: 'test', price: { amount: 500, currency: 'EUR' } }),
     });
-    await json(`${app.url}/api/v1/inventory/${product.id}`, { method: 'PUT', body: JSON.stringify({ onHand: 10 }) });
+    // Inventory knows the product once the catalog's event reached it.
+    const setStock = { method: 'PUT', body: JSON.stringify({ onHand: 10 }) };
+    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock));
     await eventually(async () => {
       const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [product.id]);
       expect(rows).toHaveLength(1);

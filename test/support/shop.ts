@@ -12,8 +12,8 @@ export function sql<T = Record<string, unknown>>(app: TestApp, query: string, pa
   return app.sql<T>(query, params);
 }
 
-/** A product with stock, known to ordering's price replica when this resolves. */
-export async function stockedProduct(app: TestApp, onHand: number, price = 1000): Promise<string> {
+/** A new catalog product; ordering and inventory learn of it from the catalog's event, a moment later. */
+export async function catalogProduct(app: TestApp, price = 1000): Promise<string> {
   const created = await app
     .http()
     .post('/api/v1/products')
@@ -25,8 +25,21 @@ export async function stockedProduct(app: TestApp, onHand: number, price = 1000)
       price: { amount: price, currency: 'EUR' },
     })
     .expect(201);
-  const productId: string = created.body.id;
-  await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
+  return created.body.id;
+}
+
+/** Sets a catalog product's stock as soon as inventory knows the product (404 until then). */
+export function setStockOnceKnown(app: TestApp, productId: string, onHand: number): Promise<Record<string, number>> {
+  return app.eventually(async () => {
+    const { body } = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
+    return body;
+  });
+}
+
+/** A product with stock, known to ordering's price replica when this resolves. */
+export async function stockedProduct(app: TestApp, onHand: number, price = 1000): Promise<string> {
+  const productId = await catalogProduct(app, price);
+  await setStockOnceKnown(app, productId, onHand);
   await drained(app);
   return productId;
 }

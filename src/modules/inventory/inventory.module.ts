@@ -3,20 +3,36 @@ import { InventoryController } from './api/inventory.controller';
 import { CommitReservationHandler } from './application/commit-reservation/commit-reservation.handler';
 import { GetStockHandler } from './application/get-stock/get-stock.handler';
 import { OnCommitReservationHandler } from './application/inbound/on-commit-reservation.handler';
+import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
+import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
 import { OnReleaseReservationHandler } from './application/inbound/on-release-reservation.handler';
 import { OnReserveStockHandler } from './application/inbound/on-reserve-stock.handler';
+import { RecordProductHandler } from './application/record-product/record-product.handler';
 import { ReleaseReservationHandler } from './application/release-reservation/release-reservation.handler';
 import { ReserveStockHandler } from './application/reserve-stock/reserve-stock.handler';
 import { SetStockHandler } from './application/set-stock/set-stock.handler';
 import { DemoStockSeeder } from './infrastructure/demo-stock.seeder';
+import { ProductRepository } from './infrastructure/product.repository';
 import { ReservationRepository } from './infrastructure/reservation.repository';
 import { StockRepository } from './infrastructure/stock.repository';
 import { INVENTORY_OPTIONS, InventoryOptions } from './inventory.options';
 
-const commandHandlers = [SetStockHandler, ReserveStockHandler, CommitReservationHandler, ReleaseReservationHandler];
+const commandHandlers = [
+  RecordProductHandler,
+  SetStockHandler,
+  ReserveStockHandler,
+  CommitReservationHandler,
+  ReleaseReservationHandler,
+];
 const queryHandlers = [GetStockHandler];
-const inboundHandlers = [OnReserveStockHandler, OnCommitReservationHandler, OnReleaseReservationHandler];
-const infrastructure = [StockRepository, ReservationRepository, DemoStockSeeder];
+const inboundHandlers = [
+  OnProductCreatedHandler,
+  OnProductUpdatedHandler,
+  OnReserveStockHandler,
+  OnCommitReservationHandler,
+  OnReleaseReservationHandler,
+];
+const infrastructure = [ProductRepository, StockRepository, ReservationRepository, DemoStockSeeder];
 
 /** Stock levels and all-or-nothing reservations that never oversell. */
 @Module({})

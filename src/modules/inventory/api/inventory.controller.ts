@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProblemResponses } from '../../../../libs/http';
 import { GetStockQuery } from '../application/get-stock/get-stock.query';
 import { SetStockCommand } from '../application/set-stock/set-stock.command';
-import { OnHandBelowReservedError } from '../domain/inventory.errors';
+import { OnHandBelowReservedError, UnknownProductError } from '../domain/inventory.errors';
 import { ProductIdParams } from './product-id.params';
 import { SetStockRequest } from './set-stock.request';
 import { STOCK_EXAMPLE, StockResponse } from './stock.response';
@@ -18,16 +18,18 @@ export class InventoryController {
   ) {}
 
   @Put(':productId')
-  @ApiOperation({ summary: "Set a product's on-hand stock (a stock count); creates its stock if missing" })
+  @ApiOperation({ summary: "Set a catalog product's on-hand stock (a stock count); creates its stock if missing" })
   @ApiOkResponse({ type: StockResponse, example: STOCK_EXAMPLE })
   @ProblemResponses(413, 415, {
     400: 'Invalid product id or on-hand quantity, named in errors[]',
+    404: 'The catalog has no such product (a product created moments ago may not be known here yet)',
     409: 'On-hand would drop below the units already reserved',
   })
   async setStock(@Param() { productId }: ProductIdParams, @Body() body: SetStockRequest): Promise<StockResponse> {
     try {
       return StockResponse.of(await this.commandBus.execute(new SetStockCommand(productId, body.onHand)));
     } catch (error) {
+      if (error instanceof UnknownProductError) throw new NotFoundException(error.message);
       if (error instanceof OnHandBelowReservedError) throw new ConflictException(error.message);
       throw error;
     }

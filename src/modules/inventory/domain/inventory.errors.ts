@@ -23,3 +23,13 @@ export class OnHandBelowReservedError extends Error {
     this.name = 'OnHandBelowReservedError';
   }
 }
+
+/** Stock is kept only for products of the catalog, as inventory heard of them from its events. */
+export class UnknownProductError extends Error {
+  readonly code = 'INVENTORY.UNKNOWN_PRODUCT';
+
+  constructor(readonly productId: string) {
+    super(`the catalog has no product ${productId}`);
+    this.name = 'UnknownProductError';
+  }
+}

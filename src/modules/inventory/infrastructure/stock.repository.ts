@@ -76,13 +76,17 @@ export class StockRepository {
     return this.change(manager, productId, 'on_hand = on_hand - $2, reserved = reserved - $2', quantity);
   }
 
-  /** Gives every product its stock, unless some stock exists already. Returns the rows written. */
-  async seedIfEmpty(levels: readonly { productId: string; onHand: number }[]): Promise<number> {
+  async isEmpty(manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM inventory.stock LIMIT 1');
+    return rows.length === 0;
+  }
+
+  /** Gives every product its stock, leaving stock that exists alone. Returns the rows written. */
+  async seed(manager: EntityManager, levels: readonly { productId: string; onHand: number }[]): Promise<number> {
     const rows = rowsOf<unknown>(
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO inventory.stock (product_id, on_hand)
          SELECT product_id, on_hand FROM unnest($1::uuid[], $2::int[]) AS seed (product_id, on_hand)
-         WHERE NOT EXISTS (SELECT 1 FROM inventory.stock)
          ON CONFLICT (product_id) DO NOTHING
          RETURNING product_id`,
         [levels.map((l) => l.productId), levels.map((l) => l.onHand)],
