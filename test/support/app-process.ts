@@ -1,6 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_LOG_LEVEL } from './test-env';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 
@@ -18,6 +19,28 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface ExitedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the service as `npm start` does and waits for it to exit: for starts that must fail. */
+export async function runUntilExit(env: Record<string, string>, timeoutMs = 90_000): Promise<ExitedRun> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 /** The service as its own OS process, as `npm start` runs it; stopped by PID only. */
@@ -46,7 +69,7 @@ export class AppProcess {
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
+      env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));

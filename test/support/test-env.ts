@@ -10,8 +10,11 @@ export type HttpRoutes = Pick<TestAgent, 'get' | 'post' | 'put' | 'patch' | 'del
 export const UNDELIVERED_MESSAGES =
   'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL';
 
+/** Log level of the apps under test: silent, so a run prints its results only, unless LOG_LEVEL asks. */
+export const TEST_LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
+
 export const TEST_ENV: Record<string, string> = {
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: TEST_LOG_LEVEL,
   SEED_DEMO: 'false',
   OUTBOX_POLL_MS: '100',
   MESSAGE_RETRY_BASE_MS: '20',
