@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { forbidUnknownBodyProperties } from '../libs/http';
-import { fastifyRequestIds, instrumentHttp } from '../libs/observability';
+import { createLogger, fastifyRequestIds, instrumentHttp, NestPinoLogger } from '../libs/observability';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -12,10 +12,11 @@ import { AppConfig } from './config/app-config';
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   // Room for a bulk import of 1,000 products with long descriptions.
   const adapter = new FastifyAdapter({ bodyLimit: 16 * 1_048_576, ...fastifyRequestIds });
+  // pino from the first line on; an error that stops the start goes to the caller, unprinted.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
+    logger: new NestPinoLogger(createLogger(config.log)),
+    abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
   instrumentHttp(adapter.getInstance(), await app.resolve(PinoLogger));
   const document = SwaggerModule.createDocument(
     app,
