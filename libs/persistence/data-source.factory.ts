@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { StartupError } from '../startup';
+import { DataDirectoryLock } from './data-directory-lock';
 import { readyMadeCluster } from './ready-made-cluster';
 import { SerializedPGlitePool } from './serialized-pglite-pool';
 
@@ -21,7 +24,6 @@ export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
 }
 
 function embeddedDriver(dataDir: string): unknown {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
   const options = { dataDir, extensions: { pg_trgm }, ...readyMadeCluster(dataDir) };
   const driver = new PGliteDriver(options).driver as { Pool: unknown };
@@ -29,23 +31,72 @@ function embeddedDriver(dataDir: string): unknown {
   return driver;
 }
 
-/** One DataSource for every context: schemas separate the contexts, not connections. */
-export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
-  const common = {
+function commonOptions(options: DatabaseOptions) {
+  return {
     type: 'postgres' as const,
     migrations: options.migrations,
     migrationsRun: false,
     synchronize: false,
     logging: options.logging ?? false,
   };
-  const config: DataSourceOptions = isEmbedded(options)
-    ? { ...common, driver: embeddedDriver(options.dataDir) }
-    : { ...common, url: options.url, extra: { max: options.poolSize ?? 20 } };
-  const dataSource = new DataSource(config);
-  await dataSource.initialize();
+}
+
+/** One DataSource for every context: schemas separate the contexts, not connections. */
+export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
+  const common = commonOptions(options);
+  const dataSource = isEmbedded(options)
+    ? await openEmbedded(options.dataDir, common)
+    : new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 20 } });
+  if (!dataSource.isInitialized) await dataSource.initialize();
   if (isEmbedded(options)) await dataSource.runMigrations({ transaction: 'each' });
   else await migrateExclusively(dataSource);
   return dataSource;
+}
+
+/** The embedded database cannot be opened: its files are damaged. The message says how to recover. */
+export class EmbeddedDatabaseDamagedError extends StartupError {
+  constructor(dataDir: string, cause: unknown) {
+    super(
+      `the embedded database in ${resolve(dataDir)} cannot be opened (${String(cause).split('\n')[0]}): ` +
+        `restore a copy of that directory, or move it aside to start with an empty database`,
+      { cause },
+    );
+  }
+}
+
+/** A DataSource on a data directory that it holds, exclusively, until it is destroyed. */
+class LockedDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    private readonly lock: DataDirectoryLock,
+  ) {
+    super(options);
+  }
+
+  override async destroy(): Promise<void> {
+    try {
+      await super.destroy();
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+/** Opens the data directory only once this process holds it: nothing looks at its files before. */
+async function openEmbedded(dataDir: string, common: ReturnType<typeof commonOptions>): Promise<DataSource> {
+  if (dataDir.startsWith('memory://')) return new DataSource({ ...common, driver: embeddedDriver(dataDir) });
+  mkdirSync(dataDir, { recursive: true });
+  const lock = await DataDirectoryLock.acquire(dataDir);
+  const existed = existsSync(join(dataDir, 'PG_VERSION'));
+  try {
+    const dataSource = new LockedDataSource({ ...common, driver: embeddedDriver(dataDir) }, lock);
+    await dataSource.initialize();
+    return dataSource;
+  } catch (error) {
+    lock.release();
+    // PGlite aborts without a reason when a directory it created earlier is damaged.
+    throw existed ? new EmbeddedDatabaseDamagedError(dataDir, error) : error;
+  }
 }
 
 /** Arbitrary, fixed: the advisory lock that makes processes sharing a database migrate one at a time. */

@@ -1,4 +1,5 @@
 export * from './data-source.factory';
+export * from './data-directory-lock';
 export * from './database.module';
 export * from './ids';
 export * from './read-model-rebuilder';
