@@ -29,7 +29,15 @@ export function createLogger(options: LogOptions): Logger {
     },
   };
   if (options.format === 'json') return pino(settings);
-  return pino(settings, pinoPretty({ sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname' }));
+  return pino(
+    settings,
+    pinoPretty({
+      sync: true,
+      colorize: process.stdout.isTTY === true,
+      ignore: 'pid,hostname,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+    }),
+  );
 }
 
 /**
