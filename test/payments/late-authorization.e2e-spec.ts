@@ -19,7 +19,8 @@ describe('Payments: an authorization that arrives after the void', () => {
 
   async function payment(orderId: string): Promise<Record<string, unknown>> {
     const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
-    return body;
+    expect(body.items).toHaveLength(1);
+    return body.items[0];
   }
 
   /** Sends a contract message the way the ordering context would: through the outbox. */

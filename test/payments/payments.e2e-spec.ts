@@ -40,9 +40,11 @@ async function replies(app: TestApp, orderId: string): Promise<Reply[]> {
   );
 }
 
+/** The order's payment: the one item of its payment list. */
 async function payment(app: TestApp, orderId: string): Promise<Record<string, unknown>> {
   const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
-  return body;
+  expect(body.items).toHaveLength(1);
+  return body.items[0];
 }
 
 /** Waits until the order's payment has the status and the provider was called `attempts` times. */
@@ -225,8 +227,14 @@ describe('Payments', () => {
       expect(malformed.body.errors.map((e: { field: string }) => e.field)).toContain('orderId');
     });
 
-    it('answers 404 for an order without a payment', async () => {
-      await app.http().get('/api/v1/payments').query({ orderId: newId() }).expect(404);
+    it('lists an order without a payment as an empty list, like any other lookup by order', async () => {
+      const orderId = newId();
+      const payments = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+      const notifications = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+
+      expect(payments.headers['content-type']).toMatch(/^application\/json/);
+      expect(payments.body).toEqual({ items: [] });
+      expect(notifications.body).toEqual({ items: [] });
     });
   });
 });

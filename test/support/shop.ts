@@ -71,7 +71,9 @@ export async function stockOf(app: TestApp, productId: string): Promise<Record<s
   return body;
 }
 
-export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, unknown> & { status: string; reasons: string[] }> {
+/** The order's payment: the one item of its payment list. */
+export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, unknown> & { status: string }> {
   const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
-  return body;
+  expect(body.items).toHaveLength(1);
+  return body.items[0];
 }

@@ -2,10 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PaymentsController } from './api/payments.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
-import { GetPaymentHandler } from './application/get-payment/get-payment.handler';
 import { OnAuthorizePaymentHandler } from './application/inbound/on-authorize-payment.handler';
 import { OnCapturePaymentHandler } from './application/inbound/on-capture-payment.handler';
 import { OnVoidPaymentHandler } from './application/inbound/on-void-payment.handler';
+import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
@@ -37,7 +37,7 @@ export class PaymentsModule {
         AuthorizePaymentHandler,
         CapturePaymentHandler,
         VoidPaymentHandler,
-        GetPaymentHandler,
+        ListPaymentsHandler,
         OnAuthorizePaymentHandler,
         OnCapturePaymentHandler,
         OnVoidPaymentHandler,

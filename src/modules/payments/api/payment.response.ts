@@ -44,16 +44,25 @@ export class PaymentResponse {
   updatedAt!: string;
 }
 
-export const PAYMENT_EXAMPLE: PaymentResponse = {
-  id: '0190a3f2-3b1a-7e43-8a61-2b3c4d5e6f70',
-  orderId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
-  status: 'CAPTURED',
-  amount: { amount: 3998, currency: 'EUR' },
-  method: 'card',
-  attempts: 1,
-  declineReason: null,
-  createdAt: '2026-01-15T09:30:00.200Z',
-  updatedAt: '2026-01-15T09:30:00.450Z',
+export class PaymentListResponse {
+  @ApiProperty({ type: [PaymentResponse], description: 'Oldest first; empty when the order has no payment (yet)' })
+  items!: PaymentResponse[];
+}
+
+export const PAYMENT_LIST_EXAMPLE: PaymentListResponse = {
+  items: [
+    {
+      id: '0190a3f2-3b1a-7e43-8a61-2b3c4d5e6f70',
+      orderId: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f',
+      status: 'CAPTURED',
+      amount: { amount: 3998, currency: 'EUR' },
+      method: 'card',
+      attempts: 1,
+      declineReason: null,
+      createdAt: '2026-01-15T09:30:00.200Z',
+      updatedAt: '2026-01-15T09:30:00.450Z',
+    },
+  ],
 };
 
 export function toPaymentResponse(view: PaymentView): PaymentResponse {

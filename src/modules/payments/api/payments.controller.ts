@@ -1,10 +1,10 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProblemResponses } from '../../../../libs/http';
-import { GetPaymentQuery } from '../application/get-payment/get-payment.query';
-import { FindPaymentRequest } from './find-payment.request';
-import { PAYMENT_EXAMPLE, PaymentResponse, toPaymentResponse } from './payment.response';
+import { ListPaymentsQuery } from '../application/list-payments/list-payments.query';
+import { ListPaymentsRequest } from './list-payments.request';
+import { PAYMENT_LIST_EXAMPLE, PaymentListResponse, toPaymentResponse } from './payment.response';
 
 @ApiTags('payments')
 @Controller('api/v1/payments')
@@ -12,12 +12,14 @@ export class PaymentsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "An order's payment: status, amount, provider attempts, decline reason" })
-  @ApiOkResponse({ type: PaymentResponse, example: PAYMENT_EXAMPLE })
-  @ProblemResponses({ 400: 'orderId is missing or not a UUID', 404: 'The order has no payment (yet)' })
-  async find(@Query() { orderId }: FindPaymentRequest): Promise<PaymentResponse> {
-    const payment = await this.queryBus.execute(new GetPaymentQuery(orderId));
-    if (!payment) throw new NotFoundException(`order ${orderId} has no payment`);
-    return toPaymentResponse(payment);
+  @ApiOperation({
+    summary: "An order's payments, oldest first: status, amount, provider attempts, decline reason",
+    description: 'An empty list when the order has no payment (yet), or there is no such order.',
+  })
+  @ApiOkResponse({ type: PaymentListResponse, example: PAYMENT_LIST_EXAMPLE })
+  @ProblemResponses({ 400: 'orderId is missing or not a UUID' })
+  async list(@Query() { orderId }: ListPaymentsRequest): Promise<PaymentListResponse> {
+    const payments = await this.queryBus.execute(new ListPaymentsQuery(orderId));
+    return { items: payments.map(toPaymentResponse) };
   }
 }

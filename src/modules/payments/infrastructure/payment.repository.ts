@@ -54,11 +54,12 @@ function toView(row: PaymentRow): PaymentView {
 export class PaymentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findView(orderId: string): Promise<PaymentView | undefined> {
-    const [row] = await this.dataSource.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE order_id = $1', [
-      orderId,
-    ]);
-    return row ? toView(row) : undefined;
+  async viewsOf(orderId: string): Promise<PaymentView[]> {
+    const rows = await this.dataSource.query<PaymentRow[]>(
+      'SELECT * FROM payments.payment WHERE order_id = $1 ORDER BY created_at, id',
+      [orderId],
+    );
+    return rows.map(toView);
   }
 
   /** Locks the order's payment, if it has one, until the transaction ends. */

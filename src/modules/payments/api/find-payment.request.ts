@@ -1,6 +1,0 @@
-import { IsUuid } from '../../../../libs/http';
-
-export class FindPaymentRequest {
-  @IsUuid({ description: 'The order whose payment to show', example: '0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f' })
-  orderId!: string;
-}

@@ -1,0 +1,9 @@
+import { Query } from '@nestjs/cqrs';
+import { PaymentView } from '../payment.view';
+
+/** The payments of an order, oldest first; none when it has not asked to pay (yet). */
+export class ListPaymentsQuery extends Query<PaymentView[]> {
+  constructor(readonly orderId: string) {
+    super();
+  }
+}
