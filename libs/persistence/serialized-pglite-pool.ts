@@ -7,11 +7,17 @@ type ConnectCallback = Parameters<PGlitePool['connect']>[0];
  * PGlite is one Postgres session. typeorm-pglite hands that one session to every TypeORM
  * query runner at once, so two concurrent transactions would interleave their statements.
  * This pool leases the session to one query runner at a time, like `pg.Pool` with `max: 1`.
+ *
+ * PGlite runs each query synchronously and resolves it as a microtask, so a busy caller (the
+ * outbox relay delivering a backlog) could chain query after query without ever letting the
+ * event loop turn: timers, HTTP and progress reports would stall until the backlog is gone.
+ * Each lease therefore starts on a fresh turn of the event loop.
  */
 export class SerializedPGlitePool extends PGlitePool {
   private readonly lease = new Mutex();
 
   override async connect(callback: ConnectCallback): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const release = await this.lease.acquire();
     let released = false;
     await super.connect((error, client) => {
