@@ -1,10 +1,12 @@
 'use strict';
 // Start-to-ready time of the built service (`node dist/src/main.js`, what `npm start` runs after
-// the build): spawn → GET /health/ready answers 200, polled every 20 ms. First start on an empty
+// the compile): spawn → GET /health/ready answers 200, polled every 20 ms. First start on an empty
 // database (migrations, and the demo seed on the embedded one), then warm starts on the same one.
+// The embedded first start loads the ready-made cluster when `npm run build` made one, else runs
+// PGlite's initdb; the output says which.
 // Usage: npm run measure:startup   (BENCH_POSTGRES_URL: the server to create a throwaway database
 // on, default postgres://postgres@127.0.0.1:5432/postgres; set it empty to skip PostgreSQL)
-const { mkdtempSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const process = require('node:process');
@@ -31,10 +33,17 @@ async function firstAndWarmStarts(env) {
   return { firstStart, warmStarts, warmMedianReadyMs: bench.round(bench.median(warmStarts.map((s) => s.readyMs))) };
 }
 
+/** What the embedded first start begins from. */
+function embeddedCluster() {
+  const { READY_MADE_CLUSTER_FILE } = require('../../dist/libs/persistence/ready-made-cluster');
+  return existsSync(READY_MADE_CLUSTER_FILE) ? `ready-made ${path.basename(READY_MADE_CLUSTER_FILE)}` : 'initdb (no ready-made cluster: npm run build makes it)';
+}
+
 async function embedded() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'commerce-bench-'));
   try {
-    return { dataDir: 'fresh temporary directory', ...(await firstAndWarmStarts({ DATABASE_URL: undefined, DATA_DIR: dataDir })) };
+    const firstCluster = embeddedCluster();
+    return { dataDir: 'fresh temporary directory', firstCluster, ...(await firstAndWarmStarts({ DATABASE_URL: undefined, DATA_DIR: dataDir })) };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -74,6 +83,7 @@ async function main() {
       [...rows('embedded PGlite', results.embedded), ...rows('PostgreSQL', results.postgres)],
     ),
   );
+  bench.print(`embedded first start from: ${results.embedded.firstCluster}`);
   if (results.postgres.skipped) bench.print(`PostgreSQL skipped: ${results.postgres.skipped}`);
   bench.print(`written to ${bench.writeResults('startup.json', results)}`);
 }
