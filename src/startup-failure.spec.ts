@@ -59,6 +59,18 @@ describe(describeStartupFailure.name, () => {
       port: 3000,
     });
     expect(describeStartupFailure(inUse, config)).toBe('PORT 3000 is in use by another process: stop it or set PORT');
+    const privileged = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:3000'), { code: 'EACCES', syscall: 'listen' });
+    expect(describeStartupFailure(privileged, config)).toBe('PORT 3000 needs privileges this process lacks: set PORT above 1023');
+  });
+
+  it('names HOST when it is no address of this machine', () => {
+    const foreign = Object.assign(new Error('listen EADDRNOTAVAIL: address not available 10.9.9.9:3000'), {
+      code: 'EADDRNOTAVAIL',
+      syscall: 'listen',
+    });
+    expect(describeStartupFailure(foreign, { ...config, host: '10.9.9.9' })).toBe(
+      'HOST 10.9.9.9 is not an address of this machine: set HOST (0.0.0.0 listens on every interface)',
+    );
   });
 
   it('prints a StartupError, the configuration\'s included, as its message on one line', () => {
