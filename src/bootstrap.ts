@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
-import { forbidUnknownBodyProperties } from '../libs/http';
+import { acceptJsonBodiesOnly, fastifyProblemDetails, forbidUnknownBodyProperties } from '../libs/http';
 import { createLogger, fastifyRequestIds, instrumentHttp, NestPinoLogger } from '../libs/observability';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -11,7 +11,7 @@ import { AppConfig } from './config/app-config';
 /** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   // Room for a bulk import of 1,000 products with long descriptions.
-  const adapter = new FastifyAdapter({ bodyLimit: 16 * 1_048_576, ...fastifyRequestIds });
+  const adapter = new FastifyAdapter({ bodyLimit: 16 * 1_048_576, ...fastifyRequestIds, ...fastifyProblemDetails });
   // pino from the first line on; an error that stops the start goes to the caller, unprinted.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new NestPinoLogger(createLogger(config.log)),
@@ -31,5 +31,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('docs', app, forbidUnknownBodyProperties(document), { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  acceptJsonBodiesOnly(adapter.getInstance());
   return app;
 }

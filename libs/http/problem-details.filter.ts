@@ -1,15 +1,30 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { FieldError } from './problem';
+
+const PROBLEM_JSON = 'application/problem+json';
 
 interface ProblemDetails {
   type: string;
   title: string;
   status: number;
   detail: string;
-  instance: string;
+  /** Absent only when the request could not be read at all. */
+  instance?: string;
   errors?: FieldError[];
+}
+
+function problemOf(status: number, detail: string, instance?: string, errors?: FieldError[]): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(instance === undefined ? {} : { instance }),
+    ...(errors ? { errors } : {}),
+  };
 }
 
 function fromHttpException(exception: HttpException): Pick<ProblemDetails, 'detail' | 'errors'> {
@@ -49,14 +64,45 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    const problem: ProblemDetails = {
-      type: 'about:blank',
-      title: STATUS_CODES[status] ?? 'Error',
-      status,
-      detail,
-      instance: request.url,
-      ...(errors ? { errors } : {}),
-    };
-    void reply.status(status).header('content-type', 'application/problem+json').send(problem);
+    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, request.url, errors));
   }
+}
+
+/** What a client's broken HTTP (bad request line or headers, header overflow, timeout) is answered with. */
+function clientErrorStatus(code: string | undefined): number {
+  if (code === 'HPE_HEADER_OVERFLOW') return 431;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}
+
+/**
+ * Fastify answers some errors before any route, and so before the filter, runs: a URL it cannot
+ * decode, and HTTP it cannot parse. Both are given the same problem+json as every other error.
+ */
+export const fastifyProblemDetails: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> = {
+  frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : HttpStatus.BAD_REQUEST;
+    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, error.message, request.url));
+  },
+  clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = clientErrorStatus(error.code);
+    const body = JSON.stringify(problemOf(status, 'The request is not valid HTTP'));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  },
+};
+
+/**
+ * The API reads JSON bodies only: the form and plain-text parsers that Nest and Fastify register
+ * would hand a controller strings it then reports as a dozen invalid fields. Without them such a
+ * body is refused with 415 before it is parsed. Call after `app.init()`, which registers them.
+ */
+export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
 }
