@@ -1,38 +1,44 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './config/app-config';
-import { seedCatalog } from './modules/catalog';
+import { runCommand, UsageError } from './command-line';
 
-function countArgument(argv: string[]): number {
-  const at = argv.indexOf('--count');
-  const raw = at === -1 ? '1000' : argv[at + 1];
-  const count = Number(raw);
-  if (!/^\d+$/.test(raw ?? '') || count < 1 || count > 10_000_000) {
-    throw new Error(`--count must be a whole number from 1 to 10000000 (got "${raw}")`);
+/** The value after `--name`, a whole number within [min, max]; null when the option is absent. */
+function wholeNumberOption(argv: string[], name: string, min: number, max: number): number | null {
+  const at = argv.indexOf(name);
+  if (at === -1) return null;
+  const raw = argv[at + 1];
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw ?? '') || value < min || value > max) {
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
-  return count;
+  return value;
 }
 
-/** `npm run catalog:seed -- --count 100000`: generated products through the bulk import, then indexed. */
-async function seed(): Promise<void> {
-  const count = countArgument(process.argv.slice(2));
-  const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+const argv = process.argv.slice(2);
+
+/**
+ * `npm run catalog:seed -- --count 100000 [--index-timeout <seconds>]`: generated products through
+ * the bulk import, then waits (bounded) until they are indexed.
+ */
+runCommand(async (config) => {
+  const count = wholeNumberOption(argv, '--count', 1, 10_000_000) ?? 1000;
+  const timeoutSeconds = wholeNumberOption(argv, '--index-timeout', 1, 7 * 24 * 3600);
+  // Loaded only once the data directory is known to be free: loading takes seconds.
+  const { Logger } = await import('@nestjs/common');
+  const { progressOnStderr } = await import('../libs/progress');
+  const { createCliContext } = await import('./cli-context');
+  const { defaultIndexTimeoutMs, seedCatalog } = await import('./modules/catalog');
+  const app = await createCliContext(config);
   try {
-    const { created, insertMs, indexedMs, failedIndexing } = await seedCatalog(app, count);
-    const indexed = indexedMs === null ? 'indexing stalled' : `indexed after ${indexedMs} ms`;
+    const { created, insertMs, indexedMs, failedIndexing } = await seedCatalog(app, {
+      count,
+      indexTimeoutMs: timeoutSeconds === null ? defaultIndexTimeoutMs(count) : timeoutSeconds * 1000,
+      progress: progressOnStderr('CatalogSeed'),
+    });
     new Logger('CatalogSeed').log(
       `created ${created} products in ${insertMs} ms (${Math.round((created * 1000) / Math.max(insertMs, 1))}/s); ` +
-        `${indexed}; ${failedIndexing} failed indexing`,
+        `indexed after ${indexedMs} ms; ${failedIndexing} failed indexing`,
     );
   } finally {
     await app.close();
   }
-}
-
-seed().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
-  process.exit(1);
 });

@@ -9,3 +9,4 @@ export * from './messaging.module';
 export * from './messaging.options';
 export * from './unit-of-work';
 export * from './outbox-import';
+export * from './outbox-backlog';

@@ -58,6 +58,11 @@ export class AppProcess {
     return this.child?.exitCode ?? null;
   }
 
+  /** PID of the last run. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The environment it runs with, for starting another replica of the same role. */
   get environment(): Record<string, string> {
     return { ...this.env };

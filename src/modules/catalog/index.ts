@@ -1,2 +1,2 @@
 export { CatalogModule } from './catalog.module';
-export { seedCatalog } from './application/seed-catalog/seed-catalog';
+export { defaultIndexTimeoutMs, seedCatalog } from './application/seed-catalog/seed-catalog';

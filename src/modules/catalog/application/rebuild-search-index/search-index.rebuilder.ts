@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { RebuildsReadModel, ReadModelRebuilder } from '../../../../../libs/persistence';
+import { Progress } from '../../../../../libs/progress';
 import { CatalogCache } from '../catalog-cache';
 import { searchDocumentOf } from '../index-product/search-document';
 import { ProductSearchIndex, SearchIndexRebuild } from '../ports/product-search-index';
@@ -26,11 +27,13 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
     private readonly cache: CatalogCache,
   ) {}
 
-  async rebuild(): Promise<{ rebuilt: number }> {
+  async rebuild(progress: Progress): Promise<{ rebuilt: number }> {
+    const counts = await this.products.countByIndexingStatus();
+    progress.start(this.name, counts.pending + counts.indexed + counts.failed);
     const rebuild = await this.index.beginRebuild();
     let rebuilt: number;
     try {
-      rebuilt = await this.load(rebuild);
+      rebuilt = await this.load(rebuild, progress);
       await rebuild.finish();
     } catch (error) {
       await rebuild.abandon();
@@ -41,7 +44,7 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
     return { rebuilt };
   }
 
-  private async load(rebuild: SearchIndexRebuild): Promise<number> {
+  private async load(rebuild: SearchIndexRebuild, progress: Progress): Promise<number> {
     let rebuilt = 0;
     let after: string | undefined;
     for (;;) {
@@ -56,6 +59,7 @@ export class SearchIndexRebuilder implements ReadModelRebuilder {
         return products;
       });
       rebuilt += page.length;
+      progress.update(rebuilt);
       // An in-place rebuild shows each page at once.
       await this.cache.searchChanged();
       if (page.length < PAGE) return rebuilt;

@@ -1,20 +1,50 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { describeBacklog, outboxBacklog } from '../../../../../libs/messaging';
+import { Progress } from '../../../../../libs/progress';
 import { BULK_CREATE_LIMIT, BulkCreateProductsCommand } from '../bulk-create-products/bulk-create-products.command';
 import { ProductStore } from '../ports/product-store';
 import { ProductGenerator } from './product-generator';
 
-/** How long indexing may make no progress before the seeder stops waiting for it. */
+/** How long indexing may make no progress at all before the seeder stops waiting for it. */
 const STALL_MS = 60_000;
 const POLL_MS = 250;
+
+/** A minute, plus 20 ms a product: several times what indexing takes on a laptop. */
+export function defaultIndexTimeoutMs(count: number): number {
+  return 60_000 + 20 * count;
+}
+
+export interface CatalogSeedOptions {
+  count: number;
+  /** How long to wait for the search index to take the products in. */
+  indexTimeoutMs: number;
+  progress: Progress;
+}
 
 export interface CatalogSeedReport {
   created: number;
   /** Time to insert every product through the bulk import. */
   insertMs: number;
-  /** Time from the first insert until no product was pending indexing, or null if indexing stalled. */
-  indexedMs: number | null;
+  /** Time from the first insert until no product was pending indexing. */
+  indexedMs: number;
   failedIndexing: number;
+}
+
+/** The search index did not take the products in; the message says what is stuck and where. */
+export class IndexingStuckError extends Error {
+  /** Printed as is, on one line, by the command that ran the seed. */
+  readonly userFacing = true;
+
+  constructor(reason: string, pending: number, failed: number, backlog: string, nothingUnderWay: boolean) {
+    super(
+      `search indexing ${reason}: ${pending} products still pending, ${failed} failed; ` +
+        `catalog messages in the outbox: ${backlog}` +
+        (nothingUnderWay ? '; no catalog message is left in the outbox to index them: run `npm run catalog:reindex`' : ''),
+    );
+    this.name = IndexingStuckError.name;
+  }
 }
 
 /**
@@ -23,48 +53,64 @@ export interface CatalogSeedReport {
  */
 @Injectable()
 export class CatalogSeeder {
-  private readonly logger = new Logger(CatalogSeeder.name);
-
   constructor(
     private readonly commandBus: CommandBus,
     private readonly products: ProductStore,
+    private readonly dataSource: DataSource,
   ) {}
 
-  async seed(count: number): Promise<CatalogSeedReport> {
+  async seed({ count, indexTimeoutMs, progress }: CatalogSeedOptions): Promise<CatalogSeedReport> {
     const generator = new ProductGenerator(`SEED${Date.now().toString(36).toUpperCase()}`, Date.now());
     const started = Date.now();
     let created = 0;
+    progress.start('inserting products', count);
     while (created < count) {
       const batch = generator.next(Math.min(BULK_CREATE_LIMIT, count - created));
       created += (await this.commandBus.execute(new BulkCreateProductsCommand(batch))).length;
-      if (created % 10_000 === 0 || created === count) this.logger.log(`inserted ${created}/${count}`);
+      progress.update(created);
     }
+    progress.stop();
     const insertMs = Date.now() - started;
-    const indexed = await this.indexingSettled();
+    await this.indexingSettled(created, indexTimeoutMs, progress);
     const { failed } = await this.products.countByIndexingStatus();
-    return { created, insertMs, indexedMs: indexed ? Date.now() - started : null, failedIndexing: failed };
+    return { created, insertMs, indexedMs: Date.now() - started, failedIndexing: failed };
   }
 
-  /** Waits until no product is pending indexing; false if that stops making progress. */
-  private async indexingSettled(): Promise<boolean> {
-    let lastPending = Number.POSITIVE_INFINITY;
+  /**
+   * Waits until no product is pending indexing, at most `timeoutMs` and while the pending
+   * count keeps falling; else throws what is stuck. Counts every pending product, not only
+   * these, since they share the relay and the index with whatever was pending before.
+   */
+  private async indexingSettled(created: number, timeoutMs: number, progress: Progress): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lowestPending = Number.POSITIVE_INFINITY;
     let lastProgress = Date.now();
-    let lastLog = 0;
-    for (;;) {
-      const { pending } = await this.products.countByIndexingStatus();
-      if (pending === 0) return true;
-      if (pending < lastPending) {
-        lastPending = pending;
-        lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > STALL_MS) {
-        this.logger.warn(`indexing made no progress for ${STALL_MS / 1000} s; ${pending} products still pending`);
-        return false;
+    progress.start('indexing products', created);
+    try {
+      for (;;) {
+        const { pending, failed } = await this.products.countByIndexingStatus();
+        progress.update(Math.max(0, created - pending));
+        if (pending === 0) return;
+        if (pending < lowestPending) {
+          lowestPending = pending;
+          lastProgress = Date.now();
+        }
+        const now = Date.now();
+        if (now > deadline || now - lastProgress > STALL_MS) {
+          const reason =
+            now > deadline ? `did not finish within ${timeoutMs / 1000} s` : `made no progress for ${STALL_MS / 1000} s`;
+          throw await this.stuck(reason, pending, failed);
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
-      if (Date.now() - lastLog > 5_000) {
-        this.logger.log(`waiting for the search index: ${pending} products pending`);
-        lastLog = Date.now();
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    } finally {
+      progress.stop();
     }
+  }
+
+  private async stuck(reason: string, pending: number, failed: number): Promise<IndexingStuckError> {
+    const backlog = await outboxBacklog(this.dataSource, 'catalog.');
+    const nothingUnderWay = backlog.waiting + backlog.leased + backlog.retrying === 0;
+    return new IndexingStuckError(reason, pending, failed, describeBacklog(backlog), nothingUnderWay);
   }
 }

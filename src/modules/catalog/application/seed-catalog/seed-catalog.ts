@@ -1,7 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { CatalogSeeder, CatalogSeedReport } from './catalog-seeder';
+import { CatalogSeeder, CatalogSeedOptions, CatalogSeedReport } from './catalog-seeder';
 
-/** Adds `count` generated products to the catalog of a running application and waits for their indexing. */
-export function seedCatalog(app: INestApplicationContext, count: number): Promise<CatalogSeedReport> {
-  return app.get(CatalogSeeder, { strict: false }).seed(count);
+export { defaultIndexTimeoutMs } from './catalog-seeder';
+
+/** Adds generated products to the catalog of a running application and waits for their indexing. */
+export function seedCatalog(app: INestApplicationContext, options: CatalogSeedOptions): Promise<CatalogSeedReport> {
+  return app.get(CatalogSeeder, { strict: false }).seed(options);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RebuildsReadModel, ReadModelRebuilder } from '../../../../../libs/persistence';
+import { Progress } from '../../../../../libs/progress';
 import { Order } from '../../domain/order';
 import { RecordedOrderEvent } from '../../domain/order-events';
 import { OrderEventRow, OrderRepository, toRecorded } from '../../infrastructure/order.repository';
@@ -15,8 +16,12 @@ export class OrderViewRebuilder implements ReadModelRebuilder {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async rebuild(): Promise<{ rebuilt: number }> {
+  async rebuild(progress: Progress): Promise<{ rebuilt: number }> {
     return this.dataSource.transaction(async (manager) => {
+      const [{ orders }]: { orders: number }[] = await manager.query(
+        'SELECT count(DISTINCT order_id)::int AS orders FROM ordering.order_event',
+      );
+      progress.start(this.name, orders);
       await manager.query('DELETE FROM ordering.order_view');
       let rebuilt = 0;
       let after = '00000000-0000-0000-0000-000000000000';
@@ -38,6 +43,7 @@ export class OrderViewRebuilder implements ReadModelRebuilder {
           await OrderRepository.writeView(manager, Order.fromHistory(history).state);
           rebuilt++;
         }
+        progress.update(rebuilt);
         after = ids[ids.length - 1].order_id;
       }
     });

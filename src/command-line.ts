@@ -1,0 +1,38 @@
+import { assertDataDirectoryFree } from '../libs/persistence/data-directory-lock';
+import { isStartupError, StartupError } from '../libs/startup';
+import type { AppConfig } from './config/app-config';
+
+/** A command-line option out of its shape or range. */
+export class UsageError extends StartupError {}
+
+/**
+ * The embedded data directory the configuration will name, read straight from the environment
+ * (as loadConfig reads DATABASE_URL and DATA_DIR): the configuration module loads the tracing
+ * SDK, which takes seconds, and a refusal should not. Null for PostgreSQL and `memory://`.
+ */
+function embeddedDataDir(env: NodeJS.ProcessEnv): string | null {
+  if (env.DATABASE_URL) return null;
+  const dataDir = env.DATA_DIR || './data';
+  return dataDir.startsWith('memory://') ? null : dataDir;
+}
+
+/**
+ * Runs an operations command (`npm run replay`, `catalog:seed`) on the configured database.
+ * On an embedded database a running service holds the data directory, and only one process may
+ * open it: the command refuses at once, before it loads the application. A failure the user can
+ * act on (marked `userFacing`) prints as one line; any failure exits non-zero.
+ */
+export function runCommand(job: (config: AppConfig) => Promise<void>): void {
+  // Everything else loads after the check: the job imports Nest and the application itself.
+  const run = async (): Promise<void> => {
+    const dataDir = embeddedDataDir(process.env);
+    if (dataDir) assertDataDirectoryFree(dataDir);
+    const { loadConfig } = await import('./config/app-config');
+    await job(loadConfig({ ...process.env, SEED_DEMO: 'false' }));
+  };
+  run().catch((error: unknown) => {
+    const report = isStartupError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${report}\n`);
+    process.exit(1);
+  });
+}
