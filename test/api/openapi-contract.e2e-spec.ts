@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,11 +27,30 @@ interface Document {
 
 const PROBLEM = 'application/problem+json';
 const PROBLEM_SCHEMA = '#/components/schemas/ProblemDetails';
+/** `<method> <path>|<status>|<content type>`: which documented example the example server answers with. */
+const EXAMPLE_HEADER = 'x-documented-example';
 
 function operationsOf(document: Document): { key: string; operation: Operation }[] {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ key: `${method} ${path}`, operation })),
   );
+}
+
+/** An upstream that answers each request with the example it names, for Prism to judge against its schema. */
+async function serveExamples(document: Document): Promise<Server> {
+  const server = createServer((request, response) => {
+    request.resume();
+    const named = request.headers[EXAMPLE_HEADER];
+    // Prism's readiness probe names none.
+    if (typeof named !== 'string') return void response.writeHead(204).end();
+    const [key, status, type] = named.split('|');
+    const [method, path] = key.split(' ');
+    const example = document.paths[path]?.[method]?.responses[status]?.content?.[type]?.example;
+    const body = typeof example === 'string' && !type.includes('json') ? example : JSON.stringify(example);
+    response.writeHead(Number(status), { 'content-type': type }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 /** A letter in the dead-letter store: ReserveStock fails every attempt while reservations cannot be written. */
@@ -83,6 +103,8 @@ function problemFaults(document: Document, result: Exchange, field?: string): st
 describe('OpenAPI contract, checked by Prism', () => {
   let app: TestApp;
   let prism: PrismProxy | undefined;
+  let examplePrism: PrismProxy | undefined;
+  let examples: Server | undefined;
   let appUrl: string;
   let directory: string;
   let document: Document;
@@ -97,13 +119,23 @@ describe('OpenAPI contract, checked by Prism', () => {
     directory = await mkdtemp(join(tmpdir(), 'openapi-contract-'));
     const documentFile = join(directory, 'openapi.json');
     await writeFile(documentFile, JSON.stringify(document));
-    const [proxy, fixtures] = await Promise.all([PrismProxy.start(documentFile, appUrl), createFixtures(app)]);
+    examples = await serveExamples(document);
+    const examplesUrl = `http://127.0.0.1:${(examples.address() as AddressInfo).port}`;
+    const [proxy, exampleProxy, fixtures] = await Promise.all([
+      PrismProxy.start(documentFile, appUrl),
+      PrismProxy.start(documentFile, examplesUrl),
+      createFixtures(app),
+    ]);
     prism = proxy;
+    examplePrism = exampleProxy;
     cases = Object.fromEntries(Object.entries(CONTRACT_CASES).map(([key, casesOf]) => [key, casesOf(fixtures)]));
   }, 90_000);
 
   afterAll(async () => {
     await prism?.stop();
+    await examplePrism?.stop();
+    examples?.closeAllConnections();
+    await new Promise((resolve) => (examples ? examples.close(resolve) : resolve(undefined)));
     await app?.close();
     if (directory) await rm(directory, { recursive: true, force: true });
   });
@@ -135,6 +167,24 @@ describe('OpenAPI contract, checked by Prism', () => {
     }
     expect(faults).toEqual([]);
     expect(document.components.schemas.ProblemDetails.properties?.errors.items?.$ref).toBe('#/components/schemas/FieldError');
+  });
+
+  it('gives examples that its own schemas accept', async () => {
+    const faults: string[] = [];
+    for (const { key, operation } of operationsOf(document)) {
+      const [request] = cases[key].valid;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          if (media.example === undefined) continue;
+          const headers = { ...request.headers, [EXAMPLE_HEADER]: `${key}|${status}|${type}` };
+          const result = await examplePrism!.send({ ...request, headers });
+          if (String(result.status) !== status || result.violations.length > 0) {
+            faults.push(`${key} ${status} ${type}: ${result.status} ${JSON.stringify(result.violations)}`);
+          }
+        }
+      }
+    }
+    expect(faults).toEqual([]);
   });
 
   it('answers every valid request with a documented 2xx that Prism finds nothing wrong with', async () => {
