@@ -2,6 +2,7 @@ import { Blob } from 'node:buffer';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 
 /**
  * PGlite's initdb takes most of a first start on the embedded database (seconds; the
@@ -19,9 +20,18 @@ export const READY_MADE_CLUSTER_FILE = join(__dirname, '..', '..', `embedded-clu
 
 /** PGlite's `loadDataDir` option for a data directory that holds no cluster yet, when a ready-made one was built. */
 export function readyMadeCluster(dataDir: string): { loadDataDir?: Blob } {
-  const empty = dataDir.startsWith('memory://') || !existsSync(join(dataDir, 'PG_VERSION'));
-  if (!empty || !existsSync(READY_MADE_CLUSTER_FILE)) return {};
-  return { loadDataDir: new Blob([readFileSync(READY_MADE_CLUSTER_FILE)]) };
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory && existsSync(join(dataDir, 'PG_VERSION'))) return {};
+  const available = existsSync(READY_MADE_CLUSTER_FILE);
+  // A new database on disk is a first start: say why it takes longer than the next ones.
+  if (!inMemory) {
+    new Logger('Database').log(
+      available
+        ? `new embedded database in ${dataDir}: starting from the ready-made cluster`
+        : `new embedded database in ${dataDir}: initialising it (PGlite's initdb, seconds; \`npm run build\` makes a ready-made cluster)`,
+    );
+  }
+  return available ? { loadDataDir: new Blob([readFileSync(READY_MADE_CLUSTER_FILE)]) } : {};
 }
 
 /** Saves a freshly migrated, otherwise empty cluster as the ready-made one (through a rename: never half a file). */
