@@ -19,10 +19,10 @@ function pgliteVersion(): string {
 export const READY_MADE_CLUSTER_FILE = join(__dirname, '..', '..', `embedded-cluster-pglite-${pgliteVersion()}.tar.gz`);
 
 /** PGlite's `loadDataDir` option for a data directory that holds no cluster yet, when a ready-made one was built. */
-export function readyMadeCluster(dataDir: string): { loadDataDir?: Blob } {
+export function readyMadeCluster(dataDir: string, file = READY_MADE_CLUSTER_FILE): { loadDataDir?: Blob } {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory && existsSync(join(dataDir, 'PG_VERSION'))) return {};
-  const available = existsSync(READY_MADE_CLUSTER_FILE);
+  const available = existsSync(file);
   // A new database on disk is a first start: say why it takes longer than the next ones.
   if (!inMemory) {
     new Logger('Database').log(
@@ -31,14 +31,14 @@ export function readyMadeCluster(dataDir: string): { loadDataDir?: Blob } {
         : `new embedded database in ${dataDir}: initialising it (PGlite's initdb, seconds; \`npm run build\` makes a ready-made cluster)`,
     );
   }
-  return available ? { loadDataDir: new Blob([readFileSync(READY_MADE_CLUSTER_FILE)]) } : {};
+  return available ? { loadDataDir: new Blob([readFileSync(file)]) } : {};
 }
 
 /** Saves a freshly migrated, otherwise empty cluster as the ready-made one (through a rename: never half a file). */
-export async function saveReadyMadeCluster(pglite: PGlite): Promise<string> {
+export async function saveReadyMadeCluster(pglite: PGlite, file = READY_MADE_CLUSTER_FILE): Promise<string> {
   const tarball = await pglite.dumpDataDir('gzip');
-  const temporary = `${READY_MADE_CLUSTER_FILE}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, Buffer.from(await tarball.arrayBuffer()));
-  renameSync(temporary, READY_MADE_CLUSTER_FILE);
-  return READY_MADE_CLUSTER_FILE;
+  renameSync(temporary, file);
+  return file;
 }
