@@ -60,6 +60,7 @@ function bodyFormat(method: string, path: string): InvalidCase[] {
   return [
     { name: 'malformed JSON', request: { method, path, raw: '{"sku": ' }, status: 400, direct: true },
     { name: 'an XML body', request: { method, path, raw: '<stock/>', contentType: 'application/xml' }, status: 415 },
+    { name: 'a plain-text body', request: { method, path, raw: 'onHand=1', contentType: 'text/plain' }, status: 415 },
   ];
 }
 
@@ -301,6 +302,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
         { name: 'onHand as a string', request: put({ onHand: '10' }), status: 400, field: 'onHand' },
         { name: 'no onHand', request: put({}), status: 400, field: 'onHand' },
         { name: 'an unknown field', request: put({ onHand: 1, reserved: 0 }), status: 400, field: 'reserved' },
+        unknownId('put', (id) => `/api/v1/inventory/${id}`, { onHand: 1 }),
         ...bodyFormat('put', `/api/v1/inventory/${f.productId}`),
       ],
     };
