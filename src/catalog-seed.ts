@@ -26,12 +26,12 @@ runCommand(async (config) => {
   const { Logger } = await import('@nestjs/common');
   const { progressOnStderr } = await import('../libs/progress');
   const { createCliContext } = await import('./cli-context');
-  const { defaultIndexTimeoutMs, seedCatalog } = await import('./modules/catalog');
+  const { seedCatalog } = await import('./modules/catalog');
   const app = await createCliContext(config);
   try {
     const { created, insertMs, indexedMs, failedIndexing } = await seedCatalog(app, {
       count,
-      indexTimeoutMs: timeoutSeconds === null ? defaultIndexTimeoutMs(count) : timeoutSeconds * 1000,
+      indexTimeoutMs: timeoutSeconds === null ? undefined : timeoutSeconds * 1000,
       progress: progressOnStderr('CatalogSeed'),
     });
     new Logger('CatalogSeed').log(

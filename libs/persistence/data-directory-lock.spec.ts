@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import {
   DataDirectoryLockedError,
   FOREIGN_LOCK_STALE_MS,
   holderIsGone,
+  localProcesses,
   LOCK_FILE,
   LockHolder,
   ProcessTable,
@@ -50,6 +52,28 @@ describe(holderIsGone.name, () => {
     const other = machine({}, 'host-b');
     expect(holderIsGone(holder, other, 1_000)).toBe(false);
     expect(holderIsGone(holder, other, FOREIGN_LOCK_STALE_MS + 1)).toBe(true);
+  });
+});
+
+const onLinux = existsSync('/proc/self/stat') ? it : it.skip;
+
+describe('localProcesses', () => {
+  it('sees this process running, with a start time', () => {
+    expect(localProcesses.isRunning(process.pid)).toBe(true);
+    expect(localProcesses.startTimeOf(process.pid)).toMatch(/^\d+$/);
+  });
+
+  onLinux('counts a killed process that its parent has not reaped (a zombie) as gone', async () => {
+    // `sleep 3` replaces the shell and never reaps the shell's child, which exits at once.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3']);
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(existsSync(`/proc/${zombie}`)).toBe(true);
+      expect(localProcesses.isRunning(zombie)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
 

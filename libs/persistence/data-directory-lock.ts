@@ -84,6 +84,8 @@ export const localProcesses: ProcessTable = {
   hostname: hostname(),
   bootId: readProc('/proc/sys/kernel/random/boot_id'),
   isRunning(pid) {
+    // A zombie (killed, not yet reaped by its parent) still answers signal 0, but holds nothing.
+    if (['Z', 'X'].includes(statFields(pid)?.[0] ?? '')) return false;
     try {
       process.kill(pid, 0);
       return true;
@@ -93,11 +95,15 @@ export const localProcesses: ProcessTable = {
     }
   },
   startTimeOf(pid) {
-    // Field 22 of /proc/<pid>/stat; the command name before it, in parentheses, may hold spaces.
-    const stat = readProc(`/proc/${pid}/stat`);
-    return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return statFields(pid)?.[19] ?? null;
   },
 };
+
+/** Fields 3 (state) onwards of /proc/<pid>/stat; the command name before them, in parentheses, may hold spaces. */
+function statFields(pid: number): string[] | null {
+  const stat = readProc(`/proc/${pid}/stat`);
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : null;
+}
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;

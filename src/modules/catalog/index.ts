@@ -1,2 +1,2 @@
 export { CatalogModule } from './catalog.module';
-export { defaultIndexTimeoutMs, seedCatalog } from './application/seed-catalog/seed-catalog';
+export { seedCatalog } from './application/seed-catalog/seed-catalog';

@@ -11,15 +11,15 @@ import { ProductGenerator } from './product-generator';
 const STALL_MS = 60_000;
 const POLL_MS = 250;
 
-/** A minute, plus 20 ms a product: several times what indexing takes on a laptop. */
-export function defaultIndexTimeoutMs(count: number): number {
-  return 60_000 + 20 * count;
+/** A minute, plus 20 ms a product pending: several times what indexing takes on a laptop. */
+export function defaultIndexTimeoutMs(pending: number): number {
+  return 60_000 + 20 * pending;
 }
 
 export interface CatalogSeedOptions {
   count: number;
-  /** How long to wait for the search index to take the products in. */
-  indexTimeoutMs: number;
+  /** How long to wait for the search index; by default in proportion to the products pending once inserted. */
+  indexTimeoutMs?: number;
   progress: Progress;
 }
 
@@ -71,7 +71,7 @@ export class CatalogSeeder {
     }
     progress.stop();
     const insertMs = Date.now() - started;
-    await this.indexingSettled(created, indexTimeoutMs, progress);
+    await this.indexingSettled(indexTimeoutMs, progress);
     const { failed } = await this.products.countByIndexingStatus();
     return { created, insertMs, indexedMs: Date.now() - started, failedIndexing: failed };
   }
@@ -79,17 +79,20 @@ export class CatalogSeeder {
   /**
    * Waits until no product is pending indexing, at most `timeoutMs` and while the pending
    * count keeps falling; else throws what is stuck. Counts every pending product, not only
-   * these, since they share the relay and the index with whatever was pending before.
+   * these, since they share the relay and the index with whatever was pending before (e.g. the
+   * backlog of a seed that was killed).
    */
-  private async indexingSettled(created: number, timeoutMs: number, progress: Progress): Promise<void> {
+  private async indexingSettled(requestedTimeoutMs: number | undefined, progress: Progress): Promise<void> {
+    const pendingAtStart = (await this.products.countByIndexingStatus()).pending;
+    const timeoutMs = requestedTimeoutMs ?? defaultIndexTimeoutMs(pendingAtStart);
     const deadline = Date.now() + timeoutMs;
     let lowestPending = Number.POSITIVE_INFINITY;
     let lastProgress = Date.now();
-    progress.start('indexing products', created);
+    progress.start('indexing products', pendingAtStart);
     try {
       for (;;) {
         const { pending, failed } = await this.products.countByIndexingStatus();
-        progress.update(Math.max(0, created - pending));
+        progress.update(Math.max(0, pendingAtStart - pending));
         if (pending === 0) return;
         if (pending < lowestPending) {
           lowestPending = pending;
