@@ -1,20 +1,9 @@
-import { assertDataDirectoryFree } from '../libs/persistence/data-directory-lock';
 import { isStartupError, StartupError } from '../libs/startup';
 import type { AppConfig } from './config/app-config';
+import { assertConfiguredDataDirectoryFree } from './held-data-directory';
 
 /** A command-line option out of its shape or range. */
 export class UsageError extends StartupError {}
-
-/**
- * The embedded data directory the configuration will name, read straight from the environment
- * (as loadConfig reads DATABASE_URL and DATA_DIR): the configuration module loads the tracing
- * SDK, which takes seconds, and a refusal should not. Null for PostgreSQL and `memory://`.
- */
-function embeddedDataDir(env: NodeJS.ProcessEnv): string | null {
-  if (env.DATABASE_URL) return null;
-  const dataDir = env.DATA_DIR || './data';
-  return dataDir.startsWith('memory://') ? null : dataDir;
-}
 
 /**
  * Runs an operations command (`npm run replay`, `catalog:seed`) on the configured database.
@@ -25,8 +14,7 @@ function embeddedDataDir(env: NodeJS.ProcessEnv): string | null {
 export function runCommand(job: (config: AppConfig) => Promise<void>): void {
   // Everything else loads after the check: the job imports Nest and the application itself.
   const run = async (): Promise<void> => {
-    const dataDir = embeddedDataDir(process.env);
-    if (dataDir) assertDataDirectoryFree(dataDir);
+    assertConfiguredDataDirectoryFree();
     const { loadConfig } = await import('./config/app-config');
     await job(loadConfig({ ...process.env, SEED_DEMO: 'false' }));
   };

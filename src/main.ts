@@ -1,3 +1,4 @@
+import './refuse-held-data-directory';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { startTracing } from '../libs/observability';
