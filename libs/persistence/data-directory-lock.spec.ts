@@ -119,6 +119,13 @@ describe(DataDirectoryLock.name, () => {
     (await DataDirectoryLock.acquire(dataDir, here)).release();
   });
 
+  it('waits for a lock file that is being written rather than taking it over', async () => {
+    const path = join(dataDir, LOCK_FILE);
+    writeFileSync(path, '{"pid":');
+    setTimeout(() => writeFileSync(path, JSON.stringify(holder)), 200);
+    await expect(DataDirectoryLock.acquire(dataDir, here)).rejects.toThrow('in use by process 4242');
+  });
+
   it('leaves alone a lock that is no longer its own', async () => {
     const lock = await DataDirectoryLock.acquire(dataDir, here);
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify(holder));

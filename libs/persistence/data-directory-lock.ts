@@ -11,8 +11,9 @@ const HEARTBEAT_MS = 10_000;
 export const FOREIGN_LOCK_STALE_MS = 6 * HEARTBEAT_MS;
 /** A lock file still being written by its holder is unreadable for a moment; older than this it is garbage. */
 const UNREADABLE_GRACE_MS = 2_000;
-const ACQUIRE_ATTEMPTS = 20;
 const RETRY_MS = 50;
+/** Enough retries to outlast the grace of an unreadable lock file. */
+const ACQUIRE_ATTEMPTS = (2 * UNREADABLE_GRACE_MS) / RETRY_MS;
 
 /** Who holds a data directory: enough to tell, later, whether that very process still runs. */
 export interface LockHolder {
