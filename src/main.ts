@@ -11,7 +11,7 @@ let config: AppConfig | undefined;
 
 async function main(): Promise<void> {
   config = loadConfig();
-  const tracing = startTracing(config.tracing);
+  const tracing = await startTracing(config.tracing);
   const app = await createApp(config);
   const logger = new Logger('Main');
   // Stop accepting, let in-flight requests and message deliveries finish, close the database,

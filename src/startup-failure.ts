@@ -1,4 +1,3 @@
-import { KafkaJSError } from 'kafkajs';
 import { isStartupError } from '../libs/startup';
 import type { AppConfig } from './config/app-config';
 
@@ -27,6 +26,11 @@ function chainOf(error: unknown): (Error & ErrorFields)[] {
     chain.push(current);
   }
   return chain;
+}
+
+/** Every kafkajs error class is named KafkaJS…; kafkajs itself is loaded only when Kafka is used. */
+function isKafkaError(error: Error): boolean {
+  return error.name.startsWith('KafkaJS');
 }
 
 function codeOf(error: ErrorFields): string | undefined {
@@ -126,7 +130,7 @@ export function describeStartupFailure(error: unknown, config: AppConfig | undef
   for (const link of chain) {
     const listen = listenFailure(link, settings);
     if (listen) return listen;
-    if (link instanceof KafkaJSError && settings.kafkaBrokers) return kafkaFailure(link, settings.kafkaBrokers);
+    if (isKafkaError(link) && settings.kafkaBrokers) return kafkaFailure(link, settings.kafkaBrokers);
     const code = codeOf(link);
     if (settings.databaseUrl && code !== undefined) {
       const pgError = /^[0-9A-Z]{5}$/.test(code);

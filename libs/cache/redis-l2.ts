@@ -1,5 +1,5 @@
-import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
-import { Cache, createCache } from 'cache-manager';
+import type { createClient, Keyv } from '@keyv/redis';
+import type { Cache } from 'cache-manager';
 import { backoffDelay } from '../resilience/backoff';
 import { CacheEntry, isCacheEntry } from './cache-entry';
 
@@ -39,19 +39,17 @@ export class RedisTimeoutError extends Error {
  */
 export class RedisL2 {
   readonly host: string;
-  private readonly data: RedisClient;
   private readonly subscriber: RedisClient;
-  private readonly entries: Cache;
   private readonly channel: string;
   private subscribed = false;
 
-  constructor(
-    private readonly settings: RedisL2Settings,
-    private readonly events: RedisL2Events,
-  ) {
-    this.host = new URL(settings.url).host;
-    this.channel = `${settings.keyPrefix}:invalidations`;
-    this.data = createClient({
+  /** Loads the Redis client and cache-manager: only a process with REDIS_URL needs them. */
+  static async create(settings: RedisL2Settings, events: RedisL2Events): Promise<RedisL2> {
+    const [{ createClient, default: KeyvRedis, Keyv }, { createCache }] = await Promise.all([
+      import('@keyv/redis'),
+      import('cache-manager'),
+    ]);
+    const data: RedisClient = createClient({
       url: settings.url,
       name: settings.clientName,
       disableOfflineQueue: true,
@@ -62,6 +60,20 @@ export class RedisL2 {
         reconnectStrategy: (retries: number) => backoffDelay(retries + 1, { baseMs: 100, maxMs: 5_000 }),
       },
     });
+    // Keyv over our client, with our keys as they are (no Keyv namespace) and errors thrown, not swallowed.
+    const store: Keyv = new Keyv(new KeyvRedis(data, { throwOnErrors: true }), { useKeyPrefix: false, throwOnErrors: true });
+    store.namespace = undefined;
+    return new RedisL2(settings, events, data, createCache({ stores: [store] }));
+  }
+
+  private constructor(
+    private readonly settings: RedisL2Settings,
+    private readonly events: RedisL2Events,
+    private readonly data: RedisClient,
+    private readonly entries: Cache,
+  ) {
+    this.host = new URL(settings.url).host;
+    this.channel = `${settings.keyPrefix}:invalidations`;
     this.subscriber = this.data.duplicate({ name: `${settings.clientName}:subscriber` });
     for (const client of [this.data, this.subscriber]) {
       client.on('error', (error: unknown) => events.failed('connection', error));
@@ -70,7 +82,6 @@ export class RedisL2 {
     this.subscriber.on('ready', () => {
       if (this.subscribed) events.subscribed();
     });
-    this.entries = createCache({ stores: [redisStore(this.data)] });
     // cache-manager turns a failed read into a miss and reports it only as an event.
     this.entries.on('get', ({ error }) => {
       if (error) events.failed('read', error);
@@ -153,13 +164,6 @@ export class RedisL2 {
   private bounded<T>(what: string, command: Promise<T>): Promise<T> {
     return withTimeout(what, command, this.settings.timeoutMs);
   }
-}
-
-/** Keyv over our client, with our keys as they are (no Keyv namespace) and errors thrown, not swallowed. */
-function redisStore(client: RedisClient): Keyv {
-  const store = new Keyv(new KeyvRedis(client, { throwOnErrors: true }), { useKeyPrefix: false, throwOnErrors: true });
-  store.namespace = undefined;
-  return store;
 }
 
 function withTimeout<T>(what: string, operation: Promise<T>, ms: number): Promise<T> {

@@ -57,7 +57,8 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
   private readonly failures = new ThrottledLog(this.logger);
   private readonly instanceId: string;
   private readonly l1: LRUCache<string, CacheEntry>;
-  private readonly l2?: RedisL2;
+  /** Set at start when REDIS_URL is; until then every read is an L1 read. */
+  private l2?: RedisL2;
   private readonly flights = new Map<string, Flight>();
   private readonly generations = new Map<string, number>();
 
@@ -67,36 +68,33 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.instanceId = options.instanceId ?? newId();
     this.l1 = new LRUCache({ max: options.l1MaxEntries });
-    if (options.redisUrl) {
-      const keyPrefix = options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
-      this.l2 = new RedisL2(
-        {
-          url: options.redisUrl,
-          keyPrefix,
-          // CLIENT SETNAME refuses spaces, and a refused name would fail every connection.
-          clientName: `${keyPrefix}:${this.instanceId}`.replace(/[^\w.:-]/g, '_'),
-          timeoutMs: options.redisTimeoutMs ?? CACHE_DEFAULTS.redisTimeoutMs,
-          connectTimeoutMs: options.connectTimeoutMs ?? CACHE_DEFAULTS.connectTimeoutMs,
-        },
-        {
-          failed: (kind, error) =>
-            this.failures.warn(kind, kind === 'read' ? FAILURE_MESSAGES.read : 'Redis connection failed', error),
-          invalidation: (text) => this.onInvalidation(parseInvalidation(text)),
-          // Until now this instance heard no invalidations (or missed some while disconnected).
-          subscribed: () => this.forgetAll(),
-        },
-      );
-    }
   }
 
   /** Connects to Redis, waiting at most `connectTimeoutMs`: an absent Redis never blocks start-up. */
   async onModuleInit(): Promise<void> {
     const max = this.options.l1MaxEntries;
-    if (!this.l2) {
+    if (!this.options.redisUrl) {
       this.logger.log(`cache is in-process only (L1, ${max} entries): REDIS_URL is not set`);
       return;
     }
     const prefix = this.options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
+    this.l2 = await RedisL2.create(
+      {
+        url: this.options.redisUrl,
+        keyPrefix: prefix,
+        // CLIENT SETNAME refuses spaces, and a refused name would fail every connection.
+        clientName: `${prefix}:${this.instanceId}`.replace(/[^\w.:-]/g, '_'),
+        timeoutMs: this.options.redisTimeoutMs ?? CACHE_DEFAULTS.redisTimeoutMs,
+        connectTimeoutMs: this.options.connectTimeoutMs ?? CACHE_DEFAULTS.connectTimeoutMs,
+      },
+      {
+        failed: (kind, error) =>
+          this.failures.warn(kind, kind === 'read' ? FAILURE_MESSAGES.read : 'Redis connection failed', error),
+        invalidation: (text) => this.onInvalidation(parseInvalidation(text)),
+        // Until now this instance heard no invalidations (or missed some while disconnected).
+        subscribed: () => this.forgetAll(),
+      },
+    );
     this.logger.log(`cache: L1 (${max} entries) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
     if (!(await this.l2.connect())) {
       this.logger.warn(

@@ -1,7 +1,8 @@
 export * from './envelope';
 export * from './inbound-handler';
-export { BrokerHealth } from './kafka-broker';
-export { KafkaConsumers } from './kafka-consumers';
+export type { BrokerHealth } from './kafka-broker';
+export type { KafkaConsumers } from './kafka-consumers';
+export { KAFKA_CONSUMERS } from './kafka.tokens';
 export * from './message-topology';
 export * from './message-context';
 export * from './messaging.errors';

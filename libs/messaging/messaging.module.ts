@@ -1,12 +1,11 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { KafkaBroker } from './kafka-broker';
-import { KafkaConsumers } from './kafka-consumers';
 import { InboxStore } from './inbox.store';
+import { KAFKA_BROKER, KAFKA_CONSUMERS } from './kafka.tokens';
 import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxImport } from './outbox-import';
@@ -28,6 +27,24 @@ const metrics = [
   }),
 ];
 
+/**
+ * The producer and the hosted contexts' consumer groups. Nest's microservices package and kafkajs
+ * are loaded only here, so a process without KAFKA_BROKERS starts without them.
+ */
+const kafkaProviders: Provider[] = [
+  {
+    provide: KAFKA_BROKER,
+    useFactory: async (options: MessagingOptions) => new (await import('./kafka-broker')).KafkaBroker(options),
+    inject: [MESSAGING_OPTIONS],
+  },
+  {
+    provide: KAFKA_CONSUMERS,
+    useFactory: async (...deps: ConstructorParameters<typeof import('./kafka-consumers').KafkaConsumers>) =>
+      new (await import('./kafka-consumers')).KafkaConsumers(...deps),
+    inject: [MESSAGING_OPTIONS, InboundDispatcher, KAFKA_BROKER, DeadLetterStore],
+  },
+];
+
 /** Outbox, relay, inbox and transport; contexts use `UnitOfWork` and `@InboundHandler`. */
 @Global()
 @Module({})
@@ -41,7 +58,7 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MESSAGE_TRANSPORT, useExisting: RoutingTransport },
         RoutingTransport,
-        ...(options.kafka ? [KafkaBroker, KafkaConsumers] : []),
+        ...(options.kafka ? kafkaProviders : []),
         InboundDispatcher,
         InboxStore,
         OutboxRelay,
@@ -50,7 +67,7 @@ export class MessagingModule {
         UnitOfWork,
         ...metrics,
       ],
-      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KafkaConsumers] : [])],
+      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KAFKA_CONSUMERS] : [])],
     };
   }
 }

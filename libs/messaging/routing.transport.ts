@@ -2,7 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ContextName } from '../contracts/message';
 import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { KafkaBroker } from './kafka-broker';
+import type { KafkaBroker } from './kafka-broker';
+import { KAFKA_BROKER } from './kafka.tokens';
 import { MessageTransport } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
@@ -19,7 +20,7 @@ export class RoutingTransport implements MessageTransport {
   constructor(
     private readonly dispatcher: InboundDispatcher,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-    @Optional() private readonly kafka?: KafkaBroker,
+    @Optional() @Inject(KAFKA_BROKER) private readonly kafka?: KafkaBroker,
   ) {
     this.hosted = new Set(options.hosted);
     this.name = kafka ? 'in-process + kafka' : 'in-process';

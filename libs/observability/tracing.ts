@@ -1,8 +1,5 @@
 import { Context, context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface TracingOptions {
   serviceName: string;
@@ -29,9 +26,17 @@ const carrierGetter = {
   keys: (carrier: Record<string, string>) => Object.keys(carrier),
 };
 
-/** Records spans and exports them over OTLP/HTTP when an endpoint is configured. */
-export function startTracing(options: TracingOptions): Tracing {
+/**
+ * Records spans and exports them over OTLP/HTTP when an endpoint is configured. The SDK and the
+ * exporter are loaded only then: a process that exports nothing starts without them.
+ */
+export async function startTracing(options: TracingOptions): Promise<Tracing> {
   if (!options.otlpEndpoint) return { shutdown: () => Promise.resolve() };
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor, NodeTracerProvider }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))],

@@ -1,9 +1,9 @@
-import { BeforeApplicationShutdown, Controller, Get, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { TwoLevelCache } from '../../libs/cache';
 import { ProblemResponses } from '../../libs/http';
-import { KafkaConsumers } from '../../libs/messaging';
+import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 
 @ApiTags('operations')
@@ -15,7 +15,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly database: DatabaseInfo,
     private readonly cache: TwoLevelCache,
-    @Optional() private readonly kafka?: KafkaConsumers,
+    @Optional() @Inject(KAFKA_CONSUMERS) private readonly kafka?: KafkaConsumers,
   ) {}
 
   beforeApplicationShutdown(): void {

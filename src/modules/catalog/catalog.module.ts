@@ -17,15 +17,21 @@ import { CatalogSeeder } from './application/seed-catalog/catalog-seeder';
 import { DemoCatalogSeeder } from './application/seed-demo-catalog/demo-catalog.seeder';
 import { UpdateProductHandler } from './application/update-product/update-product.handler';
 import { CATALOG_OPTIONS, CatalogOptions } from './catalog.options';
-import { ElasticsearchProductSearchIndex } from './infrastructure/elasticsearch-product-search.index';
 import { PostgresProductSearchIndex } from './infrastructure/postgres-product-search.index';
 import { mongoProductStoreProviders } from './infrastructure/mongo-product-store.providers';
 import { PostgresProductStore } from './infrastructure/postgres-product.store';
 
-/** The search read model in Elasticsearch when configured, else in the catalog's Postgres schema. */
+/**
+ * The search read model in Elasticsearch when configured, else in the catalog's Postgres schema.
+ * The Elasticsearch client is loaded only by a process that uses it.
+ */
 function searchIndexProvider({ elasticsearch }: CatalogOptions): Provider {
   if (!elasticsearch) return { provide: ProductSearchIndex, useClass: PostgresProductSearchIndex };
-  return { provide: ProductSearchIndex, useFactory: () => new ElasticsearchProductSearchIndex(elasticsearch) };
+  return {
+    provide: ProductSearchIndex,
+    useFactory: async () =>
+      new (await import('./infrastructure/elasticsearch-product-search.index')).ElasticsearchProductSearchIndex(elasticsearch),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Connection, createConnection, Model, Schema } from 'mongoose';
+import type { Connection, Model, Schema as MongooseSchema } from 'mongoose';
 import { Envelope } from '../../../../libs/messaging';
 import { IndexingState } from '../application/product.view';
 import { ProductState } from '../domain/product';
@@ -19,40 +19,47 @@ export interface OutboxDocument {
   envelope: Envelope;
 }
 
-const productSchema = new Schema<ProductDocument>(
-  {
-    _id: { type: String, required: true },
-    sku: { type: String, required: true },
-    name: { type: String, required: true },
-    description: { type: String, default: '' },
-    category: { type: String, required: true },
-    price: { amount: { type: Number, required: true }, currency: { type: String, required: true } },
-    popularity: { type: Number, required: true },
-    attributes: { type: Schema.Types.Mixed, default: {} },
-    status: { type: String, required: true },
-    version: { type: Number, required: true },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    indexing: {
+/**
+ * The collections' schemas, built when a connection is opened: mongoose is loaded only by a
+ * process whose catalog lives in MongoDB.
+ */
+function catalogSchemas(Schema: typeof MongooseSchema) {
+  const productSchema = new Schema<ProductDocument>(
+    {
+      _id: { type: String, required: true },
+      sku: { type: String, required: true },
+      name: { type: String, required: true },
+      description: { type: String, default: '' },
+      category: { type: String, required: true },
+      price: { amount: { type: Number, required: true }, currency: { type: String, required: true } },
+      popularity: { type: Number, required: true },
+      attributes: { type: Schema.Types.Mixed, default: {} },
       status: { type: String, required: true },
-      indexedAt: { type: Date, default: null },
-      error: { type: String, default: null },
+      version: { type: Number, required: true },
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+      indexing: {
+        status: { type: String, required: true },
+        indexedAt: { type: Date, default: null },
+        error: { type: String, default: null },
+      },
     },
-  },
-  // `minimize: false` keeps empty attributes as `{}`; the domain, not the schema, validates products.
-  { collection: 'products', versionKey: false, minimize: false, strict: 'throw' },
-);
-productSchema.index({ sku: 1 }, { unique: true, name: 'product_sku_unique' });
-productSchema.index({ 'indexing.status': 1 }, { name: 'product_indexing_status' });
-productSchema.index({ status: 1, category: 1, 'price.amount': 1 }, { name: 'product_scan' });
+    // `minimize: false` keeps empty attributes as `{}`; the domain, not the schema, validates products.
+    { collection: 'products', versionKey: false, minimize: false, strict: 'throw' },
+  );
+  productSchema.index({ sku: 1 }, { unique: true, name: 'product_sku_unique' });
+  productSchema.index({ 'indexing.status': 1 }, { name: 'product_indexing_status' });
+  productSchema.index({ status: 1, category: 1, 'price.amount': 1 }, { name: 'product_scan' });
 
-const outboxSchema = new Schema<OutboxDocument>(
-  {
-    _id: { type: String, required: true },
-    envelope: { type: Schema.Types.Mixed, required: true },
-  },
-  { collection: 'catalog_outbox', versionKey: false, minimize: false },
-);
+  const outboxSchema = new Schema<OutboxDocument>(
+    {
+      _id: { type: String, required: true },
+      envelope: { type: Schema.Types.Mixed, required: true },
+    },
+    { collection: 'catalog_outbox', versionKey: false, minimize: false },
+  );
+  return { productSchema, outboxSchema };
+}
 
 /**
  * Fails the start-up, rather than the first write, when the server cannot run transactions:
@@ -77,6 +84,8 @@ export class MongoCatalog {
   ) {}
 
   static async connect(url: string): Promise<MongoCatalog> {
+    const { createConnection, Schema } = await import('mongoose');
+    const { productSchema, outboxSchema } = catalogSchemas(Schema);
     const connection = await createConnection(url).asPromise();
     await assertTransactions(connection);
     const catalog = new MongoCatalog(

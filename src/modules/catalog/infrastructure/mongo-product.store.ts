@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, QueryFilter } from 'mongoose';
 import { IntegrationMessage } from '../../../../libs/contracts/message';
 import { createEnvelope, Envelope, MessageContext, Transaction, UnitOfWork } from '../../../../libs/messaging';
 import { IndexedVersion, ProductStore, ProductWriter } from '../application/ports/product-store';
