@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { getPGliteInstance } from 'typeorm-pglite';
@@ -17,6 +18,8 @@ describe(readyMadeCluster.name, () => {
   const builtWith = MIGRATIONS.slice(0, -1);
 
   beforeAll(async () => {
+    // Which start a new directory took is logged; a test reads it from the files, not the console.
+    if (!process.env.LOG_LEVEL) Logger.overrideLogger(false);
     const dataSource = await createDataSource({ dataDir: 'memory://', migrations: builtWith });
     try {
       await saveReadyMadeCluster(await getPGliteInstance(), cluster);
