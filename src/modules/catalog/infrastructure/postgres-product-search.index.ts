@@ -123,9 +123,9 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
        WHERE e.extname = 'pg_trgm' AND to_regclass('catalog.product_search_name_trgm') IS NOT NULL`,
     );
     this.trigramSchema = row?.schema;
-    this.logger.log(
-      this.trigramSchema ? 'search matches prefixes and typos (pg_trgm)' : 'search matches prefixes (no pg_trgm)',
-    );
+    // Only the degraded case is worth a line at start.
+    if (this.trigramSchema) this.logger.debug('search matches prefixes and typos (pg_trgm)');
+    else this.logger.warn('search matches prefixes only: the pg_trgm extension is missing, so misspelt words find nothing');
   }
 
   async put(tx: Transaction, documents: SearchDocument[]): Promise<void> {
