@@ -1,5 +1,8 @@
 import { assertDataDirectoryFree } from '../libs/persistence/data-directory-lock';
 
+/** Where the embedded database lives when DATA_DIR is not set. */
+export const DEFAULT_DATA_DIR = './data';
+
 /**
  * Throws DataDirectoryLockedError when the embedded data directory the configuration will name
  * is held by a live process. It reads DATABASE_URL and DATA_DIR straight from the environment,
@@ -8,6 +11,6 @@ import { assertDataDirectoryFree } from '../libs/persistence/data-directory-lock
  */
 export function assertConfiguredDataDirectoryFree(env: NodeJS.ProcessEnv = process.env): void {
   if (env.DATABASE_URL) return;
-  const dataDir = env.DATA_DIR || './data';
+  const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
   if (!dataDir.startsWith('memory://')) assertDataDirectoryFree(dataDir);
 }

@@ -3,6 +3,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '.
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { StartupError } from '../../libs/startup';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
+import { DEFAULT_DATA_DIR } from '../held-data-directory';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -187,7 +188,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     database: {
       url: databaseUrl,
-      dataDir: read.string('DATA_DIR', './data'),
+      dataDir: read.string('DATA_DIR', DEFAULT_DATA_DIR),
       poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 1000),
     },
     // Demo data only where a person is trying the shop out: the embedded database.
