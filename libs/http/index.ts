@@ -1,4 +1,5 @@
 export * from './cursor';
+export * from './json-depth';
 export * from './openapi';
 export * from './problem';
 export * from './problem-details.filter';

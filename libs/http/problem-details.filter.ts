@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { FieldError } from './problem';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -101,8 +102,19 @@ export const fastifyProblemDetails: Pick<FastifyServerOptions, 'frameworkErrors'
 /**
  * The API reads JSON bodies only: the form and plain-text parsers that Nest and Fastify register
  * would hand a controller strings it then reports as a dozen invalid fields. Without them such a
- * body is refused with 415 before it is parsed. Call after `app.init()`, which registers them.
+ * body is refused with 415 before it is parsed. JSON nested deeper than MAX_JSON_DEPTH is refused
+ * with 400 before Fastify's own parser (which keeps its prototype-poisoning checks) sees it.
+ * Call after `app.init()`, which registers the parsers.
  */
 export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded', 'application/json']);
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      done(new BadRequestException(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
 }

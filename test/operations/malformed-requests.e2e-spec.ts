@@ -35,6 +35,8 @@ describe('Requests the server cannot read', () => {
     ['a plain-text body', 415, 'text/plain', '{"onHand": 1}'],
     ['a form body', 415, 'application/x-www-form-urlencoded', 'onHand=1'],
     ['a body without a content type', 415, undefined, '{"onHand": 1}'],
+    ['JSON nested 5,000 levels deep', 400, 'application/json', `{"onHand": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['a body over the 16 MiB limit', 413, 'application/json', `{"onHand": 1, "note": "${'a'.repeat(17 * 1_048_576)}"}`],
   ];
 
   it.each(bodies)('answers %s with a %i problem and changes nothing', async (_name, status, contentType, body) => {
