@@ -13,12 +13,10 @@
 //   BENCH_DATABASE_URL  PostgreSQL server to create the run's database on
 //                       (default postgres://postgres@127.0.0.1:5432/postgres)
 //   REDIS_URL           when set, the service's L2 cache (keys under a prefix of this run only)
-const autocannon = require('autocannon');
 const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
-const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,8 +25,6 @@ const HOT_SET = 100;
 const SEARCH_SAMPLES = 5000;
 const REQUEST_TIMEOUT_S = 30;
 const INDEXING_POLL_MS = 1000;
-// autocannon's own duration ends on its 1 s sampling tick; this only ends a run that hangs.
-const LOAD_GRACE_MS = 60_000;
 
 function options(argv) {
   const value = (name, fallback) => {
@@ -152,38 +148,20 @@ function counterChanges(before, after) {
   );
 }
 
-/** One autocannon run of `requests` against the service, with the cache counters before and after. */
+/**
+ * One autocannon run of `requests` against the service for `settings.durationS` (and at most
+ * `settings.maxRequests` requests), with the cache counters before and after.
+ */
 async function load(port, settings, requests) {
   const before = await cacheCounters(port);
-  const startedAt = performance.now();
-  let lastResponseAt = startedAt;
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}`,
+  const result = await bench.hammer(port, {
     connections: settings.connections,
-    duration: settings.durationS,
-    timeout: REQUEST_TIMEOUT_S,
+    durationS: settings.durationS,
+    maxRequests: settings.maxRequests,
+    timeoutS: REQUEST_TIMEOUT_S,
     requests,
   });
-  instance.on('response', () => {
-    lastResponseAt = performance.now();
-  });
-  const watchdog = setTimeout(() => instance.stop(), settings.durationS * 1000 + LOAD_GRACE_MS);
-  const result = await instance;
-  clearTimeout(watchdog);
-  const seconds = (lastResponseAt - startedAt) / 1000;
-  return {
-    requests: result.requests.total,
-    seconds: bench.round(seconds, 2),
-    perSecond: bench.round(result.requests.total / seconds),
-    // autocannon records the latency of 2xx responses only.
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-    non2xx: result.non2xx,
-    // Connection errors, timeouts included.
-    errors: result.errors,
-    timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
-    cache: counterChanges(before, await cacheCounters(port)),
-  };
+  return { ...result, cache: counterChanges(before, await cacheCounters(port)) };
 }
 
 async function expectOk(port, pathname) {
@@ -200,10 +178,13 @@ async function cachedReads(port, settings, hotIds) {
   ]);
 }
 
-/** Every request takes the next id of the list, so no product is asked for twice. */
+/**
+ * Every request takes the next id of the list, so no product is asked for twice; the run ends
+ * early when the ids run out (a request in flight per connection spared).
+ */
 async function uncachedReads(port, settings, coldIds) {
   let next = 0;
-  const result = await load(port, settings, [
+  const result = await load(port, { ...settings, maxRequests: Math.max(1, coldIds.length - settings.connections) }, [
     { method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/v1/products/${coldIds[next++ % coldIds.length]}` }) },
   ]);
   const { l1Hits, l2Hits } = result.cache.product;
@@ -338,9 +319,6 @@ async function main() {
   }
 }
 
-main()
-  .catch((error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => bench.agent.destroy());
+module.exports = { HOT_SET, SEARCH_SAMPLES, deleteRedisKeys, measure };
+
+bench.runIfMain(module, main);

@@ -90,11 +90,7 @@ async function endToEnd(port, order, { count, inFlight }) {
   return {
     seconds: bench.round(seconds, 2),
     confirmedPerSecond: bench.round(latencies.length / seconds),
-    latencyMs: {
-      p50: bench.round(bench.percentile(latencies, 0.5)),
-      p99: bench.round(bench.percentile(latencies, 0.99)),
-      max: bench.round(Math.max(...latencies)),
-    },
+    latencyMs: bench.latencySummary(latencies),
   };
 }
 

@@ -6,56 +6,55 @@
 //  2. end to end, on the quiet service: orders placed a fixed number at a time, each timed from
 //     its POST until GET /api/v1/orders/:id (polled every 20 ms) says CONFIRMED.
 // Runs on a throwaway embedded database, then on PostgreSQL when BENCH_DATABASE_URL names a
-// database it may fill (use an empty one). Usage: npm run bench
-const autocannon = require('autocannon');
+// database it may fill (use an empty one). Usage: npm run bench:orders
+// (`npm run bench` is test/bench/suite.cjs, which runs the burst of orderBurst on fresh databases.)
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
-const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
 const { ORDER_TIMEOUT_MS, endToEnd, expectStatus, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
 
 const SETTINGS = {
-  acceptedOrders: 2000,
+  orders: 2000,
   connections: 50,
-  requestTimeoutS: 60,
   endToEndOrders: 300,
   endToEndInFlight: 20,
 };
+const REQUEST_TIMEOUT_S = 60;
 const LOAD_TIMEOUT_MS = 120_000;
 const BACKLOG_TIMEOUT_MS = 300_000;
 
-async function acceptedUnderLoad(port, order) {
+/**
+ * `orders` × POST /api/v1/orders from `connections` connections. A 202 is accepted; a 503 with
+ * Retry-After is refused (admission control: a legitimate answer); anything else failed (other
+ * statuses, connection errors, requests timed out).
+ */
+async function acceptedUnderLoad(port, order, { orders, connections }) {
+  let refused = 0;
   const startedAt = performance.now();
-  let lastResponseAt = startedAt;
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}/api/v1/orders`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(order),
-    connections: SETTINGS.connections,
-    amount: SETTINGS.acceptedOrders,
-    timeout: SETTINGS.requestTimeoutS,
+  const result = await bench.hammer(port, {
+    connections,
+    amount: orders,
+    timeoutS: REQUEST_TIMEOUT_S,
+    graceMs: LOAD_TIMEOUT_MS,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/orders',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+        onResponse: (status, _body, _context, headers) => {
+          if (status === 503 && Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) refused++;
+        },
+      },
+    ],
   });
-  // autocannon's own duration ends on its next 1 s sampling tick, so the last response is timed here.
-  instance.on('response', () => {
-    lastResponseAt = performance.now();
-  });
-  const watchdog = setTimeout(() => instance.stop(), LOAD_TIMEOUT_MS);
-  const result = await instance;
-  clearTimeout(watchdog);
-  const accepted = result.statusCodeStats['202']?.count ?? 0;
-  const seconds = (lastResponseAt - startedAt) / 1000;
+  const accepted = result.statusCodes['202'] ?? 0;
   return {
-    seconds: bench.round(seconds, 2),
+    ...result,
     accepted,
-    // Anything but a 202: other status codes, connection errors, requests timed out.
-    failed: SETTINGS.acceptedOrders - accepted,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
-    errors: result.errors,
-    timeouts: result.timeouts,
-    acceptedPerSecond: bench.round(accepted / seconds),
-    // autocannon records the latency of 2xx responses only; the endpoint's only 2xx is 202.
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    refused,
+    failed: result.requests - accepted - refused + result.errors,
+    acceptedPerSecond: bench.round(accepted / result.seconds),
     startedAt,
   };
 }
@@ -98,24 +97,27 @@ async function untilOutboxEmpty(port, deadline) {
  * Waits until none of the customer's orders is PENDING and counts how they ended, then waits
  * until the outbox is empty and counts the messages delivered since `deliveredBefore`.
  */
-async function burstOutcome(port, customerId, loadStartedAt, deliveredBefore) {
-  const deadline = performance.now() + BACKLOG_TIMEOUT_MS;
+async function burstOutcome(port, customerId, accepted, loadStartedAt, deliveredBefore, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const pending = `/api/v1/orders?customerId=${customerId}&status=PENDING&limit=1`;
     const page = await expectStatus(bench.request(port, 'GET', pending), 200, 'list pending orders');
     if (page.items.length === 0) break;
-    if (performance.now() > deadline) throw new Error(`orders still PENDING after ${BACKLOG_TIMEOUT_MS} ms`);
+    if (performance.now() > deadline) throw new Error(`orders still PENDING after ${timeoutMs} ms`);
     await bench.sleep(100);
   }
   const seconds = (performance.now() - loadStartedAt) / 1000;
   const confirmed = await ordersIn(port, customerId, 'CONFIRMED');
   const rejected = await ordersIn(port, customerId, 'REJECTED');
   const rolledBack = await ordersIn(port, customerId, 'ROLLED_BACK');
+  const decided = confirmed.count + rejected.count + rolledBack.count;
+  if (decided !== accepted) throw new Error(`${accepted} orders were accepted, ${decided} ended CONFIRMED, REJECTED or ROLLED_BACK`);
   await untilOutboxEmpty(port, deadline);
   const outboxEmptyAfterS = (performance.now() - loadStartedAt) / 1000;
   const delivered = (await metrics(port)).outbox_lag_seconds_count - deliveredBefore;
   return {
     allDecidedAfterS: bench.round(seconds, 2),
+    decidedPerSecond: bench.round(decided / seconds),
     confirmedPerSecond: bench.round(confirmed.count / seconds),
     confirmed: confirmed.count,
     rejected,
@@ -125,21 +127,32 @@ async function burstOutcome(port, customerId, loadStartedAt, deliveredBefore) {
   };
 }
 
+/**
+ * On a service (`port`: a port, or a function from path to port) with nothing in flight: one
+ * stocked product and one order CONFIRMED, the outbox empty; then the burst of `settings.orders`
+ * orders and how it ended, waiting at most `settings.decideTimeoutMs` until none is PENDING.
+ */
+async function orderBurst(port, settings) {
+  const productId = await stockedProduct(port);
+  const customer = `bench-${Date.now()}`;
+  await firstConfirmedOrder(port, orderOf(`${customer}-warm-up`, productId));
+  await untilOutboxEmpty(port, performance.now() + ORDER_TIMEOUT_MS);
+  const deliveredBefore = (await metrics(port)).outbox_lag_seconds_count;
+  const { startedAt, ...accepted } = await acceptedUnderLoad(port, orderOf(`${customer}-load`, productId), settings);
+  const timeoutMs = settings.decideTimeoutMs ?? BACKLOG_TIMEOUT_MS;
+  const burst = await burstOutcome(port, `${customer}-load`, accepted.accepted, startedAt, deliveredBefore, timeoutMs);
+  return { productId, customer, accepted, burst };
+}
+
 async function run(database, env) {
   const { service } = await bench.startService({ SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env });
   try {
-    const productId = await stockedProduct(service.port);
-    const customer = `bench-${Date.now()}`;
-    await firstConfirmedOrder(service.port, orderOf(`${customer}-warm-up`, productId));
-    await untilOutboxEmpty(service.port, performance.now() + ORDER_TIMEOUT_MS);
-    const deliveredBefore = (await metrics(service.port)).outbox_lag_seconds_count;
-    const { startedAt, ...accepted } = await acceptedUnderLoad(service.port, orderOf(`${customer}-load`, productId));
-    const burst = await burstOutcome(service.port, `${customer}-load`, startedAt, deliveredBefore);
+    const { productId, customer, accepted, burst } = await orderBurst(service.port, SETTINGS);
     const endToEndResult = await endToEnd(service.port, orderOf(`${customer}-e2e`, productId), {
       count: SETTINGS.endToEndOrders,
       inFlight: SETTINGS.endToEndInFlight,
     });
-    return { database, accepted, burst, endToEnd: endToEndResult };
+    return { database, accepted, burst, endToEnd: endToEndResult, peakRssMB: service.peakRssMB() };
   } catch (error) {
     process.stderr.write(`${database}: the service's last output:\n${service.output().slice(-4000)}\n`);
     throw error;
@@ -155,9 +168,10 @@ async function main() {
   if (postgresUrl) results.runs.push(await run(`PostgreSQL ${bench.postgresVersion(postgresUrl)}`, { DATABASE_URL: postgresUrl }));
   bench.print(
     bench.table(
-      ['database', 'not 202', '202/s', '202 p50 ms', '202 p99 ms', 'burst confirmed/s', 'e2e confirmed/s', 'e2e p50 ms', 'e2e p99 ms'],
+      ['database', 'refused (503)', 'failed', '202/s', '202 p50 ms', '202 p99 ms', 'burst confirmed/s', 'e2e confirmed/s', 'e2e p50 ms', 'e2e p99 ms'],
       results.runs.map((r) => [
         r.database,
+        r.accepted.refused,
         r.accepted.failed,
         r.accepted.acceptedPerSecond,
         r.accepted.latencyMs.p50,
@@ -181,9 +195,6 @@ async function main() {
   bench.print(`written to ${bench.writeResults('latest.json', results)}`);
 }
 
-main()
-  .catch((error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => bench.agent.destroy());
+module.exports = { orderBurst };
+
+bench.runIfMain(module, main);

@@ -1,15 +1,20 @@
 'use strict';
-// What startup.cjs and orders.cjs share: the built service as a child process on 127.0.0.1,
-// a small HTTP client, PostgreSQL databases made for one run, statistics and the results folder.
+// What the benchmarks share: the built service as a child process on 127.0.0.1 (its peak RSS
+// sampled), a small HTTP client and autocannon runs, PostgreSQL databases made for one run,
+// statistics and the results folder. Children and databases made here are remembered until they
+// are stopped or dropped, so that `cleanUpOnSignals` can end and drop them on Ctrl-C.
+const autocannon = require('autocannon');
 const { Buffer } = require('node:buffer');
 const { execFileSync, spawn } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
+const { clearInterval, clearTimeout, setInterval, setTimeout } = require('node:timers');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { URL } = require('node:url');
 
@@ -18,6 +23,13 @@ const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const RESULTS_DIR = path.join(ROOT, 'test', 'bench', 'results');
 const HOST = '127.0.0.1';
 const READY_POLL_MS = 20;
+const RSS_SAMPLE_MS = 250;
+// autocannon's own duration ends on its 1 s sampling tick; this only ends a run that hangs.
+const LOAD_GRACE_MS = 60_000;
+
+/** Child processes started here and not yet closed; databases created here and not yet dropped. */
+const liveChildren = new Set();
+const createdDatabases = new Map();
 
 const agent = new http.Agent({ keepAlive: true });
 
@@ -32,6 +44,11 @@ function freePort() {
   });
 }
 
+/** The port of the process serving `pathname`: `port` is a port or a function from path to port. */
+function portOf(port, pathname) {
+  return typeof port === 'function' ? port(pathname) : port;
+}
+
 /**
  * One HTTP exchange with the service; a JSON body (also problem+json) is parsed. `port` is a port,
  * or a function from the path to the port of the process that serves it.
@@ -42,7 +59,7 @@ function request(port, method, pathname, body, timeoutMs = 10_000) {
     const req = http.request(
       {
         host: HOST,
-        port: typeof port === 'function' ? port(pathname) : port,
+        port: portOf(port, pathname),
         method,
         path: pathname,
         agent,
@@ -73,9 +90,16 @@ function childEnvironment(env) {
   return childEnv;
 }
 
+/** Remembers a child process until it closes, for `stopChildren`. */
+function track(child) {
+  liveChildren.add(child);
+  child.once('close', () => liveChildren.delete(child));
+  return child;
+}
+
 /** `node <script> ...args` from the repository root, its stdout and stderr collected. */
 function spawnNode(script, args, env) {
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(process.execPath, [script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = [];
   child.stdout.on('data', (chunk) => output.push(chunk));
   child.stderr.on('data', (chunk) => output.push(chunk));
@@ -100,15 +124,39 @@ function runBuiltScript(name, args, env) {
   return { child: run.child, done };
 }
 
+/** VmRSS of a process in KiB from /proc (Linux); null once it is gone or elsewhere. */
+function rssKiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a child's RSS every RSS_SAMPLE_MS until it closes; returns a function of the largest sample in MB (10^6 bytes). */
+function sampleRss(child) {
+  let peakKiB = null;
+  const sample = () => {
+    const kib = rssKiB(child.pid);
+    if (kib !== null && (peakKiB === null || kib > peakKiB)) peakKiB = kib;
+  };
+  const timer = setInterval(sample, RSS_SAMPLE_MS).unref();
+  child.once('close', () => clearInterval(timer));
+  return () => (peakKiB === null ? null : round((peakKiB * 1024) / 1e6));
+}
+
 /**
  * Spawns `node dist/src/main.js` on a free port and resolves when GET /health/ready answers 200.
- * `env` entries set to undefined are removed from the inherited environment.
+ * `env` entries set to undefined are removed from the inherited environment. `service.peakRssMB()`
+ * is the largest RSS sampled since the spawn, in MB.
  */
 async function startService(env, readyTimeoutMs = 120_000) {
   const port = await freePort();
   const startedAt = performance.now();
   const service = { port, ...spawnNode(MAIN, [], { ...env, PORT: String(port), HOST }) };
   const { child } = service;
+  service.peakRssMB = sampleRss(child);
   while (performance.now() - startedAt < readyTimeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await service.closed;
@@ -137,7 +185,53 @@ async function stopService(service, timeoutMs = 30_000) {
     await service.closed;
     throw new Error(`the service (pid ${child.pid}) did not stop within ${timeoutMs} ms of SIGTERM`);
   }
-  return { stopMs: performance.now() - startedAt, ...ended };
+  return { stopMs: performance.now() - startedAt, ...ended, peakRssMB: service.peakRssMB?.() ?? null };
+}
+
+/**
+ * Ends every child still running that was started here: SIGTERM to each PID, then SIGKILL to
+ * those that have not closed after `timeoutMs`.
+ */
+async function stopChildren(timeoutMs = 10_000) {
+  const children = [...liveChildren];
+  const closed = children.map((child) => new Promise((resolve) => (liveChildren.has(child) ? child.once('close', resolve) : resolve())));
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.race([Promise.all(closed), sleep(timeoutMs, null, { ref: false })]);
+  for (const child of liveChildren) child.kill('SIGKILL');
+  return children.length;
+}
+
+/** Drops every database created here and not dropped yet; returns their names. */
+function dropCreatedDatabases() {
+  const names = [...createdDatabases.keys()];
+  for (const [name, serverUrl] of createdDatabases) {
+    try {
+      dropDatabase(serverUrl, name);
+    } catch (error) {
+      process.stderr.write(`could not drop database ${name}: ${String(error.stderr ?? error.message).trim()}\n`);
+    }
+  }
+  return names;
+}
+
+/**
+ * On SIGINT or SIGTERM: stops the children started here by PID, drops the databases created
+ * here, runs `also` (e.g. deleting Redis keys), and exits 128 + the signal's number.
+ */
+function cleanUpOnSignals(also = () => {}) {
+  let stopping = false;
+  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`\n${signal}: stopping ${liveChildren.size} child processes, dropping ${createdDatabases.size} databases\n`);
+      stopChildren(5000)
+        .then(() => dropCreatedDatabases())
+        .then(() => also())
+        .catch((error) => process.stderr.write(`${error.stack ?? error}\n`))
+        .finally(() => process.exit(128 + number));
+    });
+  }
 }
 
 /** The service's own measurement: `ready in N ms` (process start to listening), if it logged one. */
@@ -164,6 +258,7 @@ function queryRows(databaseUrl, sql) {
 /** Creates an empty database on the server at `serverUrl` and returns its URL. */
 function createDatabase(serverUrl, name) {
   psql(serverUrl, `CREATE DATABASE ${name}`);
+  createdDatabases.set(name, serverUrl);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -171,6 +266,18 @@ function createDatabase(serverUrl, name) {
 
 function dropDatabase(serverUrl, name) {
   psql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  createdDatabases.delete(name);
+}
+
+/** `work(url)` on a database `bench_<label>_<random>` created for it and dropped afterwards. */
+async function onNewDatabase(serverUrl, label, work) {
+  const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
+  const url = createDatabase(serverUrl, name);
+  try {
+    return await work(url);
+  } finally {
+    dropDatabase(serverUrl, name);
+  }
 }
 
 function postgresVersion(databaseUrl) {
@@ -200,10 +307,52 @@ async function metricSamples(port) {
   };
 }
 
+/**
+ * autocannon against the process serving `requests[0].path` on 127.0.0.1 from `connections`
+ * connections: `amount` requests, or for `durationS` seconds (and at most `maxRequests`); stopped
+ * if it runs `graceMs` longer. The rate is over the time until the last response (autocannon's own
+ * duration ends on its next 1 s sampling tick). autocannon records the latency of 2xx only.
+ */
+async function hammer(port, { connections, durationS, amount, maxRequests, requests, timeoutS = 30, graceMs = LOAD_GRACE_MS }) {
+  const startedAt = performance.now();
+  let lastResponseAt = startedAt;
+  const instance = autocannon({
+    url: `http://${HOST}:${portOf(port, requests[0].path ?? '/')}`,
+    connections,
+    ...(amount === undefined ? { duration: durationS } : { amount }),
+    ...(maxRequests === undefined ? {} : { maxOverallRequests: maxRequests }),
+    timeout: timeoutS,
+    requests,
+  });
+  instance.on('response', () => {
+    lastResponseAt = performance.now();
+  });
+  const watchdog = setTimeout(() => instance.stop(), (amount === undefined ? durationS * 1000 : 0) + graceMs);
+  const result = await instance;
+  clearTimeout(watchdog);
+  const seconds = (lastResponseAt - startedAt) / 1000;
+  return {
+    requests: result.requests.total,
+    seconds: round(seconds, 2),
+    perSecond: round(result.requests.total / seconds),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    non2xx: result.non2xx,
+    // Connection errors, timeouts included.
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+  };
+}
+
 /** Nearest-rank percentile, q in (0, 1]. */
 function percentile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+
+/** p50, p99 and max of latencies in ms, to 0.1 ms. */
+function latencySummary(latencies) {
+  return { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(Math.max(...latencies)) };
 }
 
 function median(values) {
@@ -233,12 +382,17 @@ function git(args) {
   return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 }
 
-/** The commit measured, and whether the compiled sources differed from it. */
+/**
+ * The commit measured, whether the compiled sources differed from it, and `label`: the commit
+ * with "+dirty" when anything in the working tree differed from it.
+ */
 function source() {
   try {
-    return { commit: git(['rev-parse', '--short', 'HEAD']), uncommittedChanges: git(['status', '--porcelain', '--', 'src', 'libs', 'migrations']) !== '' };
+    const commit = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain']) !== '';
+    return { commit, uncommittedChanges: git(['status', '--porcelain', '--', 'src', 'libs', 'migrations']) !== '', label: `${commit}${dirty ? '+dirty' : ''}` };
   } catch {
-    return { commit: null, uncommittedChanges: null };
+    return { commit: null, uncommittedChanges: null, label: 'unknown' };
   }
 }
 
@@ -260,25 +414,47 @@ function print(text) {
   process.stdout.write(`${text}\n`);
 }
 
+/** Runs `main` when `module` is the script node was started with, not when it is required. */
+function runIfMain(module, main) {
+  if (require.main !== module) return;
+  main()
+    .catch((error) => {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => agent.destroy());
+}
+
 module.exports = {
+  ROOT,
   agent,
+  cleanUpOnSignals,
   createDatabase,
+  dropCreatedDatabases,
   dropDatabase,
+  hammer,
+  latencySummary,
   loggedReadyMs,
   machine,
   median,
   metricSamples,
+  onNewDatabase,
   percentile,
+  portOf,
   postgresVersion,
   print,
   queryRows,
   request,
   round,
   runBuiltScript,
+  runIfMain,
   sleep,
   source,
+  spawnNode,
   startService,
+  stopChildren,
   stopService,
   table,
+  track,
   writeResults,
 };

@@ -5,8 +5,9 @@
 // mock cluster (3 brokers) started through kcat. Each order is timed from its POST until
 // GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
 // Usage: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:split
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const process = require('node:process');
+const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
 const { endToEnd, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
 
@@ -14,19 +15,36 @@ const SETTINGS = { orders: 300, inFlight: 20, kafkaMaxWaitMs: 100 };
 const ROLES = { edge: 'ordering,catalog,notifications', inventory: 'inventory', payments: 'payments' };
 const ROUTES = { products: 'edge', orders: 'edge', notifications: 'edge', inventory: 'inventory', payments: 'payments' };
 
+/** Why no mock Kafka cluster can be started here, or undefined when it can. */
+function kafkaMockUnavailable() {
+  try {
+    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'kcat is not on PATH (apt-get install -y kcat), so no Kafka-protocol broker can be started';
+  }
+}
+
 /** librdkafka's mock cluster; resolves with its bootstrap servers once kcat has printed them. */
-function startKafkaMock() {
-  const child = spawn('kcat', ['-b', '127.0.0.1:9', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function startKafkaMock(timeoutMs = 10_000) {
+  const child = bench.track(
+    spawn('kcat', ['-b', '127.0.0.1:9', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   let log = '';
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`kcat printed no bootstrap servers within ${timeoutMs} ms: ${log.slice(-2000)}`));
+    }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`kcat exited ${code}: ${log.slice(-2000)}`)));
     child.stderr.on('data', (chunk) => {
       log += chunk;
       const found = /bootstrap\.servers=([\d.:,]+)/.exec(log);
       if (!found) return;
+      clearTimeout(timer);
       child.stderr.removeAllListeners('data');
       child.stderr.resume();
       resolve({ brokers: found[1], stop: () => child.kill('SIGTERM') });
@@ -42,16 +60,6 @@ async function measure(label, port) {
   return { topology: label, ...result };
 }
 
-async function onDatabase(serverUrl, work) {
-  const name = `bench_split_${Date.now()}`;
-  const url = bench.createDatabase(serverUrl, name);
-  try {
-    return await work(url);
-  } finally {
-    bench.dropDatabase(serverUrl, name);
-  }
-}
-
 async function oneProcess(databaseUrl) {
   const { service } = await bench.startService({ DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
   try {
@@ -61,19 +69,38 @@ async function oneProcess(databaseUrl) {
   }
 }
 
-async function split(databaseUrl) {
+/**
+ * The mock cluster and the three processes on `databaseUrl` (`env` added to theirs). `portFor`
+ * sends a path to the process serving it; `stop()` stops them all and returns how each stopped.
+ */
+async function startSplit(databaseUrl, env = {}) {
   const kafka = await startKafkaMock();
   const services = {};
+  const stop = async () => {
+    const stopped = {};
+    for (const [role, service] of Object.entries(services)) stopped[role] = await bench.stopService(service);
+    kafka.stop();
+    return stopped;
+  };
   try {
     for (const [role, modules] of Object.entries(ROLES)) {
-      const env = { DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MODULES: modules, KAFKA_BROKERS: kafka.brokers };
-      services[role] = (await bench.startService({ ...env, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs) })).service;
+      const roleEnv = { DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MODULES: modules, KAFKA_BROKERS: kafka.brokers };
+      services[role] = (await bench.startService({ ...roleEnv, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs), ...env })).service;
     }
-    const portFor = (pathname) => services[ROUTES[/^\/api\/v1\/([^/?]+)/.exec(pathname)?.[1]] ?? 'edge'].port;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const portFor = (pathname) => services[ROUTES[/^\/api\/v1\/([^/?]+)/.exec(pathname)?.[1]] ?? 'edge'].port;
+  return { portFor, services, stop };
+}
+
+async function split(databaseUrl) {
+  const { portFor, stop } = await startSplit(databaseUrl);
+  try {
     return await measure('split: 3 processes over Kafka', portFor);
   } finally {
-    for (const service of Object.values(services)) await bench.stopService(service);
-    kafka.stop();
+    await stop();
   }
 }
 
@@ -81,8 +108,8 @@ async function main() {
   const serverUrl = process.env.BENCH_DATABASE_URL;
   if (!serverUrl) throw new Error('BENCH_DATABASE_URL must name a PostgreSQL server where databases may be created');
   const results = { generatedAt: new Date().toISOString(), source: bench.source(), machine: bench.machine(), settings: SETTINGS, runs: [] };
-  results.runs.push(await onDatabase(serverUrl, oneProcess));
-  results.runs.push(await onDatabase(serverUrl, split));
+  results.runs.push(await bench.onNewDatabase(serverUrl, 'split', oneProcess));
+  results.runs.push(await bench.onNewDatabase(serverUrl, 'split', split));
   bench.print(
     bench.table(
       ['topology', 'orders', 'confirmed/s', 'p50 ms', 'p99 ms', 'max ms'],
@@ -92,9 +119,6 @@ async function main() {
   bench.print(`written to ${bench.writeResults('split.json', results)}`);
 }
 
-main()
-  .catch((error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => bench.agent.destroy());
+module.exports = { kafkaMockUnavailable, startSplit };
+
+bench.runIfMain(module, main);
