@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+export interface InboxKey {
+  consumer: string;
+  messageId: string;
+}
+
+function keyOf(consumer: string, messageId: string): string {
+  return `${consumer} ${messageId.toLowerCase()}`;
+}
+
 /** `(consumer, message id)` pairs whose effects have committed. */
 @Injectable()
 export class InboxStore {
@@ -12,6 +21,24 @@ export class InboxStore {
       [consumer, messageId],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Records every pair not recorded yet, in one statement; returns the given items that were
+   * new now (for a pair given twice, its first item).
+   */
+  async recordMany<T extends InboxKey>(manager: EntityManager, items: readonly T[]): Promise<Set<T>> {
+    const rows: { consumer: string; message_id: string }[] = await manager.query(
+      `INSERT INTO messaging.inbox (consumer, message_id)
+       SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING RETURNING consumer, message_id`,
+      [items.map((item) => item.consumer), items.map((item) => item.messageId)],
+    );
+    const recorded = new Set(rows.map((row) => keyOf(row.consumer, row.message_id)));
+    const fresh = new Set<T>();
+    for (const item of items) {
+      if (recorded.delete(keyOf(item.consumer, item.messageId))) fresh.add(item);
+    }
+    return fresh;
   }
 
   /** Returns false when the pair was already there (a redelivery). */

@@ -1,5 +1,6 @@
 export * from './envelope';
-export * from './inbound-handler';
+export { consumes, on } from './inbound-routes';
+export type { InboundRoute, InboundRouteOptions, InboundRoutes } from './inbound-routes';
 export type { BrokerHealth } from './kafka-broker';
 export type { KafkaConsumers } from './kafka-consumers';
 export { KAFKA_CONSUMERS } from './kafka.tokens';

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../persistence/ids';
 import { EnvelopeOrigin } from './envelope';
+import type { Transaction } from './unit-of-work';
 
 /** The inbound message a consumer is handling, so its transaction can record it in the inbox. */
 export interface InboundDelivery {
@@ -16,6 +17,8 @@ export interface MessageContextState {
   causationId: string | null;
   traceparent: string | null;
   inbound?: InboundDelivery;
+  /** The transaction of the batch being handled, which every unit of work joins. */
+  batch?: Transaction;
 }
 
 const storage = new AsyncLocalStorage<MessageContextState>();

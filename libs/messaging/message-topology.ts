@@ -1,6 +1,6 @@
 import { ContextName, MessageClass, MessageDefinition } from '../contracts/message';
 import { contractKey } from '../contracts/registry';
-import { INBOUND_HANDLER, InboundHandlerOptions } from './inbound-handler';
+import { inboundRoutesIn } from './inbound-routes';
 
 /** The Kafka topic of a message: one per owning context and kind, e.g. `inventory.commands`. */
 export function topicOf(definition: Pick<MessageDefinition, 'context' | 'kind'>): string {
@@ -14,7 +14,7 @@ export function deadLetterTopicOf(context: ContextName): string {
 
 /**
  * Which context consumes which message, for every context whether this process hosts it or
- * not. Read from the `@InboundHandler` metadata of the contexts' providers, so routing follows
+ * not. Read from the inbound routes among the contexts' providers, so routing follows
  * the code and no module declares its transport.
  */
 export class MessageTopology {
@@ -22,12 +22,8 @@ export class MessageTopology {
 
   static fromProviders(providers: readonly unknown[]): MessageTopology {
     const topology = new MessageTopology();
-    for (const provider of providers) {
-      const options =
-        typeof provider === 'function'
-          ? (Reflect.getMetadata(INBOUND_HANDLER, provider) as InboundHandlerOptions | undefined)
-          : undefined;
-      if (options) topology.add(options.consumer, options.message);
+    for (const { context, routes } of inboundRoutesIn(providers)) {
+      for (const route of routes) topology.add(context, route.message);
     }
     return topology;
   }

@@ -3,11 +3,12 @@ import { Envelope } from './envelope';
 export const MESSAGE_TRANSPORT = Symbol('MESSAGE_TRANSPORT');
 
 /**
- * Carries envelopes from the outbox relay to consumers. `publish` resolves only once the
- * message is safe without the outbox row: handled by every local consumer (in-process) and
- * acknowledged by the broker when it also goes to Kafka. Module code never sees this interface.
+ * Carries envelopes from the outbox relay to consumers. `publishBatch` resolves with the error
+ * of each envelope that could not be delivered; every other one is safe without its outbox row:
+ * handled by every local consumer (in-process) and acknowledged by the broker when it also goes
+ * to Kafka. Module code never sees this interface.
  */
 export interface MessageTransport {
   readonly name: string;
-  publish(envelope: Envelope): Promise<void>;
+  publishBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>>;
 }

@@ -10,6 +10,7 @@ import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxImport } from './outbox-import';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
 import { RoutingTransport } from './routing.transport';
 import { UnitOfWork } from './unit-of-work';
 
@@ -45,7 +46,7 @@ const kafkaProviders: Provider[] = [
   },
 ];
 
-/** Outbox, relay, inbox and transport; contexts use `UnitOfWork` and `@InboundHandler`. */
+/** Outbox, relay, inbox and transport; contexts use `UnitOfWork` and declare `consumes(...)` routes. */
 @Global()
 @Module({})
 export class MessagingModule {
@@ -62,6 +63,7 @@ export class MessagingModule {
         InboundDispatcher,
         InboxStore,
         OutboxRelay,
+        OutboxWriter,
         OutboxImport,
         DeadLetterStore,
         UnitOfWork,

@@ -32,7 +32,9 @@ export interface MessagingOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  /** Outbox rows delivered concurrently by one relay. */
+  /** Outbox rows one relay claims and hands to the transport together. */
+  batchSize: number;
+  /** Outbox rows delivered concurrently by one relay (so up to maxInFlight / batchSize batches). */
   maxInFlight: number;
   /** How long shutdown waits for in-flight deliveries. */
   drainTimeoutMs: number;

@@ -32,3 +32,4 @@ export async function outboxBacklog(dataSource: DataSource, typePrefix: string):
 export function describeBacklog(backlog: OutboxBacklog): string {
   return `${backlog.waiting} waiting, ${backlog.leased} leased, ${backlog.retrying} retrying, ${backlog.dead} dead`;
 }
+

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Envelope } from './envelope';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox-writer';
 
 /** Advisory lock key (bigint key space) that serialises imports, so two cannot both miss one id. */
 const IMPORT_LOCK = 7_267_004_316_532_271_104n;
@@ -18,7 +18,7 @@ const IMPORT_LOCK = 7_267_004_316_532_271_104n;
 export class OutboxImport {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** Returns the ids it enqueued: those the outbox did not hold yet, in the given order. */
@@ -41,11 +41,11 @@ export class OutboxImport {
           unique.map((e) => e.version),
           unique.map((e) => e.aggregateId),
           unique.map((e) => JSON.stringify(e)),
-          this.relay.origin,
+          this.outbox.origin,
         ],
       );
     });
-    if (rows.length > 0) this.relay.kick();
+    if (rows.length > 0) this.outbox.written();
     return rows.map((row) => row.message_id);
   }
 }

@@ -7,16 +7,16 @@ import {
 } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge, Histogram } from 'prom-client';
-import { DataSource, EntityManager } from 'typeorm';
-import { CONTEXT_NAMES } from '../contracts/message';
+import { DataSource } from 'typeorm';
 import { rowsOf } from '../persistence/sql';
-import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
+import { failSpan, openSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
 import { describeError, isRetryable } from './messaging.errors';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { OutboxWriter } from './outbox-writer';
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 10_000;
@@ -31,8 +31,10 @@ interface ClaimedRow {
 /**
  * Delivers committed outbox rows to the transport: at once when a transaction commits
  * (`kick`), and from a poller as a safety net after crashes and for scheduled retries.
- * Rows are claimed with a lease (`FOR UPDATE SKIP LOCKED`), so several relays can share one
- * outbox, and are marked published only after the transport took them: at-least-once.
+ * Rows are claimed in batches with a lease (`FOR UPDATE SKIP LOCKED`), so several relays can
+ * share one outbox; a batch is handed to the transport whole (consumers handle it per context
+ * in one transaction) and its rows are marked published in one statement, only after the
+ * transport took them: at-least-once.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,14 +47,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private pruner?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private drained?: () => void;
-  /**
-   * This process' role: its hosted contexts. With a database shared by split processes, each
-   * role's relays deliver that role's rows, so messages between processes really travel over
-   * Kafka; a process hosting every context delivers any row (`claimedOrigin` null).
-   */
-  readonly origin: string;
-  private readonly claimedOrigin: string | null;
-
   constructor(
     private readonly dataSource: DataSource,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
@@ -60,29 +54,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly deadLetters: DeadLetterStore,
     @InjectMetric('outbox_lag_seconds') private readonly lag: Histogram,
     @InjectMetric('outbox_pending_messages') private readonly pending: Gauge,
+    private readonly outbox: OutboxWriter,
   ) {
-    this.origin = [...options.hosted].sort().join(',');
-    this.claimedOrigin = CONTEXT_NAMES.every((context) => options.hosted.includes(context)) ? null : this.origin;
+    outbox.onWritten(() => this.kick());
   }
-
-  /**
-   * Writes envelopes to the outbox in the caller's transaction. `origin` names the process role
-   * (its hosted contexts) whose relays deliver them; rows without one go to any relay.
-   */
-  static async enqueue(manager: EntityManager, envelopes: readonly Envelope[], origin: string | null = null): Promise<void> {
-    if (envelopes.length === 0) return;
-    const values: unknown[] = [];
-    const rows = envelopes.map((e, i) => {
-      values.push(e.id, e.type, e.version, e.aggregateId, JSON.stringify(e), origin);
-      const p = i * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6})`;
-    });
-    await manager.query(
-      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin) VALUES ${rows.join(', ')}`,
-      values,
-    );
-  }
-
 
   onApplicationBootstrap(): void {
     this.stopped = false;
@@ -159,11 +134,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       do {
         this.claimAgain = false;
-        const capacity = this.options.maxInFlight - this.inFlight;
-        if (capacity <= 0) break;
-        const rows = await this.claim(capacity);
-        rows.forEach((row) => this.launch(row));
-        if (rows.length === capacity) this.claimAgain = true;
+        const limit = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
+        if (limit <= 0) break;
+        const rows = await this.claim(limit);
+        if (rows.length > 0) this.launch(rows);
+        if (rows.length === limit) this.claimAgain = true;
       } while (this.claimAgain && !this.stopped);
     } catch (error) {
       this.logger.error(`outbox claim failed: ${describeError(error)}`);
@@ -184,38 +159,57 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
            AND ($3::text IS NULL OR origin IS NULL OR origin = $3)
          ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING seq, envelope, attempts, created_at`,
-        [this.options.leaseMs, limit, this.claimedOrigin],
+        [this.options.leaseMs, limit, this.outbox.claimedOrigin],
       ),
-    );
+    ).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
-  private launch(row: ClaimedRow): void {
-    this.inFlight++;
-    this.deliver(row)
-      .catch((error: unknown) => this.logger.error(`outbox row ${row.seq}: ${describeError(error)}`))
+  private launch(rows: ClaimedRow[]): void {
+    this.inFlight += rows.length;
+    this.deliver(rows)
+      .catch((error: unknown) => this.logger.error(`outbox rows ${rows[0].seq}…: ${describeError(error)}`))
       .finally(() => {
-        this.inFlight--;
+        this.inFlight -= rows.length;
         this.kick();
         this.notifyIfDrained();
       });
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
-    const { envelope } = row;
-    try {
-      // The consumers' spans are children of this one: the delivered envelope carries its traceparent.
-      await inSpan(`publish ${envelope.type}`, SpanKind.PRODUCER, envelope.traceparent, { 'messaging.message.id': envelope.id }, (span) =>
-        this.transport.publish({ ...envelope, traceparent: traceparentOf(span) ?? envelope.traceparent }),
-      );
-    } catch (error) {
-      await this.failed(row, error);
-      return;
-    }
-    await this.dataSource.query(
-      'UPDATE messaging.outbox SET published_at = now(), locked_until = NULL WHERE seq = $1',
-      [row.seq],
+  private async deliver(rows: ClaimedRow[]): Promise<void> {
+    // The consumers' spans are children of these: each delivered envelope carries its span's traceparent.
+    const spans = rows.map(({ envelope }) =>
+      openSpan(`publish ${envelope.type}`, SpanKind.PRODUCER, envelope.traceparent, { 'messaging.message.id': envelope.id }),
     );
-    this.lag.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+    const envelopes = rows.map(({ envelope }, i) => ({ ...envelope, traceparent: traceparentOf(spans[i]) ?? envelope.traceparent }));
+    let failed: Map<Envelope, unknown>;
+    try {
+      failed = await this.transport.publishBatch(envelopes);
+    } catch (error) {
+      failed = new Map(envelopes.map((envelope) => [envelope, error]));
+    }
+    const delivered: ClaimedRow[] = [];
+    const retries: Promise<void>[] = [];
+    rows.forEach((row, i) => {
+      if (failed.has(envelopes[i])) {
+        const error = failed.get(envelopes[i]);
+        failSpan(spans[i], error);
+        retries.push(this.failed(row, error));
+      } else {
+        delivered.push(row);
+      }
+      spans[i].end();
+    });
+    await Promise.all([this.markPublished(delivered), ...retries]);
+  }
+
+  private async markPublished(rows: readonly ClaimedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      'UPDATE messaging.outbox SET published_at = now(), locked_until = NULL WHERE seq = ANY($1::bigint[])',
+      [rows.map((row) => row.seq)],
+    );
+    const now = Date.now();
+    for (const row of rows) this.lag.observe((now - new Date(row.created_at).getTime()) / 1000);
   }
 
   private async failed(row: ClaimedRow, error: unknown): Promise<void> {

@@ -26,15 +26,23 @@ export class RoutingTransport implements MessageTransport {
     this.name = kafka ? 'in-process + kafka' : 'in-process';
   }
 
-  async publish(envelope: Envelope): Promise<void> {
-    const remote = this.options.topology
-      .consumersOf(envelope.type, envelope.version)
-      .filter((context) => !this.hosted.has(context));
+  async publishBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
     // Local delivery also rejects unknown or malformed messages, which then dead-letter.
-    const deliveries: Promise<unknown>[] = [this.dispatcher.dispatch(envelope)];
-    if (remote.length > 0) deliveries.push(this.toKafka(envelope, remote));
-    const failure = (await Promise.allSettled(deliveries)).find((result) => result.status === 'rejected');
-    if (failure) throw failure.reason;
+    const remote = envelopes
+      .map((envelope) => ({ envelope, contexts: this.remoteConsumersOf(envelope) }))
+      .filter(({ contexts }) => contexts.length > 0);
+    const [failed, sent] = await Promise.all([
+      this.dispatcher.dispatchBatch(envelopes),
+      Promise.allSettled(remote.map(({ envelope, contexts }) => this.toKafka(envelope, contexts))),
+    ]);
+    sent.forEach((result, i) => {
+      if (result.status === 'rejected' && !failed.has(remote[i].envelope)) failed.set(remote[i].envelope, result.reason);
+    });
+    return failed;
+  }
+
+  private remoteConsumersOf(envelope: Envelope): ContextName[] {
+    return this.options.topology.consumersOf(envelope.type, envelope.version).filter((context) => !this.hosted.has(context));
   }
 
   private toKafka(envelope: Envelope, remote: ContextName[]): Promise<unknown> {

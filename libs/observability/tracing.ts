@@ -71,12 +71,21 @@ export async function inSpan<T>(
   try {
     return await context.with(trace.setSpan(parentOfSpan, span), () => work(span));
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    failSpan(span, error);
     throw error;
   } finally {
     span.end();
   }
+}
+
+/** A span for work that is not one call (a message in a batch); the caller ends it. */
+export function openSpan(name: string, kind: SpanKind, parent: string | null | undefined, attributes: Record<string, string | number>): Span {
+  return tracer().startSpan(name, { kind, attributes }, parentContext(parent));
+}
+
+export function failSpan(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
 export { SpanKind };

@@ -21,10 +21,19 @@ function envelopeOf(message: IntegrationMessage): Envelope {
 function routing(hosted: ContextName[], withKafka = true) {
   const local: string[] = [];
   const kafka: string[] = [];
-  const dispatcher = { dispatch: (e: Envelope) => Promise.resolve(void local.push(e.type)) } as unknown as InboundDispatcher;
+  const dispatcher = {
+    dispatchBatch: (envelopes: Envelope[]) => Promise.resolve((local.push(...envelopes.map((e) => e.type)), new Map())),
+  } as unknown as InboundDispatcher;
   const broker = { publish: (e: Envelope) => Promise.resolve(void kafka.push(e.type)) } as unknown as KafkaBroker;
   const options = { hosted, topology } as unknown as MessagingOptions;
-  const transport = new RoutingTransport(dispatcher, options, withKafka ? broker : undefined);
+  const routing = new RoutingTransport(dispatcher, options, withKafka ? broker : undefined);
+  // One envelope at a time: its failure, if any, rejects.
+  const transport = {
+    publish: async (envelope: Envelope) => {
+      const failed = await routing.publishBatch([envelope]);
+      if (failed.has(envelope)) throw failed.get(envelope);
+    },
+  };
   return { transport, local, kafka };
 }
 

@@ -4,9 +4,7 @@ import { ArchiveProductHandler } from './application/archive-product/archive-pro
 import { BulkCreateProductsHandler } from './application/bulk-create-products/bulk-create-products.handler';
 import { CreateProductHandler } from './application/create-product/create-product.handler';
 import { GetProductHandler } from './application/get-product/get-product.handler';
-import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
-import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
-import { OnProductArchivedHandler } from './application/inbound/on-product-archived.handler';
+import { catalogInbound } from './application/inbound-routes';
 import { CatalogCache } from './application/catalog-cache';
 import { IndexProductHandler } from './application/index-product/index-product.handler';
 import { ProductSearchIndex } from './application/ports/product-search-index';
@@ -55,10 +53,7 @@ export class CatalogModule {
         GetProductHandler,
         SearchProductsHandler,
         IndexProductHandler,
-        // inbound: the search index follows the catalog's own events
-        OnProductCreatedHandler,
-        OnProductUpdatedHandler,
-        OnProductArchivedHandler,
+        catalogInbound.provider,
         // read model rebuild, seeding
         SearchIndexRebuilder,
         CatalogSeeder,

@@ -2,11 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { InventoryController } from './api/inventory.controller';
 import { CommitReservationHandler } from './application/commit-reservation/commit-reservation.handler';
 import { GetStockHandler } from './application/get-stock/get-stock.handler';
-import { OnCommitReservationHandler } from './application/inbound/on-commit-reservation.handler';
-import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
-import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
-import { OnReleaseReservationHandler } from './application/inbound/on-release-reservation.handler';
-import { OnReserveStockHandler } from './application/inbound/on-reserve-stock.handler';
+import { inventoryInbound } from './application/inbound-routes';
 import { RecordProductHandler } from './application/record-product/record-product.handler';
 import { ReleaseReservationHandler } from './application/release-reservation/release-reservation.handler';
 import { ReserveStockHandler } from './application/reserve-stock/reserve-stock.handler';
@@ -25,13 +21,6 @@ const commandHandlers = [
   ReleaseReservationHandler,
 ];
 const queryHandlers = [GetStockHandler];
-const inboundHandlers = [
-  OnProductCreatedHandler,
-  OnProductUpdatedHandler,
-  OnReserveStockHandler,
-  OnCommitReservationHandler,
-  OnReleaseReservationHandler,
-];
 const infrastructure = [ProductRepository, StockRepository, ReservationRepository, DemoStockSeeder];
 
 /** Stock levels and all-or-nothing reservations that never oversell. */
@@ -45,7 +34,7 @@ export class InventoryModule {
         { provide: INVENTORY_OPTIONS, useValue: options },
         ...commandHandlers,
         ...queryHandlers,
-        ...inboundHandlers,
+        inventoryInbound.provider,
         ...infrastructure,
       ],
     };

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsController } from './api/notifications.controller';
-import { OnOrderConfirmedHandler } from './application/inbound/on-order-confirmed.handler';
-import { OnOrderRejectedHandler } from './application/inbound/on-order-rejected.handler';
+import { notificationsInbound } from './application/inbound-routes';
 import { ListNotificationsHandler } from './application/list-notifications/list-notifications.handler';
 import { NOTIFICATION_SENDER } from './application/ports/notification-sender';
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
@@ -14,8 +13,7 @@ import { NotificationRepository } from './infrastructure/notification.repository
   providers: [
     SendNotificationHandler,
     ListNotificationsHandler,
-    OnOrderConfirmedHandler,
-    OnOrderRejectedHandler,
+    notificationsInbound.provider,
     NotificationRepository,
     { provide: NOTIFICATION_SENDER, useClass: LogNotificationSender },
   ],

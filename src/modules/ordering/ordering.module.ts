@@ -2,13 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { OrdersController } from './api/orders.controller';
 import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
-import { OnPaymentAuthorizedHandler } from './application/inbound/on-payment-authorized.handler';
-import { OnPaymentDeclinedHandler } from './application/inbound/on-payment-declined.handler';
-import { OnProductArchivedHandler } from './application/inbound/on-product-archived.handler';
-import { OnProductCreatedHandler } from './application/inbound/on-product-created.handler';
-import { OnProductUpdatedHandler } from './application/inbound/on-product-updated.handler';
-import { OnStockReservationRejectedHandler } from './application/inbound/on-stock-reservation-rejected.handler';
-import { OnStockReservedHandler } from './application/inbound/on-stock-reserved.handler';
+import { orderingInbound } from './application/inbound-routes';
 import { PlaceOrderHandler } from './application/place-order/place-order.handler';
 import { PlaceOrderSaga } from './application/place-order-saga/place-order.saga';
 import {
@@ -35,15 +29,6 @@ const commandHandlers = [
   RecordProductArchivedHandler,
 ];
 const queryHandlers = [GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler];
-const inbound = [
-  OnStockReservedHandler,
-  OnStockReservationRejectedHandler,
-  OnPaymentAuthorizedHandler,
-  OnPaymentDeclinedHandler,
-  OnProductCreatedHandler,
-  OnProductUpdatedHandler,
-  OnProductArchivedHandler,
-];
 const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository];
 const metrics = [
   makeCounterProvider({
@@ -72,7 +57,7 @@ export class OrderingModule {
         OrderViewRebuilder,
         ...commandHandlers,
         ...queryHandlers,
-        ...inbound,
+        orderingInbound.provider,
         ...repositories,
         ...metrics,
       ],

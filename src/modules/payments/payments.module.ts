@@ -2,9 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PaymentsController } from './api/payments.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
-import { OnAuthorizePaymentHandler } from './application/inbound/on-authorize-payment.handler';
-import { OnCapturePaymentHandler } from './application/inbound/on-capture-payment.handler';
-import { OnVoidPaymentHandler } from './application/inbound/on-void-payment.handler';
+import { paymentsInbound } from './application/inbound-routes';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
@@ -38,9 +36,7 @@ export class PaymentsModule {
         CapturePaymentHandler,
         VoidPaymentHandler,
         ListPaymentsHandler,
-        OnAuthorizePaymentHandler,
-        OnCapturePaymentHandler,
-        OnVoidPaymentHandler,
+        paymentsInbound.provider,
         PaymentRepository,
       ],
     };

@@ -34,13 +34,15 @@ export class IndexProductHandler implements ICommandHandler<IndexProductCommand>
         if (product.status === 'active') await this.index.put(tx, [searchDocumentOf(product)]);
         else await this.index.remove(tx, [product.id]);
         await this.products.markIndexed(tx, [{ id: product.id, version: product.version }]);
+        tx.afterCommit(() => Promise.all([this.cache.productChanged(productId), this.cache.searchChanged()]));
       });
-      await Promise.all([this.cache.productChanged(productId), this.cache.searchChanged()]);
     } catch (error) {
       // A redelivered message that was handled already: nothing failed.
       if (error instanceof AlreadyProcessedError) throw error;
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON_LENGTH);
-      await this.products
+      // Not awaited: inside a batch, the transaction that failed still holds the product's row
+      // (and, embedded, the one database session) until the batch rolls back.
+      void this.products
         .markIndexingFailed(productId, reason)
         .catch((markError: unknown) => this.logger.warn(`could not mark ${productId} failed: ${String(markError)}`));
       throw error;

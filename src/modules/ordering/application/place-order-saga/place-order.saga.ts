@@ -155,7 +155,6 @@ export class PlaceOrderSaga {
     orderId: string,
     step: (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean,
   ): Promise<void> {
-    let finished: OrderSagaState | undefined;
     await this.uow.run(async (tx) => {
       const saga = await this.sagas.lock(tx.manager, orderId);
       const order = saga && (await this.orders.load(tx.manager, orderId));
@@ -178,18 +177,17 @@ export class PlaceOrderSaga {
         );
         this.dispatchActions(tx, orderId, decision.inventory, decision.payment);
         this.announce(tx, order, saga);
-        finished = saga;
+        tx.afterCommit(() => this.observeDecision(saga));
       }
       await this.orders.save(tx.manager, order);
       await this.sagas.update(tx.manager, saga);
     });
-    if (finished?.outcome) {
-      this.ordersCreated.inc({ outcome: finished.outcome });
-      this.sagaDuration.observe(
-        { outcome: finished.outcome },
-        ((finished.finishedAt?.getTime() ?? Date.now()) - finished.startedAt.getTime()) / 1000,
-      );
-    }
+  }
+
+  private observeDecision({ outcome, startedAt, finishedAt }: OrderSagaState): void {
+    if (!outcome) return;
+    this.ordersCreated.inc({ outcome });
+    this.sagaDuration.observe({ outcome }, ((finishedAt?.getTime() ?? Date.now()) - startedAt.getTime()) / 1000);
   }
 
   /** Forward actions for a confirmed order, compensations otherwise; each only where it applies. */

@@ -1,0 +1,56 @@
+import { Provider } from '@nestjs/common';
+import { ICommand } from '@nestjs/cqrs';
+import { ContextName, MessageClass } from '../contracts/message';
+
+export interface InboundRouteOptions {
+  /**
+   * False when the command's handler commits more than once around a remote call (a payment
+   * provider): its messages are handled one at a time, each in its own transactions, so no
+   * batch transaction stays open while a remote system answers. Default true.
+   */
+  batched?: boolean;
+}
+
+/** What a context does with one contract message: the local command it becomes. */
+export interface InboundRoute<P = unknown> {
+  readonly message: MessageClass<P>;
+  readonly toCommand: (payload: P) => ICommand;
+  readonly batched: boolean;
+}
+
+/** The messages a context consumes, each mapped to a command of its own. */
+export class InboundRoutes {
+  constructor(
+    readonly context: ContextName,
+    readonly routes: readonly InboundRoute[],
+  ) {}
+
+  /** Registers the routes in the context's module, where messaging and the topology find them. */
+  get provider(): Provider {
+    return { provide: Symbol(`${this.context} inbound routes`), useValue: this };
+  }
+}
+
+/**
+ * Declares a context's consumers: `consumes('inventory', [on(ReserveStockV1, (p) => new
+ * ReserveStockCommand(p.orderId, p.lines))])`. Messaging delivers each message at most once
+ * per context (inbox), executes its command on the command bus, and batches deliveries.
+ */
+export function consumes(context: ContextName, routes: readonly InboundRoute[]): InboundRoutes {
+  return new InboundRoutes(context, routes);
+}
+
+export function on<P>(
+  message: MessageClass<P>,
+  toCommand: (payload: P) => ICommand,
+  options: InboundRouteOptions = {},
+): InboundRoute {
+  return { message, toCommand, batched: options.batched ?? true } as InboundRoute;
+}
+
+/** The inbound routes registered among a module's providers. */
+export function inboundRoutesIn(providers: readonly unknown[]): InboundRoutes[] {
+  return providers
+    .map((provider) => (provider as { useValue?: unknown } | null)?.useValue)
+    .filter((value): value is InboundRoutes => value instanceof InboundRoutes);
+}

@@ -1,0 +1,15 @@
+import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../../../libs/contracts/payments';
+import { consumes, on } from '../../../../libs/messaging';
+import { AuthorizePaymentCommand } from './authorize-payment/authorize-payment.command';
+import { CapturePaymentCommand } from './capture-payment/capture-payment.command';
+import { VoidPaymentCommand } from './void-payment/void-payment.command';
+
+/** The saga's payment requests. */
+export const paymentsInbound = consumes('payments', [
+  // Commits before and after asking the provider, so never inside a batch's transaction.
+  on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, amount, method, token), {
+    batched: false,
+  }),
+  on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId)),
+  on(VoidPaymentV1, ({ orderId }) => new VoidPaymentCommand(orderId)),
+]);
