@@ -8,6 +8,7 @@ import { CatalogSearch1767000000600 } from './1767000000600-catalog-search';
 import { OutboxOrigin1767000000700 } from './1767000000700-outbox-origin';
 import { CatalogSearchWords1767000000800 } from './1767000000800-catalog-search-words';
 import { InventoryProducts1767000000900 } from './1767000000900-inventory-products';
+import { OutboxUndeliveredByAggregate1767000001000 } from './1767000001000-outbox-undelivered-by-aggregate';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OutboxOrigin1767000000700,
   CatalogSearchWords1767000000800,
   InventoryProducts1767000000900,
+  OutboxUndeliveredByAggregate1767000001000,
 ];

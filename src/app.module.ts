@@ -27,7 +27,7 @@ function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule |
     inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
     payments: PaymentsModule.forRoot(config.payments),
     notifications: NotificationsModule,
-    ordering: OrderingModule.forRoot(config.saga),
+    ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission }),
   };
 }
 

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { FieldError } from './problem';
+import { FieldError, OverCapacityException } from './problem';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -65,6 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
+    if (exception instanceof OverCapacityException) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, request.url, errors));
   }
 }

@@ -57,6 +57,11 @@ function exampleOf(status: ProblemStatus, description: string): ProblemDetailsSc
   return { type: 'about:blank', title, status, detail: description, instance: '/api/v1/orders' };
 }
 
+const RETRY_AFTER = {
+  description: 'Seconds to wait before trying again',
+  schema: { type: 'integer', minimum: 1 },
+} as const;
+
 /**
  * Documents the problem+json answers of a route: each status alone gets its usual description,
  * `{ 409: 'why' }` says why this route answers it. 500 is always there.
@@ -78,6 +83,7 @@ export function ProblemResponses(
       ApiResponse({
         status,
         description,
+        ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
         content: {
           [PROBLEM_CONTENT_TYPE]: {
             schema: { $ref: getSchemaPath(ProblemDetailsSchema) },

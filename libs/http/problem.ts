@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
 
 /** One invalid input, named by its path in the request (`items[1].productId`, `limit`). */
 export interface FieldError {
@@ -10,5 +10,18 @@ export interface FieldError {
 export class InvalidInputException extends BadRequestException {
   constructor(readonly errors: FieldError[]) {
     super({ message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });
+  }
+}
+
+/**
+ * 503 with `Retry-After`: the system is over its capacity (not this caller over a rate limit,
+ * which is 429) and refuses new work rather than accept work it cannot finish in time.
+ */
+export class OverCapacityException extends ServiceUnavailableException {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(detail);
   }
 }

@@ -33,3 +33,25 @@ export function describeBacklog(backlog: OutboxBacklog): string {
   return `${backlog.waiting} waiting, ${backlog.leased} leased, ${backlog.retrying} retrying, ${backlog.dead} dead`;
 }
 
+/**
+ * How long the oldest message waiting for its first delivery has waited, in ms (0 when none
+ * waits): how far delivery is behind. Messages waiting for a retry are not counted, since a
+ * failing consumer is not a backlog.
+ */
+export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<number> {
+  const [row]: { lag_ms: number | null }[] = await dataSource.query(
+    `SELECT (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS lag_ms
+     FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL AND attempts = 0`,
+  );
+  return Math.max(0, Number(row?.lag_ms ?? 0));
+}
+
+/**
+ * A condition (SQL) true when the aggregate in `aggregateIdColumn` has messages queued in the
+ * outbox for their first delivery (behind others), not failed ones waiting for a retry.
+ */
+export function hasQueuedMessages(aggregateIdColumn: string): string {
+  return `EXISTS (SELECT 1 FROM messaging.outbox o
+                  WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NULL AND o.dead_at IS NULL
+                    AND o.attempts = 0)`;
+}

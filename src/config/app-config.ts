@@ -26,6 +26,7 @@ export interface AppConfig {
   cache: CacheOptions;
   messaging: Omit<MessagingOptions, 'hosted' | 'topology'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
+  admission: { maxUndecided: number; maxDeliveryLagMs: number };
   payments: {
     providerLatencyMs: number;
     providerFailureRate: number;
@@ -218,6 +219,10 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       deadlineMs: read.int('SAGA_DEADLINE_MS', 30_000, 100),
       sweepIntervalMs: read.int('SAGA_SWEEP_MS', 1000, 10),
       redriveAfterMs: read.int('SAGA_REDRIVE_AFTER_MS', 10_000, 100),
+    },
+    admission: {
+      maxUndecided: read.int('ORDER_ADMISSION_MAX_UNDECIDED', 2000, 1),
+      maxDeliveryLagMs: read.int('ORDER_ADMISSION_MAX_LAG_MS', 10_000, 1),
     },
     payments: {
       providerLatencyMs: read.int('PAYMENT_LATENCY_MS', 0, 0, 60_000),

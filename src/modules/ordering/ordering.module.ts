@@ -3,6 +3,7 @@ import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-pro
 import { OrdersController } from './api/orders.controller';
 import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
 import { orderingInbound } from './application/inbound-routes';
+import { ADMISSION_OPTIONS, AdmissionOptions, OrderAdmission } from './application/place-order/order-admission';
 import { PlaceOrderHandler } from './application/place-order/place-order.handler';
 import { PlaceOrderSaga } from './application/place-order-saga/place-order.saga';
 import {
@@ -32,6 +33,10 @@ const queryHandlers = [GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandle
 const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository];
 const metrics = [
   makeCounterProvider({
+    name: 'orders_refused_total',
+    help: 'Orders refused with 503 because the backlog of undecided orders or of deliveries was over its bound',
+  }),
+  makeCounterProvider({
     name: 'orders_created_total',
     help: 'Orders that reached a final state, by outcome',
     labelNames: ['outcome'],
@@ -46,12 +51,14 @@ const metrics = [
 
 @Module({})
 export class OrderingModule {
-  static forRoot(options: SagaOptions): DynamicModule {
+  static forRoot(options: { saga: SagaOptions; admission: AdmissionOptions }): DynamicModule {
     return {
       module: OrderingModule,
       controllers: [OrdersController],
       providers: [
-        { provide: SAGA_OPTIONS, useValue: options },
+        { provide: SAGA_OPTIONS, useValue: options.saga },
+        { provide: ADMISSION_OPTIONS, useValue: options.admission },
+        OrderAdmission,
         PlaceOrderSaga,
         SagaSweeper,
         OrderViewRebuilder,

@@ -37,7 +37,10 @@ export class OrdersController {
     example: ORDER_ACCEPTED_EXAMPLE,
     headers: { Location: { description: 'URL of the order', schema: { type: 'string' } } },
   })
-  @ProblemResponses(413, 415, { 400: 'Invalid input, or a product not in the catalog, named in errors[]; nothing was written' })
+  @ProblemResponses(413, 415, {
+    400: 'Invalid input, or a product not in the catalog, named in errors[]; nothing was written',
+    503: 'Too many orders are waiting to be decided; nothing was written. Try again after Retry-After seconds',
+  })
   async place(
     @Body() body: PlaceOrderRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

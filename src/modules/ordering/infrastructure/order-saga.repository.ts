@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { hasQueuedMessages } from '../../../../libs/messaging';
 import { ReplyStatus, SagaOutcome } from '../application/place-order-saga/decision-matrix';
 import { OrderSagaState } from '../application/place-order-saga/order-saga.state';
 
@@ -100,21 +101,32 @@ export class OrderSagaRepository {
     );
   }
 
-  /** Running sagas whose deadline has passed. */
+  /** Orders placed and not decided yet. */
+  async countRunning(manager: EntityManager): Promise<number> {
+    const [row]: { n: number }[] = await manager.query(`SELECT count(*)::int AS n FROM ordering.order_saga WHERE status = 'RUNNING'`);
+    return row.n;
+  }
+
+  /**
+   * Running sagas whose deadline has passed. One whose messages are still queued behind others
+   * is not late, only waiting: it is left until they are delivered.
+   */
   async findExpired(manager: EntityManager, limit: number): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
-      `SELECT order_id FROM ordering.order_saga WHERE status = 'RUNNING' AND deadline_at <= now()
+      `SELECT order_id FROM ordering.order_saga
+       WHERE status = 'RUNNING' AND deadline_at <= now() AND NOT ${hasQueuedMessages('order_id')}
        ORDER BY deadline_at LIMIT $1`,
       [limit],
     );
     return rows.map((r) => r.order_id);
   }
 
-  /** Running sagas still inside their deadline whose requests were last sent long ago. */
+  /** Running sagas still inside their deadline whose requests were last sent long ago and are not merely queued. */
   async findStalled(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT order_id FROM ordering.order_saga
        WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - make_interval(secs => $1::float8 / 1000)
+         AND NOT ${hasQueuedMessages('order_id')}
        ORDER BY last_driven_at LIMIT $2`,
       [olderThanMs, limit],
     );

@@ -84,8 +84,12 @@ export class PlaceOrderSaga {
     this.request(tx, saga);
   }
 
+  /**
+   * A reply decides only with the other one: past the deadline the order still waits for it,
+   * since the sweeper ends a saga only once its messages are no longer queued behind others.
+   */
   async onReply(orderId: string, reply: ParticipantReply): Promise<void> {
-    await this.advance(orderId, (tx, saga, order, now) => {
+    await this.advance(orderId, false, (tx, saga, order, now) => {
       const field = reply.participant;
       if (saga.status === 'DONE') {
         this.compensateLateAcceptance(tx, saga, reply);
@@ -100,7 +104,7 @@ export class PlaceOrderSaga {
   }
 
   async onDeadline(orderId: string): Promise<void> {
-    await this.advance(orderId, (_tx, saga, _order, now) => {
+    await this.advance(orderId, true, (_tx, saga, _order, now) => {
       if (saga.status === 'DONE' || saga.deadlineAt > now) return false;
       (['inventory', 'payment'] as const)
         .filter((field) => saga[field] === 'PENDING')
@@ -149,10 +153,12 @@ export class PlaceOrderSaga {
 
   /**
    * Moves the saga with `step` under a lock on its row; when the step changed something and
-   * the matrix can decide, ends the order and sends each side its action.
+   * the matrix can decide (`expiring`: a missing reply counts as a rejection), ends the order
+   * and sends each side its action.
    */
   private async advance(
     orderId: string,
+    expiring: boolean,
     step: (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean,
   ): Promise<void> {
     await this.uow.run(async (tx) => {
@@ -164,7 +170,7 @@ export class PlaceOrderSaga {
       }
       const now = new Date();
       if (!step(tx, saga, order, now)) return;
-      const decision = decide(saga.inventory, saga.payment, saga.deadlineAt <= now);
+      const decision = decide(saga.inventory, saga.payment, expiring);
       if (decision.outcome !== 'WAIT') {
         saga.status = 'DONE';
         saga.outcome = decision.outcome;

@@ -8,11 +8,13 @@ import { OrderLine } from '../../domain/order-events';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { ProductPriceRepository } from '../../infrastructure/product-price.repository';
 import { PlaceOrderSaga } from '../place-order-saga/place-order.saga';
+import { OrderAdmission } from './order-admission';
 import { PlaceOrderCommand } from './place-order.command';
 
 /**
- * Prices the lines from ordering's catalog replica, records the order PENDING and starts its
- * saga, in one transaction: either the order exists and its requests are on their way, or
+ * Admits the order (or refuses it while the backlog is too long to decide it in time), prices
+ * the lines from ordering's catalog replica, records the order PENDING and starts its saga, in
+ * one transaction: either the order exists and its requests are on their way, or
  * nothing was written.
  */
 @CommandHandler(PlaceOrderCommand)
@@ -22,9 +24,11 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     private readonly prices: ProductPriceRepository,
     private readonly orders: OrderRepository,
     private readonly saga: PlaceOrderSaga,
+    private readonly admission: OrderAdmission,
   ) {}
 
   async execute({ input }: PlaceOrderCommand): Promise<{ id: string }> {
+    await this.admission.admit();
     const prices = await this.prices.pricesOf([...new Set(input.items.map((item) => item.productId))]);
     const unknown: FieldError[] = input.items
       .map((item, index) => ({ item, index }))

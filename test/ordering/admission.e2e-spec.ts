@@ -1,0 +1,108 @@
+import { drained, sql, stockedProduct, stockOf } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const BURST = 10_000;
+const CONNECTIONS = 50;
+const MAX_UNDECIDED = 25;
+
+interface Answer {
+  status: number;
+  retryAfter?: string;
+  contentType?: string;
+  id?: string;
+}
+
+describe('Admission control of new orders', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // A deadline far shorter than the burst takes: orders queued behind it must not expire.
+    app = await startTestApp({ ORDER_ADMISSION_MAX_UNDECIDED: String(MAX_UNDECIDED), SAGA_DEADLINE_MS: '2000', SAGA_SWEEP_MS: '100' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it(`refuses a burst of ${BURST} at the door with 503 + Retry-After, and confirms every order it accepted`, async () => {
+    const productId = await stockedProduct(app, BURST);
+    const server = app.nest.getHttpAdapter().getInstance();
+    const body = JSON.stringify({ customerId: 'cus_burst', items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const answers: Answer[] = [];
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (sent < BURST) {
+          sent++;
+          const response = await server.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'content-type': 'application/json' }, payload: body });
+          answers.push({
+            status: response.statusCode,
+            retryAfter: response.headers['retry-after'] as string | undefined,
+            contentType: response.headers['content-type'] as string | undefined,
+            id: response.statusCode === 202 ? (response.json() as { id: string }).id : undefined,
+          });
+        }
+      }),
+    );
+
+    const accepted = answers.filter((a) => a.status === 202).map((a) => a.id!);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(accepted.length + refused.length).toBe(BURST);
+    expect(accepted.length).toBeGreaterThanOrEqual(MAX_UNDECIDED);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(answer.contentType).toContain('application/problem+json');
+    }
+
+    await app.eventually(async () => {
+      const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_saga WHERE status = 'RUNNING'`);
+      if (n > 0) throw new Error(`${n} orders undecided`);
+    }, 120_000);
+    await drained(app, 60_000);
+    const outcomes = await sql<{ status: string; n: number }>(
+      app,
+      `SELECT status, count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) GROUP BY status`,
+      [accepted],
+    );
+    expect(outcomes).toEqual([{ status: 'CONFIRMED', n: accepted.length }]);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: BURST - accepted.length, reserved: 0 });
+    // Nothing refused was written.
+    const [{ n: orders }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = 'cus_burst'`);
+    expect(orders).toBe(accepted.length);
+  }, 300_000);
+});
+
+describe('The saga deadline of an order queued behind others', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // No admission bound to speak of, and a deadline far shorter than deciding 300 orders takes.
+    app = await startTestApp({ ORDER_ADMISSION_MAX_UNDECIDED: '100000', SAGA_DEADLINE_MS: '300', SAGA_SWEEP_MS: '50' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('does not expire while its messages wait in the outbox', async () => {
+    const productId = await stockedProduct(app, 1000);
+    const server = app.nest.getHttpAdapter().getInstance();
+    const body = JSON.stringify({ customerId: 'cus_queued', items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const responses = await Promise.all(
+      Array.from({ length: 300 }, () =>
+        server.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'content-type': 'application/json' }, payload: body }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 202));
+    await app.eventually(async () => {
+      const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_saga WHERE status = 'RUNNING'`);
+      if (n > 0) throw new Error(`${n} orders undecided`);
+    }, 120_000);
+    const outcomes = await sql<{ status: string; n: number }>(
+      app,
+      `SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = 'cus_queued' GROUP BY status`,
+    );
+    expect(outcomes).toEqual([{ status: 'CONFIRMED', n: 300 }]);
+  }, 180_000);
+});
