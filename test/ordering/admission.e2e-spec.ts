@@ -7,8 +7,8 @@ const MAX_UNDECIDED = 25;
 
 interface Answer {
   status: number;
-  retryAfter?: string;
-  contentType?: string;
+  retryAfter: string;
+  contentType: string;
   id?: string;
 }
 
@@ -37,9 +37,9 @@ describe('Admission control of new orders', () => {
           const response = await server.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'content-type': 'application/json' }, payload: body });
           answers.push({
             status: response.statusCode,
-            retryAfter: response.headers['retry-after'] as string | undefined,
-            contentType: response.headers['content-type'] as string | undefined,
-            id: response.statusCode === 202 ? (response.json() as { id: string }).id : undefined,
+            retryAfter: String(response.headers['retry-after']),
+            contentType: String(response.headers['content-type']),
+            id: response.statusCode === 202 ? response.json<{ id: string }>().id : undefined,
           });
         }
       }),
