@@ -1,5 +1,18 @@
+import { ReserveStockV1 } from '../../libs/contracts/inventory';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+
+const RESERVE_CONSUMER = 'inventory/inventory.stock.reserve@1';
+
+/** Commits one ReserveStock request per order in one transaction, so the relay claims them as one batch. */
+async function requestReservations(app: TestApp, requests: { orderId: string; lines: { productId: string; quantity: number }[] }[]): Promise<void> {
+  await app.nest.get(UnitOfWork).run((tx) => {
+    for (const { orderId, lines } of requests) tx.publish(new ReserveStockV1({ orderId, lines }), orderId);
+    return Promise.resolve();
+  });
+}
 
 /** Puts a copy of an already delivered outbox message back in the outbox: a redelivery. */
 async function redeliver(app: TestApp, orderId: string, type: string): Promise<void> {
@@ -44,6 +57,67 @@ describe('Message delivery', () => {
       [orderId],
     );
     expect(distinct[0].n).toBe(1);
+  });
+
+  it('handles a batch in one transaction, and a batch delivered twice has one effect per message', async () => {
+    const productId = await stockedProduct(app, 100);
+    const orderIds = Array.from({ length: 30 }, () => newId());
+    await requestReservations(app, orderIds.map((orderId) => ({ orderId, lines: [{ productId, quantity: 1 }] })));
+    await drained(app);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 30 });
+    const handledIn = async () =>
+      sql<{ transactions: number; messages: number }>(
+        app,
+        `SELECT count(DISTINCT i.processed_at)::int AS transactions, count(*)::int AS messages FROM messaging.inbox i
+         JOIN messaging.outbox o ON o.message_id = i.message_id
+         WHERE i.consumer = $1 AND o.aggregate_id = ANY($2::text[])`,
+        [RESERVE_CONSUMER, orderIds],
+      );
+    // processed_at is the transaction's start time: one value per transaction.
+    const [first] = await handledIn();
+    expect(first.messages).toBe(30);
+    expect(first.transactions).toBeLessThanOrEqual(2);
+
+    // The whole batch again, with the same message ids, in one statement: claimed together.
+    await sql(
+      app,
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope)
+       SELECT message_id, type, version, aggregate_id, envelope FROM messaging.outbox
+       WHERE type = 'inventory.stock.reserve' AND aggregate_id = ANY($1::text[]) ORDER BY seq`,
+      [orderIds],
+    );
+    await drained(app);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 30 });
+    const [again] = await handledIn();
+    expect(again.messages).toBe(60); // each inbox row joined to its two outbox copies
+    const replies = await sql<{ n: number }>(
+      app,
+      `SELECT count(*)::int AS n FROM messaging.outbox WHERE type = 'inventory.stock.reserved' AND aggregate_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    expect(replies[0].n).toBe(30);
+  });
+
+  it('dead-letters a poison message of a batch alone, and commits the rest of the batch', async () => {
+    const productId = await stockedProduct(app, 100);
+    const good = Array.from({ length: 10 }, () => newId());
+    const poison = newId();
+    // An order without lines cannot be reserved; no retry can change that.
+    await requestReservations(app, [
+      ...good.slice(0, 5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
+      { orderId: poison, lines: [] },
+      ...good.slice(5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
+    ]);
+    await drained(app);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 20 });
+    const reserved = await sql<{ order_id: string }>(app, 'SELECT order_id FROM inventory.reservation WHERE order_id = ANY($1::uuid[])', [
+      [...good, poison],
+    ]);
+    expect(reserved.map((r) => r.order_id).sort()).toEqual([...good].sort());
+    const { body: letters } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const dead = letters.filter((l: { envelope: { aggregateId: string } }) => [...good, poison].includes(l.envelope.aggregateId));
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ type: 'inventory.stock.reserve', consumers: [RESERVE_CONSUMER], envelope: { aggregateId: poison } });
   });
 
   it('dead-letters a message after its retries and delivers it again on replay', async () => {

@@ -97,4 +97,55 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     );
     expect(events.map((e) => e.n)).toEqual([4, 4, 4, 4]);
   });
+
+  it('loses and duplicates nothing when killed while batches of replies are being handled', async () => {
+    await app.stop();
+    await app.start({ PAYMENT_LATENCY_MS: '0' });
+    const product = await json(`${app.url}/api/v1/products`, {
+      method: 'POST',
+      body: JSON.stringify({ sku: 'CRASH-2', name: 'Crash', description: 'x', category: 'test', price: { amount: 100, currency: 'EUR' } }),
+    });
+    const setStock = { method: 'PUT', body: JSON.stringify({ onHand: 1000 }) };
+    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock));
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [product.id]);
+      expect(rows).toHaveLength(1);
+    });
+    const body = JSON.stringify({ customerId: 'cus_batch', items: [{ productId: product.id, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const orderIds = (
+      await Promise.all(Array.from({ length: 300 }, () => json(`${app.url}/api/v1/orders`, { method: 'POST', body })))
+    ).map((placed: { id: string }) => placed.id);
+    const decidedCount = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [orderIds])).rows[0]
+        .n as number;
+    await eventually(async () => expect(await decidedCount()).toBeGreaterThanOrEqual(20), 60_000);
+
+    await app.kill();
+    expect(await decidedCount()).toBeLessThan(300);
+
+    await app.start({ PAYMENT_LATENCY_MS: '0' });
+    await eventually(async () => expect(await decidedCount()).toBe(300), 120_000);
+    await eventually(async () => {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL`);
+      expect(rows[0].n).toBe(0);
+    }, 60_000);
+    const { rows: statuses } = await db.query(`SELECT status, count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) GROUP BY status`, [orderIds]);
+    expect(statuses).toEqual([{ status: 'CONFIRMED', n: 300 }]);
+    expect(await json(`${app.url}/api/v1/inventory/${product.id}`)).toEqual({ productId: product.id, onHand: 700, reserved: 0, available: 700 });
+    const { rows: payments } = await db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CAPTURED')::int AS captured FROM payments.payment WHERE order_id = ANY($1::uuid[])`,
+      [orderIds],
+    );
+    expect(payments[0]).toEqual({ n: 300, captured: 300 });
+    const { rows: events } = await db.query(
+      `SELECT count(*)::int AS n FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) GROUP BY order_id HAVING count(*) <> 4`,
+      [orderIds],
+    );
+    expect(events).toEqual([]);
+    const { rows: notices } = await db.query(
+      `SELECT count(*)::int AS n FROM notifications.notification WHERE order_id = ANY($1::uuid[])`,
+      [orderIds],
+    );
+    expect(notices[0].n).toBe(300);
+  }, 300_000);
 });

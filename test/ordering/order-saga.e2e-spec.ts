@@ -5,7 +5,8 @@ describe('Order saga over HTTP', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ PAYMENT_RETRY_ATTEMPTS: '3' });
+    // A deadline no burst here comes near: a split deployment's Kafka backlog is not queued in the outbox.
+    app = await startTestApp({ PAYMENT_RETRY_ATTEMPTS: '3', SAGA_DEADLINE_MS: '120000' });
   });
 
   afterAll(async () => {
@@ -89,21 +90,32 @@ describe('Order saga over HTTP', () => {
     expect((await stockOf(app, productId)).available).toBe(5);
   });
 
-  it('never oversells: 60 concurrent orders of one against stock 20 confirm exactly 20', async () => {
-    const productId = await stockedProduct(app, 20);
+  it('never oversells: 500 concurrent orders of one against stock 100 confirm exactly 100', async () => {
+    const productId = await stockedProduct(app, 100);
     const orderIds = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', `cus_${i}`)),
+      Array.from({ length: 500 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', `cus_${i}`)),
     );
-    const orders = await Promise.all(orderIds.map((id) => finalOrder(app, id, 60_000)));
-    await drained(app);
-    const byStatus = orders.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
-    expect(byStatus).toEqual({ CONFIRMED: 20, ROLLED_BACK: 40 });
+    await app.eventually(async () => {
+      const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [orderIds]);
+      if (n > 0) throw new Error(`${n} orders still PENDING`);
+    }, 120_000);
+    await drained(app, 60_000);
+    const byStatus = Object.fromEntries(
+      (
+        await sql<{ status: string; n: number }>(
+          app,
+          'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) GROUP BY status',
+          [orderIds],
+        )
+      ).map(({ status, n }) => [status, n]),
+    );
+    expect(byStatus).toEqual({ CONFIRMED: 100, ROLLED_BACK: 400 });
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 0, reserved: 0, available: 0 });
     const captured = await sql<{ n: number }>(
       app,
       `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,
       [orderIds],
     );
-    expect(captured[0].n).toBe(20);
-  });
+    expect(captured[0].n).toBe(100);
+  }, 240_000);
 });
