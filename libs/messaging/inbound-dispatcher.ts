@@ -1,13 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, ICommand } from '@nestjs/cqrs';
 import { ContextName } from '../contracts/message';
 import { contractKey, CONTRACTS } from '../contracts/registry';
 import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
-import { Envelope } from './envelope';
+import { BATCH_COMMAND_HANDLER, BatchCommandHandler } from './batch-command-handler';
+import { Envelope, EnvelopeOrigin } from './envelope';
 import { InboundRoute, InboundRoutes } from './inbound-routes';
 import { InboxStore } from './inbox.store';
-import { MessageContext } from './message-context';
+import { InboundDelivery, MessageContext } from './message-context';
 import {
   AlreadyProcessedError,
   ConsumerFailure,
@@ -25,10 +26,24 @@ interface Subscription {
   route: InboundRoute;
 }
 
-/** One envelope for one local consumer. */
+/** One envelope for one local consumer (`consumer` + `messageId`: its inbox key). */
 interface Delivery {
   subscription: Subscription;
   envelope: Envelope;
+  consumer: string;
+  messageId: string;
+}
+
+/** A delivery that failed, with why. */
+interface Failure {
+  delivery: Delivery;
+  error: unknown;
+}
+
+/** A delivery turned into its local command. */
+interface Handling {
+  delivery: Delivery;
+  command: ICommand;
 }
 
 /**
@@ -42,6 +57,7 @@ interface Delivery {
 export class InboundDispatcher implements OnModuleInit {
   private readonly logger = new Logger(InboundDispatcher.name);
   private readonly subscriptions = new Map<string, Subscription[]>();
+  private readonly batchHandlers = new Map<unknown, BatchCommandHandler<ICommand>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -51,9 +67,10 @@ export class InboundDispatcher implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const { instance } of this.discovery.getProviders()) {
-      if (!(instance instanceof InboundRoutes)) continue;
-      instance.routes.forEach((route) => this.subscribe(instance.context, route));
+    for (const { instance, metatype } of this.discovery.getProviders()) {
+      if (instance instanceof InboundRoutes) instance.routes.forEach((route) => this.subscribe(instance.context, route));
+      const batchOf: unknown = metatype ? Reflect.getMetadata(BATCH_COMMAND_HANDLER, metatype) : undefined;
+      if (batchOf) this.batchHandlers.set(batchOf, instance as BatchCommandHandler<ICommand>);
     }
   }
 
@@ -71,11 +88,7 @@ export class InboundDispatcher implements OnModuleInit {
   async dispatch(envelope: Envelope, context?: ContextName): Promise<void> {
     const failures: ConsumerFailure[] = [];
     for (const delivery of this.deliveriesOf(envelope, context)) {
-      try {
-        await this.deliverAlone(delivery);
-      } catch (error) {
-        failures.push({ consumer: delivery.subscription.consumer, error });
-      }
+      for (const { error } of await this.deliverAlone(delivery)) failures.push({ consumer: delivery.consumer, error });
     }
     if (failures.length > 0) throw new DeliveryError(failures);
   }
@@ -117,80 +130,159 @@ export class InboundDispatcher implements OnModuleInit {
     if (!CONTRACTS.has(key)) throw new PoisonMessageError(`unknown message ${envelope.type}@${envelope.version}`);
     return (this.subscriptions.get(key) ?? [])
       .filter((subscription) => context === undefined || subscription.context === context)
-      .map((subscription) => ({ subscription, envelope }));
+      .map((subscription) => ({ subscription, envelope, consumer: subscription.consumer, messageId: envelope.id }));
   }
 
   /**
-   * One context's share of a batch: the batched routes' messages in one transaction, the others
-   * (which call remote systems between commits) side by side, each on its own.
+   * One context's share of a batch: the messages of shared-transaction routes in one
+   * transaction; beside them, those whose handlers commit around a remote call.
    */
-  private async deliverContext(deliveries: Delivery[]): Promise<{ delivery: Delivery; error: unknown }[]> {
-    const alone = deliveries.filter((d) => !d.subscription.route.batched);
+  private async deliverContext(deliveries: Delivery[]): Promise<Failure[]> {
     const results = await Promise.all([
-      this.deliverTogether(deliveries.filter((d) => d.subscription.route.batched)),
-      ...alone.map((delivery) =>
-        this.deliverAlone(delivery).then(
-          () => [],
-          (error: unknown) => [{ delivery, error }],
-        ),
-      ),
+      this.deliverTogether(deliveries.filter((d) => !d.subscription.route.ownTransactions)),
+      this.deliverInOwnTransactions(deliveries.filter((d) => d.subscription.route.ownTransactions)),
     ]);
     return results.flat();
   }
 
-  private async deliverTogether(deliveries: Delivery[]): Promise<{ delivery: Delivery; error: unknown }[]> {
+  private async deliverTogether(deliveries: Delivery[]): Promise<Failure[]> {
     if (deliveries.length > 1) {
       // Aggregate order (stable, so one aggregate's messages keep theirs): concurrent batches
       // then lock the aggregates' rows in the same order instead of deadlocking.
       const ordered = [...deliveries].sort((a, b) => compare(a.envelope.aggregateId, b.envelope.aggregateId));
       try {
-        await this.unitOfWork.runBatch(
-          ordered.map((delivery) => ({
-            consumer: delivery.subscription.consumer,
-            messageId: delivery.envelope.id,
-            handle: (batch: Transaction) => this.handle(delivery, batch),
-          })),
-        );
+        await this.unitOfWork.runBatch(ordered, (fresh, batch) => this.handleTogether(fresh, batch));
         return [];
       } catch (error) {
         this.logger.warn(`a batch of ${deliveries.length} messages failed (${describeError(error)}); handling them one by one`);
       }
     }
-    const failures: { delivery: Delivery; error: unknown }[] = [];
-    for (const delivery of deliveries) {
-      try {
-        await this.deliverAlone(delivery);
-      } catch (error) {
-        failures.push({ delivery, error });
-      }
-    }
+    const failures: Failure[] = [];
+    for (const delivery of deliveries) failures.push(...(await this.deliverAlone(delivery)));
     return failures;
   }
 
-  private async deliverAlone(delivery: Delivery): Promise<void> {
-    if (await this.inbox.has(delivery.subscription.consumer, delivery.envelope.id)) return;
+  /**
+   * Messages whose handlers open their own transactions: a kind of command whose handler takes
+   * batches gets all of its new ones at once (recording them in the inbox in its final step);
+   * the others are handled side by side, each alone. A failed batch is handled again one by one.
+   */
+  private async deliverInOwnTransactions(deliveries: Delivery[]): Promise<Failure[]> {
+    const byKind = groupByKind(this.handlings(deliveries));
+    const groups = sharesAggregates(byKind) ? [] : byKind;
+    const batched = groups.filter((group) => group.length > 1 && this.batchHandlers.has(group[0].command.constructor));
+    const alone = deliveries.filter((delivery) => !batched.some((group) => group.some((h) => h.delivery === delivery)));
+    const results = await Promise.all([
+      ...batched.map(async (group) => {
+        const done = await this.inbox.handled(group.map((h) => h.delivery));
+        const fresh = group.filter((h) => !done.has(h.delivery));
+        try {
+          if (fresh.length > 0) await this.handleAsOne(fresh, { keys: fresh.map((h) => h.delivery), recorded: false });
+          return [];
+        } catch (error) {
+          this.logger.warn(`a batch of ${fresh.length} messages failed (${describeError(error)}); handling them one by one`);
+          return (await Promise.all(fresh.map((h) => this.deliverAlone(h.delivery)))).flat();
+        }
+      }),
+      ...alone.map((delivery) => this.deliverAlone(delivery)),
+    ]);
+    return results.flat();
+  }
+
+  /** Handles the message on its own; resolves with its failure, if any. */
+  private async deliverAlone(delivery: Delivery): Promise<Failure[]> {
     try {
+      if ((await this.inbox.handled([delivery])).size > 0) return [];
       await this.handle(delivery);
+      return [];
     } catch (error) {
-      if (error instanceof AlreadyProcessedError) return;
-      throw error;
+      if (error instanceof AlreadyProcessedError) return [];
+      return [{ delivery, error }];
     }
   }
 
+  /** Each delivery's command, remembering the message it came from. */
+  private handlings(deliveries: readonly Delivery[]): Handling[] {
+    return deliveries.map((delivery) => {
+      const command = delivery.subscription.route.toCommand(delivery.envelope.payload);
+      MessageContext.rememberOrigin(command, originOf(delivery.envelope));
+      return { delivery, command };
+    });
+  }
+
+  /**
+   * The fresh messages of a batch, in the batch's transaction. Commands of one kind go to their
+   * handler's `executeBatch` when it has one, unless the batch also holds another kind of command
+   * for one of their aggregates (whose order must then be kept message by message).
+   */
+  private async handleTogether(deliveries: Delivery[], batch: Transaction): Promise<void> {
+    const handlings = this.handlings(deliveries);
+    const byKind = groupByKind(handlings);
+    for (const group of sharesAggregates(byKind) ? [handlings] : byKind) {
+      if (group.length > 1 && group.every((h) => h.command.constructor === group[0].command.constructor && this.batchHandlers.has(h.command.constructor))) {
+        await this.handleAsOne(group, { keys: group.map((h) => h.delivery), recorded: true }, batch);
+      } else {
+        for (const { delivery, command } of group) await this.handle(delivery, batch, command);
+      }
+    }
+  }
+
+  /** Commands of one kind in one call of their handler's `executeBatch`. */
+  private handleAsOne(group: Handling[], inbound: InboundDelivery, batch?: Transaction): Promise<void> {
+    const handler = this.batchHandlers.get(group[0].command.constructor)!;
+    const [{ delivery: first }] = group;
+    const attributes = { 'messaging.consumer': first.consumer, 'messaging.batch.message_count': group.length };
+    return inSpan(`handle ${group.length} × ${first.envelope.type}`, SpanKind.CONSUMER, first.envelope.traceparent, attributes, () =>
+      MessageContext.run({ ...originOf(first.envelope), inbound, batch }, async () => {
+        await handler.executeBatch(group.map((h) => h.command));
+        if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
+      }),
+    );
+  }
+
   /** Runs the message's command; alone, or inside a batch's transaction (whose inbox insert covers it). */
-  private handle({ subscription, envelope }: Delivery, batch?: Transaction): Promise<void> {
-    const { consumer, route } = subscription;
-    const inbound = { consumer, messageId: envelope.id, recorded: batch !== undefined };
-    const attributes = { 'messaging.consumer': consumer, 'messaging.message.id': envelope.id };
+  private handle(delivery: Delivery, batch?: Transaction, command?: ICommand): Promise<void> {
+    const { subscription, envelope } = delivery;
+    const inbound = { keys: [delivery], recorded: batch !== undefined };
+    const attributes = { 'messaging.consumer': subscription.consumer, 'messaging.message.id': envelope.id };
     return inSpan(`handle ${envelope.type}`, SpanKind.CONSUMER, envelope.traceparent, attributes, (span) => {
       const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound, batch };
       return MessageContext.run(state, async () => {
-        await this.commandBus.execute(route.toCommand(envelope.payload));
+        await this.commandBus.execute(command ?? subscription.route.toCommand(envelope.payload));
         // A command that wrote nothing still marks the message as handled.
-        if (!inbound.recorded) await this.inbox.record(consumer, envelope.id);
+        if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
       });
     });
   }
+}
+
+function originOf(envelope: Envelope): EnvelopeOrigin {
+  return { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: envelope.traceparent };
+}
+
+/** Handlings grouped by the class of their command, in order of first appearance. */
+function groupByKind(handlings: readonly Handling[]): Handling[][] {
+  const byKind = new Map<unknown, Handling[]>();
+  for (const handling of handlings) {
+    const group = byKind.get(handling.command.constructor) ?? [];
+    group.push(handling);
+    byKind.set(handling.command.constructor, group);
+  }
+  return [...byKind.values()];
+}
+
+/** Whether an aggregate has commands in more than one of the groups. */
+function sharesAggregates(groups: Handling[][]): boolean {
+  if (groups.length < 2) return false;
+  const owner = new Map<string, Handling[]>();
+  for (const group of groups) {
+    for (const { delivery } of group) {
+      const seen = owner.get(delivery.envelope.aggregateId);
+      if (seen && seen !== group) return true;
+      owner.set(delivery.envelope.aggregateId, group);
+    }
+  }
+  return false;
 }
 
 function compare(a: string, b: string): number {

@@ -4,18 +4,19 @@ import { ContextName, MessageClass } from '../contracts/message';
 
 export interface InboundRouteOptions {
   /**
-   * False when the command's handler commits more than once around a remote call (a payment
-   * provider): its messages are handled one at a time, each in its own transactions, so no
-   * batch transaction stays open while a remote system answers. Default true.
+   * True when the command's handler commits more than once, around a remote call (a payment
+   * provider): it runs outside the batch's shared transaction, so that none stays open while a
+   * remote system answers. A `BatchCommandHandler` still gets many such commands at once and
+   * records them all in the inbox in its final unit of work. Default false.
    */
-  batched?: boolean;
+  ownTransactions?: boolean;
 }
 
 /** What a context does with one contract message: the local command it becomes. */
 export interface InboundRoute<P = unknown> {
   readonly message: MessageClass<P>;
   readonly toCommand: (payload: P) => ICommand;
-  readonly batched: boolean;
+  readonly ownTransactions: boolean;
 }
 
 /** The messages a context consumes, each mapped to a command of its own. */
@@ -45,7 +46,7 @@ export function on<P>(
   toCommand: (payload: P) => ICommand,
   options: InboundRouteOptions = {},
 ): InboundRoute {
-  return { message, toCommand, batched: options.batched ?? true } as InboundRoute;
+  return { message, toCommand, ownTransactions: options.ownTransactions ?? false } as InboundRoute;
 }
 
 /** The inbound routes registered among a module's providers. */

@@ -15,19 +15,22 @@ function keyOf(consumer: string, messageId: string): string {
 export class InboxStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async has(consumer: string, messageId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      'SELECT 1 FROM messaging.inbox WHERE consumer = $1 AND message_id = $2',
-      [consumer, messageId],
+  /** The items whose pair the inbox holds already. */
+  async handled<T extends InboxKey>(items: readonly T[]): Promise<Set<T>> {
+    const rows: { consumer: string; message_id: string }[] = await this.dataSource.query(
+      `SELECT i.consumer, i.message_id FROM messaging.inbox i
+       JOIN unnest($1::text[], $2::uuid[]) AS k(consumer, message_id) USING (consumer, message_id)`,
+      [items.map((item) => item.consumer), items.map((item) => item.messageId)],
     );
-    return rows.length > 0;
+    const recorded = new Set(rows.map((row) => keyOf(row.consumer, row.message_id)));
+    return new Set(items.filter((item) => recorded.has(keyOf(item.consumer, item.messageId))));
   }
 
   /**
    * Records every pair not recorded yet, in one statement; returns the given items that were
    * new now (for a pair given twice, its first item).
    */
-  async recordMany<T extends InboxKey>(manager: EntityManager, items: readonly T[]): Promise<Set<T>> {
+  async recordMany<T extends InboxKey>(manager: EntityManager = this.dataSource.manager, items: readonly T[]): Promise<Set<T>> {
     const rows: { consumer: string; message_id: string }[] = await manager.query(
       `INSERT INTO messaging.inbox (consumer, message_id)
        SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING RETURNING consumer, message_id`,
@@ -39,15 +42,5 @@ export class InboxStore {
       if (recorded.delete(keyOf(item.consumer, item.messageId))) fresh.add(item);
     }
     return fresh;
-  }
-
-  /** Returns false when the pair was already there (a redelivery). */
-  async record(consumer: string, messageId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [consumer, messageId],
-    );
-    return rows.length > 0;
   }
 }

@@ -1,3 +1,4 @@
+export * from './batch-command-handler';
 export * from './envelope';
 export { consumes, on } from './inbound-routes';
 export type { InboundRoute, InboundRouteOptions, InboundRoutes } from './inbound-routes';

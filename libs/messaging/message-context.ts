@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../persistence/ids';
 import { EnvelopeOrigin } from './envelope';
+import type { InboxKey } from './inbox.store';
 import type { Transaction } from './unit-of-work';
 
-/** The inbound message a consumer is handling, so its transaction can record it in the inbox. */
+/** The inbound messages a consumer is handling (usually one), so its transaction can record them in the inbox. */
 export interface InboundDelivery {
-  consumer: string;
-  messageId: string;
-  /** Set once a transaction has written the inbox row for this delivery. */
+  keys: readonly InboxKey[];
+  /** Set once a transaction has written the inbox rows of this delivery. */
   recorded: boolean;
 }
 
@@ -22,6 +22,8 @@ export interface MessageContextState {
 }
 
 const storage = new AsyncLocalStorage<MessageContextState>();
+/** The origin of each command an inbound message became, for work that handles many commands at once. */
+const commandOrigins = new WeakMap<object, EnvelopeOrigin>();
 
 /** Correlation and causation for whatever runs now: an HTTP request or an inbound message. */
 export const MessageContext = {
@@ -31,6 +33,16 @@ export const MessageContext = {
 
   current(): MessageContextState | undefined {
     return storage.getStore();
+  },
+
+  /** Remembers what caused `command`: messages published on its behalf carry that origin. */
+  rememberOrigin(command: object, origin: EnvelopeOrigin): void {
+    commandOrigins.set(command, origin);
+  },
+
+  /** The origin remembered for `command`, else the current one. */
+  originOf(command: object): EnvelopeOrigin {
+    return commandOrigins.get(command) ?? MessageContext.origin();
   },
 
   origin(): EnvelopeOrigin {

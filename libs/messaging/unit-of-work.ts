@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IntegrationMessage } from '../contracts/message';
 import { createEnvelope, Envelope } from './envelope';
-import { InboxStore } from './inbox.store';
+import { InboxKey, InboxStore } from './inbox.store';
 import { MessageContext } from './message-context';
 import { AlreadyProcessedError } from './messaging.errors';
 import { OutboxWriter } from './outbox-writer';
@@ -18,9 +18,12 @@ export class Transaction {
     return this.manager.query(sql, parameters);
   }
 
-  /** Queues a contract message; it is written to the outbox in this transaction. */
-  publish(message: IntegrationMessage, aggregateId: string): void {
-    this.outgoing.push(createEnvelope(message, aggregateId, MessageContext.origin()));
+  /**
+   * Queues a contract message; it is written to the outbox in this transaction. `cause`: the
+   * command it answers, when one unit of work handles many (its origin is then that command's).
+   */
+  publish(message: IntegrationMessage, aggregateId: string, cause?: object): void {
+    this.outgoing.push(createEnvelope(message, aggregateId, cause ? MessageContext.originOf(cause) : MessageContext.origin()));
   }
 
   /** Runs `callback` once the transaction committed (never if it rolls back): cache evictions, metrics. */
@@ -52,14 +55,6 @@ export interface UnitOfWorkOptions {
   finalStep?: boolean;
 }
 
-/** One consumer's message in a batch: the inbox key and the work that handles it. */
-export interface BatchItem {
-  consumer: string;
-  messageId: string;
-  /** Handles the message with every unit of work joining `batch` (see MessageContextState.batch). */
-  handle(batch: Transaction): Promise<void>;
-}
-
 /**
  * Runs a command's work in one transaction that also writes its outbox rows and, when the
  * command was caused by an inbound message, that message's inbox row. So state, outgoing
@@ -88,8 +83,10 @@ export class UnitOfWork {
     const inbound = context?.inbound;
     const claimsInbound = inbound !== undefined && !inbound.recorded && options.finalStep !== false;
     const tx = await this.dataSource.transaction(async (manager) => {
-      if (claimsInbound && !(await this.inbox.record(inbound.consumer, inbound.messageId, manager))) {
-        throw new AlreadyProcessedError(inbound.consumer, inbound.messageId);
+      if (claimsInbound) {
+        const fresh = await this.inbox.recordMany(manager, inbound.keys);
+        const handled = inbound.keys.find((key) => !fresh.has(key));
+        if (handled) throw new AlreadyProcessedError(handled.consumer, handled.messageId);
       }
       const transaction = new Transaction(manager);
       const value = await work(transaction);
@@ -102,26 +99,23 @@ export class UnitOfWork {
   }
 
   /**
-   * Handles a batch of inbound messages in one transaction, in the given order. Messages that
-   * are already in the inbox are skipped; the others are recorded with their effects. Any
-   * failure rolls back the whole batch (the caller then handles its messages one by one).
-   * Returns how many messages were handled now.
+   * Handles a batch of inbound messages in one transaction: records them all in the inbox and
+   * hands `work` the ones that were not there yet (in the given order), with the transaction
+   * every unit of work started meanwhile joins (see MessageContextState.batch). Any failure rolls
+   * back the whole batch; the caller then handles its messages one by one.
    */
-  async runBatch(items: readonly BatchItem[]): Promise<number> {
-    let handled = 0;
+  async runBatch<T extends InboxKey>(items: readonly T[], work: (fresh: T[], batch: Transaction) => Promise<void>): Promise<void> {
     const batch = await this.dataSource.transaction(async (manager) => {
       const fresh = await this.inbox.recordMany(manager, items);
       const transaction = new Transaction(manager);
-      for (const item of items) {
-        if (!fresh.has(item)) continue;
-        await item.handle(transaction);
-        handled++;
-      }
+      await work(
+        items.filter((item) => fresh.has(item)),
+        transaction,
+      );
       await this.outbox.enqueue(manager, transaction.published);
       return transaction;
     });
     await this.afterCommit(batch);
-    return handled;
   }
 
   private async afterCommit(transaction: Transaction): Promise<void> {

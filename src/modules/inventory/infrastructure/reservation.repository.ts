@@ -23,29 +23,41 @@ function toReservation(row: ReservationRow): Reservation {
 export class ReservationRepository {
   /** Locks the order's reservation, if any, until the transaction ends. */
   async lock(manager: EntityManager, orderId: string): Promise<Reservation | undefined> {
-    const [row] = await manager.query<ReservationRow[]>(
+    return (await this.lockMany(manager, [orderId])).get(orderId);
+  }
+
+  /** Locks the orders' reservations that exist, in order id order. */
+  async lockMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Reservation>> {
+    const rows = await manager.query<ReservationRow[]>(
       `SELECT order_id, status, lines, reason, rejected_product_ids
-       FROM inventory.reservation WHERE order_id = $1 FOR UPDATE`,
-      [orderId],
+       FROM inventory.reservation WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`,
+      [orderIds],
     );
-    return row ? toReservation(row) : undefined;
+    return new Map(rows.map((row) => [row.order_id, toReservation(row)]));
   }
 
   /**
-   * Fails on the primary key when another transaction recorded this order first; the command
-   * then rolls back and its retry sees that reservation.
+   * Fails on the primary key when another transaction recorded one of these orders first; the
+   * command then rolls back and its retry sees that reservation.
    */
   async insert(manager: EntityManager, reservation: Reservation): Promise<void> {
-    const rejected = reservation.status === 'REJECTED' ? reservation : undefined;
+    await this.insertMany(manager, [reservation]);
+  }
+
+  async insertMany(manager: EntityManager, reservations: readonly Reservation[]): Promise<void> {
+    if (reservations.length === 0) return;
+    const rejected = reservations.map((r) => (r.status === 'REJECTED' ? r : undefined));
     await manager.query(
       `INSERT INTO inventory.reservation (order_id, status, lines, reason, rejected_product_ids)
-       VALUES ($1, $2, $3::jsonb, $4, $5::text[])`,
+       SELECT order_id, status, lines::jsonb, reason, ARRAY(SELECT jsonb_array_elements_text(rejected::jsonb))
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(order_id, status, lines, reason, rejected)`,
       [
-        reservation.orderId,
-        reservation.status,
-        JSON.stringify(reservation.lines),
-        rejected?.reason ?? null,
-        rejected?.rejectedProductIds ?? [],
+        reservations.map((r) => r.orderId),
+        reservations.map((r) => r.status),
+        reservations.map((r) => JSON.stringify(r.lines)),
+        rejected.map((r) => r?.reason ?? null),
+        // A text[][] cannot be ragged, so each row's ids travel as one JSON array.
+        rejected.map((r) => JSON.stringify(r?.rejectedProductIds ?? [])),
       ],
     );
   }

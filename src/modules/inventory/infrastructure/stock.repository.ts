@@ -67,6 +67,21 @@ export class StockRepository {
     return this.change(manager, productId, 'reserved = reserved + $2', quantity);
   }
 
+  /** Reserves quantities of many products in one statement. */
+  async reserveMany(manager: EntityManager, quantities: ReadonlyMap<string, number>): Promise<void> {
+    if (quantities.size === 0) return;
+    const rows = rowsOf<unknown>(
+      await manager.query(
+        `UPDATE inventory.stock s SET reserved = s.reserved + q.quantity, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS q(product_id, quantity)
+         WHERE s.product_id = q.product_id RETURNING s.product_id`,
+        [[...quantities.keys()], [...quantities.values()]],
+      ),
+    );
+    // Only products whose rows were locked are ever reserved, and rows are never deleted.
+    if (rows.length !== quantities.size) throw new Error(`stock of ${quantities.size - rows.length} products is missing`);
+  }
+
   unreserve(manager: EntityManager, productId: string, quantity: number): Promise<void> {
     return this.change(manager, productId, 'reserved = reserved - $2', quantity);
   }

@@ -76,27 +76,41 @@ export class OrderSagaRepository {
 
   /** Locks the saga row for the rest of the transaction: one reply at a time per order. */
   async lock(manager: EntityManager, orderId: string): Promise<OrderSagaState | undefined> {
-    const [row]: OrderSagaRow[] = await manager.query(
-      'SELECT * FROM ordering.order_saga WHERE order_id = $1 FOR UPDATE',
-      [orderId],
+    return (await this.lockMany(manager, [orderId])).get(orderId);
+  }
+
+  /** Locks the sagas of the orders, in order id order so that concurrent batches queue instead of deadlocking. */
+  async lockMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, OrderSagaState>> {
+    const rows: OrderSagaRow[] = await manager.query(
+      'SELECT * FROM ordering.order_saga WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE',
+      [orderIds],
     );
-    return row ? toState(row) : undefined;
+    return new Map(rows.map((row) => [row.order_id, toState(row)]));
   }
 
   async update(manager: EntityManager, saga: OrderSagaState): Promise<void> {
+    await this.updateMany(manager, [saga]);
+  }
+
+  async updateMany(manager: EntityManager, sagas: readonly OrderSagaState[]): Promise<void> {
+    if (sagas.length === 0) return;
     await manager.query(
-      `UPDATE ordering.order_saga SET status = $2, inventory = $3, payment = $4, outcome = $5, reasons = $6::jsonb,
-         last_driven_at = $7, redrive_count = $8, finished_at = $9 WHERE order_id = $1`,
+      `UPDATE ordering.order_saga s SET status = u.status, inventory = u.inventory, payment = u.payment,
+         outcome = u.outcome, reasons = u.reasons::jsonb, last_driven_at = u.last_driven_at,
+         redrive_count = u.redrive_count, finished_at = u.finished_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::timestamptz[])
+         AS u(order_id, status, inventory, payment, outcome, reasons, last_driven_at, redrive_count, finished_at)
+       WHERE s.order_id = u.order_id`,
       [
-        saga.orderId,
-        saga.status,
-        saga.inventory,
-        saga.payment,
-        saga.outcome,
-        JSON.stringify(saga.reasons),
-        saga.lastDrivenAt,
-        saga.redriveCount,
-        saga.finishedAt,
+        sagas.map((saga) => saga.orderId),
+        sagas.map((saga) => saga.status),
+        sagas.map((saga) => saga.inventory),
+        sagas.map((saga) => saga.payment),
+        sagas.map((saga) => saga.outcome),
+        sagas.map((saga) => JSON.stringify(saga.reasons)),
+        sagas.map((saga) => saga.lastDrivenAt),
+        sagas.map((saga) => saga.redriveCount),
+        sagas.map((saga) => saga.finishedAt),
       ],
     );
   }

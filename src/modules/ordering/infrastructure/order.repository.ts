@@ -28,55 +28,84 @@ export function toRecorded(row: OrderEventRow): RecordedOrderEvent {
 @Injectable()
 export class OrderRepository {
   async load(manager: EntityManager, orderId: string): Promise<Order | undefined> {
-    const rows: OrderEventRow[] = await manager.query(
-      'SELECT * FROM ordering.order_event WHERE order_id = $1 ORDER BY version',
-      [orderId],
-    );
-    return rows.length === 0 ? undefined : Order.fromHistory(rows.map(toRecorded));
+    return (await this.loadMany(manager, [orderId])).get(orderId);
   }
 
-  async save(manager: EntityManager, order: Order): Promise<void> {
-    const events = order.uncommitted;
+  async loadMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Order>> {
+    const rows: OrderEventRow[] = await manager.query(
+      'SELECT * FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, version',
+      [orderIds],
+    );
+    const histories = new Map<string, RecordedOrderEvent[]>();
+    for (const row of rows) {
+      const history = histories.get(row.order_id) ?? [];
+      history.push(toRecorded(row));
+      histories.set(row.order_id, history);
+    }
+    return new Map([...histories].map(([orderId, history]) => [orderId, Order.fromHistory(history)]));
+  }
+
+  /** Appends the order's new events (caused within `correlationId`) and writes its view. */
+  async save(manager: EntityManager, order: Order, correlationId = MessageContext.current()?.correlationId ?? null): Promise<void> {
+    await this.saveMany(manager, [{ order, correlationId }]);
+  }
+
+  async saveMany(manager: EntityManager, changes: readonly { order: Order; correlationId: string | null }[]): Promise<void> {
+    const events = changes.flatMap(({ order, correlationId }) =>
+      order.uncommitted.map((event, i) => ({ state: order.state, version: order.loadedVersion + i + 1, event, correlationId })),
+    );
     if (events.length === 0) return;
-    const state = order.state;
-    const correlationId = MessageContext.current()?.correlationId ?? null;
-    const values: unknown[] = [];
-    const tuples = events.map((event, i) => {
-      values.push(state.id, order.loadedVersion + i + 1, event.type, JSON.stringify(event.data), state.updatedAt, correlationId);
-      const p = i * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}, $${p + 6})`;
-    });
     try {
       await manager.query(
-        `INSERT INTO ordering.order_event (order_id, version, type, data, occurred_at, correlation_id) VALUES ${tuples.join(', ')}`,
-        values,
+        `INSERT INTO ordering.order_event (order_id, version, type, data, occurred_at, correlation_id)
+         SELECT order_id, version, type, data::jsonb, occurred_at, correlation_id
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+           AS e(order_id, version, type, data, occurred_at, correlation_id)`,
+        [
+          events.map((e) => e.state.id),
+          events.map((e) => e.version),
+          events.map((e) => e.event.type),
+          events.map((e) => JSON.stringify(e.event.data)),
+          events.map((e) => e.state.updatedAt),
+          events.map((e) => e.correlationId),
+        ],
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new ConflictException(`order ${state.id} was changed concurrently`);
+        throw new ConflictException(`an order of ${changes.map(({ order }) => order.state.id).join(', ')} was changed concurrently`);
       }
       throw error;
     }
-    await OrderRepository.writeView(manager, state);
+    await OrderRepository.writeViews(
+      manager,
+      changes.filter(({ order }) => order.uncommitted.length > 0).map(({ order }) => order.state),
+    );
   }
 
   static async writeView(manager: EntityManager, state: OrderState): Promise<void> {
+    await OrderRepository.writeViews(manager, [state]);
+  }
+
+  static async writeViews(manager: EntityManager, states: readonly OrderState[]): Promise<void> {
     await manager.query(
       `INSERT INTO ordering.order_view (id, customer_id, status, items, total_amount, currency, reasons, created_at, updated_at, version)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8, $9, $10)
+       SELECT id, customer_id, status, items::jsonb, total_amount, currency, reasons::jsonb, created_at, updated_at, version
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[],
+                   $9::timestamptz[], $10::int[])
+         AS v(id, customer_id, status, items, total_amount, currency, reasons, created_at, updated_at, version)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons,
          updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`,
       [
-        state.id,
-        state.customerId,
-        state.status,
-        JSON.stringify(state.lines),
-        state.total.amount,
-        state.total.currency,
-        JSON.stringify(state.reasons),
-        state.createdAt,
-        state.updatedAt,
-        state.version,
+        states.map((s) => s.id),
+        states.map((s) => s.customerId),
+        states.map((s) => s.status),
+        states.map((s) => JSON.stringify(s.lines)),
+        states.map((s) => s.total.amount),
+        states.map((s) => s.total.currency),
+        states.map((s) => JSON.stringify(s.reasons)),
+        states.map((s) => s.createdAt),
+        states.map((s) => s.updatedAt),
+        states.map((s) => s.version),
       ],
     );
   }

@@ -6,9 +6,9 @@ import { VoidPaymentCommand } from './void-payment/void-payment.command';
 
 /** The saga's payment requests. */
 export const paymentsInbound = consumes('payments', [
-  // Commits before and after asking the provider, so never inside a batch's transaction.
+  // Commits before and after asking the provider, so never inside a batch's shared transaction.
   on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, amount, method, token), {
-    batched: false,
+    ownTransactions: true,
   }),
   on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId)),
   on(VoidPaymentV1, ({ orderId }) => new VoidPaymentCommand(orderId)),

@@ -1,11 +1,9 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { StockReservationRejectedV1, StockReservedV1 } from '../../../../../libs/contracts/inventory';
-import { Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import {
   mergeLines,
   planReservation,
   Reservation,
-  ReservationLine,
   reservationFromPlan,
   ReservationReply,
   replyTo,
@@ -15,43 +13,71 @@ import { StockRepository } from '../../infrastructure/stock.repository';
 import { ReserveStockCommand } from './reserve-stock.command';
 
 /**
- * All-or-nothing reservation in one transaction. The stock rows of the order's products stay
+ * All-or-nothing reservation in one transaction. The stock rows of the orders' products stay
  * locked from the availability check to the update, so concurrent orders cannot both take the
  * last unit; an order that already has a reservation row gets the same reply again.
+ *
+ * A batch of requests is planned one after the other against the same locked rows (each
+ * request sees what the ones before it took), then written with one statement per table.
  */
-@CommandHandler(ReserveStockCommand)
-export class ReserveStockHandler implements ICommandHandler<ReserveStockCommand> {
+@BatchCommandHandler(ReserveStockCommand)
+export class ReserveStockHandler implements BatchCommandHandler<ReserveStockCommand> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly stock: StockRepository,
     private readonly reservations: ReservationRepository,
   ) {}
 
-  execute({ orderId, lines }: ReserveStockCommand): Promise<ReservationReply> {
-    const merged = mergeLines(orderId, lines);
+  async execute(command: ReserveStockCommand): Promise<ReservationReply> {
+    const [reply] = await this.reserve([command]);
+    return reply;
+  }
+
+  async executeBatch(commands: readonly ReserveStockCommand[]): Promise<void> {
+    await this.reserve(commands);
+  }
+
+  private reserve(commands: readonly ReserveStockCommand[]): Promise<ReservationReply[]> {
+    const requests = commands.map((command) => ({ command, lines: mergeLines(command.orderId, command.lines) }));
     return this.unitOfWork.run(async (tx) => {
-      const reservation = (await this.reservations.lock(tx.manager, orderId)) ?? (await this.reserve(tx, orderId, merged));
-      const reply = replyTo(reservation);
-      tx.publish(
-        reply.status === 'RESERVED'
-          ? new StockReservedV1({ orderId })
-          : new StockReservationRejectedV1({ orderId, reason: reply.reason, productIds: reply.productIds }),
-        orderId,
-      );
-      return reply;
+      const known = await this.reservations.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))].sort());
+      const toPlan = requests.filter(({ command }) => !known.has(command.orderId));
+      const available = await this.stock.lockAvailable(tx.manager, [
+        ...new Set(toPlan.flatMap(({ lines }) => lines.map((line) => line.productId))),
+      ]);
+      const created: Reservation[] = [];
+      const reserved = new Map<string, number>();
+      const replies = requests.map(({ command, lines }) => {
+        let reservation = known.get(command.orderId);
+        if (!reservation) {
+          reservation = reservationFromPlan(command.orderId, lines, planReservation(lines, available));
+          if (reservation.status === 'RESERVED') {
+            for (const { productId, quantity } of lines) {
+              available.set(productId, available.get(productId)! - quantity);
+              reserved.set(productId, (reserved.get(productId) ?? 0) + quantity);
+            }
+          }
+          known.set(command.orderId, reservation);
+          created.push(reservation);
+        }
+        const reply = replyTo(reservation);
+        this.answer(tx, command, reply);
+        return reply;
+      });
+      await this.stock.reserveMany(tx.manager, reserved);
+      await this.reservations.insertMany(tx.manager, created);
+      return replies;
     });
   }
 
-  private async reserve(tx: Transaction, orderId: string, lines: ReservationLine[]): Promise<Reservation> {
-    const available = await this.stock.lockAvailable(
-      tx.manager,
-      lines.map((line) => line.productId),
+  private answer(tx: Transaction, command: ReserveStockCommand, reply: ReservationReply): void {
+    const { orderId } = command;
+    tx.publish(
+      reply.status === 'RESERVED'
+        ? new StockReservedV1({ orderId })
+        : new StockReservationRejectedV1({ orderId, reason: reply.reason, productIds: reply.productIds }),
+      orderId,
+      command,
     );
-    const reservation = reservationFromPlan(orderId, lines, planReservation(lines, available));
-    if (reservation.status === 'RESERVED') {
-      for (const line of lines) await this.stock.reserve(tx.manager, line.productId, line.quantity);
-    }
-    await this.reservations.insert(tx.manager, reservation);
-    return reservation;
   }
 }

@@ -40,6 +40,15 @@ function replyEvent(reply: ParticipantReply): Exclude<OrderEvent, { type: 'Order
     : { type: 'PaymentDeclined', data: { reason: reply.reason ?? 'unknown' } };
 }
 
+/** Changes a saga (and its order); true when it changed something. */
+type SagaStep = (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean;
+
+interface SagaMove {
+  orderId: string;
+  step: SagaStep;
+  cause?: object;
+}
+
 /**
  * The place-order process manager (DESIGN §4). Inventory and payments are asked in parallel;
  * each reply is recorded under a lock on the saga row, and once the decision matrix can
@@ -89,28 +98,44 @@ export class PlaceOrderSaga {
    * since the sweeper ends a saga only once its messages are no longer queued behind others.
    */
   async onReply(orderId: string, reply: ParticipantReply): Promise<void> {
-    await this.advance(orderId, false, (tx, saga, order, now) => {
-      const field = reply.participant;
-      if (saga.status === 'DONE') {
-        this.compensateLateAcceptance(tx, saga, reply);
-        return false;
-      }
-      if (saga[field] !== 'PENDING') return false; // a re-driven request answered twice
-      saga[field] = reply.accepted ? 'ACCEPTED' : 'REJECTED';
-      if (!reply.accepted) saga.reasons.push(`${field}: ${reply.reason ?? 'rejected'}`);
-      order.record(replyEvent(reply), now);
-      return true;
-    });
+    await this.onReplies([{ orderId, reply }]);
+  }
+
+  /**
+   * Replies for many orders in one unit of work: one lock statement and one write per table.
+   * `cause`: the command each reply came as, so that what it sets off names it as its cause.
+   */
+  async onReplies(replies: readonly { orderId: string; reply: ParticipantReply; cause?: object }[]): Promise<void> {
+    await this.advance(
+      replies.map(({ orderId, reply, cause }) => ({
+        orderId,
+        cause,
+        step: (tx, saga, order, now) => {
+          const field = reply.participant;
+          if (saga.status === 'DONE') {
+            this.compensateLateAcceptance(tx, saga, reply, cause);
+            return false;
+          }
+          if (saga[field] !== 'PENDING') return false; // a re-driven request answered twice
+          saga[field] = reply.accepted ? 'ACCEPTED' : 'REJECTED';
+          if (!reply.accepted) saga.reasons.push(`${field}: ${reply.reason ?? 'rejected'}`);
+          order.record(replyEvent(reply), now);
+          return true;
+        },
+      })),
+      false,
+    );
   }
 
   async onDeadline(orderId: string): Promise<void> {
-    await this.advance(orderId, true, (_tx, saga, _order, now) => {
+    const step: SagaStep = (_tx, saga, _order, now) => {
       if (saga.status === 'DONE' || saga.deadlineAt > now) return false;
       (['inventory', 'payment'] as const)
         .filter((field) => saga[field] === 'PENDING')
         .forEach((field) => saga.reasons.push(`${field}: no reply within ${this.options.deadlineMs} ms`));
       return true;
-    });
+    };
+    await this.advance([{ orderId, step }], true);
   }
 
   /** Sends the requests still unanswered again; participants are idempotent per order. */
@@ -145,33 +170,36 @@ export class PlaceOrderSaga {
   }
 
   /** An acceptance after the saga ended without it holds stock or money nobody will use. */
-  private compensateLateAcceptance(tx: Transaction, saga: OrderSagaState, reply: ParticipantReply): void {
+  private compensateLateAcceptance(tx: Transaction, saga: OrderSagaState, reply: ParticipantReply, cause?: object): void {
     if (!reply.accepted || saga.outcome === 'CONFIRMED') return;
     this.logger.warn(`late ${reply.participant} acceptance for ${saga.outcome} order ${saga.orderId}: compensating`);
-    this.dispatchActions(tx, saga.orderId, reply.participant === 'inventory' ? 'RELEASE' : 'NONE', reply.participant === 'payment' ? 'VOID' : 'NONE');
+    const actions = { inventory: reply.participant === 'inventory' ? 'RELEASE' : 'NONE', payment: reply.participant === 'payment' ? 'VOID' : 'NONE' } as const;
+    this.dispatchActions(tx, saga.orderId, actions, cause);
   }
 
   /**
-   * Moves the saga with `step` under a lock on its row; when the step changed something and
-   * the matrix can decide (`expiring`: a missing reply counts as a rejection), ends the order
-   * and sends each side its action.
+   * Moves each order's saga with its step, under locks on their rows (taken in order id order);
+   * when a step changed something and the matrix can decide (`expiring`: a missing reply counts
+   * as a rejection), ends the order and sends each side its action.
    */
-  private async advance(
-    orderId: string,
-    expiring: boolean,
-    step: (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean,
-  ): Promise<void> {
+  private async advance(moves: readonly SagaMove[], expiring: boolean): Promise<void> {
     await this.uow.run(async (tx) => {
-      const saga = await this.sagas.lock(tx.manager, orderId);
-      const order = saga && (await this.orders.load(tx.manager, orderId));
-      if (!saga || !order) {
-        this.logger.warn(`no saga for order ${orderId}; ignoring`);
-        return;
-      }
+      const orderIds = [...new Set(moves.map((move) => move.orderId))];
+      const sagas = await this.sagas.lockMany(tx.manager, orderIds);
+      const orders = await this.orders.loadMany(tx.manager, orderIds);
       const now = new Date();
-      if (!step(tx, saga, order, now)) return;
-      const decision = decide(saga.inventory, saga.payment, expiring);
-      if (decision.outcome !== 'WAIT') {
+      const changed = new Map<string, { saga: OrderSagaState; order: Order }>();
+      for (const { orderId, cause, step } of moves) {
+        const saga = sagas.get(orderId);
+        const order = orders.get(orderId);
+        if (!saga || !order) {
+          this.logger.warn(`no saga for order ${orderId}; ignoring`);
+          continue;
+        }
+        if (!step(tx, saga, order, now)) continue;
+        changed.set(orderId, { saga, order });
+        const decision = decide(saga.inventory, saga.payment, expiring);
+        if (decision.outcome === 'WAIT') continue;
         saga.status = 'DONE';
         saga.outcome = decision.outcome;
         saga.finishedAt = now;
@@ -181,12 +209,13 @@ export class PlaceOrderSaga {
             : { type: FINAL_EVENT[decision.outcome] as 'OrderRejected' | 'OrderRolledBack', data: { reasons: saga.reasons } },
           now,
         );
-        this.dispatchActions(tx, orderId, decision.inventory, decision.payment);
-        this.announce(tx, order, saga);
+        this.dispatchActions(tx, orderId, decision, cause);
+        this.announce(tx, order, saga, cause);
         tx.afterCommit(() => this.observeDecision(saga));
       }
-      await this.orders.save(tx.manager, order);
-      await this.sagas.update(tx.manager, saga);
+      const moved = [...changed.values()];
+      await this.orders.saveMany(tx.manager, moved.map(({ saga, order }) => ({ order, correlationId: saga.correlationId })));
+      await this.sagas.updateMany(tx.manager, moved.map(({ saga }) => saga));
     });
   }
 
@@ -197,19 +226,24 @@ export class PlaceOrderSaga {
   }
 
   /** Forward actions for a confirmed order, compensations otherwise; each only where it applies. */
-  private dispatchActions(tx: Transaction, orderId: string, inventory: InventoryAction, payment: PaymentAction): void {
-    if (inventory === 'COMMIT') tx.publish(new CommitReservationV1({ orderId }), orderId);
-    if (inventory === 'RELEASE') tx.publish(new ReleaseReservationV1({ orderId }), orderId);
-    if (payment === 'CAPTURE') tx.publish(new CapturePaymentV1({ orderId }), orderId);
-    if (payment === 'VOID') tx.publish(new VoidPaymentV1({ orderId }), orderId);
+  private dispatchActions(
+    tx: Transaction,
+    orderId: string,
+    { inventory, payment }: { inventory: InventoryAction; payment: PaymentAction },
+    cause?: object,
+  ): void {
+    if (inventory === 'COMMIT') tx.publish(new CommitReservationV1({ orderId }), orderId, cause);
+    if (inventory === 'RELEASE') tx.publish(new ReleaseReservationV1({ orderId }), orderId, cause);
+    if (payment === 'CAPTURE') tx.publish(new CapturePaymentV1({ orderId }), orderId, cause);
+    if (payment === 'VOID') tx.publish(new VoidPaymentV1({ orderId }), orderId, cause);
   }
 
-  private announce(tx: Transaction, order: Order, saga: OrderSagaState): void {
+  private announce(tx: Transaction, order: Order, saga: OrderSagaState, cause?: object): void {
     const { id: orderId, customerId, total } = order.state;
     if (saga.outcome === 'CONFIRMED') {
-      tx.publish(new OrderConfirmedV1({ orderId, customerId, total }), orderId);
+      tx.publish(new OrderConfirmedV1({ orderId, customerId, total }), orderId, cause);
     } else if (saga.outcome) {
-      tx.publish(new OrderRejectedV1({ orderId, customerId, status: saga.outcome, reasons: saga.reasons }), orderId);
+      tx.publish(new OrderRejectedV1({ orderId, customerId, status: saga.outcome, reasons: saga.reasons }), orderId, cause);
     }
   }
 }

@@ -1,13 +1,18 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { BatchCommandHandler } from '../../../../../libs/messaging';
 import { PlaceOrderSaga } from './place-order.saga';
 import { ExpireOrderSagaCommand, RecordParticipantReplyCommand, RedriveOrderSagaCommand } from './saga.commands';
 
-@CommandHandler(RecordParticipantReplyCommand)
-export class RecordParticipantReplyHandler implements ICommandHandler<RecordParticipantReplyCommand> {
+@BatchCommandHandler(RecordParticipantReplyCommand)
+export class RecordParticipantReplyHandler implements BatchCommandHandler<RecordParticipantReplyCommand> {
   constructor(private readonly saga: PlaceOrderSaga) {}
 
   execute({ orderId, reply }: RecordParticipantReplyCommand): Promise<void> {
     return this.saga.onReply(orderId, reply);
+  }
+
+  executeBatch(commands: readonly RecordParticipantReplyCommand[]): Promise<void> {
+    return this.saga.onReplies(commands.map((cause) => ({ orderId: cause.orderId, reply: cause.reply, cause })));
   }
 }
 

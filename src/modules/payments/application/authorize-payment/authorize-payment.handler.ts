@@ -1,7 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
-import { Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { retry } from '../../../../../libs/resilience';
 import { Payment, ProviderOutcome } from '../../domain/payment';
@@ -28,9 +27,11 @@ function isRetryable(error: unknown): boolean {
  * Three steps, so that no database transaction stays open while the provider thinks:
  * record the request (or answer a repeated one from the stored payment), call the provider
  * with retries, then record its outcome if the order has not voided the payment meanwhile.
+ * A batch of requests takes the same steps together: one transaction before the provider calls
+ * (made side by side) and one after.
  */
-@CommandHandler(AuthorizePaymentCommand)
-export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePaymentCommand> {
+@BatchCommandHandler(AuthorizePaymentCommand)
+export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePaymentCommand> {
   private readonly logger = new Logger(AuthorizePaymentHandler.name);
 
   constructor(
@@ -41,14 +42,32 @@ export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePayment
   ) {}
 
   async execute(command: AuthorizePaymentCommand): Promise<void> {
-    // Only the last step records the inbound message: a crash before it means a redelivery.
-    const mustAskProvider = await this.unitOfWork.run((tx) => this.open(tx, command), { finalStep: false });
-    if (!mustAskProvider) return;
-    const { outcome, attempts } = await this.askProvider(command);
-    await this.unitOfWork.run((tx) => this.settle(tx, command.orderId, outcome, attempts));
+    await this.authorize([command]);
   }
 
-  private async open(tx: Transaction, { orderId, amount, method }: AuthorizePaymentCommand): Promise<boolean> {
+  async executeBatch(commands: readonly AuthorizePaymentCommand[]): Promise<void> {
+    await this.authorize(commands);
+  }
+
+  private async authorize(commands: readonly AuthorizePaymentCommand[]): Promise<void> {
+    // Only the last step records the inbound messages: a crash before it means a redelivery.
+    const toAsk = await this.unitOfWork.run(
+      async (tx) => {
+        const asks: AuthorizePaymentCommand[] = [];
+        for (const command of commands) if (await this.open(tx, command)) asks.push(command);
+        return asks;
+      },
+      { finalStep: false },
+    );
+    if (toAsk.length === 0) return;
+    const answers = await Promise.all(toAsk.map(async (command) => ({ command, ...(await this.askProvider(command)) })));
+    await this.unitOfWork.run(async (tx) => {
+      for (const { command, outcome, attempts } of answers) await this.settle(tx, command, outcome, attempts);
+    });
+  }
+
+  private async open(tx: Transaction, command: AuthorizePaymentCommand): Promise<boolean> {
+    const { orderId, amount, method } = command;
     const { payment } = await this.payments.lockOrCreate(tx.manager, orderId, () =>
       Payment.start(newId(), orderId, amount, method),
     );
@@ -57,10 +76,10 @@ export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePayment
       case 'ask-provider':
         return true;
       case 'authorized':
-        tx.publish(this.authorized(payment), orderId);
+        tx.publish(this.authorized(payment), orderId, command);
         return false;
       case 'declined':
-        tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId);
+        tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId, command);
         return false;
     }
   }
@@ -99,7 +118,8 @@ export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePayment
     }
   }
 
-  private async settle(tx: Transaction, orderId: string, outcome: ProviderOutcome, attempts: number): Promise<void> {
+  private async settle(tx: Transaction, command: AuthorizePaymentCommand, outcome: ProviderOutcome, attempts: number): Promise<void> {
+    const { orderId } = command;
     const payment = await this.payments.lock(tx.manager, orderId);
     // Payments are never deleted, and step one created this one.
     if (!payment) throw new Error(`payment of order ${orderId} disappeared`);
@@ -108,14 +128,14 @@ export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePayment
     await this.payments.save(tx.manager, payment, before);
     switch (settlement.kind) {
       case 'authorized':
-        tx.publish(this.authorized(payment), orderId);
+        tx.publish(this.authorized(payment), orderId, command);
         return;
       case 'declined':
-        tx.publish(new PaymentDeclinedV1({ orderId, reason: settlement.reason }), orderId);
+        tx.publish(new PaymentDeclinedV1({ orderId, reason: settlement.reason }), orderId, command);
         return;
       case 'authorized-after-void':
         this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
-        tx.publish(new PaymentVoidedV1({ orderId }), orderId);
+        tx.publish(new PaymentVoidedV1({ orderId }), orderId, command);
         return;
       case 'still-pending':
       case 'already-settled':
