@@ -63,12 +63,17 @@ export class ReservationRepository {
   }
 
   async setStatus(manager: EntityManager, orderId: string, status: 'COMMITTED' | 'RELEASED'): Promise<void> {
+    await this.setStatusMany(manager, [orderId], status);
+  }
+
+  async setStatusMany(manager: EntityManager, orderIds: readonly string[], status: 'COMMITTED' | 'RELEASED'): Promise<void> {
+    if (orderIds.length === 0) return;
     const rows = rowsOf<unknown>(
       await manager.query(
-        'UPDATE inventory.reservation SET status = $2, updated_at = now() WHERE order_id = $1 RETURNING order_id',
-        [orderId, status],
+        'UPDATE inventory.reservation SET status = $2, updated_at = now() WHERE order_id = ANY($1::uuid[]) RETURNING order_id',
+        [orderIds, status],
       ),
     );
-    if (rows.length !== 1) throw new Error(`reservation of order ${orderId} is missing`);
+    if (rows.length !== new Set(orderIds).size) throw new Error(`reservations of ${orderIds.length - rows.length} orders are missing`);
   }
 }

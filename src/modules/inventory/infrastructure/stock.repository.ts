@@ -63,23 +63,9 @@ export class StockRepository {
     return new Map(rows.map((row) => [row.product_id, Number(row.available)]));
   }
 
-  reserve(manager: EntityManager, productId: string, quantity: number): Promise<void> {
-    return this.change(manager, productId, 'reserved = reserved + $2', quantity);
-  }
-
   /** Reserves quantities of many products in one statement. */
-  async reserveMany(manager: EntityManager, quantities: ReadonlyMap<string, number>): Promise<void> {
-    if (quantities.size === 0) return;
-    const rows = rowsOf<unknown>(
-      await manager.query(
-        `UPDATE inventory.stock s SET reserved = s.reserved + q.quantity, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS q(product_id, quantity)
-         WHERE s.product_id = q.product_id RETURNING s.product_id`,
-        [[...quantities.keys()], [...quantities.values()]],
-      ),
-    );
-    // Only products whose rows were locked are ever reserved, and rows are never deleted.
-    if (rows.length !== quantities.size) throw new Error(`stock of ${quantities.size - rows.length} products is missing`);
+  reserveMany(manager: EntityManager, quantities: ReadonlyMap<string, number>): Promise<void> {
+    return this.changeMany(manager, quantities, 'reserved = s.reserved + q.quantity');
   }
 
   unreserve(manager: EntityManager, productId: string, quantity: number): Promise<void> {
@@ -87,8 +73,8 @@ export class StockRepository {
   }
 
   /** Reserved units leave the warehouse: both on-hand and reserved drop. */
-  ship(manager: EntityManager, productId: string, quantity: number): Promise<void> {
-    return this.change(manager, productId, 'on_hand = on_hand - $2, reserved = reserved - $2', quantity);
+  shipMany(manager: EntityManager, quantities: ReadonlyMap<string, number>): Promise<void> {
+    return this.changeMany(manager, quantities, 'on_hand = s.on_hand - q.quantity, reserved = s.reserved - q.quantity');
   }
 
   async isEmpty(manager: EntityManager): Promise<boolean> {
@@ -119,5 +105,19 @@ export class StockRepository {
     );
     // A reservation only ever names products whose rows it found, and rows are never deleted.
     if (rows.length !== 1) throw new Error(`stock of product ${productId} is missing`);
+  }
+
+  private async changeMany(manager: EntityManager, quantities: ReadonlyMap<string, number>, assignments: string): Promise<void> {
+    if (quantities.size === 0) return;
+    const rows = rowsOf<unknown>(
+      await manager.query(
+        `UPDATE inventory.stock s SET ${assignments}, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS q(product_id, quantity)
+         WHERE s.product_id = q.product_id RETURNING s.product_id`,
+        [[...quantities.keys()], [...quantities.values()]],
+      ),
+    );
+    // Reservations only ever name products whose rows they found, and rows are never deleted.
+    if (rows.length !== quantities.size) throw new Error(`stock of ${quantities.size - rows.length} products is missing`);
   }
 }

@@ -48,28 +48,33 @@ function toState(row: OrderSagaRow): OrderSagaState {
 /** The persisted process manager of each order (one row per order, locked while it moves). */
 @Injectable()
 export class OrderSagaRepository {
-  async insert(manager: EntityManager, saga: OrderSagaState): Promise<void> {
+  async insertMany(manager: EntityManager, sagas: readonly OrderSagaState[]): Promise<void> {
     await manager.query(
       `INSERT INTO ordering.order_saga (order_id, status, inventory, payment, outcome, reasons, lines, total_amount,
          currency, payment_method, payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+       SELECT order_id, status, inventory, payment, outcome, reasons::jsonb, lines::jsonb, total_amount, currency,
+         payment_method, payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+                   $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[])
+         AS s(order_id, status, inventory, payment, outcome, reasons, lines, total_amount, currency, payment_method,
+              payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)`,
       [
-        saga.orderId,
-        saga.status,
-        saga.inventory,
-        saga.payment,
-        saga.outcome,
-        JSON.stringify(saga.reasons),
-        JSON.stringify(saga.lines),
-        saga.total.amount,
-        saga.total.currency,
-        saga.paymentMethod,
-        saga.paymentToken,
-        saga.correlationId,
-        saga.startedAt,
-        saga.deadlineAt,
-        saga.lastDrivenAt,
-        saga.redriveCount,
+        sagas.map((saga) => saga.orderId),
+        sagas.map((saga) => saga.status),
+        sagas.map((saga) => saga.inventory),
+        sagas.map((saga) => saga.payment),
+        sagas.map((saga) => saga.outcome),
+        sagas.map((saga) => JSON.stringify(saga.reasons)),
+        sagas.map((saga) => JSON.stringify(saga.lines)),
+        sagas.map((saga) => saga.total.amount),
+        sagas.map((saga) => saga.total.currency),
+        sagas.map((saga) => saga.paymentMethod),
+        sagas.map((saga) => saga.paymentToken),
+        sagas.map((saga) => saga.correlationId),
+        sagas.map((saga) => saga.startedAt),
+        sagas.map((saga) => saga.deadlineAt),
+        sagas.map((saga) => saga.lastDrivenAt),
+        sagas.map((saga) => saga.redriveCount),
       ],
     );
   }

@@ -1,6 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MessageContext } from '../../../../libs/messaging';
 import { Order, OrderState } from '../domain/order';
 import { OrderEvent, RecordedOrderEvent } from '../domain/order-events';
 
@@ -27,10 +26,6 @@ export function toRecorded(row: OrderEventRow): RecordedOrderEvent {
  */
 @Injectable()
 export class OrderRepository {
-  async load(manager: EntityManager, orderId: string): Promise<Order | undefined> {
-    return (await this.loadMany(manager, [orderId])).get(orderId);
-  }
-
   async loadMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Order>> {
     const rows: OrderEventRow[] = await manager.query(
       'SELECT * FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, version',
@@ -45,11 +40,7 @@ export class OrderRepository {
     return new Map([...histories].map(([orderId, history]) => [orderId, Order.fromHistory(history)]));
   }
 
-  /** Appends the order's new events (caused within `correlationId`) and writes its view. */
-  async save(manager: EntityManager, order: Order, correlationId = MessageContext.current()?.correlationId ?? null): Promise<void> {
-    await this.saveMany(manager, [{ order, correlationId }]);
-  }
-
+  /** Appends each order's new events (caused within its `correlationId`) and writes its view. */
   async saveMany(manager: EntityManager, changes: readonly { order: Order; correlationId: string | null }[]): Promise<void> {
     const events = changes.flatMap(({ order, correlationId }) =>
       order.uncommitted.map((event, i) => ({ state: order.state, version: order.loadedVersion + i + 1, event, correlationId })),

@@ -62,12 +62,13 @@ export class PaymentRepository {
     return rows.map(toView);
   }
 
-  /** Locks the order's payment, if it has one, until the transaction ends. */
-  async lock(manager: EntityManager, orderId: string): Promise<Payment | undefined> {
-    const [row] = await manager.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE order_id = $1 FOR UPDATE', [
-      orderId,
-    ]);
-    return row ? toPayment(row) : undefined;
+  /** Locks the orders' payments that exist, in order id order. */
+  async lockMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Payment>> {
+    const rows = await manager.query<PaymentRow[]>(
+      'SELECT * FROM payments.payment WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE',
+      [orderIds],
+    );
+    return new Map(rows.map((row) => [row.order_id, toPayment(row)]));
   }
 
   /**
@@ -79,49 +80,82 @@ export class PaymentRepository {
     orderId: string,
     create: () => Payment,
   ): Promise<{ payment: Payment; created: boolean }> {
-    const existing = await this.lock(manager, orderId);
-    if (existing) return { payment: existing, created: false };
-    const payment = create();
-    if (await this.insert(manager, payment)) return { payment, created: true };
-    const inserted = await this.lock(manager, orderId);
-    if (!inserted) throw new Error(`payment of order ${orderId} conflicted on insert but cannot be found`);
-    return { payment: inserted, created: false };
+    return (await this.lockOrCreateMany(manager, [orderId], create)).get(orderId)!;
+  }
+
+  async lockOrCreateMany(
+    manager: EntityManager,
+    orderIds: readonly string[],
+    create: (orderId: string) => Payment,
+  ): Promise<Map<string, { payment: Payment; created: boolean }>> {
+    const unique = [...new Set(orderIds)].sort();
+    const existing = await this.lockMany(manager, unique);
+    const result = new Map([...existing].map(([orderId, payment]) => [orderId, { payment, created: false }]));
+    const fresh = unique.filter((orderId) => !existing.has(orderId)).map((orderId) => create(orderId));
+    const inserted = await this.insertMany(manager, fresh);
+    fresh.filter((payment) => inserted.has(payment.orderId)).forEach((payment) => result.set(payment.orderId, { payment, created: true }));
+    const lost = fresh.filter((payment) => !inserted.has(payment.orderId)).map((payment) => payment.orderId);
+    if (lost.length > 0) {
+      // A concurrent transaction inserted these first.
+      const theirs = await this.lockMany(manager, lost);
+      for (const orderId of lost) {
+        const payment = theirs.get(orderId);
+        if (!payment) throw new Error(`payment of order ${orderId} conflicted on insert but cannot be found`);
+        result.set(orderId, { payment, created: false });
+      }
+    }
+    return result;
   }
 
   /** Writes the payment's state, provided its row still has `expectedStatus`. */
   async save(manager: EntityManager, payment: Payment, expectedStatus: PaymentStatus): Promise<void> {
-    const state = payment.toState();
-    const rows = rowsOf<unknown>(
-      await manager.query(
-        `UPDATE payments.payment
-         SET status = $3, attempts = $4, decline_reason = $5, provider_ref = $6, updated_at = now()
-         WHERE id = $1 AND status = $2 RETURNING id`,
-        [state.id, expectedStatus, state.status, state.attempts, state.declineReason, state.providerRef],
-      ),
-    );
-    // Callers hold the row lock, so the status cannot have moved under them.
-    if (rows.length !== 1) throw new Error(`payment ${state.id} is no longer ${expectedStatus}`);
+    await this.saveMany(manager, [{ payment, expectedStatus }]);
   }
 
-  private async insert(manager: EntityManager, payment: Payment): Promise<boolean> {
-    const state = payment.toState();
-    const rows = await manager.query<unknown[]>(
-      `INSERT INTO payments.payment
-         (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (order_id) DO NOTHING RETURNING id`,
+  async saveMany(manager: EntityManager, changes: readonly { payment: Payment; expectedStatus: PaymentStatus }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const states = changes.map(({ payment }) => payment.toState());
+    const rows = rowsOf<unknown>(
+      await manager.query(
+        `UPDATE payments.payment p
+         SET status = u.status, attempts = u.attempts, decline_reason = u.decline_reason, provider_ref = u.provider_ref, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+           AS u(id, expected_status, status, attempts, decline_reason, provider_ref)
+         WHERE p.id = u.id AND p.status = u.expected_status RETURNING p.id`,
+        [
+          states.map((state) => state.id),
+          changes.map(({ expectedStatus }) => expectedStatus),
+          states.map((state) => state.status),
+          states.map((state) => state.attempts),
+          states.map((state) => state.declineReason),
+          states.map((state) => state.providerRef),
+        ],
+      ),
+    );
+    // Callers hold the row locks, so no status can have moved under them.
+    if (rows.length !== changes.length) throw new Error(`${changes.length - rows.length} payments are no longer in their expected status`);
+  }
+
+  /** Inserts the payments of orders that have none; returns the order ids inserted. */
+  private async insertMany(manager: EntityManager, payments: readonly Payment[]): Promise<Set<string>> {
+    if (payments.length === 0) return new Set();
+    const states = payments.map((payment) => payment.toState());
+    const rows = await manager.query<{ order_id: string }[]>(
+      `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[])
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
       [
-        state.id,
-        state.orderId,
-        state.status,
-        state.amount?.amount ?? null,
-        state.amount?.currency ?? null,
-        state.method,
-        state.attempts,
-        state.declineReason,
-        state.providerRef,
+        states.map((state) => state.id),
+        states.map((state) => state.orderId),
+        states.map((state) => state.status),
+        states.map((state) => state.amount?.amount ?? null),
+        states.map((state) => state.amount?.currency ?? null),
+        states.map((state) => state.method),
+        states.map((state) => state.attempts),
+        states.map((state) => state.declineReason),
+        states.map((state) => state.providerRef),
       ],
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.order_id));
   }
 }

@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ReservationCommittedV1 } from '../../../../../libs/contracts/inventory';
-import { UnitOfWork } from '../../../../../libs/messaging';
+import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { decideCommit } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { StockRepository } from '../../infrastructure/stock.repository';
 import { CommitReservationCommand } from './commit-reservation.command';
 
-@CommandHandler(CommitReservationCommand)
-export class CommitReservationHandler implements ICommandHandler<CommitReservationCommand> {
+/**
+ * Reserved units leave the warehouse, once per order; a repeated commit is answered again. A
+ * batch locks its reservations, ships its stock and marks its reservations with one statement each.
+ */
+@BatchCommandHandler(CommitReservationCommand)
+export class CommitReservationHandler implements BatchCommandHandler<CommitReservationCommand> {
   private readonly logger = new Logger(CommitReservationHandler.name);
 
   constructor(
@@ -17,23 +20,36 @@ export class CommitReservationHandler implements ICommandHandler<CommitReservati
     private readonly reservations: ReservationRepository,
   ) {}
 
-  execute({ orderId }: CommitReservationCommand): Promise<void> {
-    return this.unitOfWork.run(async (tx) => {
-      const reservation = await this.reservations.lock(tx.manager, orderId);
-      const decision = decideCommit(reservation);
-      switch (decision.action) {
-        case 'COMMIT':
-          for (const line of decision.lines) await this.stock.ship(tx.manager, line.productId, line.quantity);
-          await this.reservations.setStatus(tx.manager, orderId, 'COMMITTED');
-          tx.publish(new ReservationCommittedV1({ orderId }), orderId);
-          return;
-        case 'ALREADY_COMMITTED':
-          tx.publish(new ReservationCommittedV1({ orderId }), orderId);
-          return;
-        case 'NOT_COMMITTABLE':
-          this.logger.warn(`order ${orderId}: no held stock to commit (reservation ${reservation?.status ?? 'missing'})`);
-          return;
+  execute(command: CommitReservationCommand): Promise<void> {
+    return this.executeBatch([command]);
+  }
+
+  async executeBatch(commands: readonly CommitReservationCommand[]): Promise<void> {
+    await this.unitOfWork.run(async (tx) => {
+      const reservations = await this.reservations.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))].sort());
+      const shipped = new Map<string, number>();
+      const committed: string[] = [];
+      for (const command of commands) {
+        const { orderId } = command;
+        const reservation = reservations.get(orderId);
+        const decision = decideCommit(reservation);
+        switch (decision.action) {
+          case 'COMMIT':
+            for (const { productId, quantity } of decision.lines) shipped.set(productId, (shipped.get(productId) ?? 0) + quantity);
+            committed.push(orderId);
+            reservations.set(orderId, { ...reservation!, status: 'COMMITTED' });
+            tx.publish(new ReservationCommittedV1({ orderId }), orderId, command);
+            break;
+          case 'ALREADY_COMMITTED':
+            tx.publish(new ReservationCommittedV1({ orderId }), orderId, command);
+            break;
+          case 'NOT_COMMITTABLE':
+            this.logger.warn(`order ${orderId}: no held stock to commit (reservation ${reservation?.status ?? 'missing'})`);
+            break;
+        }
       }
+      await this.stock.shipMany(tx.manager, shipped);
+      await this.reservations.setStatusMany(tx.manager, committed, 'COMMITTED');
     });
   }
 }

@@ -68,29 +68,34 @@ export class PlaceOrderSaga {
     @InjectMetric('saga_duration_seconds') private readonly sagaDuration: Histogram,
   ) {}
 
-  /** Starts the saga of a just-placed order inside the transaction that places it. */
-  async start(tx: Transaction, order: Order, paymentToken: string, now: Date): Promise<void> {
-    const state = order.state;
-    const saga: OrderSagaState = {
-      orderId: state.id,
-      status: 'RUNNING',
-      inventory: 'PENDING',
-      payment: 'PENDING',
-      outcome: null,
-      reasons: [],
-      lines: state.lines,
-      total: state.total,
-      paymentMethod: state.paymentMethod,
-      paymentToken,
-      correlationId: MessageContext.origin().correlationId,
-      startedAt: now,
-      deadlineAt: new Date(now.getTime() + this.options.deadlineMs),
-      lastDrivenAt: now,
-      redriveCount: 0,
-      finishedAt: null,
-    };
-    await this.sagas.insert(tx.manager, saga);
-    this.request(tx, saga);
+  /**
+   * Starts the sagas of just-placed orders inside the transaction that places them. `cause`:
+   * what placed each order, whose origin its requests carry.
+   */
+  async startMany(tx: Transaction, placed: readonly { order: Order; paymentToken: string; cause: object }[], now: Date): Promise<void> {
+    const sagas = placed.map(({ order, paymentToken, cause }): OrderSagaState => {
+      const state = order.state;
+      return {
+        orderId: state.id,
+        status: 'RUNNING',
+        inventory: 'PENDING',
+        payment: 'PENDING',
+        outcome: null,
+        reasons: [],
+        lines: state.lines,
+        total: state.total,
+        paymentMethod: state.paymentMethod,
+        paymentToken,
+        correlationId: MessageContext.originOf(cause).correlationId,
+        startedAt: now,
+        deadlineAt: new Date(now.getTime() + this.options.deadlineMs),
+        lastDrivenAt: now,
+        redriveCount: 0,
+        finishedAt: null,
+      };
+    });
+    await this.sagas.insertMany(tx.manager, sagas);
+    sagas.forEach((saga, i) => this.request(tx, saga, placed[i].cause));
   }
 
   /**
@@ -153,18 +158,20 @@ export class PlaceOrderSaga {
     });
   }
 
-  private request(tx: Transaction, saga: OrderSagaState): void {
+  private request(tx: Transaction, saga: OrderSagaState, cause?: object): void {
     const { orderId } = saga;
     if (saga.inventory === 'PENDING') {
       tx.publish(
         new ReserveStockV1({ orderId, lines: saga.lines.map(({ productId, quantity }) => ({ productId, quantity })) }),
         orderId,
+        cause,
       );
     }
     if (saga.payment === 'PENDING') {
       tx.publish(
         new AuthorizePaymentV1({ orderId, amount: saga.total, method: saga.paymentMethod, token: saga.paymentToken }),
         orderId,
+        cause,
       );
     }
   }

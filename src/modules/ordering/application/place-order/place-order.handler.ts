@@ -1,24 +1,40 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FieldError, InvalidInputException } from '../../../../../libs/http';
-import { UnitOfWork } from '../../../../../libs/messaging';
+import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Order } from '../../domain/order';
 import { MixedCurrencyError } from '../../domain/order.errors';
-import { OrderLine } from '../../domain/order-events';
+import { Money, OrderLine } from '../../domain/order-events';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { ProductPriceRepository } from '../../infrastructure/product-price.repository';
 import { PlaceOrderSaga } from '../place-order-saga/place-order.saga';
 import { OrderAdmission } from './order-admission';
-import { PlaceOrderCommand } from './place-order.command';
+import { PlaceOrderCommand, PlaceOrderInput } from './place-order.command';
+
+/** Most orders placed in one transaction. */
+const MAX_GROUP = 200;
+
+interface Placement {
+  input: PlaceOrderInput;
+  resolve(placed: { id: string }): void;
+  reject(error: unknown): void;
+}
 
 /**
  * Admits the order (or refuses it while the backlog is too long to decide it in time), prices
  * the lines from ordering's catalog replica, records the order PENDING and starts its saga, in
- * one transaction: either the order exists and its requests are on their way, or
- * nothing was written.
+ * one transaction: either the order exists and its requests are on their way, or nothing was
+ * written.
+ *
+ * Orders arriving while a transaction of placements is being committed wait for it and then go
+ * together in the next one (group commit): under load one price lookup and one commit serve
+ * many orders, and a lone order goes at once.
  */
 @CommandHandler(PlaceOrderCommand)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
+  private readonly waiting: Placement[] = [];
+  private placing = false;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly prices: ProductPriceRepository,
@@ -29,31 +45,74 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
 
   async execute({ input }: PlaceOrderCommand): Promise<{ id: string }> {
     await this.admission.admit();
-    const prices = await this.prices.pricesOf([...new Set(input.items.map((item) => item.productId))]);
-    const unknown: FieldError[] = input.items
-      .map((item, index) => ({ item, index }))
-      .filter(({ item }) => !prices.has(item.productId))
-      .map(({ index }) => ({ field: `items[${index}].productId`, message: 'is not a product in the catalog' }));
-    if (unknown.length > 0) throw new InvalidInputException(unknown);
-    const lines: OrderLine[] = input.items.map(({ productId, quantity }) => ({
-      productId,
-      quantity,
-      unitPrice: prices.get(productId)!,
-    }));
-    const now = new Date();
-    let order: Order;
-    try {
-      order = Order.place({ id: newId(), customerId: input.customerId, lines, paymentMethod: input.payment.method, now });
-    } catch (error) {
-      if (error instanceof MixedCurrencyError) {
-        throw new InvalidInputException([{ field: `items[${error.lineIndex}].productId`, message: error.message }]);
-      }
-      throw error;
-    }
-    await this.uow.run(async (tx) => {
-      await this.orders.save(tx.manager, order);
-      await this.saga.start(tx, order, input.payment.token, now);
+    return new Promise((resolve, reject) => {
+      const placement = { input, resolve, reject };
+      // Messages the order sets off carry the origin (correlation, trace) of its own request.
+      MessageContext.rememberOrigin(placement, MessageContext.origin());
+      this.waiting.push(placement);
+      this.placeWaiting();
     });
-    return { id: order.state.id };
+  }
+
+  private placeWaiting(): void {
+    if (this.placing || this.waiting.length === 0) return;
+    this.placing = true;
+    void this.place(this.waiting.splice(0, MAX_GROUP)).finally(() => {
+      this.placing = false;
+      this.placeWaiting();
+    });
+  }
+
+  private async place(group: Placement[]): Promise<void> {
+    try {
+      const prices = await this.prices.pricesOf([...new Set(group.flatMap(({ input }) => input.items.map((item) => item.productId)))]);
+      const now = new Date();
+      const valid = group.flatMap((placement) => {
+        try {
+          return [{ placement, order: orderOf(placement.input, prices, now) }];
+        } catch (error) {
+          placement.reject(error);
+          return [];
+        }
+      });
+      if (valid.length === 0) return;
+      await this.uow.run(async (tx) => {
+        await this.orders.saveMany(
+          tx.manager,
+          valid.map(({ placement, order }) => ({ order, correlationId: MessageContext.originOf(placement).correlationId })),
+        );
+        await this.saga.startMany(
+          tx,
+          valid.map(({ placement, order }) => ({ order, paymentToken: placement.input.payment.token, cause: placement })),
+          now,
+        );
+      });
+      valid.forEach(({ placement, order }) => placement.resolve({ id: order.state.id }));
+    } catch (error) {
+      // Nothing of the group was written; a placement already refused keeps its own answer.
+      group.forEach((placement) => placement.reject(error));
+    }
+  }
+}
+
+/** The order of the input, priced; invalid input is a 400 naming the lines at fault. */
+function orderOf(input: PlaceOrderInput, prices: ReadonlyMap<string, Money>, now: Date): Order {
+  const unknown: FieldError[] = input.items
+    .map((item, index) => ({ item, index }))
+    .filter(({ item }) => !prices.has(item.productId))
+    .map(({ index }) => ({ field: `items[${index}].productId`, message: 'is not a product in the catalog' }));
+  if (unknown.length > 0) throw new InvalidInputException(unknown);
+  const lines: OrderLine[] = input.items.map(({ productId, quantity }) => ({
+    productId,
+    quantity,
+    unitPrice: prices.get(productId)!,
+  }));
+  try {
+    return Order.place({ id: newId(), customerId: input.customerId, lines, paymentMethod: input.payment.method, now });
+  } catch (error) {
+    if (error instanceof MixedCurrencyError) {
+      throw new InvalidInputException([{ field: `items[${error.lineIndex}].productId`, message: error.message }]);
+    }
+    throw error;
   }
 }

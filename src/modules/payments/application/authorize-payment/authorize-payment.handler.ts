@@ -51,37 +51,34 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
 
   private async authorize(commands: readonly AuthorizePaymentCommand[]): Promise<void> {
     // Only the last step records the inbound messages: a crash before it means a redelivery.
-    const toAsk = await this.unitOfWork.run(
-      async (tx) => {
-        const asks: AuthorizePaymentCommand[] = [];
-        for (const command of commands) if (await this.open(tx, command)) asks.push(command);
-        return asks;
-      },
-      { finalStep: false },
-    );
+    const toAsk = await this.unitOfWork.run((tx) => this.open(tx, commands), { finalStep: false });
     if (toAsk.length === 0) return;
     const answers = await Promise.all(toAsk.map(async (command) => ({ command, ...(await this.askProvider(command)) })));
-    await this.unitOfWork.run(async (tx) => {
-      for (const { command, outcome, attempts } of answers) await this.settle(tx, command, outcome, attempts);
-    });
+    await this.unitOfWork.run((tx) => this.settle(tx, answers));
   }
 
-  private async open(tx: Transaction, command: AuthorizePaymentCommand): Promise<boolean> {
-    const { orderId, amount, method } = command;
-    const { payment } = await this.payments.lockOrCreate(tx.manager, orderId, () =>
-      Payment.start(newId(), orderId, amount, method),
-    );
-    const answer = payment.answerAuthorizationRequest();
-    switch (answer.kind) {
-      case 'ask-provider':
-        return true;
-      case 'authorized':
-        tx.publish(this.authorized(payment), orderId, command);
-        return false;
-      case 'declined':
-        tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId, command);
-        return false;
-    }
+  /** Records the requests; answers those the stored payments already settle, returns the ones to ask about. */
+  private async open(tx: Transaction, commands: readonly AuthorizePaymentCommand[]): Promise<AuthorizePaymentCommand[]> {
+    const requested = new Map(commands.map((command) => [command.orderId, command]));
+    const payments = await this.payments.lockOrCreateMany(tx.manager, [...requested.keys()], (orderId) => {
+      const { amount, method } = requested.get(orderId)!;
+      return Payment.start(newId(), orderId, amount, method);
+    });
+    return commands.filter((command) => {
+      const { orderId } = command;
+      const { payment } = payments.get(orderId)!;
+      const answer = payment.answerAuthorizationRequest();
+      switch (answer.kind) {
+        case 'ask-provider':
+          return true;
+        case 'authorized':
+          tx.publish(this.authorized(payment), orderId, command);
+          return false;
+        case 'declined':
+          tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId, command);
+          return false;
+      }
+    });
   }
 
   private async askProvider(command: AuthorizePaymentCommand): Promise<{ outcome: ProviderOutcome; attempts: number }> {
@@ -118,29 +115,36 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     }
   }
 
-  private async settle(tx: Transaction, command: AuthorizePaymentCommand, outcome: ProviderOutcome, attempts: number): Promise<void> {
-    const { orderId } = command;
-    const payment = await this.payments.lock(tx.manager, orderId);
-    // Payments are never deleted, and step one created this one.
-    if (!payment) throw new Error(`payment of order ${orderId} disappeared`);
-    const before = payment.status;
-    const settlement = payment.settle(outcome, attempts);
-    await this.payments.save(tx.manager, payment, before);
-    switch (settlement.kind) {
-      case 'authorized':
-        tx.publish(this.authorized(payment), orderId, command);
-        return;
-      case 'declined':
-        tx.publish(new PaymentDeclinedV1({ orderId, reason: settlement.reason }), orderId, command);
-        return;
-      case 'authorized-after-void':
-        this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
-        tx.publish(new PaymentVoidedV1({ orderId }), orderId, command);
-        return;
-      case 'still-pending':
-      case 'already-settled':
-        return;
+  /** Records the provider's answers, where the order has not voided the payment meanwhile. */
+  private async settle(
+    tx: Transaction,
+    answers: readonly { command: AuthorizePaymentCommand; outcome: ProviderOutcome; attempts: number }[],
+  ): Promise<void> {
+    const payments = await this.payments.lockMany(tx.manager, [...new Set(answers.map(({ command }) => command.orderId))]);
+    const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
+    for (const { command, outcome, attempts } of answers) {
+      const { orderId } = command;
+      const payment = payments.get(orderId);
+      // Payments are never deleted, and step one created this one.
+      if (!payment) throw new Error(`payment of order ${orderId} disappeared`);
+      const settlement = payment.settle(outcome, attempts);
+      switch (settlement.kind) {
+        case 'authorized':
+          tx.publish(this.authorized(payment), orderId, command);
+          break;
+        case 'declined':
+          tx.publish(new PaymentDeclinedV1({ orderId, reason: settlement.reason }), orderId, command);
+          break;
+        case 'authorized-after-void':
+          this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
+          tx.publish(new PaymentVoidedV1({ orderId }), orderId, command);
+          break;
+        case 'still-pending':
+        case 'already-settled':
+          break;
+      }
     }
+    await this.payments.saveMany(tx.manager, [...before].map(([payment, expectedStatus]) => ({ payment, expectedStatus })));
   }
 
   private authorized(payment: Payment): PaymentAuthorizedV1 {

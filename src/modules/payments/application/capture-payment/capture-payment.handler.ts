@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PaymentCapturedV1 } from '../../../../../libs/contracts/payments';
-import { UnitOfWork } from '../../../../../libs/messaging';
+import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { CapturePaymentCommand } from './capture-payment.command';
 
-/** AUTHORIZED → CAPTURED; a repeated capture is answered again; anything else is refused. */
-@CommandHandler(CapturePaymentCommand)
-export class CapturePaymentHandler implements ICommandHandler<CapturePaymentCommand> {
+/** AUTHORIZED → CAPTURED; a repeated capture is answered again; anything else is refused. A batch locks and writes its payments with one statement each. */
+@BatchCommandHandler(CapturePaymentCommand)
+export class CapturePaymentHandler implements BatchCommandHandler<CapturePaymentCommand> {
   private readonly logger = new Logger(CapturePaymentHandler.name);
 
   constructor(
@@ -15,26 +15,35 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePaymentComm
     private readonly payments: PaymentRepository,
   ) {}
 
-  execute({ orderId }: CapturePaymentCommand): Promise<void> {
-    return this.unitOfWork.run(async (tx) => {
-      const payment = await this.payments.lock(tx.manager, orderId);
-      if (!payment) {
-        this.logger.warn(`capture of order ${orderId} ignored: it has no payment`);
-        return;
-      }
-      const before = payment.status;
-      switch (payment.capture()) {
-        case 'captured':
-          await this.payments.save(tx.manager, payment, before);
-          tx.publish(new PaymentCapturedV1({ orderId }), orderId);
-          return;
-        case 'already-captured':
-          tx.publish(new PaymentCapturedV1({ orderId }), orderId);
-          return;
-        case 'not-authorized':
-          this.logger.warn(`capture of order ${orderId} ignored: its payment is ${before}`);
-          return;
-      }
+  execute(command: CapturePaymentCommand): Promise<void> {
+    return this.executeBatch([command]);
+  }
+
+  async executeBatch(commands: readonly CapturePaymentCommand[]): Promise<void> {
+    await this.unitOfWork.run(async (tx) => {
+      const payments = await this.payments.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))]);
+      const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
+      for (const command of commands) this.capture(tx, command, payments.get(command.orderId));
+      const changes = [...before].filter(([payment, status]) => payment.status !== status);
+      await this.payments.saveMany(tx.manager, changes.map(([payment, expectedStatus]) => ({ payment, expectedStatus })));
     });
+  }
+
+  private capture(tx: Transaction, command: CapturePaymentCommand, payment: Payment | undefined): void {
+    const { orderId } = command;
+    if (!payment) {
+      this.logger.warn(`capture of order ${orderId} ignored: it has no payment`);
+      return;
+    }
+    const before = payment.status;
+    switch (payment.capture()) {
+      case 'captured':
+      case 'already-captured':
+        tx.publish(new PaymentCapturedV1({ orderId }), orderId, command);
+        return;
+      case 'not-authorized':
+        this.logger.warn(`capture of order ${orderId} ignored: its payment is ${before}`);
+        return;
+    }
   }
 }
