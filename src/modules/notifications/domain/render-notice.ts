@@ -7,8 +7,16 @@ export interface RenderedMessage {
 }
 
 /** Digits after the decimal point of a currency (EUR 2, JPY 0, BHD 3). */
+// Building an Intl.NumberFormat costs far more than using one: once per currency.
+const minorUnitDigitsByCurrency = new Map<string, number>();
+
 function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = minorUnitDigitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    minorUnitDigitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** `{ amount: 1999, currency: 'EUR' }` → `19.99 EUR`, exact for any integer amount. */

@@ -40,32 +40,36 @@ export class NotificationRepository {
    * Claims the order's notification of this template. False when the order already has one:
    * then it was sent before, or is being sent by a transaction that will commit or roll back first.
    */
-  async claim(manager: EntityManager, notification: Omit<Notification, 'createdAt'>): Promise<boolean> {
-    const rows = rowsOf<unknown>(
+  /**
+   * Records the notifications not recorded yet for their order and template; returns the ids of
+   * those recorded now (a duplicate of a recorded one, or of one earlier in the list, is not).
+   */
+  async claimMany(manager: EntityManager, notifications: readonly Omit<Notification, 'createdAt'>[]): Promise<Set<string>> {
+    const rows = rowsOf<{ id: string }>(
       await manager.query(
-        `INSERT INTO notifications.notification
-           (id, order_id, customer_id, channel, template, recipient, subject, body, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO notifications.notification (id, order_id, customer_id, channel, template, recipient, subject, body, status)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          ON CONFLICT (order_id, template) DO NOTHING
          RETURNING id`,
         [
-          notification.id,
-          notification.orderId,
-          notification.customerId,
-          notification.channel,
-          notification.template,
-          notification.recipient,
-          notification.subject,
-          notification.body,
-          notification.status,
+          notifications.map((n) => n.id),
+          notifications.map((n) => n.orderId),
+          notifications.map((n) => n.customerId),
+          notifications.map((n) => n.channel),
+          notifications.map((n) => n.template),
+          notifications.map((n) => n.recipient),
+          notifications.map((n) => n.subject),
+          notifications.map((n) => n.body),
+          notifications.map((n) => n.status),
         ],
       ),
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.id));
   }
 
-  async setStatus(manager: EntityManager, id: string, status: NotificationStatus): Promise<void> {
-    await manager.query('UPDATE notifications.notification SET status = $2 WHERE id = $1', [id, status]);
+  async setStatusMany(manager: EntityManager, ids: readonly string[], status: NotificationStatus): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('UPDATE notifications.notification SET status = $2 WHERE id = ANY($1::uuid[])', [ids, status]);
   }
 
   async listByOrder(orderId: string): Promise<Notification[]> {
