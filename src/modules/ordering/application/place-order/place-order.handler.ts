@@ -13,6 +13,8 @@ import { PlaceOrderCommand, PlaceOrderInput } from './place-order.command';
 
 /** Most orders placed in one transaction. */
 const MAX_GROUP = 200;
+/** Transactions of placements under way at once: while one commits, the next group fills and starts. */
+const MAX_GROUPS_IN_FLIGHT = 4;
 
 interface Placement {
   input: PlaceOrderInput;
@@ -26,14 +28,14 @@ interface Placement {
  * one transaction: either the order exists and its requests are on their way, or nothing was
  * written.
  *
- * Orders arriving while a transaction of placements is being committed wait for it and then go
- * together in the next one (group commit): under load one price lookup and one commit serve
- * many orders, and a lone order goes at once.
+ * Orders arriving while transactions of placements are being committed (up to four at once)
+ * wait for one to finish and then go together in the next (group commit): under load one price
+ * lookup and one commit serve many orders, and a lone order goes at once.
  */
 @CommandHandler(PlaceOrderCommand)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
   private readonly waiting: Placement[] = [];
-  private placing = false;
+  private groupsInFlight = 0;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -55,10 +57,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
   }
 
   private placeWaiting(): void {
-    if (this.placing || this.waiting.length === 0) return;
-    this.placing = true;
+    if (this.groupsInFlight >= MAX_GROUPS_IN_FLIGHT || this.waiting.length === 0) return;
+    this.groupsInFlight++;
     void this.place(this.waiting.splice(0, MAX_GROUP)).finally(() => {
-      this.placing = false;
+      this.groupsInFlight--;
       this.placeWaiting();
     });
   }
