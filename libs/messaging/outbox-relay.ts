@@ -8,6 +8,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { BackgroundWork } from '../persistence/background-work';
 import { rowsOf } from '../persistence/sql';
 import { failSpan, openSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { backoffDelay } from '../resilience/backoff';
@@ -61,10 +62,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     this.stopped = false;
-    this.poller = setInterval(() => this.poll(), this.options.pollIntervalMs);
+    this.poller = setInterval(() => BackgroundWork.run(() => this.poll()), this.options.pollIntervalMs);
     this.poller.unref();
     this.pruner = setInterval(() => {
-      this.prune().catch((error: unknown) => this.logger.warn(`outbox pruning: ${describeError(error)}`));
+      BackgroundWork.run(() => this.prune()).catch((error: unknown) => this.logger.warn(`outbox pruning: ${describeError(error)}`));
     }, PRUNE_INTERVAL_MS);
     this.pruner.unref();
     this.kick();
@@ -118,7 +119,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.claimAgain = true;
       return;
     }
-    void this.claimRounds();
+    // Deliveries are background work, whoever kicked (often a request that just committed).
+    void BackgroundWork.run(() => this.claimRounds());
   }
 
   private poll(): void {

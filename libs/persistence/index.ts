@@ -1,3 +1,4 @@
+export * from './background-work';
 export * from './data-source.factory';
 export * from './data-directory-lock';
 export * from './database.module';

@@ -1,7 +1,12 @@
 import { Mutex } from 'async-mutex';
 import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
+import { BackgroundWork } from './background-work';
 
 type ConnectCallback = Parameters<PGlitePool['connect']>[0];
+
+/** Lease priorities: a higher one is served first. */
+const REQUEST = 1;
+const BACKGROUND = 0;
 
 /**
  * PGlite is one Postgres session. typeorm-pglite hands that one session to every TypeORM
@@ -12,13 +17,16 @@ type ConnectCallback = Parameters<PGlitePool['connect']>[0];
  * outbox relay delivering a backlog) could chain query after query without ever letting the
  * event loop turn: timers, HTTP and progress reports would stall until the backlog is gone.
  * Each lease therefore starts on a fresh turn of the event loop.
+ *
+ * Waiting requests get the session before waiting background work (BackgroundWork): a backlog
+ * of deliveries must not make every request queue behind it.
  */
 export class SerializedPGlitePool extends PGlitePool {
   private readonly lease = new Mutex();
 
   override async connect(callback: ConnectCallback): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const release = await this.lease.acquire();
+    const release = await this.lease.acquire(BackgroundWork.active() ? BACKGROUND : REQUEST);
     let released = false;
     await super.connect((error, client) => {
       const releaseOnce = (): void => {

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { describeError } from '../../../../../libs/messaging';
+import { BackgroundWork } from '../../../../../libs/persistence';
 import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
 import { ExpireOrderSagaCommand, RedriveOrderSagaCommand } from './saga.commands';
 import { SAGA_OPTIONS, SagaOptions } from './saga-options';
@@ -28,7 +29,7 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     const timer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+      this.sweeping ??= BackgroundWork.run(() => this.sweep()).finally(() => (this.sweeping = undefined));
     }, this.options.sweepIntervalMs);
     this.scheduler.addInterval(SagaSweeper.name, timer);
   }
