@@ -9,6 +9,7 @@ import { OutboxOrigin1767000000700 } from './1767000000700-outbox-origin';
 import { CatalogSearchWords1767000000800 } from './1767000000800-catalog-search-words';
 import { InventoryProducts1767000000900 } from './1767000000900-inventory-products';
 import { OutboxUndeliveredByAggregate1767000001000 } from './1767000001000-outbox-undelivered-by-aggregate';
+import { CatalogSearchTerms1767000001100 } from './1767000001100-catalog-search-terms';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CatalogSearchWords1767000000800,
   InventoryProducts1767000000900,
   OutboxUndeliveredByAggregate1767000001000,
+  CatalogSearchTerms1767000001100,
 ];

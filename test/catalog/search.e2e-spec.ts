@@ -110,6 +110,33 @@ describe('Catalog search', () => {
     expect((await allPages(app, { q: word, minPrice: 6999 })).map((h) => h.id)).toEqual([product.id]);
   });
 
+  it('follows a renamed product into its new category and forgets its old words', async () => {
+    const [before, after] = [uniqueWord(), uniqueWord()];
+    const { body: product } = await app
+      .http()
+      .post('/api/v1/products')
+      .send(newProduct({ name: `${before} lamp`, category: 'furniture' }))
+      .expect(201);
+    await searchable(app, { q: before, category: 'furniture' }, [product.id]);
+
+    await app.http().patch(`/api/v1/products/${product.id}`).send({ name: `${after} lamp`, category: 'garden' }).expect(200);
+
+    await searchable(app, { q: `${after} lam`, category: 'garden' }, [product.id]);
+    expect(await allPages(app, { q: after, category: 'furniture' })).toEqual([]);
+    expect(await allPages(app, { q: before })).toEqual([]);
+    // The terms relevance search reads hold exactly the document's words, category and price.
+    const [{ stale }] = await sql<{ stale: number }>(
+      app,
+      `SELECT count(*)::int AS stale FROM catalog.product_search_term AS term
+       WHERE term.product_id = $1 AND NOT EXISTS (
+         SELECT FROM catalog.product_search AS s, unnest(s.document) AS entry
+         WHERE s.product_id = term.product_id AND entry.lexeme = term.lexeme
+           AND s.category = term.category AND s.price_amount = term.price_amount)`,
+      [product.id],
+    );
+    expect(stale).toBe(0);
+  });
+
   it('drops an archived product from search but keeps it readable by id', async () => {
     const word = uniqueWord();
     const [kept, archived] = await createProducts(app, [newProduct({ name: `${word} one` }), newProduct({ name: `${word} two` })]);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { Transaction } from '../../../../libs/messaging';
 import {
@@ -29,6 +31,9 @@ interface SearchRow {
   sort_key: string;
 }
 
+/** A row of the relevance search over the terms: a hit, or none (null columns) when the page is empty. */
+type TermSearchRow = { misspelt: string[] | null } & (SearchRow | { product_id: null });
+
 interface FacetRow {
   grouping_set: number;
   category: string | null;
@@ -44,6 +49,12 @@ interface SortPlan {
   keyText: string;
   parse: (placeholder: string) => string;
 }
+
+/** Distinct words a bigint match mask holds; a search with more searches the documents instead. */
+const MASK_BITS = 63;
+
+/** Highest code point: a word followed by it sorts (in byte order) after every word it prefixes. */
+const LAST_CODE_POINT = 'chr(1114111)';
 
 const TIMESTAMP_TEXT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -112,12 +123,17 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
   private readonly logger = new Logger(PostgresProductSearchIndex.name);
   /** Schema of the pg_trgm extension when it and the trigram index exist; else prefix matching only. */
   private trigramSchema?: string;
+  /** PostgreSQL's connection pool; undefined on the embedded database. */
+  private pool?: Pool;
+  private readonly statementNames = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
   async onModuleInit(): Promise<void> {
+    const { master } = this.dataSource.driver as unknown as { master: unknown };
+    this.pool = master instanceof Pool ? master : undefined;
     const [row] = await this.dataSource.query<{ schema: string }[]>(
       `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
        WHERE e.extname = 'pg_trgm' AND to_regclass('catalog.product_search_name_trgm') IS NOT NULL`,
@@ -182,24 +198,97 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
    * row is overwritten or removed on the way, so there is nothing to swap at the end. That
    * leaves a dead version of every row, GIN entries in the pending list that every search scans,
    * and maybe no statistics (until autovacuum gets to it, never where it is off): searches were
-   * planned for a handful of rows and read twice the pages. `VACUUM (ANALYZE)` ends all three.
+   * planned for a handful of rows and read twice the pages. `VACUUM (ANALYZE)` ends all three,
+   * and sets the visibility map that lets the relevance search read the terms' index alone.
    */
   beginRebuild(): Promise<SearchIndexRebuild> {
     return Promise.resolve({
       put: (tx, documents) => this.upsert(tx, documents, { keepNewer: false }),
       remove: (tx, productIds) => this.remove(tx, productIds),
       finish: async () => {
-        await this.dataSource.query('VACUUM (ANALYZE) catalog.product_search, catalog.product_search_word');
+        await this.dataSource.query('VACUUM (ANALYZE) catalog.product_search, catalog.product_search_word, catalog.product_search_term');
       },
       abandon: () => Promise.resolve(),
     });
   }
 
+  /**
+   * A relevance search with words reads the terms (`product_search_term`): the ranges of the
+   * index words each typed word prefixes, in the category and price range, their rank shares
+   * added up per product; one statement, which also names the words that prefix nothing. Other
+   * searches, and those with a misspelt word when pg_trgm matches it loosely, read the documents.
+   */
   async search(query: ProductSearch): Promise<SearchPage> {
+    const { q } = query;
+    const words = q ? [...new Set(q.words)] : [];
+    if (q && query.sort === 'relevance' && words.length <= MASK_BITS) {
+      const answer = await this.searchTerms(query, words);
+      if (answer.misspelt.size === 0 || !this.trigramSchema) return answer.page;
+      return this.searchDocuments(query, answer.misspelt);
+    }
+    return this.searchDocuments(query, await this.wordsToMatchLoosely(q));
+  }
+
+  private async searchTerms(query: ProductSearch, words: string[]): Promise<{ page: SearchPage; misspelt: Set<string> }> {
     const params = new Parameters();
-    const misspelt = await this.wordsToMatchLoosely(query.q);
+    const matched = this.termMatches(query, words, params);
+    const facets = query.facets ? this.facets({ prelude: `WITH ${matched}`, source: 'matched', prepare: true }, params.values) : undefined;
+    const keyset = query.after
+      ? `WHERE (rank, product_id) < (${params.add(query.after.key)}::real, ${params.add(query.after.id)}::uuid)`
+      : '';
+    const page = `page AS (
+      SELECT product_id, rank FROM matched ${keyset} ORDER BY rank DESC, product_id DESC LIMIT ${params.add(query.limit + 1)})`;
+    // One row at least, so the misspelt words come back with an empty page too.
+    const rowsPromise = this.prepared<TermSearchRow>(
+      `WITH ${matched}, ${page}
+       SELECT (SELECT array_agg(typed.word) FROM typed WHERE NOT EXISTS (
+                 SELECT FROM catalog.product_search_word AS indexed
+                 WHERE indexed.word >= typed.word AND indexed.word < typed.word || ${LAST_CODE_POINT})) AS misspelt,
+              s.product_id, s.sku, s.name, s.description, s.category, s.price_amount, s.currency, s.popularity,
+              s.attributes, s.created_at, s.indexed_version, page.rank::text AS sort_key
+       FROM (VALUES (1)) AS one
+       LEFT JOIN (page JOIN catalog.product_search AS s USING (product_id)) ON true
+       ORDER BY page.rank DESC, page.product_id DESC`,
+      params.values,
+    );
+    const [rows, facetResult] = await Promise.all([rowsPromise, facets]);
+    const hits = rows.filter((row): row is { misspelt: string[] | null } & SearchRow => row.product_id !== null);
+    return { page: this.pageOf(hits, query, facetResult), misspelt: new Set(rows[0]?.misspelt ?? []) };
+  }
+
+  /**
+   * CTEs ending in `matched(product_id, category, price_amount, rank)`: the products holding, for
+   * every typed word, an index word it prefixes, within the filters. The rank is `ts_rank` of the
+   * words ORed as prefixes, as the documents would give it: the shares of the matching index
+   * words added up, divided by the number of distinct typed words. A word's bit in the mask
+   * tells which typed words a product matched.
+   */
+  private termMatches(query: ProductSearch, words: string[], params: Parameters): string {
+    const category = query.category === undefined ? '' : `AND term.category = ${params.add(query.category)}`;
+    const minPrice = params.add(query.minPrice ?? 0);
+    const maxPrice = params.add(query.maxPrice ?? Number.MAX_SAFE_INTEGER);
+    const typed = params.add(words);
+    return `typed AS (
+        SELECT word, (ordinality - 1)::int AS bit FROM unnest(${typed}::text[]) WITH ORDINALITY AS typed(word, ordinality)
+      ), lexemes AS (
+        SELECT typed.bit, indexed.word AS lexeme FROM typed
+        JOIN catalog.product_search_word AS indexed
+          ON indexed.word >= typed.word AND indexed.word < typed.word || ${LAST_CODE_POINT}
+      ), matched AS (
+        SELECT term.product_id, term.category, term.price_amount,
+               (sum(term.score) / cardinality(${typed}::text[]))::real AS rank
+        FROM lexemes JOIN catalog.product_search_term AS term ON term.lexeme = lexemes.lexeme ${category}
+          AND term.price_amount BETWEEN ${minPrice}::bigint AND ${maxPrice}::bigint
+        GROUP BY term.product_id, term.category, term.price_amount
+        HAVING bit_or(1::bigint << lexemes.bit) = (1::bigint << cardinality(${typed}::text[])) - 1
+      )`;
+  }
+
+  private async searchDocuments(query: ProductSearch, misspelt: Set<string>): Promise<SearchPage> {
+    const params = new Parameters();
     const filters = this.filtersOf(query, misspelt, params);
-    const facets = query.facets ? this.facets(filters, params.values) : undefined;
+    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const facets = query.facets ? this.facets({ source: `catalog.product_search ${where}` }, params.values) : undefined;
     const plan = query.sort === 'relevance' ? this.relevance(query.q, misspelt, params) : COLUMN_SORTS[query.sort];
 
     const conditions = [...filters];
@@ -220,14 +309,33 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
       params.values,
     );
     const [rows, facetResult] = await Promise.all([rowsPromise, facets]);
+    return this.pageOf(rows, query, facetResult);
+  }
+
+  private pageOf(rows: SearchRow[], query: ProductSearch, facets: SearchFacets | undefined): SearchPage {
     // One extra row tells whether another page follows, without a count.
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       hits: page.map(toDocument),
       next: rows.length > query.limit ? { key: last.sort_key, id: last.product_id } : null,
-      ...(facetResult && { facets: facetResult }),
+      ...(facets && { facets }),
     };
+  }
+
+  /**
+   * On PostgreSQL a statement prepared once per connection, under a name its text gives: the
+   * planning of the relevance search (about 1 ms) is done once, not for every search. The
+   * embedded database runs it as it is.
+   */
+  private async prepared<T extends object>(text: string, values: unknown[]): Promise<T[]> {
+    if (!this.pool) return this.dataSource.query<T[]>(text, values);
+    let name = this.statementNames.get(text);
+    if (name === undefined) {
+      name = `catalog_search_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
+    return (await this.pool.query<T>({ name, text, values })).rows;
   }
 
   /**
@@ -281,19 +389,24 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
     return { expression: rank, descending: true, keyText: `(${rank})::text`, parse: (p) => `${p}::real` };
   }
 
-  /** Counts over the whole filtered result, not the page: one scan for categories, buckets and total. */
-  private async facets(filters: string[], filterValues: unknown[]): Promise<SearchFacets> {
+  /**
+   * Counts over the whole filtered result, not the page: one scan for categories, buckets and
+   * total. `source` is the rows to count: a table and its conditions, or a CTE of `prelude`.
+   */
+  private async facets(
+    { prelude = '', source, prepare = false }: { prelude?: string; source: string; prepare?: boolean },
+    filterValues: unknown[],
+  ): Promise<SearchFacets> {
     const params = new Parameters();
     params.values.push(...filterValues);
     const bounds = params.add([...PRICE_BUCKET_BOUNDS]);
-    const rows = await this.dataSource.query<FacetRow[]>(
-      `SELECT GROUPING(category, bucket) AS grouping_set, category, bucket, count(*)::int AS n
-       FROM (SELECT category, width_bucket(price_amount, ${bounds}::bigint[]) AS bucket
-             FROM catalog.product_search
-             ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}) AS matched
-       GROUP BY GROUPING SETS ((category), (bucket), ())`,
-      params.values,
-    );
+    const text = `${prelude}
+       SELECT GROUPING(category, bucket) AS grouping_set, category, bucket, count(*)::int AS n
+       FROM (SELECT category, width_bucket(price_amount, ${bounds}::bigint[]) AS bucket FROM ${source}) AS matched
+       GROUP BY GROUPING SETS ((category), (bucket), ())`;
+    const rows = prepare
+      ? await this.prepared<FacetRow>(text, params.values)
+      : await this.dataSource.query<FacetRow[]>(text, params.values);
     return toFacets(rows);
   }
 }
