@@ -218,6 +218,34 @@ describe(TwoLevelCache.name, () => {
     await expect(cache.invalidateNamespace('')).rejects.toThrow(RangeError);
   });
 
+  it('peeks at L1 without loading: derives once per entry, counts a hit, and forgets the entry when it goes', async () => {
+    const derive = jest.fn((value: unknown) => `<${(value as { name: string }).name}>`);
+    expect(cache.peek('product', 'p1', derive)).toBeUndefined();
+
+    await cache.getOrLoad('product', 'p1', HOUR, () => Promise.resolve({ name: 'lamp' }));
+    const hits = await count(metrics.hits, { namespace: 'product', level: 'l1' });
+    expect(cache.peek('product', 'p1', derive)).toBe('<lamp>');
+    expect(cache.peek('product', 'p1', derive)).toBe('<lamp>');
+    expect(derive).toHaveBeenCalledTimes(1);
+    expect(await count(metrics.hits, { namespace: 'product', level: 'l1' })).toBe(hits + 2);
+
+    await cache.invalidate('product', 'p1');
+    expect(cache.peek('product', 'p1', derive)).toBeUndefined();
+    await cache.getOrLoad('product', 'p1', HOUR, () => Promise.resolve({ name: 'desk' }));
+    expect(cache.peek('product', 'p1', derive)).toBe('<desk>');
+
+    await cache.invalidateNamespace('product');
+    expect(cache.peek('product', 'p1', derive)).toBeUndefined();
+  });
+
+  it('counts no hit when a peek derives nothing from the entry', async () => {
+    await cache.getOrLoad('product', 'missing', HOUR, () => Promise.resolve(null));
+    const hits = await count(metrics.hits, { namespace: 'product', level: 'l1' });
+
+    expect(cache.peek('product', 'missing', (value) => (value === null ? undefined : value))).toBeUndefined();
+    expect(await count(metrics.hits, { namespace: 'product', level: 'l1' })).toBe(hits);
+  });
+
   it('reports L2 as disabled without Redis', async () => {
     expect(await cache.checkL2()).toEqual({ status: 'disabled' });
   });

@@ -9,9 +9,18 @@ import { ThrottledLog } from './throttled-log';
 
 export type CacheSource = 'l1' | 'l2' | 'loader';
 
+/** A value as JSON round-trips it: a Date comes back as its ISO string. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer E)[]
+    ? Json<E>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
 export interface Cached<T> {
-  /** A fresh copy, as JSON round-trips it (a Date comes back as its ISO string), whatever the source. */
-  value: T;
+  /** A fresh copy, as JSON round-trips it, whatever the source. */
+  value: Json<T>;
   source: CacheSource;
 }
 
@@ -61,6 +70,8 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
   private l2?: RedisL2;
   private readonly flights = new Map<string, Flight>();
   private readonly generations = new Map<string, number>();
+  /** What `peek` callers made of each L1 entry, by their `derive`; it goes when the entry does. */
+  private readonly derived = new WeakMap<CacheEntry, Map<(value: unknown) => unknown, unknown>>();
 
   constructor(
     private readonly options: CacheOptions,
@@ -120,7 +131,7 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     const local = this.l1.get(id);
     if (local?.generation === generation) {
       this.metrics.hits.inc({ namespace, level: 'l1' });
-      return { value: JSON.parse(local.json) as T, source: 'l1' };
+      return { value: JSON.parse(local.json) as Json<T>, source: 'l1' };
     }
     let flight = this.flights.get(id);
     if (flight?.generation !== generation) flight = this.startFlight(namespace, key, generation, ttlMs, loader);
@@ -133,7 +144,32 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     }
     if (filled.source === 'l2') this.metrics.hits.inc({ namespace, level: 'l2' });
     else this.metrics.misses.inc({ namespace });
-    return { value: JSON.parse(filled.entry.json) as T, source: filled.source };
+    return { value: JSON.parse(filled.entry.json) as Json<T>, source: filled.source };
+  }
+
+  /**
+   * What L1 holds for `key` now, as `derive` turns it into what the caller answers with (say, a
+   * serialised HTTP response): `derive` runs once per entry, its result is kept with the entry
+   * and leaves with it. Counts an L1 hit when it answers. Undefined, counting nothing, when L1
+   * holds no current entry or `derive` made nothing of it: the caller then reads through
+   * `getOrLoad`. Never waits for Redis or a loader. `derive` must depend on the value alone and
+   * be the same function at every call.
+   */
+  peek<R>(namespace: string, key: string, derive: (value: unknown) => R): R | undefined {
+    const generation = this.generations.get(namespace);
+    // As `generation()` decides: an unconfirmed generation is asked of Redis first, when it answers.
+    if (generation === undefined || (generation === UNCONFIRMED && this.l2?.ready)) return undefined;
+    const entry = this.l1.get(entryId(namespace, key));
+    if (entry?.generation !== generation) return undefined;
+    let results = this.derived.get(entry);
+    if (!results) {
+      results = new Map();
+      this.derived.set(entry, results);
+    }
+    if (!results.has(derive)) results.set(derive, derive(JSON.parse(entry.json)));
+    const result = results.get(derive) as R | undefined;
+    if (result !== undefined) this.metrics.hits.inc({ namespace, level: 'l1' });
+    return result;
   }
 
   /** Drops `key` here, in Redis and, through pub/sub, in every other instance's L1. */

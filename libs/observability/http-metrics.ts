@@ -1,15 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { Histogram, register } from 'prom-client';
-import { newId } from '../persistence/ids';
 import { CORRELATION_HEADER } from './logging';
 
 const QUIET_ROUTES = /^\/(health|metrics)/;
 
-/** A request's correlation id: the caller's `x-correlation-id` when sane, else a new one. */
+/**
+ * A request's correlation id: the caller's `x-correlation-id` when sane, else a new random UUID
+ * (node's, drawn from a buffered pool: a time-ordered id cost a random-source read per request).
+ */
 export function correlationIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
   const given = request.headers[CORRELATION_HEADER];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : newId();
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
 /** Fastify options that make the request id the correlation id. */

@@ -1,4 +1,4 @@
 export * from './correlation.interceptor';
 export * from './http-metrics';
 export * from './logging';
-export { startTracing, Tracing, TracingOptions } from './tracing';
+export { openSpan, SpanKind, startTracing, Tracing, TracingOptions } from './tracing';

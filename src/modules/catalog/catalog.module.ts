@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { CachedProductReads } from './api/cached-product-reads';
 import { ProductsController } from './api/products.controller';
 import { ArchiveProductHandler } from './application/archive-product/archive-product.handler';
 import { BulkCreateProductsHandler } from './application/bulk-create-products/bulk-create-products.handler';
@@ -45,6 +46,7 @@ export class CatalogModule {
       providers: [
         { provide: CATALOG_OPTIONS, useValue: options },
         CatalogCache,
+        CachedProductReads,
         // commands and queries
         CreateProductHandler,
         BulkCreateProductsHandler,

@@ -10,6 +10,11 @@ export function entityTagOf(version: number): string {
   return `"${version}"`;
 }
 
+/** Whether `If-None-Match` names the current ETag (a list of tags, as sent in ETag). */
+export function notModified(ifNoneMatch: string | undefined, entityTag: string): boolean {
+  return ifNoneMatch?.split(',').some((tag) => tag.trim() === entityTag) ?? false;
+}
+
 /**
  * The version an edit is conditional on, from `If-Match` (the product's ETag, `"<version>"`)
  * or the body's `version`; undefined when unconditional (no header, or `*`).

@@ -26,7 +26,7 @@ import { NewProductDetails, ProductDetails } from '../domain/product';
 import { BulkCreateProductsRequest } from './bulk-create-products.request';
 import { rethrowBulkForHttp, rethrowForHttp } from './catalog-errors';
 import { CreateProductRequest } from './create-product.request';
-import { entityTagOf, expectedVersionOf, IF_MATCH_PATTERN } from './if-match';
+import { entityTagOf, expectedVersionOf, IF_MATCH_PATTERN, notModified } from './if-match';
 import {
   BULK_CREATE_EXAMPLE,
   BulkCreateProductsResponse,
@@ -126,7 +126,7 @@ export class ProductsController {
   ): Promise<ProductResponse | undefined> {
     const product = await this.queryBus.execute(new GetProductQuery(id));
     if (!product) throw new NotFoundException(`product ${id} does not exist`);
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === entityTagOf(product.version))) {
+    if (notModified(ifNoneMatch, entityTagOf(product.version))) {
       void reply.status(304).header('ETag', entityTagOf(product.version));
       return undefined;
     }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { TwoLevelCache } from '../../../../libs/cache';
+import { Json, TwoLevelCache } from '../../../../libs/cache';
 import { ProductSearch, SearchDocument, SearchPage } from './ports/product-search-index';
 import { ProductView } from './product.view';
 
@@ -11,10 +11,7 @@ const SEARCH_TTL_MS = 5 * 60 * 1000;
 /** Longest a cached search page lags a change of the index: search pages are dropped at most once per window. */
 export const SEARCH_INVALIDATION_WINDOW_MS = 1000;
 
-/** What the cache holds: the same data after a JSON round trip (dates as ISO strings). */
-type Cached<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : Cached<T[K]> };
-
-function reviveProduct(cached: Cached<ProductView>): ProductView {
+function reviveProduct(cached: Json<ProductView>): ProductView {
   const { indexedAt } = cached.indexing;
   return {
     ...(cached as unknown as ProductView),
@@ -24,7 +21,7 @@ function reviveProduct(cached: Cached<ProductView>): ProductView {
   };
 }
 
-function reviveHit(cached: Cached<SearchDocument>): SearchDocument {
+function reviveHit(cached: Json<SearchDocument>): SearchDocument {
   return { ...(cached as unknown as SearchDocument), createdAt: new Date(cached.createdAt) };
 }
 
@@ -44,25 +41,33 @@ export class CatalogCache implements OnModuleDestroy {
   private readonly logger = new Logger(CatalogCache.name);
   private searchInvalidatedAt = -Infinity;
   private pendingSearchInvalidation?: NodeJS.Timeout;
+  /** One `derive` per presenter, so each cached product is presented once by each. */
+  private readonly presenters = new WeakMap<(product: ProductView) => unknown, (cached: unknown) => unknown>();
 
   constructor(private readonly cache: TwoLevelCache) {}
 
   async product(id: string, load: () => Promise<ProductView | undefined>): Promise<ProductView | undefined> {
-    const { value } = await this.cache.getOrLoad<Cached<ProductView> | null>(PRODUCT, id, PRODUCT_TTL_MS, async () => {
-      const product = await load();
-      return product ? (JSON.parse(JSON.stringify(product)) as Cached<ProductView>) : null;
-    });
+    const { value } = await this.cache.getOrLoad(PRODUCT, id, PRODUCT_TTL_MS, async () => (await load()) ?? null);
     return value === null ? undefined : reviveProduct(value);
   }
 
+  /**
+   * The product as `present` turns it into an answer, when this instance's L1 holds it now:
+   * presented once per cached version and kept with it, so a hit does no more than a lookup.
+   * Undefined when L1 does not hold it, or holds that it does not exist: read it with `product`.
+   */
+  presentedProduct<R>(id: string, present: (product: ProductView) => R): R | undefined {
+    let derive = this.presenters.get(present);
+    if (!derive) {
+      derive = (cached) => (cached === null ? undefined : present(reviveProduct(cached as Json<ProductView>)));
+      this.presenters.set(present, derive);
+    }
+    return this.cache.peek(PRODUCT, id, derive) as R | undefined;
+  }
+
   async search(query: ProductSearch, load: () => Promise<SearchPage>): Promise<SearchPage> {
-    const { value } = await this.cache.getOrLoad<Cached<SearchPage>>(
-      SEARCH,
-      searchKey(query),
-      SEARCH_TTL_MS,
-      async () => JSON.parse(JSON.stringify(await load())) as Cached<SearchPage>,
-    );
-    return { ...(value as unknown as SearchPage), hits: value.hits.map(reviveHit) };
+    const { value } = await this.cache.getOrLoad(SEARCH, searchKey(query), SEARCH_TTL_MS, load);
+    return { ...value, hits: value.hits.map(reviveHit) };
   }
 
   /** After a product's write or indexing committed. */
