@@ -7,7 +7,9 @@
 //  2. autocannon at --connections for --duration seconds each: GET /api/v1/products/:id over a
 //     small hot set warmed first (cached), GET over distinct ids each asked once (uncached, every
 //     request a cache miss, checked with the cache counters of /metrics), and search with words +
-//     category + price range drawn from the seeded products.
+//     category + price range drawn from the seeded products;
+//  3. run alone (not from suite.cjs, which measures it once for every scenario): the HTTP ceiling,
+//     a bare Fastify route under the same load (ceilings.cjs), which the cached GET is held against.
 // Fails when any response is not a 2xx. The database (and the run's Redis keys) are dropped at the end.
 // Usage: npm run bench:catalog [-- --count 100000 --connections 50 --duration 15]
 //   BENCH_DATABASE_URL  PostgreSQL server to create the run's database on
@@ -17,6 +19,7 @@ const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
+const { httpCeiling } = require('./ceilings.cjs');
 const bench = require('./service.cjs');
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -285,6 +288,13 @@ function report(results) {
       }),
     ),
   );
+  if (results.httpCeiling) {
+    const { perSecond, latencyMs } = results.httpCeiling;
+    bench.print(
+      `bare Fastify route (the HTTP ceiling, measured after the service stopped): ${perSecond} req/s, p99 ${latencyMs.p99} ms; ` +
+        `cached GET at ${bench.round((100 * scenarios.cached.perSecond) / perSecond)} % of it`,
+    );
+  }
   bench.print(`search pages: ${scenarios.search.pages.empty} empty, ${scenarios.search.pages.degraded} degraded`);
   bench.print(`L2 Redis: ${results.redis}; load average before ${JSON.stringify(results.loadBefore)}, after ${JSON.stringify(results.loadAfter)}`);
 }
@@ -306,6 +316,7 @@ async function main() {
   const databaseUrl = bench.createDatabase(SERVER_URL, name);
   try {
     await measure(databaseUrl, settings, { ...env, DATABASE_URL: databaseUrl }, results);
+    results.httpCeiling = await httpCeiling(settings);
   } finally {
     results.loadAfter = loadAverages();
     bench.dropDatabase(SERVER_URL, name);
