@@ -94,15 +94,15 @@ export class InboundDispatcher implements OnModuleInit {
   }
 
   /**
-   * Delivers envelopes (in outbox order) to every local consumer. Resolves with the error of
-   * each envelope that failed; the others are handled, and safe to mark delivered.
+   * Delivers envelopes (in outbox or partition order) to every local consumer, or only to those
+   * of `context`. Resolves with the error of each envelope that failed; the others are handled.
    */
-  async dispatchBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
+  async dispatchBatch(envelopes: readonly Envelope[], context?: ContextName): Promise<Map<Envelope, unknown>> {
     const failed = new Map<Envelope, unknown>();
     const byContext = new Map<ContextName, Delivery[]>();
     for (const envelope of envelopes) {
       try {
-        for (const delivery of this.deliveriesOf(envelope)) {
+        for (const delivery of this.deliveriesOf(envelope, context)) {
           const list = byContext.get(delivery.subscription.context) ?? [];
           list.push(delivery);
           byContext.set(delivery.subscription.context, list);

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { KafkaContext, KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microservices';
-import { ConsumerCrashEvent } from 'kafkajs';
+import { KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microservices';
+import { Consumer, ConsumerCrashEvent } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextName } from '../contracts/message';
 import { backoffDelay } from '../resilience/backoff';
@@ -15,16 +15,44 @@ import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.o
 const RESTART_BASE_MS = 1000;
 const RESTART_MAX_MS = 30_000;
 
+/** The records of one fetched batch (one partition of one topic), as Nest's parser decodes them. */
+type BatchHandler = (topic: string, records: ReceivedKafkaRecord[], heartbeat: () => Promise<void>) => Promise<void>;
+
 /**
- * A context's consumer that reports crashes kafkajs will not recover from itself (it restarts
- * only after retriable errors; a protocol error during a rebalance stops the consumer for good).
+ * A context's consumer that takes what the broker fetched a batch at a time (kafkajs `eachBatch`,
+ * where Nest's server hands records over one by one) and reports crashes kafkajs will not recover
+ * from itself (it restarts only after retriable errors; a protocol error during a rebalance stops
+ * the consumer for good).
  */
 class ContextConsumer extends ServerKafka {
   constructor(
     options: Required<NestKafkaOptions>['options'],
+    private readonly topics: string[],
+    private readonly onBatch: BatchHandler,
     private readonly onFatalCrash: (error: Error) => void,
   ) {
     super(options);
+  }
+
+  /** The offset of a batch is committed only once every record of it is handled or dead-lettered. */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    await consumer.subscribe({ ...this.options.subscribe, topics: this.topics });
+    await consumer.run({
+      ...this.options.run,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        // ServerKafka's constructor always sets its parser.
+        const parser = this.parser!;
+        const records = batch.messages.map((message) =>
+          parser.parse<ReceivedKafkaRecord>(Object.assign(message, { topic: batch.topic, partition: batch.partition })),
+        );
+        await this.onBatch(batch.topic, records, () => payload.heartbeat());
+        const last = batch.messages.at(-1);
+        if (last) payload.resolveOffset(last.offset);
+        await payload.heartbeat();
+      },
+    });
   }
 
   protected override registerConsumerEventListeners(): void {
@@ -37,11 +65,12 @@ class ContextConsumer extends ServerKafka {
 
 /**
  * One consumer group per hosted context (group id = context name, so replicas of a context
- * share partitions), reading the topics of the messages the context handles. Each record is
- * handled before kafkajs may commit its offset, and the handler's effect and inbox row commit
- * first: at-least-once delivery, exactly-once effect. A record that fails is retried with backoff
- * in place (keeping its partition's order), then dead-lettered to `<context>.dlq` and the
- * dead-letter table, and the consumer moves on.
+ * share partitions), reading the topics of the messages the context handles. A fetched batch is
+ * handled like an outbox batch (one transaction per batch, see InboundDispatcher) before kafkajs
+ * may commit its offset, and the handlers' effects and inbox rows commit first: at-least-once
+ * delivery, exactly-once effect. Records that fail are retried with backoff in place (the batch's
+ * offset waits for them), then dead-lettered to `<context>.dlq` and the dead-letter table, and
+ * the consumer moves on.
  */
 @Injectable()
 export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -85,7 +114,8 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
 
   private async listen(context: ContextName): Promise<void> {
     const topics = this.options.topology.topicsReadBy(context);
-    const server = new ContextConsumer({
+    const server = new ContextConsumer(
+      {
       client: { clientId: `${this.kafka.clientId}-${context}`, brokers: this.kafka.brokers },
       consumer: {
         groupId: context,
@@ -96,12 +126,13 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
       // A group's first start reads what was sent before it existed.
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: this.kafka.partitionsConsumedConcurrently },
-      postfixId: '',
-    }, (error) => this.restartLater(context, error));
+        postfixId: '',
+      },
+      topics,
+      (topic, records, heartbeat) => this.handleBatch(context, topic, records, heartbeat),
+      (error) => this.restartLater(context, error),
+    );
     this.servers.set(context, server);
-    for (const topic of topics) {
-      server.addHandler(topic, (_data: unknown, record: KafkaContext) => this.handle(context, record), true);
-    }
     await new Promise<void>((resolve, reject) => {
       void server.listen((error?: unknown) => (error ? reject(new Error(describeError(error))) : resolve()));
     });
@@ -132,43 +163,53 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private async handle(context: ContextName, kafka: KafkaContext): Promise<void> {
-    const record = kafka.getMessage() as unknown as ReceivedKafkaRecord;
-    let envelope: Envelope;
-    try {
-      envelope = fromKafkaRecord(record);
-    } catch (error) {
-      await this.deadLetter(context, kafka, record, undefined, error, 1);
-      return;
-    }
-    for (let attempt = 1; ; attempt++) {
+  private async handleBatch(
+    context: ContextName,
+    topic: string,
+    records: ReceivedKafkaRecord[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    let pending: { record: ReceivedKafkaRecord; envelope: Envelope }[] = [];
+    for (const record of records) {
       try {
-        await this.dispatcher.dispatch(envelope, context);
-        return;
+        pending.push({ record, envelope: fromKafkaRecord(record) });
       } catch (error) {
-        // Leave the offset uncommitted: the next owner of the partition gets the record again.
-        if (this.stopping) throw error;
-        if (!isRetryable(error) || attempt >= this.options.maxAttempts) {
-          await this.deadLetter(context, kafka, record, envelope, error, attempt);
-          return;
-        }
-        const delay = backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
-        this.logger.warn(`${context}: retrying ${envelope.type} ${envelope.id} in ${delay} ms: ${describeError(error)}`);
-        await sleep(delay);
-        await kafka.getHeartbeat()();
+        await this.deadLetter(context, topic, record, undefined, error, 1);
       }
+    }
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const failed = await this.dispatcher.dispatchBatch(
+        pending.map((p) => p.envelope),
+        context,
+      );
+      const failing = pending.filter((p) => failed.has(p.envelope)).map((p) => ({ ...p, error: failed.get(p.envelope) }));
+      // Leave the offset uncommitted: the next owner of the partition gets the records again.
+      if (failing.length > 0 && this.stopping) throw failing[0].error;
+      pending = [];
+      for (const { record, envelope, error } of failing) {
+        if (!isRetryable(error) || attempt >= this.options.maxAttempts) {
+          await this.deadLetter(context, topic, record, envelope, error, attempt);
+        } else {
+          pending.push({ record, envelope });
+        }
+      }
+      if (pending.length === 0) return;
+      const delay = backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+      this.logger.warn(`${context}: retrying ${pending.length} records of ${topic} in ${delay} ms: ${describeError(failing[0].error)}`);
+      await sleep(delay);
+      await heartbeat();
     }
   }
 
   private async deadLetter(
     context: ContextName,
-    kafka: KafkaContext,
+    topic: string,
     record: ReceivedKafkaRecord,
     envelope: Envelope | undefined,
     error: unknown,
     attempts: number,
   ): Promise<void> {
-    const source = `kafka:${kafka.getTopic()}`;
+    const source = `kafka:${topic}`;
     this.logger.error(`${context}: dead-lettering a record of ${source} after ${attempts} attempts: ${describeError(error)}`);
     await this.broker.publishDeadLetter(context, deadLetterRecord(record, context, error));
     await this.deadLetters.fromConsumer({ context, source, record, envelope, error, attempts });
