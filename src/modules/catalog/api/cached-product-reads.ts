@@ -38,8 +38,9 @@ export class CachedProductReads implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', (request, reply, done) => {
+    // The command-line tools (seed, reindex) run the module without an HTTP server.
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    fastify?.addHook('onRequest', (request, reply, done) => {
       if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) {
         done();
         return;
