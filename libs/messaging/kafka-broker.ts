@@ -60,8 +60,24 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
     await this.admin.disconnect();
   }
 
-  publish(envelope: Envelope): Promise<unknown> {
-    return this.send(topicOf(envelope), toKafkaRecord(envelope));
+  /** Produces the envelopes, one request per topic; resolves with the error of each envelope that failed. */
+  async publishMany(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
+    const byTopic = new Map<string, Envelope[]>();
+    for (const envelope of envelopes) {
+      const topic = topicOf(envelope);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), envelope]);
+    }
+    const failed = new Map<Envelope, unknown>();
+    await Promise.all(
+      [...byTopic].map(async ([topic, list]) => {
+        try {
+          await lastValueFrom(this.producer.emitBatch(topic, { messages: list.map(toKafkaRecord) }), { defaultValue: undefined });
+        } catch (error) {
+          list.forEach((envelope) => failed.set(envelope, error));
+        }
+      }),
+    );
+    return failed;
   }
 
   publishDeadLetter(context: ContextName, record: KafkaRecord): Promise<unknown> {

@@ -28,15 +28,10 @@ export class RoutingTransport implements MessageTransport {
 
   async publishBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
     // Local delivery also rejects unknown or malformed messages, which then dead-letter.
-    const remote = envelopes
-      .map((envelope) => ({ envelope, contexts: this.remoteConsumersOf(envelope) }))
-      .filter(({ contexts }) => contexts.length > 0);
-    const [failed, sent] = await Promise.all([
-      this.dispatcher.dispatchBatch(envelopes),
-      Promise.allSettled(remote.map(({ envelope, contexts }) => this.toKafka(envelope, contexts))),
-    ]);
-    sent.forEach((result, i) => {
-      if (result.status === 'rejected' && !failed.has(remote[i].envelope)) failed.set(remote[i].envelope, result.reason);
+    const remote = envelopes.filter((envelope) => this.remoteConsumersOf(envelope).length > 0);
+    const [failed, unsent] = await Promise.all([this.dispatcher.dispatchBatch(envelopes), this.toKafka(remote)]);
+    unsent.forEach((error, envelope) => {
+      if (!failed.has(envelope)) failed.set(envelope, error);
     });
     return failed;
   }
@@ -45,10 +40,16 @@ export class RoutingTransport implements MessageTransport {
     return this.options.topology.consumersOf(envelope.type, envelope.version).filter((context) => !this.hosted.has(context));
   }
 
-  private toKafka(envelope: Envelope, remote: ContextName[]): Promise<unknown> {
+  private async toKafka(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
+    if (envelopes.length === 0) return new Map();
     if (!this.kafka) {
-      return Promise.reject(new Error(`${envelope.type} is for ${remote.join(', ')}, hosted elsewhere, but KAFKA_BROKERS is not set`));
+      return new Map(
+        envelopes.map((envelope) => [
+          envelope,
+          new Error(`${envelope.type} is for ${this.remoteConsumersOf(envelope).join(', ')}, hosted elsewhere, but KAFKA_BROKERS is not set`),
+        ]),
+      );
     }
-    return this.kafka.publish(envelope);
+    return this.kafka.publishMany(envelopes);
   }
 }

@@ -24,7 +24,9 @@ function routing(hosted: ContextName[], withKafka = true) {
   const dispatcher = {
     dispatchBatch: (envelopes: Envelope[]) => Promise.resolve((local.push(...envelopes.map((e) => e.type)), new Map())),
   } as unknown as InboundDispatcher;
-  const broker = { publish: (e: Envelope) => Promise.resolve(void kafka.push(e.type)) } as unknown as KafkaBroker;
+  const broker = {
+    publishMany: (envelopes: Envelope[]) => Promise.resolve((kafka.push(...envelopes.map((e) => e.type)), new Map())),
+  } as unknown as KafkaBroker;
   const options = { hosted, topology } as unknown as MessagingOptions;
   const routing = new RoutingTransport(dispatcher, options, withKafka ? broker : undefined);
   // One envelope at a time: its failure, if any, rejects.
