@@ -243,7 +243,7 @@ export function productStoreContract(start: () => Promise<StoreUnderTest>): void
       let locked!: () => void;
       const lockTaken = new Promise<void>((resolve) => (locked = resolve));
       const indexing = unitOfWork.run(async (tx) => {
-        expect((await store.lock(tx, created.id))?.version).toBe(1);
+        expect((await store.lockMany(tx, [created.id, newId()])).map((p) => p.version)).toEqual([1]);
         locked();
         await new Promise((resolve) => setTimeout(resolve, 300));
         await store.markIndexed(tx, [{ id: created.id, version: 1 }]);

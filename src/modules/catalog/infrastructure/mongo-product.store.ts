@@ -174,9 +174,10 @@ export class MongoProductStore extends ProductStore {
     return (await this.catalog.products.exists({})) === null;
   }
 
-  async lock(tx: Transaction, id: string): Promise<ProductView | undefined> {
-    await hold(tx, [id]);
-    return this.get(id);
+  async lockMany(tx: Transaction, ids: readonly string[]): Promise<ProductView[]> {
+    await hold(tx, [...ids]);
+    const documents = await this.catalog.products.find({ _id: { $in: [...ids] } }).sort({ _id: 1 }).lean();
+    return documents.map(toView);
   }
 
   /** Finds the page, holds its products, then reads them again: what the hold guards is what is returned. */

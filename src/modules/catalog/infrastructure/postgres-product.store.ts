@@ -175,8 +175,9 @@ export class PostgresProductStore extends ProductStore {
     return this.unitOfWork.run((tx) => work(new PostgresProductWriter(tx)));
   }
 
-  lock(tx: Transaction, id: string): Promise<ProductView | undefined> {
-    return lockRow(tx, id);
+  async lockMany(tx: Transaction, ids: readonly string[]): Promise<ProductView[]> {
+    const rows = await tx.query<ProductRow>('SELECT * FROM catalog.product WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+    return rows.map(toView);
   }
 
   async get(id: string): Promise<ProductView | undefined> {

@@ -55,8 +55,11 @@ export abstract class ProductStore {
 
   abstract isEmpty(): Promise<boolean>;
 
-  /** For indexing: the product, with changes and other indexing of it held off until `tx` ends. */
-  abstract lock(tx: Transaction, id: string): Promise<ProductView | undefined>;
+  /**
+   * For indexing: the products that exist among `ids`, with changes and other indexing of them
+   * held off until `tx` ends (taken in id order, so concurrent indexers queue, not deadlock).
+   */
+  abstract lockMany(tx: Transaction, ids: readonly string[]): Promise<ProductView[]>;
 
   /** For reindexing: the next `limit` products in id order after `afterId`, held like `lock`. */
   abstract lockPage(tx: Transaction, afterId: string | undefined, limit: number): Promise<ProductView[]>;
