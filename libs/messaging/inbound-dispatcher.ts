@@ -233,8 +233,9 @@ export class InboundDispatcher implements OnModuleInit {
     const [{ delivery: first }] = group;
     const attributes = { 'messaging.consumer': first.consumer, 'messaging.batch.message_count': group.length };
     return inSpan(`handle ${group.length} × ${first.envelope.type}`, SpanKind.CONSUMER, first.envelope.traceparent, attributes, () =>
-      MessageContext.run({ ...originOf(first.envelope), inbound, batch }, async () => {
-        await handler.executeBatch(group.map((h) => h.command));
+      MessageContext.run({ ...originOf(first.envelope), inbound }, async () => {
+        const commands = group.map((h) => h.command);
+        await (batch ? UnitOfWork.joining(batch, () => handler.executeBatch(commands)) : handler.executeBatch(commands));
         if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
       }),
     );
@@ -246,9 +247,10 @@ export class InboundDispatcher implements OnModuleInit {
     const inbound = { keys: [delivery], recorded: batch !== undefined };
     const attributes = { 'messaging.consumer': subscription.consumer, 'messaging.message.id': envelope.id };
     return inSpan(`handle ${envelope.type}`, SpanKind.CONSUMER, envelope.traceparent, attributes, (span) => {
-      const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound, batch };
+      const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound };
       return MessageContext.run(state, async () => {
-        await this.commandBus.execute(command ?? subscription.route.toCommand(envelope.payload));
+        const execute = () => this.commandBus.execute(command ?? subscription.route.toCommand(envelope.payload));
+        await (batch ? UnitOfWork.joining(batch, execute) : execute());
         // A command that wrote nothing still marks the message as handled.
         if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
       });

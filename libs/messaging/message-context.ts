@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { newId } from '../persistence/ids';
 import { EnvelopeOrigin } from './envelope';
 import type { InboxKey } from './inbox.store';
-import type { Transaction } from './unit-of-work';
 
 /** The inbound messages a consumer is handling (usually one), so its transaction can record them in the inbox. */
 export interface InboundDelivery {
@@ -17,8 +16,6 @@ export interface MessageContextState {
   causationId: string | null;
   traceparent: string | null;
   inbound?: InboundDelivery;
-  /** The transaction of the batch being handled, which every unit of work joins. */
-  batch?: Transaction;
 }
 
 const storage = new AsyncLocalStorage<MessageContextState>();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { IntegrationMessage } from '../contracts/message';
 import { createEnvelope, Envelope } from './envelope';
@@ -6,6 +7,9 @@ import { InboxKey, InboxStore } from './inbox.store';
 import { MessageContext } from './message-context';
 import { AlreadyProcessedError } from './messaging.errors';
 import { OutboxWriter } from './outbox-writer';
+
+/** The batch transaction that units of work started now join (see UnitOfWork.joining). */
+const batches = new AsyncLocalStorage<Transaction>();
 
 /** One database transaction of a context, with the messages it will emit once committed. */
 export class Transaction {
@@ -73,14 +77,14 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Transaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
-    const context = MessageContext.current();
-    if (context?.batch) {
-      const part = new Transaction(context.batch.manager);
+    const batch = batches.getStore();
+    if (batch) {
+      const part = new Transaction(batch.manager);
       const value = await work(part);
-      context.batch.absorb(part);
+      batch.absorb(part);
       return value;
     }
-    const inbound = context?.inbound;
+    const inbound = MessageContext.current()?.inbound;
     const claimsInbound = inbound !== undefined && !inbound.recorded && options.finalStep !== false;
     const tx = await this.dataSource.transaction(async (manager) => {
       if (claimsInbound) {
@@ -101,7 +105,7 @@ export class UnitOfWork {
   /**
    * Handles a batch of inbound messages in one transaction: records them all in the inbox and
    * hands `work` the ones that were not there yet (in the given order), with the transaction
-   * every unit of work started meanwhile joins (see MessageContextState.batch). Any failure rolls
+   * that every unit of work started within `UnitOfWork.joining` it joins. Any failure rolls
    * back the whole batch; the caller then handles its messages one by one.
    */
   async runBatch<T extends InboxKey>(items: readonly T[], work: (fresh: T[], batch: Transaction) => Promise<void>): Promise<void> {
@@ -116,6 +120,11 @@ export class UnitOfWork {
       return transaction;
     });
     await this.afterCommit(batch);
+  }
+
+  /** Runs `work` so that every unit of work it starts joins `batch`, the transaction of runBatch. */
+  static joining<T>(batch: Transaction, work: () => T): T {
+    return batches.run(batch, work);
   }
 
   private async afterCommit(transaction: Transaction): Promise<void> {
