@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { columnsOf } from '../persistence/sql';
 
 export interface InboxKey {
   consumer: string;
@@ -20,7 +21,7 @@ export class InboxStore {
     const rows: { consumer: string; message_id: string }[] = await this.dataSource.query(
       `SELECT i.consumer, i.message_id FROM messaging.inbox i
        JOIN unnest($1::text[], $2::uuid[]) AS k(consumer, message_id) USING (consumer, message_id)`,
-      [items.map((item) => item.consumer), items.map((item) => item.messageId)],
+      columnsOf(items, (item) => [item.consumer, item.messageId]),
     );
     const recorded = new Set(rows.map((row) => keyOf(row.consumer, row.message_id)));
     return new Set(items.filter((item) => recorded.has(keyOf(item.consumer, item.messageId))));
@@ -34,7 +35,7 @@ export class InboxStore {
     const rows: { consumer: string; message_id: string }[] = await manager.query(
       `INSERT INTO messaging.inbox (consumer, message_id)
        SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING RETURNING consumer, message_id`,
-      [items.map((item) => item.consumer), items.map((item) => item.messageId)],
+      columnsOf(items, (item) => [item.consumer, item.messageId]),
     );
     const recorded = new Set(rows.map((row) => keyOf(row.consumer, row.message_id)));
     const fresh = new Set<T>();

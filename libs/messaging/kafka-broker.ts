@@ -65,7 +65,9 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
     const byTopic = new Map<string, Envelope[]>();
     for (const envelope of envelopes) {
       const topic = topicOf(envelope);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), envelope]);
+      const list = byTopic.get(topic) ?? [];
+      list.push(envelope);
+      byTopic.set(topic, list);
     }
     const failed = new Map<Envelope, unknown>();
     await Promise.all(

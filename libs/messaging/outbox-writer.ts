@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONTEXT_NAMES } from '../contracts/message';
+import { columnsOf } from '../persistence/sql';
 import { Envelope } from './envelope';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
@@ -35,14 +36,7 @@ export class OutboxWriter {
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[])
          WITH ORDINALITY AS e(id, type, version, aggregate_id, envelope, position)
        ORDER BY position`,
-      [
-        envelopes.map((e) => e.id),
-        envelopes.map((e) => e.type),
-        envelopes.map((e) => e.version),
-        envelopes.map((e) => e.aggregateId),
-        envelopes.map((e) => JSON.stringify(e)),
-        origin,
-      ],
+      [...columnsOf(envelopes, (e) => [e.id, e.type, e.version, e.aggregateId, JSON.stringify(e)]), origin],
     );
   }
 

@@ -8,3 +8,16 @@ export function rowsOf<T>(result: unknown): T[] {
   }
   return result as T[];
 }
+
+/**
+ * The parameters of a set-based statement over `unnest($1::…[], $2::…[], …)`: one array per
+ * column, built from each row's values in column order. Needs a row, to know the columns.
+ */
+export function columnsOf<R>(rows: readonly R[], values: (row: R) => unknown[]): unknown[][] {
+  if (rows.length === 0) throw new Error('columnsOf needs at least one row');
+  const columns: unknown[][] = [];
+  for (const row of rows) {
+    values(row).forEach((value, i) => (columns[i] ??= []).push(value));
+  }
+  return columns;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { rowsOf } from '../../../../libs/persistence';
+import { columnsOf, rowsOf } from '../../../../libs/persistence';
 import { Reservation, ReservationLine, ReservationStatus, StockShortage } from '../domain/reservation';
 
 interface ReservationRow {
@@ -46,19 +46,15 @@ export class ReservationRepository {
 
   async insertMany(manager: EntityManager, reservations: readonly Reservation[]): Promise<void> {
     if (reservations.length === 0) return;
-    const rejected = reservations.map((r) => (r.status === 'REJECTED' ? r : undefined));
     await manager.query(
       `INSERT INTO inventory.reservation (order_id, status, lines, reason, rejected_product_ids)
        SELECT order_id, status, lines::jsonb, reason, ARRAY(SELECT jsonb_array_elements_text(rejected::jsonb))
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(order_id, status, lines, reason, rejected)`,
-      [
-        reservations.map((r) => r.orderId),
-        reservations.map((r) => r.status),
-        reservations.map((r) => JSON.stringify(r.lines)),
-        rejected.map((r) => r?.reason ?? null),
+      columnsOf(reservations, (r) => {
+        const rejected = r.status === 'REJECTED' ? r : undefined;
         // A text[][] cannot be ragged, so each row's ids travel as one JSON array.
-        rejected.map((r) => JSON.stringify(r?.rejectedProductIds ?? [])),
-      ],
+        return [r.orderId, r.status, JSON.stringify(r.lines), rejected?.reason ?? null, JSON.stringify(rejected?.rejectedProductIds ?? [])];
+      }),
     );
   }
 

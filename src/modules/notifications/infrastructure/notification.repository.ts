@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '../../../../libs/persistence';
+import { columnsOf, rowsOf } from '../../../../libs/persistence';
 import { Notification, NotificationChannel, NotificationStatus, NotificationTemplate } from '../domain/notification';
 
 interface NotificationRow {
@@ -51,17 +51,7 @@ export class NotificationRepository {
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          ON CONFLICT (order_id, template) DO NOTHING
          RETURNING id`,
-        [
-          notifications.map((n) => n.id),
-          notifications.map((n) => n.orderId),
-          notifications.map((n) => n.customerId),
-          notifications.map((n) => n.channel),
-          notifications.map((n) => n.template),
-          notifications.map((n) => n.recipient),
-          notifications.map((n) => n.subject),
-          notifications.map((n) => n.body),
-          notifications.map((n) => n.status),
-        ],
+        columnsOf(notifications, (n) => [n.id, n.orderId, n.customerId, n.channel, n.template, n.recipient, n.subject, n.body, n.status]),
       ),
     );
     return new Set(rows.map((row) => row.id));

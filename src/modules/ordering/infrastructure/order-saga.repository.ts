@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { hasQueuedMessages } from '../../../../libs/messaging';
+import { columnsOf } from '../../../../libs/persistence';
 import { ReplyStatus, SagaOutcome } from '../application/place-order-saga/decision-matrix';
 import { OrderSagaState } from '../application/place-order-saga/order-saga.state';
 
@@ -58,24 +59,24 @@ export class OrderSagaRepository {
                    $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[])
          AS s(order_id, status, inventory, payment, outcome, reasons, lines, total_amount, currency, payment_method,
               payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)`,
-      [
-        sagas.map((saga) => saga.orderId),
-        sagas.map((saga) => saga.status),
-        sagas.map((saga) => saga.inventory),
-        sagas.map((saga) => saga.payment),
-        sagas.map((saga) => saga.outcome),
-        sagas.map((saga) => JSON.stringify(saga.reasons)),
-        sagas.map((saga) => JSON.stringify(saga.lines)),
-        sagas.map((saga) => saga.total.amount),
-        sagas.map((saga) => saga.total.currency),
-        sagas.map((saga) => saga.paymentMethod),
-        sagas.map((saga) => saga.paymentToken),
-        sagas.map((saga) => saga.correlationId),
-        sagas.map((saga) => saga.startedAt),
-        sagas.map((saga) => saga.deadlineAt),
-        sagas.map((saga) => saga.lastDrivenAt),
-        sagas.map((saga) => saga.redriveCount),
-      ],
+      columnsOf(sagas, (saga) => [
+        saga.orderId,
+        saga.status,
+        saga.inventory,
+        saga.payment,
+        saga.outcome,
+        JSON.stringify(saga.reasons),
+        JSON.stringify(saga.lines),
+        saga.total.amount,
+        saga.total.currency,
+        saga.paymentMethod,
+        saga.paymentToken,
+        saga.correlationId,
+        saga.startedAt,
+        saga.deadlineAt,
+        saga.lastDrivenAt,
+        saga.redriveCount,
+      ]),
     );
   }
 
@@ -106,17 +107,17 @@ export class OrderSagaRepository {
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::timestamptz[])
          AS u(order_id, status, inventory, payment, outcome, reasons, last_driven_at, redrive_count, finished_at)
        WHERE s.order_id = u.order_id`,
-      [
-        sagas.map((saga) => saga.orderId),
-        sagas.map((saga) => saga.status),
-        sagas.map((saga) => saga.inventory),
-        sagas.map((saga) => saga.payment),
-        sagas.map((saga) => saga.outcome),
-        sagas.map((saga) => JSON.stringify(saga.reasons)),
-        sagas.map((saga) => saga.lastDrivenAt),
-        sagas.map((saga) => saga.redriveCount),
-        sagas.map((saga) => saga.finishedAt),
-      ],
+      columnsOf(sagas, (saga) => [
+        saga.orderId,
+        saga.status,
+        saga.inventory,
+        saga.payment,
+        saga.outcome,
+        JSON.stringify(saga.reasons),
+        saga.lastDrivenAt,
+        saga.redriveCount,
+        saga.finishedAt,
+      ]),
     );
   }
 

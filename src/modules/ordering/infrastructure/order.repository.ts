@@ -1,5 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { columnsOf } from '../../../../libs/persistence';
 import { Order, OrderState } from '../domain/order';
 import { OrderEvent, RecordedOrderEvent } from '../domain/order-events';
 
@@ -52,14 +53,7 @@ export class OrderRepository {
          SELECT order_id, version, type, data::jsonb, occurred_at, correlation_id
          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
            AS e(order_id, version, type, data, occurred_at, correlation_id)`,
-        [
-          events.map((e) => e.state.id),
-          events.map((e) => e.version),
-          events.map((e) => e.event.type),
-          events.map((e) => JSON.stringify(e.event.data)),
-          events.map((e) => e.state.updatedAt),
-          events.map((e) => e.correlationId),
-        ],
+        columnsOf(events, (e) => [e.state.id, e.version, e.event.type, JSON.stringify(e.event.data), e.state.updatedAt, e.correlationId]),
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -86,18 +80,18 @@ export class OrderRepository {
          AS v(id, customer_id, status, items, total_amount, currency, reasons, created_at, updated_at, version)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, reasons = EXCLUDED.reasons,
          updated_at = EXCLUDED.updated_at, version = EXCLUDED.version`,
-      [
-        states.map((s) => s.id),
-        states.map((s) => s.customerId),
-        states.map((s) => s.status),
-        states.map((s) => JSON.stringify(s.lines)),
-        states.map((s) => s.total.amount),
-        states.map((s) => s.total.currency),
-        states.map((s) => JSON.stringify(s.reasons)),
-        states.map((s) => s.createdAt),
-        states.map((s) => s.updatedAt),
-        states.map((s) => s.version),
-      ],
+      columnsOf(states, (s) => [
+        s.id,
+        s.customerId,
+        s.status,
+        JSON.stringify(s.lines),
+        s.total.amount,
+        s.total.currency,
+        JSON.stringify(s.reasons),
+        s.createdAt,
+        s.updatedAt,
+        s.version,
+      ]),
     );
   }
 }

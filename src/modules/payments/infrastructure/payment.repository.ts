@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '../../../../libs/persistence';
+import { columnsOf, rowsOf } from '../../../../libs/persistence';
 import { PaymentView } from '../application/payment.view';
 import { Money, Payment, PaymentStatus } from '../domain/payment';
 
@@ -114,7 +114,6 @@ export class PaymentRepository {
 
   async saveMany(manager: EntityManager, changes: readonly { payment: Payment; expectedStatus: PaymentStatus }[]): Promise<void> {
     if (changes.length === 0) return;
-    const states = changes.map(({ payment }) => payment.toState());
     const rows = rowsOf<unknown>(
       await manager.query(
         `UPDATE payments.payment p
@@ -122,14 +121,10 @@ export class PaymentRepository {
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
            AS u(id, expected_status, status, attempts, decline_reason, provider_ref)
          WHERE p.id = u.id AND p.status = u.expected_status RETURNING p.id`,
-        [
-          states.map((state) => state.id),
-          changes.map(({ expectedStatus }) => expectedStatus),
-          states.map((state) => state.status),
-          states.map((state) => state.attempts),
-          states.map((state) => state.declineReason),
-          states.map((state) => state.providerRef),
-        ],
+        columnsOf(changes, ({ payment, expectedStatus }) => {
+          const state = payment.toState();
+          return [state.id, expectedStatus, state.status, state.attempts, state.declineReason, state.providerRef];
+        }),
       ),
     );
     // Callers hold the row locks, so no status can have moved under them.
@@ -139,22 +134,24 @@ export class PaymentRepository {
   /** Inserts the payments of orders that have none; returns the order ids inserted. */
   private async insertMany(manager: EntityManager, payments: readonly Payment[]): Promise<Set<string>> {
     if (payments.length === 0) return new Set();
-    const states = payments.map((payment) => payment.toState());
     const rows = await manager.query<{ order_id: string }[]>(
       `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[])
        ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-      [
-        states.map((state) => state.id),
-        states.map((state) => state.orderId),
-        states.map((state) => state.status),
-        states.map((state) => state.amount?.amount ?? null),
-        states.map((state) => state.amount?.currency ?? null),
-        states.map((state) => state.method),
-        states.map((state) => state.attempts),
-        states.map((state) => state.declineReason),
-        states.map((state) => state.providerRef),
-      ],
+      columnsOf(payments, (payment) => {
+        const state = payment.toState();
+        return [
+          state.id,
+          state.orderId,
+          state.status,
+          state.amount?.amount ?? null,
+          state.amount?.currency ?? null,
+          state.method,
+          state.attempts,
+          state.declineReason,
+          state.providerRef,
+        ];
+      }),
     );
     return new Set(rows.map((row) => row.order_id));
   }
