@@ -168,10 +168,13 @@ export class InboundDispatcher implements OnModuleInit {
    * the others are handled side by side, each alone. A failed batch is handled again one by one.
    */
   private async deliverInOwnTransactions(deliveries: Delivery[]): Promise<Failure[]> {
-    const byKind = groupByKind(this.handlings(deliveries));
-    const groups = sharesAggregates(byKind) ? [] : byKind;
-    const batched = groups.filter((group) => group.length > 1 && this.batchHandlers.has(group[0].command.constructor));
-    const alone = deliveries.filter((delivery) => !batched.some((group) => group.some((h) => h.delivery === delivery)));
+    const handlings = this.handlings(deliveries);
+    const byKind = groupByKind(handlings);
+    const batched = sharesAggregates(byKind)
+      ? []
+      : byKind.filter((group) => group.length > 1 && this.batchHandlers.has(group[0].command.constructor));
+    const inBatches = new Set(batched.flat());
+    const alone = handlings.filter((h) => !inBatches.has(h));
     const results = await Promise.all([
       ...batched.map(async (group) => {
         const done = await this.inbox.handled(group.map((h) => h.delivery));
@@ -181,19 +184,19 @@ export class InboundDispatcher implements OnModuleInit {
           return [];
         } catch (error) {
           this.logger.warn(`a batch of ${fresh.length} messages failed (${describeError(error)}); handling them one by one`);
-          return (await Promise.all(fresh.map((h) => this.deliverAlone(h.delivery)))).flat();
+          return (await Promise.all(fresh.map((h) => this.deliverAlone(h.delivery, h.command)))).flat();
         }
       }),
-      ...alone.map((delivery) => this.deliverAlone(delivery)),
+      ...alone.map((h) => this.deliverAlone(h.delivery, h.command)),
     ]);
     return results.flat();
   }
 
-  /** Handles the message on its own; resolves with its failure, if any. */
-  private async deliverAlone(delivery: Delivery): Promise<Failure[]> {
+  /** Handles the message on its own (as `command` when it was made already); resolves with its failure, if any. */
+  private async deliverAlone(delivery: Delivery, command?: ICommand): Promise<Failure[]> {
     try {
       if ((await this.inbox.handled([delivery])).size > 0) return [];
-      await this.handle(delivery);
+      await this.handle(delivery, undefined, command);
       return [];
     } catch (error) {
       if (error instanceof AlreadyProcessedError) return [];
