@@ -71,6 +71,33 @@ describe('POST /api/v1/orders with bad input', () => {
     expect(await writes(app)).toEqual(before);
   });
 
+  it.each([
+    ['JSON nested 5,000 levels deep', 400, `{"customerId": "cus_1", "items": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['a body over the 16 MiB limit', 413, `{"customerId": "${'a'.repeat(17 * 1_048_576)}"}`],
+  ])('answers %s with a %i problem and writes nothing', async (_name, status, body) => {
+    await drained(app);
+    const before = await writes(app);
+    const response = await app.http().post('/api/v1/orders').set('content-type', 'application/json').send(body).expect(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.status).toBe(status);
+    expect(await writes(app)).toEqual(before);
+  });
+
+  it('refuses the bad order of a group placed together, and places the others', async () => {
+    await drained(app);
+    const before = await writes(app);
+    const bad = { ...valid(), items: [{ productId: newId(), quantity: 1 }] };
+    const responses = await Promise.all(
+      [valid(), bad, valid(), valid()].map((body) => app.http().post('/api/v1/orders').send(body)),
+    );
+    expect(responses.map((r) => r.status)).toEqual([202, 400, 202, 202]);
+    expect(responses[1].body.errors.map((e: { field: string }) => e.field)).toEqual(['items[0].productId']);
+    const placed = responses.filter((r) => r.status === 202).map((r) => r.body.id as string);
+    const sagas = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM ordering.order_saga WHERE order_id = ANY($1::uuid[])', [placed]);
+    expect(sagas[0].n).toBe(3);
+    expect((await writes(app))[1]).toBe(before[1] + 3);
+  });
+
   it('refuses an archived product as unknown, and ignores an older update of it', async () => {
     const archivedId = await stockedProduct(app, 5);
     const uow = app.nest.get(UnitOfWork);
