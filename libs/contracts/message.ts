@@ -1,3 +1,5 @@
+import { INT32_MAX, integer, object, PayloadSchema, text, uuid } from './schema';
+
 /** Which way a message flows: a command has one owning consumer, an event any number. */
 export type MessageKind = 'command' | 'event';
 
@@ -21,16 +23,19 @@ export interface IntegrationMessage<P = unknown> {
 
 export interface MessageClass<P = unknown> {
   readonly definition: MessageDefinition;
+  /** The payload's wire shape: a consumer decodes only payloads that match it. */
+  readonly schema: PayloadSchema<P>;
   new (payload: P): IntegrationMessage<P>;
 }
 
 /**
  * Builds the base class of a contract. Usage:
- * `export class ReserveStockV1 extends defineMessage<ReserveStockV1Payload>({...}) {}`
+ * `export class ReserveStockV1 extends defineMessage<ReserveStockV1Payload>({...}, reserveStockV1Schema) {}`
  */
-export function defineMessage<P>(definition: MessageDefinition): MessageClass<P> {
+export function defineMessage<P>(definition: MessageDefinition, schema: PayloadSchema<P>): MessageClass<P> {
   return class {
     static readonly definition = Object.freeze({ ...definition });
+    static readonly schema = schema;
     constructor(readonly payload: P) {}
   };
 }
@@ -45,7 +50,11 @@ export interface MoneyV1 {
   currency: string;
 }
 
+export const moneyV1Schema = object<MoneyV1>({ amount: integer(0), currency: text(3, { pattern: '^[A-Z]{3}$' }) });
+
 export interface OrderLineV1 {
   productId: string;
   quantity: number;
 }
+
+export const orderLineV1Schema = object<OrderLineV1>({ productId: uuid(), quantity: integer(1, INT32_MAX) });

@@ -1,10 +1,13 @@
 import { defineMessage } from '../message';
-import { OrderReservationV1 } from './payloads';
+import { OrderReservationV1, orderReservationV1Schema } from './payloads';
 
 /** Turn an order's reservation into a sale: on-hand and reserved both drop. */
-export class CommitReservationV1 extends defineMessage<OrderReservationV1>({
-  type: 'inventory.reservation.commit',
-  version: 1,
-  kind: 'command',
-  context: 'inventory',
-}) {}
+export class CommitReservationV1 extends defineMessage<OrderReservationV1>(
+  {
+    type: 'inventory.reservation.commit',
+    version: 1,
+    kind: 'command',
+    context: 'inventory',
+  },
+  orderReservationV1Schema,
+) {}

@@ -1,10 +1,20 @@
-import { MoneyV1 } from '../message';
+import { MoneyV1, moneyV1Schema } from '../message';
+import { arrayOf, object, oneOf, text, uuid } from '../schema';
+
+/** As the ordering API accepts it: 1-100 letters, digits or ._@:- */
+const customerIdSchema = text(100, { pattern: '^[A-Za-z0-9_.@:-]+$' });
 
 export interface OrderConfirmedV1Payload {
   orderId: string;
   customerId: string;
   total: MoneyV1;
 }
+
+export const orderConfirmedV1Schema = object<OrderConfirmedV1Payload>({
+  orderId: uuid(),
+  customerId: customerIdSchema,
+  total: moneyV1Schema,
+});
 
 export interface OrderRejectedV1Payload {
   orderId: string;
@@ -13,3 +23,10 @@ export interface OrderRejectedV1Payload {
   status: 'REJECTED' | 'ROLLED_BACK';
   reasons: string[];
 }
+
+export const orderRejectedV1Schema = object<OrderRejectedV1Payload>({
+  orderId: uuid(),
+  customerId: customerIdSchema,
+  status: oneOf('REJECTED', 'ROLLED_BACK'),
+  reasons: arrayOf(text(1000), { maxItems: 50 }),
+});

@@ -1,10 +1,13 @@
 import { defineMessage } from '../message';
-import { AuthorizePaymentV1Payload } from './payloads';
+import { AuthorizePaymentV1Payload, authorizePaymentV1Schema } from './payloads';
 
 /** Authorize (not capture) the order's total. Replied to with PaymentAuthorizedV1 or PaymentDeclinedV1. */
-export class AuthorizePaymentV1 extends defineMessage<AuthorizePaymentV1Payload>({
-  type: 'payments.payment.authorize',
-  version: 1,
-  kind: 'command',
-  context: 'payments',
-}) {}
+export class AuthorizePaymentV1 extends defineMessage<AuthorizePaymentV1Payload>(
+  {
+    type: 'payments.payment.authorize',
+    version: 1,
+    kind: 'command',
+    context: 'payments',
+  },
+  authorizePaymentV1Schema,
+) {}

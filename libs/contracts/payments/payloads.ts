@@ -1,10 +1,13 @@
-import { MoneyV1 } from '../message';
+import { MoneyV1, moneyV1Schema } from '../message';
+import { object, oneOf, text, uuid } from '../schema';
 
 export type PaymentMethodV1 = 'card' | 'paypal' | 'crypto';
 
 export interface OrderPaymentV1 {
   orderId: string;
 }
+
+export const orderPaymentV1Schema = object<OrderPaymentV1>({ orderId: uuid() });
 
 export interface AuthorizePaymentV1Payload extends OrderPaymentV1 {
   amount: MoneyV1;
@@ -13,11 +16,26 @@ export interface AuthorizePaymentV1Payload extends OrderPaymentV1 {
   token: string;
 }
 
+export const authorizePaymentV1Schema = object<AuthorizePaymentV1Payload>({
+  orderId: uuid(),
+  amount: moneyV1Schema,
+  method: oneOf('card', 'paypal', 'crypto'),
+  token: text(200),
+});
+
 export interface PaymentAuthorizedV1Payload extends OrderPaymentV1 {
   paymentId: string;
   amount: MoneyV1;
 }
 
+export const paymentAuthorizedV1Schema = object<PaymentAuthorizedV1Payload>({
+  orderId: uuid(),
+  paymentId: uuid(),
+  amount: moneyV1Schema,
+});
+
 export interface PaymentDeclinedV1Payload extends OrderPaymentV1 {
   reason: string;
 }
+
+export const paymentDeclinedV1Schema = object<PaymentDeclinedV1Payload>({ orderId: uuid(), reason: text(1000) });
