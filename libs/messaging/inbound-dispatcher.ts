@@ -1,24 +1,22 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { CommandBus, ICommand } from '@nestjs/cqrs';
-import { ContextName } from '../contracts/message';
-import { contractKey, CONTRACTS } from '../contracts/registry';
+import { ContextName, IntegrationMessage } from '../contracts/message';
+import { contractKey } from '../contracts/registry';
 import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { BATCH_COMMAND_HANDLER, BatchCommandHandler } from './batch-command-handler';
 import { Envelope, EnvelopeOrigin } from './envelope';
 import { InboundRoute, InboundRoutes } from './inbound-routes';
 import { InboxStore } from './inbox.store';
 import { InboundDelivery, MessageContext } from './message-context';
+import { MessageDecoder } from './message-decoder';
 import {
   AlreadyProcessedError,
   ConsumerFailure,
   DeliveryError,
   describeError,
-  PoisonMessageError,
 } from './messaging.errors';
 import { Transaction, UnitOfWork } from './unit-of-work';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Subscription {
   context: ContextName;
@@ -30,6 +28,8 @@ interface Subscription {
 interface Delivery {
   subscription: Subscription;
   envelope: Envelope;
+  /** The envelope decoded: its payload matched the contract's schema. */
+  message: IntegrationMessage;
   consumer: string;
   messageId: string;
 }
@@ -49,9 +49,10 @@ interface Handling {
 /**
  * Hands envelopes to the local consumers of their contracts, each at most once: a consumer that
  * already has the message in its inbox is skipped, and a consumer's effect and its inbox row
- * commit in one transaction (see UnitOfWork). A batch of envelopes is handled per context in one
- * transaction; if that fails, its messages are handled one by one, so a poison message fails
- * alone and the rest still commit.
+ * commit in one transaction (see UnitOfWork). Every envelope is decoded first: one that does not
+ * match its contract's schema reaches no handler and fails at once, as poison. A batch of
+ * envelopes is handled per context in one transaction; if that fails, its messages are handled
+ * one by one, so a poison message fails alone and the rest still commit.
  */
 @Injectable()
 export class InboundDispatcher implements OnModuleInit {
@@ -64,6 +65,7 @@ export class InboundDispatcher implements OnModuleInit {
     private readonly inbox: InboxStore,
     private readonly unitOfWork: UnitOfWork,
     private readonly commandBus: CommandBus,
+    private readonly decoder: MessageDecoder,
   ) {}
 
   onModuleInit(): void {
@@ -122,15 +124,12 @@ export class InboundDispatcher implements OnModuleInit {
     return failed;
   }
 
+  /** Throws MalformedMessageError, before any consumer sees it, when the envelope does not decode. */
   private deliveriesOf(envelope: Envelope, context?: ContextName): Delivery[] {
-    if (typeof envelope?.id !== 'string' || !UUID.test(envelope.id) || typeof envelope.payload !== 'object' || envelope.payload === null) {
-      throw new PoisonMessageError('malformed envelope');
-    }
-    const key = contractKey(envelope.type, envelope.version);
-    if (!CONTRACTS.has(key)) throw new PoisonMessageError(`unknown message ${envelope.type}@${envelope.version}`);
-    return (this.subscriptions.get(key) ?? [])
+    const message = this.decoder.decode(envelope);
+    return (this.subscriptions.get(contractKey(envelope.type, envelope.version)) ?? [])
       .filter((subscription) => context === undefined || subscription.context === context)
-      .map((subscription) => ({ subscription, envelope, consumer: subscription.consumer, messageId: envelope.id }));
+      .map((subscription) => ({ subscription, envelope, message, consumer: subscription.consumer, messageId: envelope.id }));
   }
 
   /**
@@ -207,7 +206,7 @@ export class InboundDispatcher implements OnModuleInit {
   /** Each delivery's command, remembering the message it came from. */
   private handlings(deliveries: readonly Delivery[]): Handling[] {
     return deliveries.map((delivery) => {
-      const command = delivery.subscription.route.toCommand(delivery.envelope.payload);
+      const command = delivery.subscription.route.toCommand(delivery.message.payload);
       MessageContext.rememberOrigin(command, originOf(delivery.envelope));
       return { delivery, command };
     });
@@ -246,13 +245,13 @@ export class InboundDispatcher implements OnModuleInit {
 
   /** Runs the message's command; alone, or inside a batch's transaction (whose inbox insert covers it). */
   private handle(delivery: Delivery, batch?: Transaction, command?: ICommand): Promise<void> {
-    const { subscription, envelope } = delivery;
+    const { subscription, envelope, message } = delivery;
     const inbound = { keys: [delivery], recorded: batch !== undefined };
     const attributes = { 'messaging.consumer': subscription.consumer, 'messaging.message.id': envelope.id };
     return inSpan(`handle ${envelope.type}`, SpanKind.CONSUMER, envelope.traceparent, attributes, (span) => {
       const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound };
       return MessageContext.run(state, async () => {
-        const execute = () => this.commandBus.execute(command ?? subscription.route.toCommand(envelope.payload));
+        const execute = () => this.commandBus.execute(command ?? subscription.route.toCommand(message.payload));
         await (batch ? UnitOfWork.joining(batch, execute) : execute());
         // A command that wrote nothing still marks the message as handled.
         if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);

@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CONTRACTS } from '../contracts/registry';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
 import { InboundDispatcher } from './inbound-dispatcher';
 import { InboxStore } from './inbox.store';
 import { KAFKA_BROKER, KAFKA_CONSUMERS } from './kafka.tokens';
+import { MessageDecoder } from './message-decoder';
 import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxImport } from './outbox-import';
@@ -61,6 +63,7 @@ export class MessagingModule {
         RoutingTransport,
         ...(options.kafka ? kafkaProviders : []),
         InboundDispatcher,
+        { provide: MessageDecoder, useFactory: () => new MessageDecoder(CONTRACTS) },
         InboxStore,
         OutboxRelay,
         OutboxWriter,

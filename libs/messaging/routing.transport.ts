@@ -4,6 +4,7 @@ import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
 import type { KafkaBroker } from './kafka-broker';
 import { KAFKA_BROKER } from './kafka.tokens';
+import { MessageDecoder } from './message-decoder';
 import { MessageTransport } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
@@ -19,6 +20,7 @@ export class RoutingTransport implements MessageTransport {
 
   constructor(
     private readonly dispatcher: InboundDispatcher,
+    private readonly decoder: MessageDecoder,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Optional() @Inject(KAFKA_BROKER) private readonly kafka?: KafkaBroker,
   ) {
@@ -27,8 +29,11 @@ export class RoutingTransport implements MessageTransport {
   }
 
   async publishBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
-    // Local delivery also rejects unknown or malformed messages, which then dead-letter.
-    const remote = envelopes.filter((envelope) => this.remoteConsumersOf(envelope).length > 0);
+    // Local delivery also rejects unknown or malformed messages, which then dead-letter; they are
+    // not sent to Kafka either, so consumers elsewhere do not dead-letter them a second time.
+    const remote = envelopes.filter(
+      (envelope) => this.remoteConsumersOf(envelope).length > 0 && this.decoder.problemOf(envelope) === undefined,
+    );
     const [failed, unsent] = await Promise.all([this.dispatcher.dispatchBatch(envelopes), this.toKafka(remote)]);
     unsent.forEach((error, envelope) => {
       if (!failed.has(envelope)) failed.set(envelope, error);
