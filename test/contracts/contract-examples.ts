@@ -1,0 +1,63 @@
+import { ProductArchivedV1, ProductCreatedV1, ProductSnapshotV1, ProductUpdatedV1 } from '../../libs/contracts/catalog';
+import {
+  CommitReservationV1,
+  ReleaseReservationV1,
+  ReservationCommittedV1,
+  ReservationReleasedV1,
+  ReserveStockV1,
+  StockReservationRejectedV1,
+  StockReservedV1,
+} from '../../libs/contracts/inventory';
+import { IntegrationMessage } from '../../libs/contracts/message';
+import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
+import {
+  AuthorizePaymentV1,
+  CapturePaymentV1,
+  PaymentAuthorizedV1,
+  PaymentCapturedV1,
+  PaymentDeclinedV1,
+  PaymentVoidedV1,
+  VoidPaymentV1,
+} from '../../libs/contracts/payments';
+
+const ORDER = '01a20000-0000-7000-8000-0000000000a1';
+const PRODUCT = '0190a000-0000-7000-8000-000000000001';
+const OTHER_PRODUCT = '0190a000-0000-7000-8000-000000000002';
+const PAYMENT = '01a20000-0000-7000-8000-0000000000b1';
+
+const product: ProductSnapshotV1 = {
+  productId: PRODUCT,
+  sku: 'TEE-BLK-M',
+  name: 'Black T-shirt',
+  category: 'apparel',
+  price: { amount: 1999, currency: 'EUR' },
+  version: 3,
+};
+
+/** One realistic instance of every published contract, as its producer would send it. */
+export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
+  new ProductCreatedV1({ ...product, version: 1 }),
+  new ProductUpdatedV1(product),
+  new ProductArchivedV1({ productId: PRODUCT, version: 4 }),
+  new ReserveStockV1({ orderId: ORDER, lines: [{ productId: PRODUCT, quantity: 2 }, { productId: OTHER_PRODUCT, quantity: 1 }] }),
+  new StockReservedV1({ orderId: ORDER }),
+  new StockReservationRejectedV1({ orderId: ORDER, reason: 'INSUFFICIENT_STOCK', productIds: [OTHER_PRODUCT] }),
+  new CommitReservationV1({ orderId: ORDER }),
+  new ReservationCommittedV1({ orderId: ORDER }),
+  new ReleaseReservationV1({ orderId: ORDER }),
+  new ReservationReleasedV1({ orderId: ORDER }),
+  new AuthorizePaymentV1({ orderId: ORDER, amount: { amount: 5997, currency: 'EUR' }, method: 'card', token: 'tok_visa' }),
+  new PaymentAuthorizedV1({ orderId: ORDER, paymentId: PAYMENT, amount: { amount: 5997, currency: 'EUR' } }),
+  new PaymentDeclinedV1({ orderId: ORDER, reason: 'card_declined' }),
+  new CapturePaymentV1({ orderId: ORDER }),
+  new PaymentCapturedV1({ orderId: ORDER }),
+  new VoidPaymentV1({ orderId: ORDER }),
+  new PaymentVoidedV1({ orderId: ORDER }),
+  new OrderConfirmedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
+  new OrderRejectedV1({
+    orderId: ORDER,
+    customerId: 'cus_42',
+    status: 'ROLLED_BACK',
+    reasons: ['payment: card_declined'],
+  }),
+];
