@@ -102,13 +102,24 @@ describe('Message delivery', () => {
     const productId = await stockedProduct(app, 100);
     const good = Array.from({ length: 10 }, () => newId());
     const poison = newId();
-    // An order without lines cannot be reserved; no retry can change that.
-    await requestReservations(app, [
-      ...good.slice(0, 5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
-      { orderId: poison, lines: [] },
-      ...good.slice(5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
-    ]);
-    await drained(app);
+    // A well-formed request whose handler fails in the database every time it is tried: it fails
+    // the batch's shared transaction, then alone, through its retries.
+    await sql(
+      app,
+      `CREATE FUNCTION inventory.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.order_id = '${poison}' THEN RAISE EXCEPTION 'no reservation for this order'; END IF; RETURN NEW; END $$`,
+    );
+    await sql(app, 'CREATE TRIGGER refuse_poison BEFORE INSERT ON inventory.reservation FOR EACH ROW EXECUTE FUNCTION inventory.refuse_poison()');
+    try {
+      await requestReservations(app, [
+        ...good.slice(0, 5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
+        { orderId: poison, lines: [{ productId, quantity: 2 }] },
+        ...good.slice(5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
+      ]);
+      await drained(app);
+    } finally {
+      await sql(app, 'DROP FUNCTION inventory.refuse_poison() CASCADE');
+    }
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 20 });
     const reserved = await sql<{ order_id: string }>(app, 'SELECT order_id FROM inventory.reservation WHERE order_id = ANY($1::uuid[])', [
       [...good, poison],
