@@ -3,21 +3,28 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
-import { acceptJsonBodiesOnly, fastifyProblemDetails, forbidUnknownBodyProperties } from '../libs/http';
+import {
+  acceptJsonBodiesOnly,
+  enforceRequestLimits,
+  fastifyProblemDetails,
+  fastifyRequestLimits,
+  forbidUnknownBodyProperties,
+} from '../libs/http';
 import { createLogger, fastifyRequestIds, instrumentHttp, NestPinoLogger } from '../libs/observability';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
 /** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  // Room for a bulk import of 1,000 products with long descriptions.
-  const adapter = new FastifyAdapter({ bodyLimit: 16 * 1_048_576, ...fastifyRequestIds, ...fastifyProblemDetails });
+  const adapter = new FastifyAdapter({ ...fastifyRequestLimits(config.edge.bodyLimitBytes), ...fastifyRequestIds, ...fastifyProblemDetails });
   // pino from the first line on; an error that stops the start goes to the caller, unprinted.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new NestPinoLogger(createLogger(config.log)),
     abortOnError: false,
   });
   instrumentHttp(adapter.getInstance(), await app.resolve(PinoLogger));
+  // Before the routes exist and before any hook that answers a request itself (cached product reads).
+  enforceRequestLimits(adapter.getInstance());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

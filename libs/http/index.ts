@@ -4,5 +4,6 @@ export * from './openapi';
 export * from './problem';
 export * from './problem-details.filter';
 export * from './problem-responses';
+export * from './request-limits';
 export * from './uuid';
 export * from './validation';

@@ -1,9 +1,19 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { FieldError, OverCapacityException } from './problem';
+import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH } from './request-limits';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -12,7 +22,7 @@ interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
-  /** Absent only when the request could not be read at all. */
+  /** Absent when the request could not be read at all, or its URL was too long to repeat. */
   instance?: string;
   errors?: FieldError[];
 }
@@ -35,13 +45,39 @@ function fromHttpException(exception: HttpException): Pick<ProblemDetails, 'deta
   return { detail: Array.isArray(message) ? message.join('; ') : (message ?? exception.message), errors };
 }
 
-/** Fastify's own client errors (malformed JSON, wrong content type, body too large). */
-function fromFastifyError(exception: unknown): { status: number; detail: string } | undefined {
-  const error = exception as { statusCode?: number; code?: string; message?: string };
+/**
+ * What each client error Fastify raises is answered with. Fixed texts: Fastify's own messages
+ * repeat parts of the request (the URL, a media type), and no answer repeats the request's input.
+ */
+const FASTIFY_CLIENT_ERRORS: Record<string, (request: FastifyRequest) => string> = {
+  FST_ERR_BAD_URL: () => 'the URL is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: () => `a path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'the body must be application/json',
+  FST_ERR_CTP_INVALID_JSON_BODY: () => 'the body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'the body is empty, but its content type says JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'the body is not as long as its Content-Length says',
+  FST_ERR_CTP_BODY_TOO_LARGE: (request) => `the body is larger than the ${request.routeOptions.bodyLimit} bytes this route accepts`,
+};
+
+function fastifyClientErrorDetail(code: string, request: FastifyRequest): string {
+  return FASTIFY_CLIENT_ERRORS[code]?.(request) ?? `the request cannot be served (${code})`;
+}
+
+/**
+ * Fastify's own client errors (malformed JSON, wrong content type, body too large), which Nest
+ * hands over wrapped in an HttpException with Fastify's message.
+ */
+function fromFastifyError(exception: unknown, request: FastifyRequest): { status: number; detail: string } | undefined {
+  const error = (exception instanceof HttpException ? exception.cause : exception) as { statusCode?: number; code?: string } | undefined;
   if (typeof error?.code === 'string' && error.code.startsWith('FST_') && error.statusCode && error.statusCode < 500) {
-    return { status: error.statusCode, detail: error.message ?? 'bad request' };
+    return { status: error.statusCode, detail: fastifyClientErrorDetail(error.code, request) };
   }
   return undefined;
+}
+
+/** The request's URL, unless it was refused (414) for being too long. */
+function instanceOf(status: number, request: FastifyRequest): string | undefined {
+  return status === 414 ? undefined : request.url;
 }
 
 /** Every error leaves as RFC 9457 `application/problem+json`; 5xx details stay in the log. */
@@ -56,40 +92,46 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let detail = 'An unexpected error occurred';
     let errors: FieldError[] | undefined;
-    const clientError = fromFastifyError(exception);
-    if (exception instanceof HttpException) {
-      status = exception.getStatus();
-      ({ detail, errors } = fromHttpException(exception));
+    const clientError = fromFastifyError(exception, request);
+    if (request.is404 && exception instanceof NotFoundException) {
+      // Nest's own text names the method and path as sent.
+      status = HttpStatus.NOT_FOUND;
+      detail = 'no route matches this method and path';
     } else if (clientError) {
       ({ status, detail } = clientError);
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      ({ detail, errors } = fromHttpException(exception));
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (exception instanceof OverCapacityException) void reply.header('retry-after', String(exception.retryAfterSeconds));
-    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, request.url, errors));
+    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, instanceOf(status, request), errors));
   }
 }
 
 /** What a client's broken HTTP (bad request line or headers, header overflow, timeout) is answered with. */
-function clientErrorStatus(code: string | undefined): number {
-  if (code === 'HPE_HEADER_OVERFLOW') return 431;
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
-  return 400;
+function clientErrorOf(code: string | undefined): { status: number; detail: string } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, detail: `the request line and headers are longer than ${MAX_HEADER_BYTES} bytes` };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, detail: 'the request did not arrive in time' };
+  return { status: 400, detail: 'The request is not valid HTTP' };
 }
 
 /**
  * Fastify answers some errors before any route, and so before the filter, runs: a URL it cannot
- * decode, and HTTP it cannot parse. Both are given the same problem+json as every other error.
+ * decode or whose path parameter is too long, and HTTP it cannot parse (headers too large
+ * included). They are given the same problem+json as every other error.
  */
 export const fastifyProblemDetails: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> = {
   frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : HttpStatus.BAD_REQUEST;
-    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, error.message, request.url));
+    const detail = fastifyClientErrorDetail(error.code, request);
+    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, instanceOf(status, request)));
   },
   clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const status = clientErrorStatus(error.code);
-    const body = JSON.stringify(problemOf(status, 'The request is not valid HTTP'));
+    const { status, detail } = clientErrorOf(error.code);
+    const body = JSON.stringify(problemOf(status, detail));
     if (socket.writable) {
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_JSON}\r\n` +

@@ -2,6 +2,7 @@ import type { CacheOptions } from '../../libs/cache';
 import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { StartupError } from '../../libs/startup';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
 
@@ -13,6 +14,8 @@ export interface AppConfig {
   http: boolean;
   port: number;
   host: string;
+  /** What the HTTP edge lets in: bodies up to this size unless a route says otherwise. */
+  edge: { bodyLimitBytes: number };
   log: LogOptions;
   tracing: TracingOptions;
   database: { url?: string; dataDir: string; poolSize: number };
@@ -178,6 +181,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     http: read.bool('HTTP', true),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
+    edge: {
+      bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 16 * 1_048_576),
+    },
     log: {
       level: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
       // Text for a person at a terminal, JSON for whatever collects the output otherwise.

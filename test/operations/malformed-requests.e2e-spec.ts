@@ -1,18 +1,7 @@
-import { AddressInfo, connect } from 'node:net';
-import { Server } from 'node:http';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
+import { sendRaw } from '../support/raw-http';
 import { stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
-
-/** Sends raw bytes and resolves with everything the server wrote back before closing. */
-function rawExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString()));
-    socket.on('close', () => resolve(received));
-    socket.on('error', reject);
-  });
-}
 
 describe('Requests the server cannot read', () => {
   let app: TestApp;
@@ -36,7 +25,7 @@ describe('Requests the server cannot read', () => {
     ['a form body', 415, 'application/x-www-form-urlencoded', 'onHand=1'],
     ['a body without a content type', 415, undefined, '{"onHand": 1}'],
     ['JSON nested 5,000 levels deep', 400, 'application/json', `{"onHand": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
-    ['a body over the 16 MiB limit', 413, 'application/json', `{"onHand": 1, "note": "${'a'.repeat(17 * 1_048_576)}"}`],
+    ['a body over the 64 KiB limit', 413, 'application/json', `{"onHand": 1, "note": "${'a'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"}`],
   ];
 
   it.each(bodies)('answers %s with a %i problem and changes nothing', async (_name, status, contentType, body) => {
@@ -60,22 +49,15 @@ describe('Requests the server cannot read', () => {
   });
 
   it('answers a request that is not valid HTTP with a 400 problem', async () => {
-    const server: Server = app.nest.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const answer = await rawExchange((server.address() as AddressInfo).port, 'GET /health/live HTTP/1.1\r\nHost\r\n\r\n');
-      const [head, body] = answer.split('\r\n\r\n');
+    const { head, body } = await sendRaw(app.nest.getHttpServer(), 'GET /health/live HTTP/1.1\r\nHost\r\n\r\n');
 
-      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-      expect(head).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
-      expect(JSON.parse(body)).toEqual({
-        type: 'about:blank',
-        title: 'Bad Request',
-        status: 400,
-        detail: 'The request is not valid HTTP',
-      });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+    expect(JSON.parse(body)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'The request is not valid HTTP',
+    });
   });
 });

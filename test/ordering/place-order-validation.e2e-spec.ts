@@ -1,4 +1,5 @@
 import { ProductArchivedV1, ProductUpdatedV1 } from '../../libs/contracts/catalog';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { drained, sql, stockedProduct } from '../support/shop';
@@ -73,7 +74,7 @@ describe('POST /api/v1/orders with bad input', () => {
 
   it.each([
     ['JSON nested 5,000 levels deep', 400, `{"customerId": "cus_1", "items": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
-    ['a body over the 16 MiB limit', 413, `{"customerId": "${'a'.repeat(17 * 1_048_576)}"}`],
+    ['a body over the 64 KiB limit', 413, `{"customerId": "${'a'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"}`],
   ])('answers %s with a %i problem and writes nothing', async (_name, status, body) => {
     await drained(app);
     const before = await writes(app);

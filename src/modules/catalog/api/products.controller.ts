@@ -14,7 +14,7 @@ import {
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
+import { BodyLimit, IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
 import { ArchiveProductCommand } from '../application/archive-product/archive-product.command';
 import { BulkCreateProductsCommand } from '../application/bulk-create-products/bulk-create-products.command';
 import { CreateProductCommand } from '../application/create-product/create-product.command';
@@ -40,6 +40,11 @@ import {
 import { productSearchOf, SearchProductsRequest } from './search-products.request';
 import { UpdateProductRequest } from './update-product.request';
 
+/** Room for any valid product: at most about 185 KB of JSON (longest texts, every character escaped). */
+const PRODUCT_BODY_LIMIT = 256 * 1024;
+/** Room for 1,000 products with 5,000-character descriptions, even in three-byte characters. */
+const BULK_BODY_LIMIT = 16 * 1_048_576;
+
 const ETAG_HEADER = { ETag: { description: 'The product version, "<version>"', schema: { type: 'string' } } };
 
 const IF_MATCH = {
@@ -63,6 +68,7 @@ export class ProductsController {
   ) {}
 
   @Post()
+  @BodyLimit(PRODUCT_BODY_LIMIT)
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a product to the catalog; it becomes searchable moments later' })
   @ApiCreatedResponse({
@@ -81,6 +87,7 @@ export class ProductsController {
   }
 
   @Post('bulk')
+  @BodyLimit(BULK_BODY_LIMIT)
   @HttpCode(201)
   @ApiOperation({ summary: 'Add up to 1,000 products in one transaction: all of them or none' })
   @ApiCreatedResponse({ type: BulkCreateProductsResponse, example: BULK_CREATE_EXAMPLE })
@@ -134,6 +141,7 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @BodyLimit(PRODUCT_BODY_LIMIT)
   @ApiOperation({
     summary: 'Change some fields of a product; its version goes up by one',
     description: 'Conditional with If-Match: "<version>" (its ETag) or a body version: 412 when it moved on.',
