@@ -139,7 +139,7 @@ describeSplit('Three processes over Kafka', () => {
     expect(replies[0].n).toBe(1);
   });
 
-  it('dead-letters a poison record to the topic and the table after its retries, and keeps consuming', async () => {
+  it('dead-letters a malformed record to the topic and the table at once, with its reason, and keeps consuming', async () => {
     const poisonId = '01a20000-0000-7000-8000-00000000beef';
     const orderId = '01a20000-0000-7000-8000-00000000f00d';
     await producer.send({
@@ -147,7 +147,7 @@ describeSplit('Three processes over Kafka', () => {
       messages: [
         {
           key: orderId,
-          // Fails in the database on every attempt (the order id is not a uuid), so it goes through the retries.
+          // The order id is not a UUID: refused when decoded, before any handler, and not retried.
           value: JSON.stringify({ orderId: 'not-an-order-id', lines: [{ productId: orderId, quantity: 1 }] }),
           headers: {
             'message-id': poisonId,
@@ -170,7 +170,12 @@ describeSplit('Three processes over Kafka', () => {
     }, 30_000);
     expect(letters).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ messageId: poisonId, type: 'inventory.stock.reserve', attempts: 3 }),
+        expect.objectContaining({
+          messageId: poisonId,
+          type: 'inventory.stock.reserve',
+          attempts: 1,
+          error: 'MalformedMessageError: payload.orderId must be a UUID',
+        }),
         expect.objectContaining({ type: 'unknown', attempts: 1 }),
       ]),
     );
