@@ -9,6 +9,7 @@ import {
   fastifyProblemDetails,
   fastifyRequestLimits,
   forbidUnknownBodyProperties,
+  secureResponseHeaders,
 } from '../libs/http';
 import { createLogger, fastifyRequestIds, instrumentHttp, NestPinoLogger } from '../libs/observability';
 import { AppModule } from './app.module';
@@ -24,6 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   instrumentHttp(adapter.getInstance(), await app.resolve(PinoLogger));
   // Before the routes exist and before any hook that answers a request itself (cached product reads).
+  await secureResponseHeaders(adapter.getInstance(), { corsOrigins: config.edge.corsOrigins, docsPath: '/docs' });
   enforceRequestLimits(adapter.getInstance());
   const document = SwaggerModule.createDocument(
     app,

@@ -5,5 +5,6 @@ export * from './problem';
 export * from './problem-details.filter';
 export * from './problem-responses';
 export * from './request-limits';
+export * from './security-headers';
 export * from './uuid';
 export * from './validation';

@@ -75,4 +75,19 @@ describe(loadConfig.name, () => {
   it('refuses a broker port out of range', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'kafka:99999' })).toThrow('KAFKA_BROKERS must be a comma list of host:port');
   });
+
+  it('lets no other origin in and reads small bodies unless told otherwise', () => {
+    expect(loadConfig({}).edge).toEqual({ corsOrigins: [], bodyLimitBytes: 65_536 });
+    expect(loadConfig({ CORS_ORIGINS: ' https://shop.example, http://localhost:5173 ', HTTP_BODY_LIMIT_BYTES: '1048576' }).edge).toEqual({
+      corsOrigins: ['https://shop.example', 'http://localhost:5173'],
+      bodyLimitBytes: 1_048_576,
+    });
+  });
+
+  it('refuses CORS origins that a browser would never send', () => {
+    for (const origin of ['*', 'shop.example', 'https://shop.example/', 'https://shop.example/app', 'https://Shop.example', 'ftp://shop.example']) {
+      expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example,${origin}` })).toThrow(`CORS_ORIGINS must be a comma list of origins`);
+    }
+    expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '100' })).toThrow('HTTP_BODY_LIMIT_BYTES must be an integer from 1024 to 16777216');
+  });
 });

@@ -14,8 +14,8 @@ export interface AppConfig {
   http: boolean;
   port: number;
   host: string;
-  /** What the HTTP edge lets in: bodies up to this size unless a route says otherwise. */
-  edge: { bodyLimitBytes: number };
+  /** What the HTTP edge lets in: browser pages of these origins; bodies up to this size unless a route says otherwise. */
+  edge: { corsOrigins: string[]; bodyLimitBytes: number };
   log: LogOptions;
   tracing: TracingOptions;
   database: { url?: string; dataDir: string; poolSize: number };
@@ -132,6 +132,27 @@ class EnvReader {
     return brokers;
   }
 
+  /** Comma list of web origins (`https://shop.example`, no path); empty means none. */
+  origins(name: string): string[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [];
+    const origins = [...new Set(raw.split(',').map((o) => o.trim()).filter(Boolean))];
+    const isOrigin = (origin: string): boolean => {
+      try {
+        const url = new URL(origin);
+        return ['http:', 'https:'].includes(url.protocol) && url.origin === origin;
+      } catch {
+        return false;
+      }
+    };
+    const bad = origins.filter((origin) => !isOrigin(origin));
+    if (bad.length > 0) {
+      this.problems.push(`${name} must be a comma list of origins like https://shop.example, without path or trailing slash (not ${bad.join(', ')})`);
+      return [];
+    }
+    return origins;
+  }
+
   url(name: string, protocols: string[]): string | undefined {
     const raw = this.optional(name);
     if (raw === undefined) return undefined;
@@ -182,6 +203,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     edge: {
+      corsOrigins: read.origins('CORS_ORIGINS'),
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 16 * 1_048_576),
     },
     log: {

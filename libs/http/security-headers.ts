@@ -1,0 +1,93 @@
+import fastifyCors, { FastifyCorsOptions } from '@fastify/cors';
+import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+type ContentSecurityPolicy = Exclude<FastifyHelmetOptions['contentSecurityPolicy'], boolean | undefined>;
+
+/** The API answers JSON only: nothing in an answer may load anything or be framed. */
+const API_CSP: ContentSecurityPolicy = {
+  useDefaults: false,
+  directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+};
+
+/**
+ * Swagger UI's page loads its scripts, styles and icons from its own origin, styles itself with
+ * inline <style> and style attributes, draws icons from data: URIs and calls the API it
+ * documents. No `upgrade-insecure-requests`: over plain HTTP (a laptop, a container by IP) the
+ * page would ask for its assets over HTTPS and stay blank.
+ */
+const DOCS_CSP: ContentSecurityPolicy = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+/** What a page of another origin may send and read; requests carry a bearer token, never cookies. */
+const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Correlation-Id',
+  'traceparent',
+];
+const CORS_RESPONSE_HEADERS = [
+  'Location',
+  'ETag',
+  'Retry-After',
+  'WWW-Authenticate',
+  'X-Correlation-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+
+function corsOptions(origins: readonly string[]): FastifyCorsOptions {
+  const allowed = new Set(origins);
+  return {
+    // A function rather than the list: for an origin not on it the plugin then adds no CORS
+    // header at all (with a list it still answers a preflight with the allowed methods).
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: CORS_RESPONSE_HEADERS,
+    maxAge: 600,
+    // An OPTIONS request that is no preflight gets the same answer, not a text/plain 400.
+    strictPreflight: false,
+  };
+}
+
+export interface SecurityHeadersOptions {
+  /** Origins whose pages may call the API from a browser (`https://shop.example`); none when empty. */
+  corsOrigins: readonly string[];
+  /** Where Swagger UI is served; its page gets the policy it needs, the rest the API's. */
+  docsPath: string;
+}
+
+/**
+ * Helmet's headers on every answer (a CSP that forbids everything, no framing, nosniff, HSTS,
+ * no referrer), a looser CSP for the Swagger UI page, and CORS for the configured origins only.
+ * Both answer in `onRequest` hooks, so call this before any hook that answers a request itself
+ * (cached product reads) and before the routes are registered.
+ */
+export async function secureResponseHeaders(fastify: FastifyInstance, options: SecurityHeadersOptions): Promise<void> {
+  const docs = options.docsPath;
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === docs || route.url?.startsWith(`${docs}/`)) {
+      route.config = { ...route.config, helmet: { contentSecurityPolicy: DOCS_CSP } };
+    }
+  });
+  await fastify.register(fastifyHelmet, { contentSecurityPolicy: API_CSP, frameguard: { action: 'deny' } });
+  if (options.corsOrigins.length > 0) await fastify.register(fastifyCors, corsOptions(options.corsOrigins));
+}
