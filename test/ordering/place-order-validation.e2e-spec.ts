@@ -84,6 +84,18 @@ describe('POST /api/v1/orders with bad input', () => {
     expect(await writes(app)).toEqual(before);
   });
 
+  it('refuses an order whose total would pass 10^12 minor units, and writes nothing', async () => {
+    // At the catalog's highest price, ten lines of 1,000 units come to 10^16, past 2^53.
+    const priciest = await stockedProduct(app, 5, 1_000_000_000_000);
+    await drained(app);
+    const before = await writes(app);
+    const items = Array.from({ length: 10 }, () => ({ productId: priciest, quantity: 1000 }));
+    const response = await app.http().post('/api/v1/orders').send({ ...valid(), items }).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors).toEqual([{ field: 'items', message: 'the order total would exceed 1000000000000 minor units' }]);
+    expect(await writes(app)).toEqual(before);
+  });
+
   it('refuses the bad order of a group placed together, and places the others', async () => {
     await drained(app);
     const before = await writes(app);

@@ -25,3 +25,11 @@ export class MixedCurrencyError extends Error {
     super(`line ${lineIndex} is priced in ${lineCurrency}, the order is in ${orderCurrency}`);
   }
 }
+
+export class OrderTotalTooLargeError extends Error {
+  readonly code = 'ORDERING.TOTAL_TOO_LARGE';
+
+  constructor(readonly maxTotal: number) {
+    super(`the order total would exceed ${maxTotal} minor units`);
+  }
+}

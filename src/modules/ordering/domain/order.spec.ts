@@ -1,21 +1,20 @@
 import { Order } from './order';
-import { MixedCurrencyError, OrderAlreadyFinalError } from './order.errors';
-import { RecordedOrderEvent } from './order-events';
+import { MixedCurrencyError, OrderAlreadyFinalError, OrderTotalTooLargeError } from './order.errors';
+import { OrderLine, RecordedOrderEvent } from './order-events';
+import { MAX_ORDER_TOTAL } from './order-total';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
+function placeWith(lines: OrderLine[]): Order {
+  return Order.place({ id: 'o1', customerId: 'c1', paymentMethod: 'card', now, lines });
+}
+
 function placed(): Order {
-  return Order.place({
-    id: 'o1',
-    customerId: 'c1',
-    paymentMethod: 'card',
-    now,
-    lines: [
-      { productId: 'p1', quantity: 2, unitPrice: eur(1999) },
-      { productId: 'p2', quantity: 1, unitPrice: eur(500) },
-    ],
-  });
+  return placeWith([
+    { productId: 'p1', quantity: 2, unitPrice: eur(1999) },
+    { productId: 'p2', quantity: 1, unitPrice: eur(500) },
+  ]);
 }
 
 describe(Order.name, () => {
@@ -27,17 +26,15 @@ describe(Order.name, () => {
 
   it('refuses lines priced in different currencies', () => {
     expect(() =>
-      Order.place({
-        id: 'o1',
-        customerId: 'c1',
-        paymentMethod: 'card',
-        now,
-        lines: [
-          { productId: 'p1', quantity: 1, unitPrice: eur(1) },
-          { productId: 'p2', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
-        ],
-      }),
+      placeWith([
+        { productId: 'p1', quantity: 1, unitPrice: eur(1) },
+        { productId: 'p2', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
+      ]),
     ).toThrow(MixedCurrencyError);
+  });
+
+  it('refuses an order whose total would pass the maximum', () => {
+    expect(() => placeWith([{ productId: 'p1', quantity: 1000, unitPrice: eur(MAX_ORDER_TOTAL) }])).toThrow(OrderTotalTooLargeError);
   });
 
   it('rebuilds the same state from its history', () => {

@@ -1,5 +1,6 @@
 import { EmptyOrderError, MixedCurrencyError, OrderAlreadyFinalError } from './order.errors';
 import { Money, OrderEvent, OrderLine, PaymentMethod, RecordedOrderEvent } from './order-events';
+import { orderTotal } from './order-total';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'ROLLED_BACK';
 
@@ -43,7 +44,7 @@ export class Order {
     input.lines.forEach((line, index) => {
       if (line.unitPrice.currency !== currency) throw new MixedCurrencyError(index, line.unitPrice.currency, currency);
     });
-    const amount = input.lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0);
+    const amount = orderTotal(input.lines);
     const placed: OrderEvent = {
       type: 'OrderPlaced',
       data: { customerId: input.customerId, lines: input.lines, total: { amount, currency }, paymentMethod: input.paymentMethod },

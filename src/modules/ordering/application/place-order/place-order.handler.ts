@@ -3,7 +3,7 @@ import { FieldError, InvalidInputException } from '../../../../../libs/http';
 import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Order } from '../../domain/order';
-import { MixedCurrencyError } from '../../domain/order.errors';
+import { MixedCurrencyError, OrderTotalTooLargeError } from '../../domain/order.errors';
 import { Money, OrderLine } from '../../domain/order-events';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { ProductPriceRepository } from '../../infrastructure/product-price.repository';
@@ -115,6 +115,7 @@ function orderOf(input: PlaceOrderInput, prices: ReadonlyMap<string, Money>, now
     if (error instanceof MixedCurrencyError) {
       throw new InvalidInputException([{ field: `items[${error.lineIndex}].productId`, message: error.message }]);
     }
+    if (error instanceof OrderTotalTooLargeError) throw new InvalidInputException([{ field: 'items', message: error.message }]);
     throw error;
   }
 }
