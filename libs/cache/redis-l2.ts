@@ -1,9 +1,7 @@
-import type { createClient, Keyv } from '@keyv/redis';
+import type { Keyv } from '@keyv/redis';
 import type { Cache } from 'cache-manager';
-import { backoffDelay } from '../resilience/backoff';
 import { CacheEntry, isCacheEntry } from './cache-entry';
-
-type RedisClient = ReturnType<typeof createClient>;
+import { createRedisClient, RedisClient, withTimeout } from './redis-connection';
 
 export interface RedisL2Settings {
   url: string;
@@ -22,13 +20,6 @@ export interface RedisL2Events {
   subscribed(): void;
 }
 
-export class RedisTimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`Redis ${what} took longer than ${ms} ms`);
-    this.name = 'RedisTimeoutError';
-  }
-}
-
 /**
  * The shared level: entries through cache-manager over a Keyv Redis store (node-redis), namespace
  * generations as plain Redis counters, invalidations on a pub/sub channel read by a second
@@ -45,21 +36,11 @@ export class RedisL2 {
 
   /** Loads the Redis client and cache-manager: only a process with REDIS_URL needs them. */
   static async create(settings: RedisL2Settings, events: RedisL2Events): Promise<RedisL2> {
-    const [{ createClient, default: KeyvRedis, Keyv }, { createCache }] = await Promise.all([
+    const [data, { default: KeyvRedis, Keyv }, { createCache }] = await Promise.all([
+      createRedisClient(settings),
       import('@keyv/redis'),
       import('cache-manager'),
     ]);
-    const data: RedisClient = createClient({
-      url: settings.url,
-      name: settings.clientName,
-      disableOfflineQueue: true,
-      // Finds a silently dead connection, so the subscriber reconnects instead of missing messages.
-      pingInterval: 10_000,
-      socket: {
-        connectTimeout: settings.connectTimeoutMs,
-        reconnectStrategy: (retries: number) => backoffDelay(retries + 1, { baseMs: 100, maxMs: 5_000 }),
-      },
-    });
     // Keyv over our client, with our keys as they are (no Keyv namespace) and errors thrown, not swallowed.
     const store: Keyv = new Keyv(new KeyvRedis(data, { throwOnErrors: true }), { useKeyPrefix: false, throwOnErrors: true });
     store.namespace = undefined;
@@ -164,12 +145,4 @@ export class RedisL2 {
   private bounded<T>(what: string, command: Promise<T>): Promise<T> {
     return withTimeout(what, command, this.settings.timeoutMs);
   }
-}
-
-function withTimeout<T>(what: string, operation: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(what, ms)), ms);
-  });
-  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
