@@ -10,6 +10,7 @@ import { ContextName } from '../libs/contracts/message';
 import { MessageTopology, MessagingModule } from '../libs/messaging';
 import { CorrelationInterceptor, loggingModule } from '../libs/observability';
 import { DatabaseModule } from '../libs/persistence';
+import { RateLimitModule } from '../libs/rate-limit';
 import { MIGRATIONS } from '../migrations';
 import { AppConfig } from './config/app-config';
 import { HealthController } from './operations/health.controller';
@@ -66,6 +67,8 @@ export class AppModule {
         MessagingModule.forRoot({ ...config.messaging, hosted: config.modules, topology }),
         CacheModule.forRoot(config.cache),
         ...config.modules.map((context) => contexts[context]),
+        // Last, so its guard runs after every other global guard: limits count the user authentication found.
+        RateLimitModule.forRoot(config.rateLimit),
       ],
       controllers: [HealthController],
       providers: [

@@ -12,6 +12,7 @@ import {
   secureResponseHeaders,
 } from '../libs/http';
 import { createLogger, fastifyRequestIds, instrumentHttp, NestPinoLogger } from '../libs/observability';
+import { documentRateLimits } from '../libs/rate-limit';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -38,7 +39,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('docs', app, forbidUnknownBodyProperties(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentRateLimits(forbidUnknownBodyProperties(document), config.rateLimit), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   acceptJsonBodiesOnly(adapter.getInstance());
   return app;

@@ -72,6 +72,32 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('limits every caller by default, counted in the Redis of the cache, each bucket set by its RATE_LIMIT_* pair', () => {
+    const { rateLimit } = loadConfig({
+      REDIS_URL: 'redis://cache:6379',
+      CACHE_KEY_PREFIX: 'shop',
+      RATE_LIMIT_ORDERS_LIMIT: '3',
+      RATE_LIMIT_ORDERS_WINDOW_MS: '120000',
+    });
+    expect(rateLimit).toEqual({
+      enabled: true,
+      redisUrl: 'redis://cache:6379',
+      keyPrefix: 'shop',
+      buckets: {
+        default: { limit: 600, windowMs: 60_000 },
+        auth: { limit: 20, windowMs: 60_000 },
+        authAccount: { limit: 10, windowMs: 900_000 },
+        orders: { limit: 3, windowMs: 120_000 },
+      },
+    });
+    expect(loadConfig({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
+  });
+
+  it('refuses a rate limit of nothing and a window under a second', () => {
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_LIMIT: '0' })).toThrow('RATE_LIMIT_AUTH_LIMIT must be an integer from 1 to 1000000');
+    expect(() => loadConfig({ RATE_LIMIT_DEFAULT_WINDOW_MS: '500' })).toThrow('RATE_LIMIT_DEFAULT_WINDOW_MS must be an integer from 1000');
+  });
+
   it('refuses a broker port out of range', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'kafka:99999' })).toThrow('KAFKA_BROKERS must be a comma list of host:port');
   });

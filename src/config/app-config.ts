@@ -4,6 +4,7 @@ import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { StartupError } from '../../libs/startup';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
+import { RATE_LIMIT_DEFAULTS, type BucketLimit, type RateLimitOptions } from '../../libs/rate-limit';
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
@@ -37,6 +38,7 @@ export interface AppConfig {
     retryAttempts: number;
     retryBaseMs: number;
   };
+  rateLimit: RateLimitOptions;
 }
 
 /** Every bad variable at once, on one line. */
@@ -193,10 +195,30 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
   return brokers === undefined ? undefined : { brokers, ...settings };
 }
 
+function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' | 'keyPrefix'>): RateLimitOptions {
+  const bucket = (name: string, fallback: BucketLimit): BucketLimit => ({
+    limit: read.int(`RATE_LIMIT_${name}_LIMIT`, fallback.limit, 1, 1_000_000),
+    windowMs: read.int(`RATE_LIMIT_${name}_WINDOW_MS`, fallback.windowMs, 1000, 86_400_000),
+  });
+  const { buckets } = RATE_LIMIT_DEFAULTS;
+  return {
+    enabled: read.bool('RATE_LIMIT_ENABLED', true),
+    ...redis,
+    buckets: {
+      default: bucket('DEFAULT', buckets.default),
+      auth: bucket('AUTH', buckets.auth),
+      authAccount: bucket('AUTH_ACCOUNT', buckets.authAccount),
+      orders: bucket('ORDERS', buckets.orders),
+    },
+  };
+}
+
 export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const modules = read.listOf('MODULES', CONTEXT_NAMES);
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisKeyPrefix = read.string('CACHE_KEY_PREFIX', 'commerce');
   const config: AppConfig = {
     modules,
     http: read.bool('HTTP', true),
@@ -227,9 +249,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       elasticsearch: elasticsearchOf(read),
     },
     cache: {
-      redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+      redisUrl,
       l1MaxEntries: read.int('CACHE_L1_MAX_ENTRIES', 10_000, 1, 10_000_000),
-      keyPrefix: read.string('CACHE_KEY_PREFIX', 'commerce'),
+      keyPrefix: redisKeyPrefix,
     },
     messaging: {
       pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
@@ -259,6 +281,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       retryAttempts: read.int('PAYMENT_RETRY_ATTEMPTS', 3, 1, 20),
       retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
     },
+    rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

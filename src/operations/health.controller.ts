@@ -5,9 +5,12 @@ import { TwoLevelCache } from '../../libs/cache';
 import { ProblemResponses } from '../../libs/http';
 import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
+import { SkipRateLimit } from '../../libs/rate-limit';
 
 @ApiTags('operations')
 @Controller('health')
+// Probes share the node's address with the traffic it forwards; a 429 to a probe would take the instance out.
+@SkipRateLimit()
 export class HealthController implements BeforeApplicationShutdown {
   private shuttingDown = false;
 

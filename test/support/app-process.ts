@@ -74,7 +74,8 @@ export class AppProcess {
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
+      // Limits off, as in TEST_ENV: the suites that run the binary send bursts from one address.
+      env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, RATE_LIMIT_ENABLED: 'false', ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));

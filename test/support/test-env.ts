@@ -23,6 +23,8 @@ export const TEST_ENV: Record<string, string> = {
   // Generous: a loaded CI machine must not turn a slow answer into a timeout.
   PAYMENT_TIMEOUT_MS: '5000',
   SAGA_SWEEP_MS: '100',
+  // Suites send bursts from one address; the rate-limit suites turn limits on for themselves.
+  RATE_LIMIT_ENABLED: 'false',
 };
 
 /**

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdParams, ProblemResponses } from '../../../../libs/http';
+import { RateLimit } from '../../../../libs/rate-limit';
 import { PlaceOrderCommand } from '../application/place-order/place-order.command';
 import { GetOrderHistoryQuery, GetOrderQuery, ListOrdersQuery } from '../application/get-order/order.queries';
 import {
@@ -28,6 +29,8 @@ export class OrdersController {
 
   @Post()
   @HttpCode(202)
+  // Few orders a minute per customer: beyond that, someone is testing stolen cards.
+  @RateLimit('orders')
   @ApiOperation({
     summary: 'Place an order',
     description: 'Prices come from the catalog. The order starts PENDING; poll it until CONFIRMED, REJECTED or ROLLED_BACK.',

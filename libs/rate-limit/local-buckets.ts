@@ -1,0 +1,23 @@
+import { LRUCache } from 'lru-cache';
+import { BucketState, Take, takeToken } from './token-bucket';
+
+/**
+ * Token buckets in this process. A bucket is dropped once it would be full again (so memory holds
+ * only callers seen within their window), and the least recently used go first past `maxBuckets`.
+ */
+export class LocalBuckets {
+  private readonly buckets: LRUCache<string, BucketState>;
+
+  constructor(
+    maxBuckets: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.buckets = new LRUCache({ max: maxBuckets });
+  }
+
+  take(key: string, capacity: number, windowMs: number): Take {
+    const { state, take } = takeToken(this.buckets.get(key), this.now(), capacity, windowMs);
+    this.buckets.set(key, state, { ttl: take.msToFull });
+    return take;
+  }
+}
