@@ -1,8 +1,9 @@
 import { DynamicModule, LoggerService } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import pino, { Level, Logger } from 'pino';
+import pino, { DestinationStream, Level, Logger, LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { MessageContext } from '../messaging/message-context';
+import { REDACTED, redactSecrets, redactText } from './logging-redaction';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -16,19 +17,42 @@ export interface LogOptions {
 }
 
 /**
+ * Headers of a request or response that a serializer shapes as it writes the line (pino-http's
+ * `req` and `res`): those objects do not exist yet when `formatters.log` runs, so they are
+ * redacted by path.
+ */
+const SERIALIZED_SECRET_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+/**
  * The process' pino logger. Every line logged while handling a request or a message carries its
  * correlation and causation ids (from MessageContext). Writes are synchronous, so the lines
- * before a `process.exit` are not lost.
+ * before a `process.exit` are not lost. No line carries a secret: fields named like one
+ * (`authorization`, `cookie`, `token`, `password`, `email`, …, see `isSecretField`) read
+ * `[redacted]` at any depth, and e-mail addresses in messages and values are replaced.
+ * `destination`: where lines go instead of stdout.
  */
-export function createLogger(options: LogOptions): Logger {
-  const settings = {
+export function createLogger(options: LogOptions, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     level: options.level,
     mixin: () => {
       const context = MessageContext.current();
       return context ? { correlationId: context.correlationId, causationId: context.causationId } : {};
     },
+    redact: { paths: SERIALIZED_SECRET_PATHS, censor: REDACTED },
+    formatters: { log: (object) => redactSecrets(object) },
+    hooks: {
+      logMethod(args, method) {
+        const redacted = args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : arg));
+        method.apply(this, redacted as Parameters<typeof method>);
+      },
+    },
   };
-  if (options.format === 'json') return pino(settings);
+  if (options.format === 'json') return destination ? pino(settings, destination) : pino(settings);
   return pino(
     settings,
     pinoPretty({
@@ -36,6 +60,7 @@ export function createLogger(options: LogOptions): Logger {
       colorize: process.stdout.isTTY === true,
       ignore: 'pid,hostname,context',
       messageFormat: '{if context}[{context}] {end}{msg}',
+      ...(destination && { destination }),
     }),
   );
 }
