@@ -10,6 +10,7 @@ import { CatalogSearchWords1767000000800 } from './1767000000800-catalog-search-
 import { InventoryProducts1767000000900 } from './1767000000900-inventory-products';
 import { OutboxUndeliveredByAggregate1767000001000 } from './1767000001000-outbox-undelivered-by-aggregate';
 import { CatalogSearchTerms1767000001100 } from './1767000001100-catalog-search-terms';
+import { Identity1767000001200 } from './1767000001200-identity';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   InventoryProducts1767000000900,
   OutboxUndeliveredByAggregate1767000001000,
   CatalogSearchTerms1767000001100,
+  Identity1767000001200,
 ];

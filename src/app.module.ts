@@ -4,6 +4,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule } from '@nestjs/schedule';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { AuthModule } from '../libs/auth';
 import { CacheModule } from '../libs/cache';
 import { createValidationPipe, ProblemDetailsFilter } from '../libs/http';
 import { ContextName } from '../libs/contracts/message';
@@ -16,6 +17,7 @@ import { AppConfig } from './config/app-config';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
 import { CatalogModule } from './modules/catalog';
+import { IdentityModule } from './modules/identity';
 import { InventoryModule } from './modules/inventory';
 import { NotificationsModule } from './modules/notifications';
 import { OrderingModule } from './modules/ordering';
@@ -28,7 +30,8 @@ function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule |
     inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
     payments: PaymentsModule.forRoot(config.payments),
     notifications: NotificationsModule,
-    ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission }),
+    ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
+    identity: IdentityModule.forRoot(config.identity),
   };
 }
 
@@ -66,6 +69,7 @@ export class AppModule {
         DatabaseModule.forRoot({ ...config.database, migrations: MIGRATIONS }),
         MessagingModule.forRoot({ ...config.messaging, hosted: config.modules, topology }),
         CacheModule.forRoot(config.cache),
+        AuthModule.forRoot(config.auth),
         ...config.modules.map((context) => contexts[context]),
         // Last, so its guard runs after every other global guard: limits count the user authentication found.
         RateLimitModule.forRoot(config.rateLimit),

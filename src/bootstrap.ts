@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
+import { describePolicies } from '../libs/auth';
 import {
   acceptJsonBodiesOnly,
   enforceRequestLimits,
@@ -37,9 +38,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
           'Money is integer minor units with an ISO 4217 currency. Errors are application/problem+json.',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/v1/auth/login' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentRateLimits(forbidUnknownBodyProperties(document), config.rateLimit), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentRateLimits(describePolicies(forbidUnknownBodyProperties(document)), config.rateLimit), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   acceptJsonBodiesOnly(adapter.getInstance());
   return app;

@@ -4,3 +4,4 @@ export * as catalog from './catalog';
 export * as inventory from './inventory';
 export * as payments from './payments';
 export * as ordering from './ordering';
+export * as identity from './identity';

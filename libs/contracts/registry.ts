@@ -1,4 +1,5 @@
 import * as catalog from './catalog';
+import * as identity from './identity';
 import * as inventory from './inventory';
 import * as ordering from './ordering';
 import * as payments from './payments';
@@ -12,7 +13,7 @@ function messageClasses(namespace: Record<string, unknown>): MessageClass[] {
 
 /** Every published contract, keyed by `type@version`, for decoding envelopes off the wire. */
 export const CONTRACTS: ReadonlyMap<string, MessageClass> = new Map(
-  [catalog, inventory, ordering, payments]
+  [catalog, inventory, ordering, payments, identity]
     .flatMap(messageClasses)
     .map((cls) => [contractKey(cls.definition.type, cls.definition.version), cls]),
 );

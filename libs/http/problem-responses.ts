@@ -37,6 +37,8 @@ export class ProblemDetailsSchema {
 
 const DEFAULT_DESCRIPTIONS = {
   400: 'Invalid input, each invalid field named in errors[]; nothing was changed',
+  401: 'No access token, or one that is invalid or expired (see WWW-Authenticate)',
+  403: 'The access token does not grant this operation',
   404: 'Nothing has this id',
   409: 'The request conflicts with the current state',
   412: 'The resource is no longer at the expected version',
@@ -62,6 +64,11 @@ const RETRY_AFTER = {
   schema: { type: 'integer', minimum: 1 },
 } as const;
 
+const WWW_AUTHENTICATE = {
+  description: 'The Bearer challenge (RFC 6750), with error="invalid_token" when a token was sent',
+  schema: { type: 'string' },
+} as const;
+
 /**
  * Documents the problem+json answers of a route: each status alone gets its usual description,
  * `{ 409: 'why' }` says why this route answers it. 500 is always there.
@@ -84,6 +91,7 @@ export function ProblemResponses(
         status,
         description,
         ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+        ...(status === 401 ? { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } } : {}),
         content: {
           [PROBLEM_CONTENT_TYPE]: {
             schema: { $ref: getSchemaPath(ProblemDetailsSchema) },

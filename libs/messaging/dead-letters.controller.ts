@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Requires } from '../auth';
 import { IdParams, ProblemResponses } from '../http';
 import { DeadLetter, DeadLetterStore } from './dead-letter.store';
 
@@ -66,6 +67,7 @@ const DEAD_LETTER_EXAMPLE: DeadLetter = {
 
 @ApiTags('admin')
 @Controller('api/v1/admin/dead-letters')
+@Requires('dead-letters:manage')
 export class DeadLettersController {
   constructor(private readonly store: DeadLetterStore) {}
 

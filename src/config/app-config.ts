@@ -1,3 +1,4 @@
+import type { AuthOptions } from '../../libs/auth';
 import type { CacheOptions } from '../../libs/cache';
 import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
@@ -6,6 +7,8 @@ import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 import { RATE_LIMIT_DEFAULTS, type BucketLimit, type RateLimitOptions } from '../../libs/rate-limit';
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
+import { PaymentMethodRefsConfig, paymentMethodRefsOf } from './payment-method-keys';
+import type { IdentityOptions } from '../modules/identity';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -28,6 +31,8 @@ export interface AppConfig {
     elasticsearch?: { url: string; indexPrefix: string; shards: number; replicas: number };
   };
   cache: CacheOptions;
+  auth: AuthOptions;
+  identity: IdentityOptions;
   messaging: Omit<MessagingOptions, 'hosted' | 'topology'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
   admission: { maxUndecided: number; maxDeliveryLagMs: number };
@@ -197,6 +202,38 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
 
 function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' | 'keyPrefix'>): RateLimitOptions {
   const bucket = (name: string, fallback: BucketLimit): BucketLimit => ({
+function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
+  const hostsIdentity = modules.includes('identity');
+  const jwksUrl = read.url('JWKS_URL', ['http:', 'https:']);
+  if (!hostsIdentity && jwksUrl === undefined) {
+    read.problems.push(`MODULES=${modules.join(',')} leaves identity to another process, so JWKS_URL must name its /.well-known/jwks.json`);
+  }
+  return {
+    issuer: read.string('JWT_ISSUER', 'commerce-core'),
+    audience: read.string('JWT_AUDIENCE', 'commerce-api'),
+    jwksUrl: hostsIdentity ? undefined : jwksUrl,
+    // A PEM in one environment variable usually arrives with its line breaks escaped.
+    privateKeyPem: read.optional('JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n'),
+    publicMetrics: read.bool('METRICS_PUBLIC', true),
+  };
+}
+
+function identityOf(read: EnvReader): IdentityOptions {
+  const email = read.optional('ADMIN_EMAIL');
+  const password = read.optional('ADMIN_PASSWORD');
+  if ((email === undefined) !== (password === undefined)) read.problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together');
+  if (password !== undefined && password.length < 10) read.problems.push('ADMIN_PASSWORD must have at least 10 characters');
+  return {
+    accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+    passwordHashing: {
+      memoryKib: read.int('PASSWORD_HASH_MEMORY_KIB', 19_456, 8_192, 4_194_304),
+      iterations: read.int('PASSWORD_HASH_ITERATIONS', 2, 1, 100),
+    },
+    admin: email === undefined || password === undefined ? undefined : { email, password },
+  };
+}
+
     limit: read.int(`RATE_LIMIT_${name}_LIMIT`, fallback.limit, 1, 1_000_000),
     windowMs: read.int(`RATE_LIMIT_${name}_WINDOW_MS`, fallback.windowMs, 1000, 86_400_000),
   });
@@ -255,6 +292,8 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     messaging: {
       pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
+    auth: authOf(read, modules),
+    identity: identityOf(read),
       leaseMs: read.int('OUTBOX_LEASE_MS', 30_000, 100),
       maxAttempts: read.int('MESSAGE_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseMs: read.int('MESSAGE_RETRY_BASE_MS', 200, 1),

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { Public } from '../../libs/auth';
 import { TwoLevelCache } from '../../libs/cache';
 import { ProblemResponses } from '../../libs/http';
 import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
@@ -11,6 +12,7 @@ import { SkipRateLimit } from '../../libs/rate-limit';
 @Controller('health')
 // Probes share the node's address with the traffic it forwards; a 429 to a probe would take the instance out.
 @SkipRateLimit()
+@Public()
 export class HealthController implements BeforeApplicationShutdown {
   private shuttingDown = false;
 

@@ -2,10 +2,12 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
+import { OperationsEndpoint } from '../../libs/auth';
 
 /** The Prometheus scrape endpoint, documented like every other route. */
 @ApiTags('operations')
 @Controller()
+@OperationsEndpoint('metrics:read')
 export class MetricsController extends PrometheusController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics: HTTP, orders, saga, outbox, process' })

@@ -8,6 +8,7 @@ import {
   StockReservationRejectedV1,
   StockReservedV1,
 } from '../../libs/contracts/inventory';
+import { UserRegisteredV1 } from '../../libs/contracts/identity';
 import { IntegrationMessage } from '../../libs/contracts/message';
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
 import {
@@ -61,3 +62,4 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
     reasons: ['payment: card_declined'],
   }),
 ];
+  new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),

@@ -8,6 +8,7 @@ const PUBLISHED = [
   'catalog.product.archived@1 event catalog',
   'catalog.product.created@1 event catalog',
   'catalog.product.updated@1 event catalog',
+  'identity.user.registered@1 event identity',
   'inventory.reservation.commit@1 command inventory',
   'inventory.reservation.committed@1 event inventory',
   'inventory.reservation.release@1 command inventory',

@@ -1,4 +1,5 @@
 import { newId } from '../../libs/persistence';
+import { asAdmin, Customer, shopperOf } from './auth';
 import { TestApp } from './test-app';
 
 export const FINAL_STATUSES = ['CONFIRMED', 'REJECTED', 'ROLLED_BACK'];
@@ -14,8 +15,7 @@ export function sql<T = Record<string, unknown>>(app: TestApp, query: string, pa
 
 /** A new catalog product; ordering and inventory learn of it from the catalog's event, a moment later. */
 export async function catalogProduct(app: TestApp, price = 1000): Promise<string> {
-  const created = await app
-    .http()
+  const created = await (await asAdmin(app))
     .post('/api/v1/products')
     .send({
       sku: `SKU-${newId()}`,
@@ -31,7 +31,7 @@ export async function catalogProduct(app: TestApp, price = 1000): Promise<string
 /** Sets a catalog product's stock as soon as inventory knows the product (404 until then). */
 export function setStockOnceKnown(app: TestApp, productId: string, onHand: number): Promise<Record<string, number>> {
   return app.eventually(async () => {
-    const { body } = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
+    const { body } = await (await asAdmin(app)).put(`/api/v1/inventory/${productId}`).send({ onHand }).expect(200);
     return body;
   });
 }
@@ -44,23 +44,24 @@ export async function stockedProduct(app: TestApp, onHand: number, price = 1000)
   return productId;
 }
 
+/** Places an order as `customer`, or as the app's one shopper. */
 export async function placeOrder(
   app: TestApp,
   items: { productId: string; quantity: number }[],
   token = 'tok_visa',
-  customerId = 'cus_test',
+  customer?: Customer,
 ): Promise<string> {
-  const response = await app
+  const response = await (customer ?? (await shopperOf(app)))
     .http()
     .post('/api/v1/orders')
-    .send({ customerId, items, payment: { method: 'card', token } })
+    .send({ items, payment: { method: 'card', token } })
     .expect(202);
   return response.body.id;
 }
 
 export async function finalOrder(app: TestApp, orderId: string, timeoutMs = 20_000): Promise<Record<string, unknown> & { status: string; reasons: string[] }> {
   return app.eventually(async () => {
-    const { body } = await app.http().get(`/api/v1/orders/${orderId}`).expect(200);
+    const { body } = await (await asAdmin(app)).get(`/api/v1/orders/${orderId}`).expect(200);
     if (!FINAL_STATUSES.includes(body.status)) throw new Error(`order ${orderId} is ${body.status}`);
     return body;
   }, timeoutMs);
@@ -73,7 +74,7 @@ export async function stockOf(app: TestApp, productId: string): Promise<Record<s
 
 /** The order's payment: the one item of its payment list. */
 export async function paymentOf(app: TestApp, orderId: string): Promise<Record<string, unknown> & { status: string }> {
-  const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+  const { body } = await (await asAdmin(app)).get('/api/v1/payments').query({ orderId }).expect(200);
   expect(body.items).toHaveLength(1);
   return body.items[0];
 }

@@ -12,7 +12,7 @@ import { createTestDatabase, eventually, HttpRoutes, TEST_ENV, UNDELIVERED_MESSA
 
 /** The split the deployment docs describe: an edge with the customer-facing contexts, and two workers. */
 export const SPLIT_ROLES = {
-  edge: ['ordering', 'catalog', 'notifications'],
+  edge: ['ordering', 'catalog', 'notifications', 'identity'],
   inventory: ['inventory'],
   payments: ['payments'],
 } as const satisfies Record<string, readonly ContextName[]>;
@@ -62,8 +62,12 @@ export class SplitApp implements TestApp {
     const kafka = await KafkaMock.start();
     const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };
     const processes = {} as Record<SplitRole, AppProcess>;
+    const edgePort = await freePort();
+    // The workers verify access tokens with the keys identity publishes at the edge.
+    const jwks = { JWKS_URL: `http://127.0.0.1:${edgePort}/.well-known/jwks.json` };
     for (const [role, modules] of Object.entries(SPLIT_ROLES)) {
-      processes[role as SplitRole] = new AppProcess(await freePort(), { ...shared, MODULES: modules.join(',') });
+      const port = role === 'edge' ? edgePort : await freePort();
+      processes[role as SplitRole] = new AppProcess(port, { ...shared, ...jwks, MODULES: modules.join(',') });
     }
     const topology = AppModule.topology(loadConfig(shared));
     const groupTopics = CONTEXT_NAMES.map((context): [ContextName, string[]] => [context, topology.topicsReadBy(context)]);

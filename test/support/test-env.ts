@@ -28,6 +28,9 @@ export const TEST_ENV: Record<string, string> = {
 };
 
 /**
+  // The admin every suite acts as for staff work (see test/support/auth.ts).
+  ADMIN_EMAIL: 'admin@test.example',
+  ADMIN_PASSWORD: 'admin-password-for-tests',
  * A throwaway database: an in-memory PGlite, or, when TEST_DATABASE_URL points at a Postgres
  * server, a fresh database on it that is dropped afterwards.
  */

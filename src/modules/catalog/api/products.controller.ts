@@ -14,6 +14,7 @@ import {
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Public, Requires } from '../../../../libs/auth';
 import { BodyLimit, IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
 import { ArchiveProductCommand } from '../application/archive-product/archive-product.command';
 import { BulkCreateProductsCommand } from '../application/bulk-create-products/bulk-create-products.command';
@@ -69,6 +70,7 @@ export class ProductsController {
 
   @Post()
   @BodyLimit(PRODUCT_BODY_LIMIT)
+  @Requires('catalog:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a product to the catalog; it becomes searchable moments later' })
   @ApiCreatedResponse({
@@ -88,6 +90,7 @@ export class ProductsController {
 
   @Post('bulk')
   @BodyLimit(BULK_BODY_LIMIT)
+  @Requires('catalog:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add up to 1,000 products in one transaction: all of them or none' })
   @ApiCreatedResponse({ type: BulkCreateProductsResponse, example: BULK_CREATE_EXAMPLE })
@@ -103,6 +106,7 @@ export class ProductsController {
   }
 
   @Get()
+  @Public()
   @ApiOperation({
     summary: 'Search active products by words, category and price, one keyset page at a time',
     description:
@@ -119,6 +123,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({
     summary: 'One product, archived or not, with its indexing status',
     description: 'Served from cache. With If-None-Match equal to its ETag ("<version>"): 304 and no body.',
@@ -142,6 +147,7 @@ export class ProductsController {
 
   @Patch(':id')
   @BodyLimit(PRODUCT_BODY_LIMIT)
+  @Requires('catalog:write')
   @ApiOperation({
     summary: 'Change some fields of a product; its version goes up by one',
     description: 'Conditional with If-Match: "<version>" (its ETag) or a body version: 412 when it moved on.',
@@ -174,6 +180,7 @@ export class ProductsController {
   }
 
   @Post(':id/archive')
+  @Requires('catalog:write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Archive a product: out of search, still readable by id; archiving it again changes nothing',

@@ -1,6 +1,7 @@
 import { Body, ConflictException, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public, Requires } from '../../../../libs/auth';
 import { ProblemResponses } from '../../../../libs/http';
 import { GetStockQuery } from '../application/get-stock/get-stock.query';
 import { SetStockCommand } from '../application/set-stock/set-stock.command';
@@ -18,6 +19,7 @@ export class InventoryController {
   ) {}
 
   @Put(':productId')
+  @Requires('inventory:write')
   @ApiOperation({ summary: "Set a catalog product's on-hand stock (a stock count); creates its stock if missing" })
   @ApiOkResponse({ type: StockResponse, example: STOCK_EXAMPLE })
   @ProblemResponses(413, 415, {
@@ -36,6 +38,7 @@ export class InventoryController {
   }
 
   @Get(':productId')
+  @Public()
   @ApiOperation({ summary: "A product's stock: on hand, reserved and available" })
   @ApiOkResponse({ type: StockResponse, example: STOCK_EXAMPLE })
   @ProblemResponses({ 400: 'Invalid product id, named in errors[]', 404: 'The product was never stocked' })

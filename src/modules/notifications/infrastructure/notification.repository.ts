@@ -62,11 +62,12 @@ export class NotificationRepository {
     await manager.query('UPDATE notifications.notification SET status = $2 WHERE id = ANY($1::uuid[])', [ids, status]);
   }
 
-  async listByOrder(orderId: string): Promise<Notification[]> {
+  async listByOrder(orderId: string, customerId?: string): Promise<Notification[]> {
     const rows = await this.dataSource.query<NotificationRow[]>(
       `SELECT id, order_id, customer_id, channel, template, recipient, subject, body, status, created_at
-       FROM notifications.notification WHERE order_id = $1 ORDER BY created_at, id`,
-      [orderId],
+       FROM notifications.notification WHERE order_id = $1 AND ($2::text IS NULL OR customer_id = $2)
+       ORDER BY created_at, id`,
+      [orderId, customerId ?? null],
     );
     return rows.map(toNotification);
   }

@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CUSTOMER_ID_MESSAGE, CUSTOMER_ID_PATTERN } from './place-order.request';
 
 const STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'ROLLED_BACK'] as const;
+
+/** Letters spelled out rather than `\w`: the OpenAPI document carries the same pattern to other validators. */
+const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9_.@:-]{1,100}$';
+const CUSTOMER_ID_MESSAGE = 'customerId must be 1-100 letters, digits or ._@:-';
 
 export class MoneyResponse {
   @ApiProperty({ type: 'integer', description: 'Integer minor units', example: 3998 }) amount!: number;

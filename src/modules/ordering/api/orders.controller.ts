@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, ownerScope, type Principal, Requires } from '../../../../libs/auth';
 import { IdParams, ProblemResponses } from '../../../../libs/http';
 import { RateLimit } from '../../../../libs/rate-limit';
 import { PlaceOrderCommand } from '../application/place-order/place-order.command';
@@ -31,9 +32,11 @@ export class OrdersController {
   @HttpCode(202)
   // Few orders a minute per customer: beyond that, someone is testing stolen cards.
   @RateLimit('orders')
+  @Requires('orders:place')
   @ApiOperation({
     summary: 'Place an order',
-    description: 'Prices come from the catalog. The order starts PENDING; poll it until CONFIRMED, REJECTED or ROLLED_BACK.',
+    description:
+      'The customer is the caller. Prices come from the catalog. The order starts PENDING; poll it until CONFIRMED, REJECTED or ROLLED_BACK.',
   })
   @ApiAcceptedResponse({
     type: OrderAcceptedResponse,
@@ -45,41 +48,55 @@ export class OrdersController {
     503: 'Too many orders are waiting to be decided; nothing was written. Try again after Retry-After seconds',
   })
   async place(
+    @CurrentPrincipal() customer: Principal,
     @Body() body: PlaceOrderRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderAcceptedResponse> {
-    const { id } = await this.commandBus.execute(new PlaceOrderCommand(body));
+    const { id } = await this.commandBus.execute(new PlaceOrderCommand({ ...body, customerId: customer.id }));
     void reply.header('location', `/api/v1/orders/${id}`);
     return { id, status: 'PENDING' };
   }
 
   @Get()
-  @ApiOperation({ summary: 'List orders, newest first, filtered by customer and status' })
+  @Requires('orders:read-own', 'orders:read-all')
+  @ApiOperation({
+    summary: 'List orders, newest first, filtered by customer and status',
+    description: "A customer sees only their own orders: another customer's id in the filter finds nothing.",
+  })
   @ApiOkResponse({ type: OrderPageResponse, example: ORDER_PAGE_EXAMPLE })
   @ProblemResponses({ 400: 'Invalid parameter or cursor, named in errors[]' })
-  list(@Query() query: ListOrdersRequest): Promise<OrderPageResponse> {
+  async list(@CurrentPrincipal() caller: Principal, @Query() query: ListOrdersRequest): Promise<OrderPageResponse> {
+    const owner = ownerScope(caller, 'orders:read-all');
+    if (owner !== undefined && query.customerId !== undefined && query.customerId !== owner) return { items: [], nextCursor: null };
     return this.queryBus.execute(
-      new ListOrdersQuery({ customerId: query.customerId, status: query.status }, query.limit ?? 20, query.cursor),
+      new ListOrdersQuery({ customerId: owner ?? query.customerId, status: query.status }, query.limit ?? 20, query.cursor),
     );
   }
 
   @Get(':id')
+  @Requires('orders:read-own', 'orders:read-all')
   @ApiOperation({ summary: 'One order' })
   @ApiOkResponse({ type: OrderResponse, example: ORDER_EXAMPLE })
-  @ProblemResponses(400, { 404: 'No order has this id' })
-  async get(@Param() { id }: IdParams): Promise<OrderResponse> {
-    const order = await this.queryBus.execute(new GetOrderQuery(id));
-    if (!order) throw new NotFoundException(`order ${id} does not exist`);
-    return order;
+  @ProblemResponses(400, { 404: "No order has this id, or it is another customer's" })
+  get(@CurrentPrincipal() caller: Principal, @Param() { id }: IdParams): Promise<OrderResponse> {
+    return this.visibleOrder(caller, id);
   }
 
   @Get(':id/events')
+  @Requires('orders:read-own', 'orders:read-all')
   @ApiOperation({ summary: "The order's event history, oldest first" })
   @ApiOkResponse({ type: [OrderEventResponse], example: ORDER_EVENTS_EXAMPLE })
-  @ProblemResponses(400, { 404: 'No order has this id' })
-  async events(@Param() { id }: IdParams): Promise<OrderEventResponse[]> {
-    const history = await this.queryBus.execute(new GetOrderHistoryQuery(id));
-    if (history.length === 0) throw new NotFoundException(`order ${id} does not exist`);
-    return history;
+  @ProblemResponses(400, { 404: "No order has this id, or it is another customer's" })
+  async events(@CurrentPrincipal() caller: Principal, @Param() { id }: IdParams): Promise<OrderEventResponse[]> {
+    await this.visibleOrder(caller, id);
+    return this.queryBus.execute(new GetOrderHistoryQuery(id));
+  }
+
+  /** Another customer's order is answered like a missing one, so its existence is not revealed either. */
+  private async visibleOrder(caller: Principal, id: string): Promise<OrderResponse> {
+    const order = await this.queryBus.execute(new GetOrderQuery(id));
+    const owner = ownerScope(caller, 'orders:read-all');
+    if (!order || (owner !== undefined && order.customerId !== owner)) throw new NotFoundException(`order ${id} does not exist`);
+    return order;
   }
 }

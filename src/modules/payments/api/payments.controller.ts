@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../../../../libs/auth';
 import { ProblemResponses } from '../../../../libs/http';
 import { ListPaymentsQuery } from '../application/list-payments/list-payments.query';
 import { ListPaymentsRequest } from './list-payments.request';
@@ -12,6 +13,7 @@ export class PaymentsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
+  @Requires('payments:read-all')
   @ApiOperation({
     summary: "An order's payments, oldest first: status, amount, provider attempts, decline reason",
     description: 'An empty list when the order has no payment (yet), or there is no such order.',

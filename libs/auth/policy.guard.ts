@@ -1,0 +1,69 @@
+import {
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTH_OPTIONS, AuthOptions } from './auth.options';
+import { POLICY, type Policy } from './policy';
+import type { Principal } from './principal';
+import { KeysUnavailableError } from './token-keys';
+
+const REALM = 'Bearer realm="commerce"';
+
+function bearerSent(request: FastifyRequest): boolean {
+  return /^bearer /i.test(request.headers.authorization ?? '');
+}
+
+/**
+ * Every HTTP route's door: applies the route's policy. Public routes let anyone in; a token sent
+ * to one must still be valid. Protected routes need a valid access token (401) granting one of
+ * their permissions (403).
+ */
+@Injectable()
+export class PolicyGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Message handlers are reached through the outbox, never by a caller.
+    if (context.getType() !== 'http') return true;
+    const policy = this.reflector.getAllAndOverride<Policy | undefined>(POLICY, [context.getHandler(), context.getClass()]);
+    if (policy === undefined) throw new ForbiddenException('this route declares no policy');
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const open = policy.kind === 'public' || (policy.kind === 'operations' && this.options.publicMetrics);
+    if (open && request.headers.authorization === undefined) return true;
+    await super.canActivate(context);
+    if (open) return true;
+    const anyOf = policy.kind === 'requires' ? policy.anyOf : [policy.permission];
+    if (!anyOf.some((permission) => request.user?.permissions.has(permission))) {
+      throw new ForbiddenException(`this operation needs the permission ${anyOf.join(' or ')}`);
+    }
+    return true;
+  }
+
+  override handleRequest<P = Principal>(error: unknown, principal: P | false, info: unknown, context: ExecutionContext): P {
+    if (error instanceof KeysUnavailableError || info instanceof KeysUnavailableError) {
+      throw new ServiceUnavailableException('access tokens cannot be verified now');
+    }
+    if (error || !principal) {
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      const sent = bearerSent(request);
+      void context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('www-authenticate', sent ? `${REALM}, error="invalid_token"` : REALM);
+      throw new UnauthorizedException(sent ? 'the access token is invalid or expired' : 'this operation needs a Bearer access token');
+    }
+    return principal;
+  }
+}
