@@ -16,7 +16,7 @@ except ImportError:
     sys.exit("check-configs.py needs PyYAML (Debian: apt-get install python3-yaml; else pip install pyyaml)")
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTEXTS = ["catalog", "inventory", "ordering", "payments", "notifications"]
+CONTEXTS = ["catalog", "inventory", "ordering", "payments", "notifications", "identity"]
 # The HTTP prefix each context serves (src/modules/<context>/api).
 CONTEXT_OF_PATH = {
     "/api/v1/products": "catalog",
@@ -24,7 +24,13 @@ CONTEXT_OF_PATH = {
     "/api/v1/orders": "ordering",
     "/api/v1/payments": "payments",
     "/api/v1/notifications": "notifications",
+    "/api/v1/auth": "identity",
+    "/api/v1/users": "identity",
+    "/.well-known/jwks.json": "identity",
 }
+# Kong routes anyone may call; every other route must verify access tokens (the jwt plugin).
+PUBLIC_ROUTES = {"catalog-read", "inventory-read", "sign-in", "jwks", "docs"}
+DEFAULT_ISSUER = "commerce-core"
 APP_PORT = 3000
 DEFAULTED = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
 
@@ -174,10 +180,21 @@ def check_kong(kong: dict, services: dict) -> None:
             if context not in hosted_contexts(services[host]):
                 problem(f"kong: {path} ({context}) goes to {host}, whose MODULES do not include {context}")
             routed.add(context)
+        plugins = {plugin.get("name") for plugin in route.get("plugins") or []}
+        if route_name not in PUBLIC_ROUTES and "jwt" not in plugins:
+            problem(f"kong: route {route_name} is not public, so it needs the jwt plugin")
+        if "jwt" in plugins and any(p.get("config", {}).get("key_claim_name") != "iss" for p in route["plugins"] if p.get("name") == "jwt"):
+            problem(f"kong: route {route_name} must find the token's consumer by its issuer (key_claim_name: iss)")
     unrouted = [context for context in CONTEXTS if context not in routed]
     if unrouted:
         problem(f"kong: no route for {unrouted}")
-    ok(f"kong: {len(names)} routes on {len(upstream_of)} services; each context's paths reach a container hosting it")
+    if not any(plugin.get("name") == "rate-limiting" for plugin in kong.get("plugins") or []):
+        problem("kong: no global rate-limiting plugin")
+    config = services.get("gateway-config", {})
+    command = [str(part) for part in config.get("command") or []]
+    if DEFAULT_ISSUER not in command:
+        problem(f"kong: gateway-config must give the consumer the services' issuer {DEFAULT_ISSUER} (JWT_ISSUER)")
+    ok(f"kong: {len(names)} routes on {len(upstream_of)} services; each context's paths reach a container hosting it; all but {sorted(PUBLIC_ROUTES)} verify tokens")
 
 
 def check_prometheus(prometheus: dict, services: dict) -> None:

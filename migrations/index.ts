@@ -11,6 +11,7 @@ import { InventoryProducts1767000000900 } from './1767000000900-inventory-produc
 import { OutboxUndeliveredByAggregate1767000001000 } from './1767000001000-outbox-undelivered-by-aggregate';
 import { CatalogSearchTerms1767000001100 } from './1767000001100-catalog-search-terms';
 import { Identity1767000001200 } from './1767000001200-identity';
+import { OrderIdempotencyKeys1767000001300 } from './1767000001300-order-idempotency-keys';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   OutboxUndeliveredByAggregate1767000001000,
   CatalogSearchTerms1767000001100,
   Identity1767000001200,
+  OrderIdempotencyKeys1767000001300,
 ];

@@ -19,7 +19,12 @@ import { AppConfig } from './config/app-config';
 
 /** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...fastifyRequestLimits(config.edge.bodyLimitBytes), ...fastifyRequestIds, ...fastifyProblemDetails });
+  const adapter = new FastifyAdapter({
+    ...fastifyRequestLimits(config.edge.bodyLimitBytes),
+    ...fastifyRequestIds,
+    ...fastifyProblemDetails,
+    trustProxy: config.edge.trustedProxies.length > 0 ? config.edge.trustedProxies : false,
+  });
   // pino from the first line on; an error that stops the start goes to the caller, unprinted.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new NestPinoLogger(createLogger(config.log)),

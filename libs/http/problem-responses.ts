@@ -44,6 +44,7 @@ const DEFAULT_DESCRIPTIONS = {
   412: 'The resource is no longer at the expected version',
   413: 'The body is larger than the server accepts',
   415: 'The body is not application/json',
+  422: 'The request is well-formed but cannot be carried out as it stands',
   500: 'An unexpected error; its details are in the server log',
   503: 'The service cannot serve requests now',
 } as const;

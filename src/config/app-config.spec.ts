@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe(loadConfig.name, () => {
@@ -30,13 +33,18 @@ describe(loadConfig.name, () => {
 
   it('hosts every context in one process without Kafka by default', () => {
     const config = loadConfig({});
-    expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications']);
+    expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity']);
     expect(config.http).toBe(true);
     expect(config.messaging.kafka).toBeUndefined();
   });
 
   it('hosts the contexts MODULES names and reaches the rest over KAFKA_BROKERS', () => {
-    const config = loadConfig({ MODULES: ' inventory ,payments', HTTP: 'off', KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092' });
+    const config = loadConfig({
+      MODULES: ' inventory ,payments',
+      HTTP: 'off',
+      KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092',
+      JWKS_URL: 'http://edge:3000/.well-known/jwks.json',
+    });
     expect(config.modules).toEqual(['inventory', 'payments']);
     expect(config.http).toBe(false);
     expect(config.messaging.kafka).toMatchObject({ brokers: ['kafka-1:9092', 'kafka-2:9092'], clientId: 'commerce', topicPartitions: 3 });
@@ -51,11 +59,42 @@ describe(loadConfig.name, () => {
         return (error as ConfigError).problems;
       }
     };
-    expect(problems({ MODULES: 'inventory' })).toEqual([expect.stringContaining('KAFKA_BROKERS must be set')]);
+    expect(problems({ MODULES: 'inventory' })).toEqual([
+      expect.stringContaining('JWKS_URL must name'),
+      expect.stringContaining('KAFKA_BROKERS must be set'),
+    ]);
     expect(problems({ MODULES: 'inventory,shipping', KAFKA_BROKERS: 'k:9092' })).toEqual([
       expect.stringContaining('MODULES must be a comma list of catalog, inventory'),
     ]);
     expect(problems({ KAFKA_BROKERS: 'http://kafka' })).toEqual([expect.stringContaining('KAFKA_BROKERS must be a comma list of host:port')]);
+  });
+
+  it('verifies tokens with its own key where identity runs, and through JWKS_URL elsewhere', () => {
+    expect(loadConfig({}).auth).toEqual({ issuer: 'commerce-core', audience: 'commerce-api', jwksUrl: undefined, privateKeyPem: undefined, publicMetrics: true });
+    const worker = loadConfig({ MODULES: 'inventory', KAFKA_BROKERS: 'k:9092', JWKS_URL: 'http://edge:3000/.well-known/jwks.json' });
+    expect(worker.auth.jwksUrl).toBe('http://edge:3000/.well-known/jwks.json');
+    expect(loadConfig({ JWT_PRIVATE_KEY: 'line 1\\nline 2' }).auth.privateKeyPem).toBe('line 1\nline 2');
+  });
+
+  it('reads the signing key from JWT_PRIVATE_KEY_FILE, and says when that file cannot be read', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'key.pem');
+    writeFileSync(file, 'a PEM\n');
+    expect(loadConfig({ JWT_PRIVATE_KEY_FILE: file }).auth.privateKeyPem).toBe('a PEM\n');
+    expect(() => loadConfig({ JWT_PRIVATE_KEY_FILE: `${file}.missing` })).toThrow('JWT_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT)');
+  });
+
+  it('takes a first admin from ADMIN_EMAIL and ADMIN_PASSWORD only together, with a password of 10 characters or more', () => {
+    expect(loadConfig({ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'long enough' }).identity.admin).toEqual({ email: 'a@b.c', password: 'long enough' });
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c' })).toThrow('ADMIN_EMAIL and ADMIN_PASSWORD go together');
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' })).toThrow('ADMIN_PASSWORD must have at least 10 characters');
+  });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({}).edge.trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).edge.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    for (const bad of ['kong', '10.0.0.0/33', '10.0.0.1/8/2', ',']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow('TRUST_PROXY must be a comma list of IP addresses or CIDR ranges');
+    }
   });
 
   it('writes JSON logs unless stdout is a terminal or LOG_FORMAT says pretty', () => {
@@ -103,10 +142,11 @@ describe(loadConfig.name, () => {
   });
 
   it('lets no other origin in and reads small bodies unless told otherwise', () => {
-    expect(loadConfig({}).edge).toEqual({ corsOrigins: [], bodyLimitBytes: 65_536 });
+    expect(loadConfig({}).edge).toEqual({ corsOrigins: [], bodyLimitBytes: 65_536, trustedProxies: [] });
     expect(loadConfig({ CORS_ORIGINS: ' https://shop.example, http://localhost:5173 ', HTTP_BODY_LIMIT_BYTES: '1048576' }).edge).toEqual({
       corsOrigins: ['https://shop.example', 'http://localhost:5173'],
       bodyLimitBytes: 1_048_576,
+      trustedProxies: [],
     });
   });
 

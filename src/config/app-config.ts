@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { AuthOptions } from '../../libs/auth';
 import type { CacheOptions } from '../../libs/cache';
 import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
@@ -19,7 +21,12 @@ export interface AppConfig {
   port: number;
   host: string;
   /** What the HTTP edge lets in: browser pages of these origins; bodies up to this size unless a route says otherwise. */
-  edge: { corsOrigins: string[]; bodyLimitBytes: number };
+  edge: {
+    corsOrigins: string[];
+    bodyLimitBytes: number;
+    /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client: rate limits count that address. */
+    trustedProxies: string[];
+  };
   log: LogOptions;
   tracing: TracingOptions;
   database: { url?: string; dataDir: string; poolSize: number };
@@ -125,6 +132,39 @@ class EnvReader {
 
   /** Comma list of host:port. */
   brokers(name: string): string[] | undefined {
+  /**
+   * A PEM from `name`, where line breaks may be written `\n` (one environment variable), or read
+   * from the file `${name}_FILE` names (a Docker secret).
+   */
+  pem(name: string): string | undefined {
+    const file = this.optional(`${name}_FILE`);
+    if (file === undefined) return this.optional(name)?.replace(/\\n/g, '\n');
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      this.problems.push(`${name}_FILE names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      return undefined;
+    }
+  }
+
+  /** Comma list of IP addresses or CIDR ranges (`10.0.0.0/8`); empty when unset. */
+  addresses(name: string): string[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [];
+    const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const valid = (entry: string): boolean => {
+      const [address, prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 4 ? 32 : 128;
+      return family !== 0 && rest.length === 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits));
+    };
+    if (entries.length === 0 || !entries.every(valid)) {
+      this.problems.push(`${name} must be a comma list of IP addresses or CIDR ranges (got "${raw}")`);
+      return [];
+    }
+    return entries;
+  }
+
     const raw = this.optional(name);
     if (raw === undefined) return undefined;
     const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
@@ -212,8 +252,7 @@ function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
     issuer: read.string('JWT_ISSUER', 'commerce-core'),
     audience: read.string('JWT_AUDIENCE', 'commerce-api'),
     jwksUrl: hostsIdentity ? undefined : jwksUrl,
-    // A PEM in one environment variable usually arrives with its line breaks escaped.
-    privateKeyPem: read.optional('JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n'),
+    privateKeyPem: read.pem('JWT_PRIVATE_KEY'),
     publicMetrics: read.bool('METRICS_PUBLIC', true),
   };
 }
@@ -266,6 +305,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 16 * 1_048_576),
     },
     log: {
+      trustedProxies: read.addresses('TRUST_PROXY'),
       level: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
       // Text for a person at a terminal, JSON for whatever collects the output otherwise.
       format: read.oneOf('LOG_FORMAT', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),

@@ -185,3 +185,36 @@ describe('Rate limits with Redis down', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Redis at 127\.0\.0\.1:1 is not reachable: rate limits are counted in each instance/));
   });
 });
+
+describe('Rate limits behind a proxy', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ ...LIMITED, TRUST_PROXY: '10.0.0.0/8' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** A request through the proxy at `proxy`, on behalf of `client`. */
+  async function via(proxy: string, client: string): Promise<number> {
+    const answer = await app.nest
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', url: SEARCH, remoteAddress: proxy, headers: { 'x-forwarded-for': client } });
+    return answer.statusCode;
+  }
+
+  it('counts the client a trusted proxy forwards for, and ignores X-Forwarded-For from anyone else', async () => {
+    const throughProxy = [];
+    for (let i = 0; i < 4; i++) throughProxy.push(await via('10.1.2.3', '198.51.100.1'));
+    expect(throughProxy).toEqual([200, 200, 200, 429]);
+    expect(await via('10.1.2.3', '198.51.100.2')).toBe(200);
+
+    // Not a trusted proxy: its header is the caller's claim, so the caller's own address counts.
+    const spoofing = [];
+    for (let i = 0; i < 4; i++) spoofing.push(await via('203.0.113.9', `198.51.100.${10 + i}`));
+    expect(spoofing).toEqual([200, 200, 200, 429]);
+  });
+});

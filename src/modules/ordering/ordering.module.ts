@@ -4,6 +4,7 @@ import { OrdersController } from './api/orders.controller';
 import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
 import { orderingInbound } from './application/inbound-routes';
 import { ADMISSION_OPTIONS, AdmissionOptions, OrderAdmission } from './application/place-order/order-admission';
+import { IdempotencyKeyPruner } from './application/place-order/idempotency-key.pruner';
 import { PlaceOrderHandler } from './application/place-order/place-order.handler';
 import { PlaceOrderSaga } from './application/place-order-saga/place-order.saga';
 import {
@@ -16,6 +17,7 @@ import { SagaSweeper } from './application/place-order-saga/saga-sweeper';
 import { RecordProductArchivedHandler } from './application/product-price/record-product-archived.handler';
 import { RecordProductPriceHandler } from './application/product-price/record-product-price.handler';
 import { OrderViewRebuilder } from './application/rebuild-order-views/order-view.rebuilder';
+import { IdempotencyKeyRepository } from './infrastructure/idempotency-key.repository';
 import { OrderRepository } from './infrastructure/order.repository';
 import { OrderSagaRepository } from './infrastructure/order-saga.repository';
 import { OrderViewReader } from './infrastructure/order-view.reader';
@@ -30,7 +32,7 @@ const commandHandlers = [
   RecordProductArchivedHandler,
 ];
 const queryHandlers = [GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler];
-const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository];
+const repositories = [OrderRepository, OrderSagaRepository, OrderViewReader, ProductPriceRepository, IdempotencyKeyRepository];
 const metrics = [
   makeCounterProvider({
     name: 'orders_refused_total',
@@ -63,6 +65,7 @@ export class OrderingModule {
         SagaSweeper,
         OrderViewRebuilder,
         ...commandHandlers,
+        IdempotencyKeyPruner,
         ...queryHandlers,
         orderingInbound.provider,
         ...repositories,

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownerScope, type Principal, Requires } from '../../../../libs/auth';
-import { IdParams, ProblemResponses } from '../../../../libs/http';
+import { IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
 import { RateLimit } from '../../../../libs/rate-limit';
 import { PlaceOrderCommand } from '../application/place-order/place-order.command';
+import { IdempotencyKeyReusedError } from '../domain/order.errors';
 import { GetOrderHistoryQuery, GetOrderQuery, ListOrdersQuery } from '../application/get-order/order.queries';
 import {
   ListOrdersRequest,
@@ -19,6 +20,9 @@ import {
   OrderResponse,
 } from './order.response';
 import { PlaceOrderRequest } from './place-order.request';
+
+/** Printable ASCII without spaces, as Stripe accepts: room for a UUID or a client's own scheme. */
+const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$';
 
 @ApiTags('ordering')
 @Controller('api/v1/orders')
@@ -38,21 +42,42 @@ export class OrdersController {
     description:
       'The customer is the caller. Prices come from the catalog. The order starts PENDING; poll it until CONFIRMED, REJECTED or ROLLED_BACK.',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe: the same key with the same request answers the first placement again (with ' +
+      '`Idempotent-Replayed: true`) and places nothing; with another request, 422. Kept 24 hours, per customer.',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+  })
   @ApiAcceptedResponse({
     type: OrderAcceptedResponse,
     example: ORDER_ACCEPTED_EXAMPLE,
-    headers: { Location: { description: 'URL of the order', schema: { type: 'string' } } },
+    headers: {
+      Location: { description: 'URL of the order', schema: { type: 'string' } },
+      'Idempotent-Replayed': { description: 'true when the Idempotency-Key had placed this order before', schema: { type: 'string' } },
+    },
   })
   @ProblemResponses(413, 415, {
+    422: 'The Idempotency-Key was used before with a different request; nothing was written',
     400: 'Invalid input, or a product not in the catalog, named in errors[]; nothing was written',
     503: 'Too many orders are waiting to be decided; nothing was written. Try again after Retry-After seconds',
   })
   async place(
     @CurrentPrincipal() customer: Principal,
     @Body() body: PlaceOrderRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderAcceptedResponse> {
-    const { id } = await this.commandBus.execute(new PlaceOrderCommand({ ...body, customerId: customer.id }));
+    if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
+      throw new InvalidInputException([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
+    }
+    const command = new PlaceOrderCommand({ ...body, customerId: customer.id, idempotencyKey });
+    const { id, replayed } = await this.commandBus.execute(command).catch((error: unknown) => {
+      if (error instanceof IdempotencyKeyReusedError) throw new UnprocessableEntityException(error.message);
+      throw error;
+    });
+    if (replayed) void reply.header('idempotent-replayed', 'true');
     void reply.header('location', `/api/v1/orders/${id}`);
     return { id, status: 'PENDING' };
   }

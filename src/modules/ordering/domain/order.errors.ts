@@ -33,3 +33,12 @@ export class OrderTotalTooLargeError extends Error {
     super(`the order total would exceed ${maxTotal} minor units`);
   }
 }
+
+/** An `Idempotency-Key` sent again with a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'ORDERING.IDEMPOTENCY_KEY_REUSED';
+
+  constructor(readonly key: string) {
+    super(`the Idempotency-Key ${JSON.stringify(key)} was used with a different request; use a new key for a new order`);
+  }
+}

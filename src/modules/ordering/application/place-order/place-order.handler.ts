@@ -1,15 +1,17 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
 import { FieldError, InvalidInputException } from '../../../../../libs/http';
 import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Order } from '../../domain/order';
-import { MixedCurrencyError, OrderTotalTooLargeError } from '../../domain/order.errors';
+import { IdempotencyKeyReusedError, MixedCurrencyError, OrderTotalTooLargeError } from '../../domain/order.errors';
 import { Money, OrderLine } from '../../domain/order-events';
+import { claimKeyOf, IdempotencyKeyRepository, KeyedPlacement } from '../../infrastructure/idempotency-key.repository';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { ProductPriceRepository } from '../../infrastructure/product-price.repository';
 import { PlaceOrderSaga } from '../place-order-saga/place-order.saga';
 import { OrderAdmission } from './order-admission';
-import { PlaceOrderCommand, PlaceOrderInput } from './place-order.command';
+import { PlacedOrder, PlaceOrderCommand, PlaceOrderInput } from './place-order.command';
 
 /** Most orders placed in one transaction. */
 const MAX_GROUP = 200;
@@ -18,8 +20,20 @@ const MAX_GROUPS_IN_FLIGHT = 4;
 
 interface Placement {
   input: PlaceOrderInput;
-  resolve(placed: { id: string }): void;
+  resolve(placed: PlacedOrder): void;
   reject(error: unknown): void;
+}
+
+/** What the request asked for, so a key sent again with another request is told apart. */
+function requestHashOf({ items, payment }: PlaceOrderInput): Buffer {
+  const request = [items.map((item) => [item.productId, item.quantity]), payment.method, payment.token];
+  return createHash('sha256').update(JSON.stringify(request)).digest();
+}
+
+/** The earlier placement a key replays, or the refusal of a key reused for another request. */
+function replayOf(placement: Placement, earlier: KeyedPlacement): PlacedOrder {
+  if (!earlier.requestHash.equals(requestHashOf(placement.input))) throw new IdempotencyKeyReusedError(placement.input.idempotencyKey!);
+  return { id: earlier.orderId, replayed: true };
 }
 
 /**
@@ -31,6 +45,9 @@ interface Placement {
  * Orders arriving while transactions of placements are being committed (up to four at once)
  * wait for one to finish and then go together in the next (group commit): under load one price
  * lookup and one commit serve many orders, and a lone order goes at once.
+ *
+ * An `Idempotency-Key` is claimed in the same transaction as the order it places, so a request
+ * sent again (or racing the first) gets the first one's order and nothing is written twice.
  */
 @CommandHandler(PlaceOrderCommand)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
@@ -43,9 +60,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     private readonly orders: OrderRepository,
     private readonly saga: PlaceOrderSaga,
     private readonly admission: OrderAdmission,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
   ) {}
 
-  async execute({ input }: PlaceOrderCommand): Promise<{ id: string }> {
+  async execute({ input }: PlaceOrderCommand): Promise<PlacedOrder> {
     await this.admission.admit();
     return new Promise((resolve, reject) => {
       const placement = { input, resolve, reject };
@@ -78,23 +96,60 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
         }
       });
       if (valid.length === 0) return;
-      await this.uow.run(async (tx) => {
+      // The first placement of a key in the group claims it; later ones follow its outcome.
+      const leaders = new Map<string, { placement: Placement; orderId: string }>();
+      for (const { placement, order } of valid) {
+        const key = keyOf(placement);
+        if (key !== undefined && !leaders.has(key)) leaders.set(key, { placement, orderId: order.state.id });
+      }
+      const earlier = await this.uow.run(async (tx) => {
+        const claims = [...leaders.values()].map(({ placement, orderId }) => ({
+          customerId: placement.input.customerId,
+          key: placement.input.idempotencyKey!,
+          requestHash: requestHashOf(placement.input),
+          orderId,
+        }));
+        const taken = await this.idempotencyKeys.claimMany(tx.manager, claims);
+        const placing = valid.filter(({ placement }) => {
+          const key = keyOf(placement);
+          return key === undefined || (leaders.get(key)?.placement === placement && !taken.has(key));
+        });
+        if (placing.length === 0) return taken;
         await this.orders.saveMany(
           tx.manager,
-          valid.map(({ placement, order }) => ({ order, correlationId: MessageContext.originOf(placement).correlationId })),
+          placing.map(({ placement, order }) => ({ order, correlationId: MessageContext.originOf(placement).correlationId })),
         );
         await this.saga.startMany(
           tx,
-          valid.map(({ placement, order }) => ({ order, paymentToken: placement.input.payment.token, cause: placement })),
+          placing.map(({ placement, order }) => ({ order, paymentToken: placement.input.payment.token, cause: placement })),
           now,
         );
+        return taken;
       });
-      valid.forEach(({ placement, order }) => placement.resolve({ id: order.state.id }));
+      for (const { placement, order } of valid) {
+        const key = keyOf(placement);
+        const leader = key === undefined ? undefined : leaders.get(key)!;
+        const placed = key === undefined ? undefined : earlier.get(key);
+        if (leader === undefined || (leader.placement === placement && placed === undefined)) {
+          placement.resolve({ id: order.state.id, replayed: false });
+          continue;
+        }
+        try {
+          placement.resolve(replayOf(placement, placed ?? { requestHash: requestHashOf(leader.placement.input), orderId: leader.orderId }));
+        } catch (error) {
+          placement.reject(error);
+        }
+      }
     } catch (error) {
       // Nothing of the group was written; a placement already refused keeps its own answer.
       group.forEach((placement) => placement.reject(error));
     }
   }
+}
+
+function keyOf(placement: Placement): string | undefined {
+  const { customerId, idempotencyKey } = placement.input;
+  return idempotencyKey === undefined ? undefined : claimKeyOf({ customerId, key: idempotencyKey });
 }
 
 /** The order of the input, priced; invalid input is a 400 naming the lines at fault. */
