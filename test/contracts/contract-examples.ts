@@ -13,6 +13,7 @@ import { IntegrationMessage } from '../../libs/contracts/message';
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
 import {
   AuthorizePaymentV1,
+  AuthorizePaymentV2,
   CapturePaymentV1,
   PaymentAuthorizedV1,
   PaymentCapturedV1,
@@ -48,6 +49,13 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
   new ReleaseReservationV1({ orderId: ORDER }),
   new ReservationReleasedV1({ orderId: ORDER }),
   new AuthorizePaymentV1({ orderId: ORDER, amount: { amount: 5997, currency: 'EUR' }, method: 'card', token: 'tok_visa' }),
+  new AuthorizePaymentV2({
+    orderId: ORDER,
+    amount: { amount: 5997, currency: 'EUR' },
+    method: 'card',
+    paymentMethodRef: 'pmr1.mX5g8xFdiSM.9so2ouif5E9UpvL2SXDfTrZnXflMHXTQ00IpyL4gaQ8.6f07O5no6Kh-w-vT.DucjwZl0Npc.w1bpykqKsdbz1BdNBGroLw',
+    paymentMethodRefExpiresAt: '2026-01-15T09:45:00.000Z',
+  }),
   new PaymentAuthorizedV1({ orderId: ORDER, paymentId: PAYMENT, amount: { amount: 5997, currency: 'EUR' } }),
   new PaymentDeclinedV1({ orderId: ORDER, reason: 'card_declined' }),
   new CapturePaymentV1({ orderId: ORDER }),
@@ -55,6 +63,7 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
   new VoidPaymentV1({ orderId: ORDER }),
   new PaymentVoidedV1({ orderId: ORDER }),
   new OrderConfirmedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
+  new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),
   new OrderRejectedV1({
     orderId: ORDER,
     customerId: 'cus_42',
@@ -62,4 +71,3 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
     reasons: ['payment: card_declined'],
   }),
 ];
-  new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),

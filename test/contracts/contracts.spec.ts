@@ -19,6 +19,7 @@ const PUBLISHED = [
   'ordering.order.confirmed@1 event ordering',
   'ordering.order.rejected@1 event ordering',
   'payments.payment.authorize@1 command payments',
+  'payments.payment.authorize@2 command payments',
   'payments.payment.authorized@1 event payments',
   'payments.payment.capture@1 command payments',
   'payments.payment.captured@1 event payments',

@@ -9,6 +9,7 @@ export interface OrderPaymentV1 {
 
 export const orderPaymentV1Schema = object<OrderPaymentV1>({ orderId: uuid() });
 
+/** @deprecated Carries the token itself; AuthorizePaymentV2Payload carries it sealed for payments. */
 export interface AuthorizePaymentV1Payload extends OrderPaymentV1 {
   amount: MoneyV1;
   method: PaymentMethodV1;
@@ -21,6 +22,27 @@ export const authorizePaymentV1Schema = object<AuthorizePaymentV1Payload>({
   amount: moneyV1Schema,
   method: oneOf('card', 'paypal', 'crypto'),
   token: text(200),
+});
+
+export interface AuthorizePaymentV2Payload extends OrderPaymentV1 {
+  amount: MoneyV1;
+  method: PaymentMethodV1;
+  /** The provider token sealed for payments (format: PAYMENT_METHOD_REF); opaque to everyone else. */
+  paymentMethodRef: string;
+  /**
+   * ISO 8601 instant from which payments declines the request (`payment_method_expired`) instead
+   * of using the token. A reference that does not open is declined `payment_method_unknown`.
+   */
+  paymentMethodRefExpiresAt: string;
+}
+
+// Bounds only: a malformed or expired reference is declined with its reason, not dead-lettered.
+export const authorizePaymentV2Schema = object<AuthorizePaymentV2Payload>({
+  orderId: uuid(),
+  amount: moneyV1Schema,
+  method: oneOf('card', 'paypal', 'crypto'),
+  paymentMethodRef: text(2000),
+  paymentMethodRefExpiresAt: text(40),
 });
 
 export interface PaymentAuthorizedV1Payload extends OrderPaymentV1 {
