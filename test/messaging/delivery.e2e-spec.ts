@@ -1,6 +1,7 @@
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -125,7 +126,7 @@ describe('Message delivery', () => {
       [...good, poison],
     ]);
     expect(reserved.map((r) => r.order_id).sort()).toEqual([...good].sort());
-    const { body: letters } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const { body: letters } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
     const dead = letters.filter((l: { envelope: { aggregateId: string } }) => [...good, poison].includes(l.envelope.aggregateId));
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ type: 'inventory.stock.reserve', consumers: [RESERVE_CONSUMER], envelope: { aggregateId: poison } });
@@ -139,7 +140,7 @@ describe('Message delivery', () => {
     try {
       orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
       const letter = await app.eventually(async () => {
-        const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+        const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
         const found = body.find((l: { type: string; envelope: { aggregateId: string } }) =>
           l.type === 'inventory.stock.reserve' && l.envelope.aggregateId === orderId,
         );
@@ -150,15 +151,15 @@ describe('Message delivery', () => {
     } finally {
       await sql(app, 'ALTER TABLE inventory.reservation_unavailable RENAME TO reservation');
     }
-    const { body: letters } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const { body: letters } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
     const letter = letters.find((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId!);
-    const replayed = await app.http().post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
+    const replayed = await (await asAdmin(app)).post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
     expect(replayed.body.replayedAt).not.toBeNull();
-    await app.http().post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(409);
+    await (await asAdmin(app)).post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(409);
     await drained(app);
     const [reservation] = await sql(app, 'SELECT status FROM inventory.reservation WHERE order_id = $1', [orderId!]);
     expect(reservation).toBeDefined();
-    const { body: open } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const { body: open } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
     expect(open.find((l: { id: string }) => l.id === letter.id)).toBeUndefined();
   });
 });
