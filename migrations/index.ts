@@ -12,6 +12,7 @@ import { OutboxUndeliveredByAggregate1767000001000 } from './1767000001000-outbo
 import { CatalogSearchTerms1767000001100 } from './1767000001100-catalog-search-terms';
 import { Identity1767000001200 } from './1767000001200-identity';
 import { OrderIdempotencyKeys1767000001300 } from './1767000001300-order-idempotency-keys';
+import { PaymentMethodRefs1767000002000 } from './1767000002000-payment-method-refs';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CatalogSearchTerms1767000001100,
   Identity1767000001200,
   OrderIdempotencyKeys1767000001300,
+  PaymentMethodRefs1767000002000,
 ];

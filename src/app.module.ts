@@ -28,7 +28,7 @@ function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule |
   return {
     catalog: CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
     inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
-    payments: PaymentsModule.forRoot(config.payments),
+    payments: PaymentsModule.forRoot({ ...config.payments, paymentMethodRefs: config.paymentMethodRefs }),
     notifications: NotificationsModule,
     ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
     identity: IdentityModule.forRoot(config.identity),

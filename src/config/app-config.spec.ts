@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,7 @@ describe(loadConfig.name, () => {
       HTTP: 'off',
       KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092',
       JWKS_URL: 'http://edge:3000/.well-known/jwks.json',
+      PAYMENT_METHOD_PRIVATE_KEY: generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     });
     expect(config.modules).toEqual(['inventory', 'payments']);
     expect(config.http).toBe(false);

@@ -43,6 +43,8 @@ export interface AppConfig {
   messaging: Omit<MessagingOptions, 'hosted' | 'topology'>;
   saga: { deadlineMs: number; sweepIntervalMs: number; redriveAfterMs: number };
   admission: { maxUndecided: number; maxDeliveryLagMs: number };
+  /** How payment tokens travel from ordering to payments: sealed, for a limited time. */
+  paymentMethodRefs: PaymentMethodRefsConfig;
   payments: {
     providerLatencyMs: number;
     providerFailureRate: number;
@@ -130,8 +132,6 @@ class EnvReader {
     return values as T[];
   }
 
-  /** Comma list of host:port. */
-  brokers(name: string): string[] | undefined {
   /**
    * A PEM from `name`, where line breaks may be written `\n` (one environment variable), or read
    * from the file `${name}_FILE` names (a Docker secret).
@@ -165,6 +165,8 @@ class EnvReader {
     return entries;
   }
 
+  /** Comma list of host:port. */
+  brokers(name: string): string[] | undefined {
     const raw = this.optional(name);
     if (raw === undefined) return undefined;
     const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
@@ -240,8 +242,6 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
   return brokers === undefined ? undefined : { brokers, ...settings };
 }
 
-function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' | 'keyPrefix'>): RateLimitOptions {
-  const bucket = (name: string, fallback: BucketLimit): BucketLimit => ({
 function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
   const hostsIdentity = modules.includes('identity');
   const jwksUrl = read.url('JWKS_URL', ['http:', 'https:']);
@@ -273,6 +273,8 @@ function identityOf(read: EnvReader): IdentityOptions {
   };
 }
 
+function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' | 'keyPrefix'>): RateLimitOptions {
+  const bucket = (name: string, fallback: BucketLimit): BucketLimit => ({
     limit: read.int(`RATE_LIMIT_${name}_LIMIT`, fallback.limit, 1, 1_000_000),
     windowMs: read.int(`RATE_LIMIT_${name}_WINDOW_MS`, fallback.windowMs, 1000, 86_400_000),
   });
@@ -303,9 +305,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     edge: {
       corsOrigins: read.origins('CORS_ORIGINS'),
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1024, 16 * 1_048_576),
+      trustedProxies: read.addresses('TRUST_PROXY'),
     },
     log: {
-      trustedProxies: read.addresses('TRUST_PROXY'),
       level: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
       // Text for a person at a terminal, JSON for whatever collects the output otherwise.
       format: read.oneOf('LOG_FORMAT', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),
@@ -330,10 +332,10 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       l1MaxEntries: read.int('CACHE_L1_MAX_ENTRIES', 10_000, 1, 10_000_000),
       keyPrefix: redisKeyPrefix,
     },
-    messaging: {
-      pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
     auth: authOf(read, modules),
     identity: identityOf(read),
+    messaging: {
+      pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
       leaseMs: read.int('OUTBOX_LEASE_MS', 30_000, 100),
       maxAttempts: read.int('MESSAGE_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseMs: read.int('MESSAGE_RETRY_BASE_MS', 200, 1),
@@ -353,6 +355,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       maxUndecided: read.int('ORDER_ADMISSION_MAX_UNDECIDED', 2000, 1),
       maxDeliveryLagMs: read.int('ORDER_ADMISSION_MAX_LAG_MS', 10_000, 1),
     },
+    paymentMethodRefs: paymentMethodRefsOf(read, modules, read.int('PAYMENT_METHOD_REF_TTL_MS', 900_000, 1, 86_400_000)),
     payments: {
       providerLatencyMs: read.int('PAYMENT_LATENCY_MS', 0, 0, 60_000),
       providerFailureRate: read.fraction('PAYMENT_FAILURE_RATE', 0),

@@ -6,6 +6,7 @@
 // GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
 // Usage: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:split
 const { execFileSync, spawn } = require('node:child_process');
+const { generateKeyPairSync } = require('node:crypto');
 const process = require('node:process');
 const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
@@ -82,9 +83,18 @@ async function startSplit(databaseUrl, env = {}) {
     kafka.stop();
     return stopped;
   };
+  // One key for the three: the edge seals payment tokens that the payments process opens.
+  const paymentMethodKey = generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' });
   try {
     for (const [role, modules] of Object.entries(ROLES)) {
-      const roleEnv = { DATABASE_URL: databaseUrl, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MODULES: modules, KAFKA_BROKERS: kafka.brokers };
+      const roleEnv = {
+        DATABASE_URL: databaseUrl,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        MODULES: modules,
+        KAFKA_BROKERS: kafka.brokers,
+        PAYMENT_METHOD_PRIVATE_KEY: paymentMethodKey,
+      };
       services[role] = (await bench.startService({ ...roleEnv, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs), ...env })).service;
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
 import { createTestDatabase, eventually } from '../support/test-app';
+import { TEST_ENV } from '../support/test-env';
 
 const postgres = process.env.TEST_DATABASE_URL;
 if (!postgres) {
@@ -34,6 +35,8 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       SAGA_SWEEP_MS: '100',
       SAGA_DEADLINE_MS: '120000',
       SAGA_REDRIVE_AFTER_MS: '60000',
+      // Kept across the restarts, as a deployment keeps it: payment methods sealed before the kill still open after it.
+      PAYMENT_METHOD_PRIVATE_KEY: TEST_ENV.PAYMENT_METHOD_PRIVATE_KEY,
     });
   });
 

@@ -1,7 +1,8 @@
 import { IntegrationMessage } from '../../libs/contracts';
-import { AuthorizePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
+import { AuthorizePaymentV2, VoidPaymentV1 } from '../../libs/contracts/payments';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -33,8 +34,15 @@ describe('Payments: an authorization that arrives after the void', () => {
 
   it('keeps the payment voided and tells the order the late authorization was voided too', async () => {
     const orderId = newId();
+    const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
     await send(
-      new AuthorizePaymentV1({ orderId, amount: { amount: 990, currency: 'EUR' }, method: 'card', token: 'tok_visa' }),
+      new AuthorizePaymentV2({
+        orderId,
+        amount: { amount: 990, currency: 'EUR' },
+        method: 'card',
+        paymentMethodRef: ref,
+        paymentMethodRefExpiresAt: expiresAt.toISOString(),
+      }),
       orderId,
     );
     await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'PENDING', attempts: 0 }));

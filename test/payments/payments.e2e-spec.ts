@@ -1,7 +1,8 @@
 import { IntegrationMessage } from '../../libs/contracts';
-import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
+import { AuthorizePaymentV1, AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -26,8 +27,16 @@ async function send(app: TestApp, message: IntegrationMessage, orderId: string):
   });
 }
 
-function authorize(orderId: string, token: string, amount = 2599): AuthorizePaymentV1 {
-  return new AuthorizePaymentV1({ orderId, amount: { amount, currency: 'EUR' }, method: 'card', token });
+/** An authorization request as the order's saga sends it: the token sealed for payments at `sealedAt`. */
+function authorize(app: TestApp, orderId: string, token: string, sealedAt = new Date()): AuthorizePaymentV2 {
+  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, token, sealedAt);
+  return new AuthorizePaymentV2({
+    orderId,
+    amount: { amount: 2599, currency: 'EUR' },
+    method: 'card',
+    paymentMethodRef: ref,
+    paymentMethodRefExpiresAt: expiresAt.toISOString(),
+  });
 }
 
 /** The replies payments published for the order, oldest first. */
@@ -81,7 +90,7 @@ describe('Payments', () => {
 
   it('authorizes with an approving token and tells the order', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
 
     const body = await settled(app, orderId, 'AUTHORIZED', 1);
     expect(body).toEqual({
@@ -105,10 +114,10 @@ describe('Payments', () => {
 
   it('answers a repeated authorization request from the stored payment, without calling the provider again', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
 
     const found = await repliesAfterDelivery(app, orderId, 2);
     expect(found.map((r) => r.type)).toEqual(['payments.payment.authorized', 'payments.payment.authorized']);
@@ -117,7 +126,7 @@ describe('Payments', () => {
 
   it('declines with a declining token and tells the order why', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_chargeDeclined'), orderId);
+    await send(app, authorize(app, orderId, 'tok_chargeDeclined'), orderId);
 
     expect(await settled(app, orderId, 'DECLINED', 1)).toMatchObject({ declineReason: 'card_declined' });
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -127,7 +136,7 @@ describe('Payments', () => {
 
   it('captures an authorized payment once, and answers a repeated capture again', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
     await send(app, new CapturePaymentV1({ orderId }), orderId);
@@ -149,7 +158,7 @@ describe('Payments', () => {
 
   it('neither captures nor voids a declined payment', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_chargeDeclined'), orderId);
+    await send(app, authorize(app, orderId, 'tok_chargeDeclined'), orderId);
     await settled(app, orderId, 'DECLINED', 1);
 
     await send(app, new CapturePaymentV1({ orderId }), orderId);
@@ -165,7 +174,7 @@ describe('Payments', () => {
     await send(app, new VoidPaymentV1({ orderId }), orderId);
     expect(await settled(app, orderId, 'VOIDED', 0)).toMatchObject({ amount: null, method: null });
 
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
 
     expect(await repliesAfterDelivery(app, orderId, 2)).toEqual([
       { type: 'payments.payment.voided', payload: { orderId } },
@@ -176,7 +185,7 @@ describe('Payments', () => {
 
   it('voids an authorized payment, and answers a repeated void again', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_visa'), orderId);
+    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
     await send(app, new VoidPaymentV1({ orderId }), orderId);
@@ -193,7 +202,7 @@ describe('Payments', () => {
 
   it('declines as processing_error once every retry has failed', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_processingError'), orderId);
+    await send(app, authorize(app, orderId, 'tok_processingError'), orderId);
 
     expect(await settled(app, orderId, 'DECLINED', RETRY_ATTEMPTS)).toMatchObject({ declineReason: 'processing_error' });
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -203,7 +212,7 @@ describe('Payments', () => {
 
   it('leaves a payment whose provider never answers pending, silent, until the order voids it', async () => {
     const orderId = newId();
-    await send(app, authorize(orderId, 'tok_timeout'), orderId);
+    await send(app, authorize(app, orderId, 'tok_timeout'), orderId);
 
     // A timeout is not retried: the provider may still authorize, and a retry would authorize twice.
     await settled(app, orderId, 'PENDING', 1);
@@ -215,6 +224,40 @@ describe('Payments', () => {
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
       { type: 'payments.payment.voided', payload: { orderId } },
     ]);
+  });
+
+  it('declines a payment method that expired before the provider was asked, without asking it', async () => {
+    const orderId = newId();
+    const sealedLongAgo = new Date(Date.now() - 24 * 3600 * 1000);
+    await send(app, authorize(app, orderId, 'tok_visa', sealedLongAgo), orderId);
+
+    expect(await settled(app, orderId, 'DECLINED', 0)).toMatchObject({ declineReason: 'payment_method_expired' });
+    expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
+      { type: 'payments.payment.declined', payload: { orderId, reason: 'payment_method_expired' } },
+    ]);
+  });
+
+  it('declines a payment method that does not open, sealed for another order or not at all', async () => {
+    const orderId = newId();
+    const forAnotherOrder = authorize(app, newId(), 'tok_visa').payload;
+    await send(app, new AuthorizePaymentV2({ ...forAnotherOrder, orderId }), orderId);
+    const unsealed = newId();
+    await send(app, new AuthorizePaymentV2({ ...forAnotherOrder, orderId: unsealed, paymentMethodRef: 'tok_visa' }), unsealed);
+
+    for (const id of [orderId, unsealed]) {
+      expect(await settled(app, id, 'DECLINED', 0)).toMatchObject({ declineReason: 'payment_method_unknown' });
+      expect(await repliesAfterDelivery(app, id, 1)).toEqual([
+        { type: 'payments.payment.declined', payload: { orderId: id, reason: 'payment_method_unknown' } },
+      ]);
+    }
+  });
+
+  it('still answers a request sent with the token itself before tokens were sealed', async () => {
+    const orderId = newId();
+    await send(app, new AuthorizePaymentV1({ orderId, amount: { amount: 2599, currency: 'EUR' }, method: 'card', token: 'tok_visa' }), orderId);
+
+    await settled(app, orderId, 'AUTHORIZED', 1);
+    expect((await repliesAfterDelivery(app, orderId, 1)).map((r) => r.type)).toEqual(['payments.payment.authorized']);
   });
 
   describe('GET /api/v1/payments', () => {

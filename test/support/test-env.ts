@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
 import TestAgent from 'supertest/lib/agent';
 import { newId } from '../../libs/persistence';
@@ -23,14 +24,16 @@ export const TEST_ENV: Record<string, string> = {
   // Generous: a loaded CI machine must not turn a slow answer into a timeout.
   PAYMENT_TIMEOUT_MS: '5000',
   SAGA_SWEEP_MS: '100',
+  // One key for all processes of a split: ordering's process seals payment tokens that payments' process opens.
+  PAYMENT_METHOD_PRIVATE_KEY: generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   // Suites send bursts from one address; the rate-limit suites turn limits on for themselves.
   RATE_LIMIT_ENABLED: 'false',
-};
-
-/**
   // The admin every suite acts as for staff work (see test/support/auth.ts).
   ADMIN_EMAIL: 'admin@test.example',
   ADMIN_PASSWORD: 'admin-password-for-tests',
+};
+
+/**
  * A throwaway database: an in-memory PGlite, or, when TEST_DATABASE_URL points at a Postgres
  * server, a fresh database on it that is dropped afterwards.
  */

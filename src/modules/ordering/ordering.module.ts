@@ -21,6 +21,7 @@ import { IdempotencyKeyRepository } from './infrastructure/idempotency-key.repos
 import { OrderRepository } from './infrastructure/order.repository';
 import { OrderSagaRepository } from './infrastructure/order-saga.repository';
 import { OrderViewReader } from './infrastructure/order-view.reader';
+import { PaymentMethodSealer, PaymentMethodSealing } from './infrastructure/payment-method-sealer';
 import { ProductPriceRepository } from './infrastructure/product-price.repository';
 
 const commandHandlers = [
@@ -53,19 +54,20 @@ const metrics = [
 
 @Module({})
 export class OrderingModule {
-  static forRoot(options: { saga: SagaOptions; admission: AdmissionOptions }): DynamicModule {
+  static forRoot(options: { saga: SagaOptions; admission: AdmissionOptions; paymentMethodRefs: PaymentMethodSealing }): DynamicModule {
     return {
       module: OrderingModule,
       controllers: [OrdersController],
       providers: [
         { provide: SAGA_OPTIONS, useValue: options.saga },
         { provide: ADMISSION_OPTIONS, useValue: options.admission },
+        { provide: PaymentMethodSealer, useFactory: () => PaymentMethodSealer.forKey(options.paymentMethodRefs) },
         OrderAdmission,
         PlaceOrderSaga,
         SagaSweeper,
+        IdempotencyKeyPruner,
         OrderViewRebuilder,
         ...commandHandlers,
-        IdempotencyKeyPruner,
         ...queryHandlers,
         orderingInbound.provider,
         ...repositories,

@@ -7,6 +7,7 @@ import { ListPaymentsHandler } from './application/list-payments/list-payments.h
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
+import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
@@ -32,6 +33,7 @@ export class PaymentsModule {
               resolved.providerTimeoutMs,
             ),
         },
+        { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },
         AuthorizePaymentHandler,
         CapturePaymentHandler,
         VoidPaymentHandler,

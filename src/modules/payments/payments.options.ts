@@ -1,3 +1,5 @@
+import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
+
 export const PAYMENTS_OPTIONS = Symbol('PAYMENTS_OPTIONS');
 
 export interface PaymentsOptions {
@@ -11,6 +13,8 @@ export interface PaymentsOptions {
   retryAttempts: number;
   /** First retry delay; it doubles on each retry, with jitter. */
   retryBaseMs: number;
+  /** Opens the payment methods of authorization requests (docs/decisions/0022). */
+  paymentMethodRefs: PaymentMethodKey;
 }
 
 export const DEFAULT_PAYMENTS_OPTIONS: PaymentsOptions = {
@@ -19,6 +23,7 @@ export const DEFAULT_PAYMENTS_OPTIONS: PaymentsOptions = {
   providerTimeoutMs: 2000,
   retryAttempts: 3,
   retryBaseMs: 100,
+  paymentMethodRefs: { keyMadeAtStart: false },
 };
 
 /** Fills in the defaults and rejects values the module cannot run with. */

@@ -16,7 +16,8 @@ interface OrderSagaRow {
   total_amount: string | number;
   currency: string;
   payment_method: OrderSagaState['paymentMethod'];
-  payment_token: string;
+  payment_method_ref: string | null;
+  payment_method_ref_expires_at: Date | null;
   correlation_id: string;
   started_at: Date;
   deadline_at: Date;
@@ -36,7 +37,10 @@ function toState(row: OrderSagaRow): OrderSagaState {
     lines: row.lines,
     total: { amount: Number(row.total_amount), currency: row.currency.trim() },
     paymentMethod: row.payment_method,
-    paymentToken: row.payment_token,
+    sealedPaymentMethod:
+      row.payment_method_ref === null || row.payment_method_ref_expires_at === null
+        ? null
+        : { ref: row.payment_method_ref, expiresAt: new Date(row.payment_method_ref_expires_at) },
     correlationId: row.correlation_id,
     startedAt: new Date(row.started_at),
     deadlineAt: new Date(row.deadline_at),
@@ -52,13 +56,17 @@ export class OrderSagaRepository {
   async insertMany(manager: EntityManager, sagas: readonly OrderSagaState[]): Promise<void> {
     await manager.query(
       `INSERT INTO ordering.order_saga (order_id, status, inventory, payment, outcome, reasons, lines, total_amount,
-         currency, payment_method, payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)
+         currency, payment_method, payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at,
+         last_driven_at, redrive_count)
        SELECT order_id, status, inventory, payment, outcome, reasons::jsonb, lines::jsonb, total_amount, currency,
-         payment_method, payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count
+         payment_method, payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at,
+         last_driven_at, redrive_count
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-                   $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[])
+                   $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::timestamptz[],
+                   $16::timestamptz[], $17::int[])
          AS s(order_id, status, inventory, payment, outcome, reasons, lines, total_amount, currency, payment_method,
-              payment_token, correlation_id, started_at, deadline_at, last_driven_at, redrive_count)`,
+              payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at, last_driven_at,
+              redrive_count)`,
       columnsOf(sagas, (saga) => [
         saga.orderId,
         saga.status,
@@ -70,7 +78,8 @@ export class OrderSagaRepository {
         saga.total.amount,
         saga.total.currency,
         saga.paymentMethod,
-        saga.paymentToken,
+        saga.sealedPaymentMethod?.ref ?? null,
+        saga.sealedPaymentMethod?.expiresAt ?? null,
         saga.correlationId,
         saga.startedAt,
         saga.deadlineAt,
@@ -102,10 +111,13 @@ export class OrderSagaRepository {
     if (sagas.length === 0) return;
     await manager.query(
       `UPDATE ordering.order_saga s SET status = u.status, inventory = u.inventory, payment = u.payment,
-         outcome = u.outcome, reasons = u.reasons::jsonb, last_driven_at = u.last_driven_at,
+         outcome = u.outcome, reasons = u.reasons::jsonb, payment_method_ref = u.payment_method_ref,
+         payment_method_ref_expires_at = u.payment_method_ref_expires_at, last_driven_at = u.last_driven_at,
          redrive_count = u.redrive_count, finished_at = u.finished_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::timestamptz[])
-         AS u(order_id, status, inventory, payment, outcome, reasons, last_driven_at, redrive_count, finished_at)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                   $9::timestamptz[], $10::int[], $11::timestamptz[])
+         AS u(order_id, status, inventory, payment, outcome, reasons, payment_method_ref, payment_method_ref_expires_at,
+              last_driven_at, redrive_count, finished_at)
        WHERE s.order_id = u.order_id`,
       columnsOf(sagas, (saga) => [
         saga.orderId,
@@ -114,6 +126,8 @@ export class OrderSagaRepository {
         saga.payment,
         saga.outcome,
         JSON.stringify(saga.reasons),
+        saga.sealedPaymentMethod?.ref ?? null,
+        saga.sealedPaymentMethod?.expiresAt ?? null,
         saga.lastDrivenAt,
         saga.redriveCount,
         saga.finishedAt,

@@ -1,4 +1,4 @@
-import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../../../libs/contracts/payments';
+import { AuthorizePaymentV1, AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../../../libs/contracts/payments';
 import { consumes, on } from '../../../../libs/messaging';
 import { AuthorizePaymentCommand } from './authorize-payment/authorize-payment.command';
 import { CapturePaymentCommand } from './capture-payment/capture-payment.command';
@@ -7,7 +7,14 @@ import { VoidPaymentCommand } from './void-payment/void-payment.command';
 /** The saga's payment requests. */
 export const paymentsInbound = consumes('payments', [
   // Commits before and after asking the provider, so never inside a batch's shared transaction.
-  on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, amount, method, token), {
+  on(
+    AuthorizePaymentV2,
+    ({ orderId, amount, method, paymentMethodRef, paymentMethodRefExpiresAt }) =>
+      new AuthorizePaymentCommand(orderId, amount, method, { sealed: paymentMethodRef, expiresAt: paymentMethodRefExpiresAt }),
+    { ownTransactions: true },
+  ),
+  // Nothing sends V1 any more; requests sent before the upgrade are still answered.
+  on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, amount, method, { token }), {
     ownTransactions: true,
   }),
   on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId)),

@@ -13,6 +13,10 @@ export const DECLINE_REASON = {
   voided: 'voided',
   /** The provider kept failing until the retries ran out. */
   processingError: 'processing_error',
+  /** The sealed payment method had expired before the provider could be asked. */
+  paymentMethodExpired: 'payment_method_expired',
+  /** The sealed payment method does not open here: malformed, altered, or sealed for another key or order. */
+  paymentMethodUnknown: 'payment_method_unknown',
 } as const;
 
 export interface PaymentState {

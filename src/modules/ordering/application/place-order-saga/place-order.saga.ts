@@ -3,12 +3,13 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter, Histogram } from 'prom-client';
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../../../../libs/contracts/ordering';
 import { CommitReservationV1, ReleaseReservationV1, ReserveStockV1 } from '../../../../../libs/contracts/inventory';
-import { AuthorizePaymentV1, CapturePaymentV1, VoidPaymentV1 } from '../../../../../libs/contracts/payments';
+import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../../../../libs/contracts/payments';
 import { MessageContext, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { Order } from '../../domain/order';
 import { OrderEvent } from '../../domain/order-events';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
+import { PaymentMethodSealer } from '../../infrastructure/payment-method-sealer';
 import { decide, InventoryAction, PaymentAction, SagaOutcome } from './decision-matrix';
 import { OrderSagaState } from './order-saga.state';
 import { SAGA_OPTIONS, SagaOptions } from './saga-options';
@@ -63,6 +64,7 @@ export class PlaceOrderSaga {
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
     private readonly sagas: OrderSagaRepository,
+    private readonly paymentMethods: PaymentMethodSealer,
     @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
     @InjectMetric('orders_created_total') private readonly ordersCreated: Counter,
     @InjectMetric('saga_duration_seconds') private readonly sagaDuration: Histogram,
@@ -70,7 +72,8 @@ export class PlaceOrderSaga {
 
   /**
    * Starts the sagas of just-placed orders inside the transaction that places them. `cause`:
-   * what placed each order, whose origin its requests carry.
+   * what placed each order, whose origin its requests carry. The payment token is sealed for
+   * payments here and kept only sealed.
    */
   async startMany(tx: Transaction, placed: readonly { order: Order; paymentToken: string; cause: object }[], now: Date): Promise<void> {
     const sagas = placed.map(({ order, paymentToken, cause }): OrderSagaState => {
@@ -85,7 +88,7 @@ export class PlaceOrderSaga {
         lines: state.lines,
         total: state.total,
         paymentMethod: state.paymentMethod,
-        paymentToken,
+        sealedPaymentMethod: this.paymentMethods.seal(state.id, paymentToken, now),
         correlationId: MessageContext.originOf(cause).correlationId,
         startedAt: now,
         deadlineAt: new Date(now.getTime() + this.options.deadlineMs),
@@ -167,9 +170,17 @@ export class PlaceOrderSaga {
         cause,
       );
     }
-    if (saga.payment === 'PENDING') {
+    // A saga started before tokens were sealed has none to send again: its first request stands, or the deadline decides.
+    if (saga.payment === 'PENDING' && saga.sealedPaymentMethod) {
+      const { ref, expiresAt } = saga.sealedPaymentMethod;
       tx.publish(
-        new AuthorizePaymentV1({ orderId, amount: saga.total, method: saga.paymentMethod, token: saga.paymentToken }),
+        new AuthorizePaymentV2({
+          orderId,
+          amount: saga.total,
+          method: saga.paymentMethod,
+          paymentMethodRef: ref,
+          paymentMethodRefExpiresAt: expiresAt.toISOString(),
+        }),
         orderId,
         cause,
       );
@@ -210,6 +221,8 @@ export class PlaceOrderSaga {
         saga.status = 'DONE';
         saga.outcome = decision.outcome;
         saga.finishedAt = now;
+        // Nothing asks for the payment again: the sealed token is kept no longer than needed.
+        saga.sealedPaymentMethod = null;
         order.record(
           decision.outcome === 'CONFIRMED'
             ? { type: 'OrderConfirmed', data: {} }

@@ -3,7 +3,8 @@ import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../.
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { retry } from '../../../../../libs/resilience';
-import { Payment, ProviderOutcome } from '../../domain/payment';
+import { DECLINE_REASON, Payment, ProviderOutcome } from '../../domain/payment';
+import { OpenedPaymentMethod, PaymentMethodOpener } from '../../infrastructure/payment-method-opener';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
@@ -25,8 +26,9 @@ function isRetryable(error: unknown): boolean {
 
 /**
  * Three steps, so that no database transaction stays open while the provider thinks:
- * record the request (or answer a repeated one from the stored payment), call the provider
- * with retries, then record its outcome if the order has not voided the payment meanwhile.
+ * record the request (or answer a repeated one from the stored payment), open its sealed payment
+ * method and call the provider with retries (an expired or unknown payment method is declined
+ * without a call), then record the outcome if the order has not voided the payment meanwhile.
  * A batch of requests takes the same steps together: one transaction before the provider calls
  * (made side by side) and one after.
  */
@@ -37,6 +39,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
+    private readonly paymentMethods: PaymentMethodOpener,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
@@ -82,6 +85,9 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
   }
 
   private async askProvider(command: AuthorizePaymentCommand): Promise<{ outcome: ProviderOutcome; attempts: number }> {
+    // Opened at the last moment, so an expiry holds until the provider is asked.
+    const paymentMethod = this.paymentMethods.open(command.orderId, command.instrument, new Date());
+    if (paymentMethod.kind !== 'token') return { outcome: this.unusable(command.orderId, paymentMethod), attempts: 0 };
     let attempts = 0;
     try {
       const answer = await retry(
@@ -91,7 +97,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
             orderId: command.orderId,
             amount: command.amount,
             method: command.method,
-            token: command.token,
+            token: paymentMethod.token,
           });
         },
         {
@@ -113,6 +119,13 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
       this.logger.warn(`payment of order ${command.orderId} failed after ${attempts} attempts: ${String(error)}`);
       return { outcome: { kind: 'failed' }, attempts };
     }
+  }
+
+  /** A payment method that cannot be used is a decline the order can name, without asking the provider. */
+  private unusable(orderId: string, paymentMethod: Exclude<OpenedPaymentMethod, { kind: 'token' }>): ProviderOutcome {
+    if (paymentMethod.kind === 'expired') return { kind: 'declined', reason: DECLINE_REASON.paymentMethodExpired };
+    this.logger.warn(`the payment method of order ${orderId} cannot be used: ${paymentMethod.why}`);
+    return { kind: 'declined', reason: DECLINE_REASON.paymentMethodUnknown };
   }
 
   /** Records the provider's answers, where the order has not voided the payment meanwhile. */
