@@ -4,6 +4,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Requires } from '../auth';
 import { IdParams, ProblemResponses } from '../http';
+import { redactSecrets } from '../observability/logging-redaction';
 import { DeadLetter, DeadLetterStore } from './dead-letter.store';
 
 class ListDeadLettersQuery {
@@ -65,6 +66,11 @@ const DEAD_LETTER_EXAMPLE: DeadLetter = {
   replayedAt: null,
 };
 
+/**
+ * Dead letters as an admin sees them: fields named like a secret (`token`, `password`,
+ * `authorization`, `email`, …) read `[redacted]` and e-mail addresses are replaced. The stored
+ * envelope is untouched, so a replay delivers the message as it was sent.
+ */
 @ApiTags('admin')
 @Controller('api/v1/admin/dead-letters')
 @Requires('dead-letters:manage')
@@ -75,8 +81,9 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'Messages that failed every delivery attempt' })
   @ApiOkResponse({ type: [DeadLetterResponse], example: [DEAD_LETTER_EXAMPLE] })
   @ProblemResponses(400)
-  list(@Query() query: ListDeadLettersQuery): Promise<DeadLetterResponse[]> {
-    return this.store.list({ includeReplayed: query.includeReplayed ?? false, limit: query.limit ?? 50 });
+  async list(@Query() query: ListDeadLettersQuery): Promise<DeadLetterResponse[]> {
+    const letters = await this.store.list({ includeReplayed: query.includeReplayed ?? false, limit: query.limit ?? 50 });
+    return letters.map(redactSecrets);
   }
 
   @Post(':id/replay')
@@ -87,7 +94,7 @@ export class DeadLettersController {
     example: { ...DEAD_LETTER_EXAMPLE, replayedAt: '2026-01-15T10:00:00.000Z' },
   })
   @ProblemResponses(400, { 404: 'No dead letter has this id', 409: 'Already replayed, or never decoded' })
-  replay(@Param() { id }: IdParams): Promise<DeadLetterResponse> {
-    return this.store.replay(id);
+  async replay(@Param() { id }: IdParams): Promise<DeadLetterResponse> {
+    return redactSecrets(await this.store.replay(id));
   }
 }
