@@ -6,3 +6,4 @@ export * from './policy';
 export * from './principal';
 export * from './token-keys';
 export * from './openapi';
+export { BEARER_CHALLENGE } from './policy.guard';

@@ -4,17 +4,18 @@ import {
   Inject,
   Injectable,
   ServiceUnavailableException,
-  UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { UnauthenticatedException } from '../http';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { POLICY, type Policy } from './policy';
 import type { Principal } from './principal';
 import { KeysUnavailableError } from './token-keys';
 
-const REALM = 'Bearer realm="commerce"';
+/** The challenge of a 401: this API takes Bearer access tokens (RFC 6750). */
+export const BEARER_CHALLENGE = 'Bearer realm="commerce"';
 
 function bearerSent(request: FastifyRequest): boolean {
   return /^bearer /i.test(request.headers.authorization ?? '');
@@ -56,13 +57,10 @@ export class PolicyGuard extends AuthGuard('jwt') {
       throw new ServiceUnavailableException('access tokens cannot be verified now');
     }
     if (error || !principal) {
-      const request = context.switchToHttp().getRequest<FastifyRequest>();
-      const sent = bearerSent(request);
-      void context
-        .switchToHttp()
-        .getResponse<FastifyReply>()
-        .header('www-authenticate', sent ? `${REALM}, error="invalid_token"` : REALM);
-      throw new UnauthorizedException(sent ? 'the access token is invalid or expired' : 'this operation needs a Bearer access token');
+      if (!bearerSent(context.switchToHttp().getRequest<FastifyRequest>())) {
+        throw new UnauthenticatedException('this operation needs a Bearer access token', BEARER_CHALLENGE);
+      }
+      throw new UnauthenticatedException('the access token is invalid or expired', `${BEARER_CHALLENGE}, error="invalid_token"`);
     }
     return principal;
   }

@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { FieldError, OverCapacityException } from './problem';
+import { FieldError, OverCapacityException, UnauthenticatedException } from './problem';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH } from './request-limits';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -106,6 +106,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (exception instanceof OverCapacityException) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof UnauthenticatedException) void reply.header('www-authenticate', exception.challenge);
     void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, instanceOf(status, request), errors));
   }
 }

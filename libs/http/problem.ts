@@ -1,4 +1,4 @@
-import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 
 /** One invalid input, named by its path in the request (`items[1].productId`, `limit`). */
 export interface FieldError {
@@ -10,6 +10,16 @@ export interface FieldError {
 export class InvalidInputException extends BadRequestException {
   constructor(readonly errors: FieldError[]) {
     super({ message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });
+  }
+}
+
+/** 401 with the `WWW-Authenticate` challenge every 401 must carry (RFC 9110 §15.5.2). */
+export class UnauthenticatedException extends UnauthorizedException {
+  constructor(
+    detail: string,
+    readonly challenge: string,
+  ) {
+    super(detail);
   }
 }
 
