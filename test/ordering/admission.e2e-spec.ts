@@ -1,9 +1,15 @@
+import { Customer, newCustomer } from '../support/auth';
 import { drained, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const BURST = 10_000;
 const CONNECTIONS = 50;
 const MAX_UNDECIDED = 25;
+
+/** Headers of a JSON request as `customer`, for requests injected straight into the server. */
+function jsonAs(customer: Customer): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: `Bearer ${customer.session.accessToken}` };
+}
 
 interface Answer {
   status: number;
@@ -27,14 +33,16 @@ describe('Admission control of new orders', () => {
   it(`refuses a burst of ${BURST} at the door with 503 + Retry-After, and confirms every order it accepted`, async () => {
     const productId = await stockedProduct(app, BURST);
     const server = app.nest.getHttpAdapter().getInstance();
-    const body = JSON.stringify({ customerId: 'cus_burst', items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const customer = await newCustomer(app);
+    const headers = jsonAs(customer);
+    const body = JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
     const answers: Answer[] = [];
     let sent = 0;
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         while (sent < BURST) {
           sent++;
-          const response = await server.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'content-type': 'application/json' }, payload: body });
+          const response = await server.inject({ method: 'POST', url: '/api/v1/orders', headers, payload: body });
           answers.push({
             status: response.statusCode,
             retryAfter: String(response.headers['retry-after']),
@@ -68,7 +76,7 @@ describe('Admission control of new orders', () => {
     expect(outcomes).toEqual([{ status: 'CONFIRMED', n: accepted.length }]);
     expect(await stockOf(app, productId)).toMatchObject({ onHand: BURST - accepted.length, reserved: 0 });
     // Nothing refused was written.
-    const [{ n: orders }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = 'cus_burst'`);
+    const [{ n: orders }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1', [customer.id]);
     expect(orders).toBe(accepted.length);
   }, 300_000);
 });
@@ -88,11 +96,11 @@ describe('The saga deadline of an order queued behind others', () => {
   it('does not expire while its messages wait in the outbox', async () => {
     const productId = await stockedProduct(app, 1000);
     const server = app.nest.getHttpAdapter().getInstance();
-    const body = JSON.stringify({ customerId: 'cus_queued', items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const customer = await newCustomer(app);
+    const headers = jsonAs(customer);
+    const body = JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
     const responses = await Promise.all(
-      Array.from({ length: 300 }, () =>
-        server.inject({ method: 'POST', url: '/api/v1/orders', headers: { 'content-type': 'application/json' }, payload: body }),
-      ),
+      Array.from({ length: 300 }, () => server.inject({ method: 'POST', url: '/api/v1/orders', headers, payload: body })),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 202));
     await app.eventually(async () => {
@@ -101,7 +109,8 @@ describe('The saga deadline of an order queued behind others', () => {
     }, 120_000);
     const outcomes = await sql<{ status: string; n: number }>(
       app,
-      `SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = 'cus_queued' GROUP BY status`,
+      'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 GROUP BY status',
+      [customer.id],
     );
     expect(outcomes).toEqual([{ status: 'CONFIRMED', n: 300 }]);
   }, 180_000);

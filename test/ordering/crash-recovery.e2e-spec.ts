@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
 import { createTestDatabase, eventually } from '../support/test-app';
@@ -10,16 +11,29 @@ if (!postgres) {
 const describeOnPostgres = postgres ? describe : describe.skip;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
-async function json(url: string, init?: RequestInit): Promise<any> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
+async function json(url: string, init?: RequestInit, accessToken?: string): Promise<any> {
+  const authorization: Record<string, string> = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...authorization } });
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
-  return response.json();
+  return response.text().then((text) => (text ? JSON.parse(text) : undefined));
+}
+
+const SHOPPER = { email: `crash-${randomUUID()}@test.example`, password: `password-${randomUUID()}` };
+
+/** Access tokens of the admin and of a customer (registered on first use). */
+async function tokens(url: string): Promise<{ admin: string; customer: string }> {
+  const logIn = async (credentials: { email: string; password: string }): Promise<string> =>
+    (await json(`${url}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(credentials) })).accessToken;
+  await json(`${url}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(SHOPPER) });
+  return { admin: await logIn({ email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD }), customer: await logIn(SHOPPER) };
 }
 
 describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
   let app: AppProcess;
   let db: Client;
   let dropDatabase: () => Promise<void>;
+  let admin: string;
+  let customer: string;
 
   beforeAll(async () => {
     ensureBuilt();
@@ -37,6 +51,10 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       SAGA_REDRIVE_AFTER_MS: '60000',
       // Kept across the restarts, as a deployment keeps it: payment methods sealed before the kill still open after it.
       PAYMENT_METHOD_PRIVATE_KEY: TEST_ENV.PAYMENT_METHOD_PRIVATE_KEY,
+      // The signing key too, as a deployment keeps it: access tokens issued before the kill still verify after it.
+      JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      ADMIN_EMAIL: TEST_ENV.ADMIN_EMAIL,
+      ADMIN_PASSWORD: TEST_ENV.ADMIN_PASSWORD,
     });
   });
 
@@ -50,23 +68,29 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     // Slow payments keep the authorizations in flight when the process dies.
     await app.start({ PAYMENT_LATENCY_MS: '3000' });
     await db.connect();
-    const product = await json(`${app.url}/api/v1/products`, {
-      method: 'POST',
-      body: JSON.stringify({ sku: 'CRASH-1', name: 'Crash', description: 'x', category: 'test', price: { amount: 500, currency: 'EUR' } }),
-    });
+    ({ admin, customer } = await tokens(app.url));
+    const product = await json(
+      `${app.url}/api/v1/products`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ sku: 'CRASH-1', name: 'Crash', description: 'x', category: 'test', price: { amount: 500, currency: 'EUR' } }),
+      },
+      admin,
+    );
     // Inventory knows the product once the catalog's event reached it.
     const setStock = { method: 'PUT', body: JSON.stringify({ onHand: 10 }) };
-    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock));
+    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock, admin));
     await eventually(async () => {
       const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [product.id]);
       expect(rows).toHaveLength(1);
     });
     const orderIds: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const placed = await json(`${app.url}/api/v1/orders`, {
-        method: 'POST',
-        body: JSON.stringify({ customerId: `cus_${i}`, items: [{ productId: product.id, quantity: 2 }], payment: { method: 'card', token: 'tok_visa' } }),
-      });
+      const placed = await json(
+        `${app.url}/api/v1/orders`,
+        { method: 'POST', body: JSON.stringify({ items: [{ productId: product.id, quantity: 2 }], payment: { method: 'card', token: 'tok_visa' } }) },
+        customer,
+      );
       orderIds.push(placed.id);
     }
     await eventually(async () => {
@@ -80,7 +104,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
 
     await app.start({ PAYMENT_LATENCY_MS: '0' });
     const finals = await eventually(async () => {
-      const orders = await Promise.all(orderIds.map((id) => json(`${app.url}/api/v1/orders/${id}`)));
+      const orders = await Promise.all(orderIds.map((id) => json(`${app.url}/api/v1/orders/${id}`, undefined, customer)));
       expect(orders.map((o) => o.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
       return orders;
     }, 30_000);
@@ -104,19 +128,23 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
   it('loses and duplicates nothing when killed while batches of replies are being handled', async () => {
     await app.stop();
     await app.start({ PAYMENT_LATENCY_MS: '0' });
-    const product = await json(`${app.url}/api/v1/products`, {
-      method: 'POST',
-      body: JSON.stringify({ sku: 'CRASH-2', name: 'Crash', description: 'x', category: 'test', price: { amount: 100, currency: 'EUR' } }),
-    });
+    const product = await json(
+      `${app.url}/api/v1/products`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ sku: 'CRASH-2', name: 'Crash', description: 'x', category: 'test', price: { amount: 100, currency: 'EUR' } }),
+      },
+      admin,
+    );
     const setStock = { method: 'PUT', body: JSON.stringify({ onHand: 1000 }) };
-    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock));
+    await eventually(() => json(`${app.url}/api/v1/inventory/${product.id}`, setStock, admin));
     await eventually(async () => {
       const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [product.id]);
       expect(rows).toHaveLength(1);
     });
-    const body = JSON.stringify({ customerId: 'cus_batch', items: [{ productId: product.id, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const body = JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
     const orderIds = (
-      await Promise.all(Array.from({ length: 300 }, () => json(`${app.url}/api/v1/orders`, { method: 'POST', body })))
+      await Promise.all(Array.from({ length: 300 }, () => json(`${app.url}/api/v1/orders`, { method: 'POST', body }, customer)))
     ).map((placed: { id: string }) => placed.id);
     const decidedCount = async () =>
       (await db.query(`SELECT count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`, [orderIds])).rows[0]

@@ -1,3 +1,4 @@
+import { newCustomer, shopperOf } from '../support/auth';
 import { drained, finalOrder, paymentOf, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -15,10 +16,11 @@ describe('Order saga over HTTP', () => {
 
   it('confirms an order: stock committed, payment captured, customer notified', async () => {
     const productId = await stockedProduct(app, 10, 1999);
-    const response = await app
+    const customer = await newCustomer(app);
+    const response = await customer
       .http()
       .post('/api/v1/orders')
-      .send({ customerId: 'cus_happy', items: [{ productId, quantity: 3 }], payment: { method: 'card', token: 'tok_visa' } })
+      .send({ items: [{ productId, quantity: 3 }], payment: { method: 'card', token: 'tok_visa' } })
       .expect(202);
     expect(response.body).toEqual({ id: expect.any(String), status: 'PENDING' });
     expect(response.headers.location).toBe(`/api/v1/orders/${response.body.id}`);
@@ -29,16 +31,16 @@ describe('Order saga over HTTP', () => {
     expect(order).toMatchObject({
       id: orderId,
       status: 'CONFIRMED',
-      customerId: 'cus_happy',
+      customerId: customer.id,
       items: [{ productId, quantity: 3, unitPrice: { amount: 1999, currency: 'EUR' } }],
       total: { amount: 5997, currency: 'EUR' },
       reasons: [],
     });
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 7, reserved: 0, available: 7 });
     expect(await paymentOf(app, orderId)).toMatchObject({ status: 'CAPTURED', amount: { amount: 5997, currency: 'EUR' } });
-    const { body: notifications } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    const { body: notifications } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
     expect(notifications.items).toEqual([expect.objectContaining({ orderId, template: 'order-confirmed', status: 'SENT' })]);
-    const { body: events } = await app.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
+    const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
     expect(events.map((e: { type: string }) => e.type).sort()).toEqual(
       ['OrderConfirmed', 'OrderPlaced', 'PaymentAuthorized', 'StockReserved'].sort(),
     );
@@ -54,7 +56,7 @@ describe('Order saga over HTTP', () => {
     expect(order.reasons).toEqual(['inventory: INSUFFICIENT_STOCK']);
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 1, reserved: 0, available: 1 });
     expect((await paymentOf(app, orderId)).status).toBe('VOIDED');
-    const { body: notifications } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    const { body: notifications } = await (await shopperOf(app)).http().get('/api/v1/notifications').query({ orderId }).expect(200);
     expect(notifications.items).toEqual([expect.objectContaining({ template: 'order-rejected' })]);
   });
 
@@ -92,8 +94,9 @@ describe('Order saga over HTTP', () => {
 
   it('never oversells: 500 concurrent orders of one against stock 100 confirm exactly 100', async () => {
     const productId = await stockedProduct(app, 100);
+    const customers = await Promise.all(Array.from({ length: 10 }, () => newCustomer(app)));
     const orderIds = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', `cus_${i}`)),
+      Array.from({ length: 500 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customers[i % customers.length])),
     );
     await app.eventually(async () => {
       const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`, [orderIds]);

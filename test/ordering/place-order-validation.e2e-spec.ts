@@ -2,6 +2,7 @@ import { ProductArchivedV1, ProductUpdatedV1 } from '../../libs/contracts/catalo
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { asAdmin, Customer, newCustomer, withToken } from '../support/auth';
 import { drained, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -19,8 +20,8 @@ async function writes(app: TestApp): Promise<number[]> {
 describe('POST /api/v1/orders with bad input', () => {
   let app: TestApp;
   let productId: string;
+  let customer: Customer;
   const valid = () => ({
-    customerId: 'cus_1',
     items: [{ productId, quantity: 1 }],
     payment: { method: 'card', token: 'tok_visa' },
   });
@@ -28,6 +29,7 @@ describe('POST /api/v1/orders with bad input', () => {
   beforeAll(async () => {
     app = await startTestApp();
     productId = await stockedProduct(app, 5);
+    customer = await newCustomer(app);
   });
 
   afterAll(async () => {
@@ -44,15 +46,15 @@ describe('POST /api/v1/orders with bad input', () => {
     ['an unknown top-level field', () => ({ ...valid(), discount: 100 }), 'discount'],
     ['an unknown line field', () => ({ ...valid(), items: [{ productId, quantity: 1, unitPrice: 1 }] }), 'items[0].unitPrice'],
     ['an unknown payment method', () => ({ ...valid(), payment: { method: 'cash', token: 'tok_visa' } }), 'payment.method'],
-    ['a missing payment', () => ({ customerId: 'cus_1', items: [{ productId, quantity: 1 }] }), 'payment'],
+    ['a missing payment', () => ({ items: [{ productId, quantity: 1 }] }), 'payment'],
     ['a malformed product id', () => ({ ...valid(), items: [{ productId: 'nope', quantity: 1 }] }), 'items[0].productId'],
-    ['a missing customer', () => ({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }), 'customerId'],
+    ['a customerId, as the customer is the caller', () => ({ ...valid(), customerId: 'cus_1' }), 'customerId'],
   ];
 
   it.each(cases)('rejects %s with 400 naming %s and writes nothing', async (_name, body, field) => {
     await drained(app);
     const before = await writes(app);
-    const response = await app.http().post('/api/v1/orders').send(body()).expect(400);
+    const response = await customer.http().post('/api/v1/orders').send(body()).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, title: 'Bad Request' });
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -61,11 +63,11 @@ describe('POST /api/v1/orders with bad input', () => {
 
   it('rejects malformed JSON with a 400 problem and writes nothing', async () => {
     const before = await writes(app);
-    const response = await app
+    const response = await customer
       .http()
       .post('/api/v1/orders')
       .set('content-type', 'application/json')
-      .send('{"customerId": "cus_1", "items": [')
+      .send('{"items": [')
       .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.status).toBe(400);
@@ -73,12 +75,12 @@ describe('POST /api/v1/orders with bad input', () => {
   });
 
   it.each([
-    ['JSON nested 5,000 levels deep', 400, `{"customerId": "cus_1", "items": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
-    ['a body over the 64 KiB limit', 413, `{"customerId": "${'a'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"}`],
+    ['JSON nested 5,000 levels deep', 400, `{"items": ${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['a body over the 64 KiB limit', 413, `{"items": "${'a'.repeat(DEFAULT_BODY_LIMIT_BYTES)}"}`],
   ])('answers %s with a %i problem and writes nothing', async (_name, status, body) => {
     await drained(app);
     const before = await writes(app);
-    const response = await app.http().post('/api/v1/orders').set('content-type', 'application/json').send(body).expect(status);
+    const response = await customer.http().post('/api/v1/orders').set('content-type', 'application/json').send(body).expect(status);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.status).toBe(status);
     expect(await writes(app)).toEqual(before);
@@ -90,7 +92,7 @@ describe('POST /api/v1/orders with bad input', () => {
     await drained(app);
     const before = await writes(app);
     const items = Array.from({ length: 10 }, () => ({ productId: priciest, quantity: 1000 }));
-    const response = await app.http().post('/api/v1/orders').send({ ...valid(), items }).expect(400);
+    const response = await customer.http().post('/api/v1/orders').send({ ...valid(), items }).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toEqual([{ field: 'items', message: 'the order total would exceed 1000000000000 minor units' }]);
     expect(await writes(app)).toEqual(before);
@@ -101,7 +103,7 @@ describe('POST /api/v1/orders with bad input', () => {
     const before = await writes(app);
     const bad = { ...valid(), items: [{ productId: newId(), quantity: 1 }] };
     const responses = await Promise.all(
-      [valid(), bad, valid(), valid()].map((body) => app.http().post('/api/v1/orders').send(body)),
+      [valid(), bad, valid(), valid()].map((body) => customer.http().post('/api/v1/orders').send(body)),
     );
     expect(responses.map((r) => r.status)).toEqual([202, 400, 202, 202]);
     expect(responses[1].body.errors.map((e: { field: string }) => e.field)).toEqual(['items[0].productId']);
@@ -131,7 +133,7 @@ describe('POST /api/v1/orders with bad input', () => {
       ),
     );
     await drained(app);
-    const response = await app
+    const response = await customer
       .http()
       .post('/api/v1/orders')
       .send({ ...valid(), items: [{ productId: archivedId, quantity: 1 }] })
@@ -139,29 +141,58 @@ describe('POST /api/v1/orders with bad input', () => {
     expect(response.body.errors).toEqual([{ field: 'items[0].productId', message: 'is not a product in the catalog' }]);
   });
 
+  it('refuses an order without a customer token: 401 without a valid one, 403 for a caller who may not order; writes nothing', async () => {
+    await drained(app);
+    const before = await writes(app);
+    const anonymous = await app.http().post('/api/v1/orders').send(valid()).expect(401);
+    expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="commerce"');
+    const tampered = `${customer.session.accessToken.slice(0, -6)}AAAAAA`;
+    const forged = await withToken(app.http(), tampered).post('/api/v1/orders').send(valid()).expect(401);
+    expect(forged.headers['www-authenticate']).toBe('Bearer realm="commerce", error="invalid_token"');
+    // Staff and admins see every order; only customers place them.
+    await (await asAdmin(app)).post('/api/v1/orders').send(valid()).expect(403);
+    expect(await writes(app)).toEqual(before);
+  });
+
+  it("answers another customer's order like a missing one, and lists only the caller's own", async () => {
+    const { body: placed } = await customer.http().post('/api/v1/orders').send(valid()).expect(202);
+    const stranger = await newCustomer(app);
+    for (const path of [`/api/v1/orders/${placed.id}`, `/api/v1/orders/${placed.id}/events`]) {
+      await customer.http().get(path).expect(200);
+      const hidden = await stranger.http().get(path).expect(404);
+      expect(hidden.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const { body: strangers } = await stranger.http().get('/api/v1/orders').query({ customerId: customer.id }).expect(200);
+    expect(strangers).toEqual({ items: [], nextCursor: null });
+    const { body: order } = await (await asAdmin(app)).get(`/api/v1/orders/${placed.id}`).expect(200);
+    expect(order.customerId).toBe(customer.id);
+  });
+
   it('answers 404 problem for an unknown order and 400 for a malformed id', async () => {
-    const missing = await app.http().get(`/api/v1/orders/${newId()}`).expect(404);
+    const missing = await customer.http().get(`/api/v1/orders/${newId()}`).expect(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
-    await app.http().get('/api/v1/orders/not-a-uuid').expect(400);
+    await customer.http().get('/api/v1/orders/not-a-uuid').expect(400);
   });
 
   it('lists orders by customer with keyset pagination', async () => {
+    const pager = await newCustomer(app);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { body } = await app.http().post('/api/v1/orders').send({ ...valid(), customerId: 'cus_pages' }).expect(202);
+      const { body } = await pager.http().post('/api/v1/orders').send(valid()).expect(202);
       ids.push(body.id);
     }
-    const first = await app.http().get('/api/v1/orders').query({ customerId: 'cus_pages', limit: 2 }).expect(200);
-    const second = await app
-      .http()
-      .get('/api/v1/orders')
-      .query({ customerId: 'cus_pages', limit: 2, cursor: first.body.nextCursor })
-      .expect(200);
+    const admin = await asAdmin(app);
+    const first = await admin.get('/api/v1/orders').query({ customerId: pager.id, limit: 2 }).expect(200);
+    const second = await admin.get('/api/v1/orders').query({ customerId: pager.id, limit: 2, cursor: first.body.nextCursor }).expect(200);
     expect(second.body.nextCursor).toBeNull();
     const seen = [...first.body.items, ...second.body.items].map((o: { id: string }) => o.id);
     expect(seen).toEqual([...ids].reverse());
-    await app.http().get('/api/v1/orders').query({ cursor: 'garbage' }).expect(400);
-    await app.http().get('/api/v1/orders').query({ limit: 0 }).expect(400);
-    await app.http().get('/api/v1/orders').query({ status: 'LOST' }).expect(400);
+    // A customer's own list needs no filter: it holds their orders only.
+    const own = await pager.http().get('/api/v1/orders').query({ limit: 10 }).expect(200);
+    expect(own.body.items.map((o: { id: string }) => o.id)).toEqual([...ids].reverse());
+    await pager.http().get('/api/v1/orders').query({ cursor: 'garbage' }).expect(400);
+    await pager.http().get('/api/v1/orders').query({ limit: 0 }).expect(400);
+    await pager.http().get('/api/v1/orders').query({ status: 'LOST' }).expect(400);
   });
 });

@@ -1,5 +1,6 @@
 import { StockReservedV1 } from '../../libs/contracts/inventory';
 import { UnitOfWork } from '../../libs/messaging';
+import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -26,7 +27,7 @@ describe('Saga recovery', () => {
       orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
       // The only delivery of ReserveStock fails: the request is dead-lettered, the order waits.
       await app.eventually(async () => {
-        const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+        const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
         expect(body.some((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId)).toBe(true);
       });
     } finally {
@@ -57,7 +58,7 @@ describe('Saga recovery', () => {
     await drained(app);
 
     expect((await releases())[0].n).toBe(1);
-    const { body } = await app.http().get(`/api/v1/orders/${orderId}`).expect(200);
+    const { body } = await (await asAdmin(app)).get(`/api/v1/orders/${orderId}`).expect(200);
     expect(body.status).toBe('REJECTED');
   });
 });
