@@ -3,6 +3,7 @@ import { AuthorizePaymentV2, VoidPaymentV1 } from '../../libs/contracts/payments
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
+import { asAdmin } from '../support/auth';
 import { sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -19,7 +20,7 @@ describe('Payments: an authorization that arrives after the void', () => {
   });
 
   async function payment(orderId: string): Promise<Record<string, unknown>> {
-    const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+    const { body } = await (await asAdmin(app)).get('/api/v1/payments').query({ orderId }).expect(200);
     expect(body.items).toHaveLength(1);
     return body.items[0];
   }

@@ -3,6 +3,7 @@ import { AuthorizePaymentV1, AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
+import { asAdmin, newCustomer } from '../support/auth';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -51,7 +52,7 @@ async function replies(app: TestApp, orderId: string): Promise<Reply[]> {
 
 /** The order's payment: the one item of its payment list. */
 async function payment(app: TestApp, orderId: string): Promise<Record<string, unknown>> {
-  const { body } = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
+  const { body } = await (await asAdmin(app)).get('/api/v1/payments').query({ orderId }).expect(200);
   expect(body.items).toHaveLength(1);
   return body.items[0];
 }
@@ -262,22 +263,37 @@ describe('Payments', () => {
 
   describe('GET /api/v1/payments', () => {
     it('requires an orderId that is a UUID', async () => {
-      const missing = await app.http().get('/api/v1/payments').expect(400);
+      const admin = await asAdmin(app);
+      const missing = await admin.get('/api/v1/payments').expect(400);
       expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(missing.body.errors.map((e: { field: string }) => e.field)).toContain('orderId');
 
-      const malformed = await app.http().get('/api/v1/payments').query({ orderId: 'order-1' }).expect(400);
+      const malformed = await admin.get('/api/v1/payments').query({ orderId: 'order-1' }).expect(400);
       expect(malformed.body.errors.map((e: { field: string }) => e.field)).toContain('orderId');
     });
 
     it('lists an order without a payment as an empty list, like any other lookup by order', async () => {
       const orderId = newId();
-      const payments = await app.http().get('/api/v1/payments').query({ orderId }).expect(200);
-      const notifications = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+      const admin = await asAdmin(app);
+      const payments = await admin.get('/api/v1/payments').query({ orderId }).expect(200);
+      const notifications = await admin.get('/api/v1/notifications').query({ orderId }).expect(200);
 
       expect(payments.headers['content-type']).toMatch(/^application\/json/);
       expect(payments.body).toEqual({ items: [] });
       expect(notifications.body).toEqual({ items: [] });
+    });
+
+    it('answers only a caller allowed to read every payment: 401 without a token, 403 for a customer', async () => {
+      const orderId = newId();
+      await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+      await settled(app, orderId, 'AUTHORIZED', 1);
+
+      const anonymous = await app.http().get('/api/v1/payments').query({ orderId }).expect(401);
+      expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(anonymous.body).not.toHaveProperty('items');
+      const customer = await newCustomer(app);
+      const refused = await customer.http().get('/api/v1/payments').query({ orderId }).expect(403);
+      expect(refused.body).not.toHaveProperty('items');
     });
   });
 });
