@@ -2,8 +2,10 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Envelope } from '../../libs/messaging';
 import { toKafkaRecord } from '../../libs/messaging/kafka-envelope';
 import { AppProcess, freePort } from '../support/app-process';
+import { asAdmin, forged, logIn, newCustomer, withToken } from '../support/auth';
 import { finalOrder, placeOrder, stockedProduct, stockOf } from '../support/shop';
-import { SplitApp, splitUnavailable } from '../support/split-app';
+import { SPLIT_ROLES, SplitApp, splitUnavailable } from '../support/split-app';
+import { HttpRoutes, TEST_ENV } from '../support/test-env';
 
 const unavailable = splitUnavailable();
 if (unavailable) process.stdout.write(`split-topology suite skipped: ${unavailable}\n`);
@@ -42,7 +44,7 @@ describeSplit('Three processes over Kafka', () => {
   });
 
   async function deadLetters(): Promise<DeadLetterBody[]> {
-    const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+    const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
     return body as DeadLetterBody[];
   }
 
@@ -79,7 +81,7 @@ describeSplit('Three processes over Kafka', () => {
     );
     expect(origins).toEqual(
       expect.arrayContaining([
-        { type: 'inventory.stock.reserve', origin: 'catalog,notifications,ordering' },
+        { type: 'inventory.stock.reserve', origin: [...SPLIT_ROLES.edge].sort().join(',') },
         { type: 'inventory.stock.reserved', origin: 'inventory' },
         { type: 'payments.payment.authorized', origin: 'payments' },
       ]),
@@ -88,6 +90,26 @@ describeSplit('Three processes over Kafka', () => {
     await fetch(`${app.processes.inventory.url}/api/v1/orders/${orderId}`).then((r) => expect(r.status).toBe(404));
     const ready = (await (await fetch(`${app.processes.payments.url}/health/ready`)).json()) as { checks: { kafka: unknown } };
     expect(ready.checks.kafka).toMatchObject({ status: 'up' });
+  });
+
+  it('verifies access tokens in the workers with the keys the edge publishes', async () => {
+    const productId = await stockedProduct(app, 1);
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    const { accessToken } = await logIn(app, TEST_ENV.ADMIN_EMAIL, TEST_ENV.ADMIN_PASSWORD);
+    const customer = await newCustomer(app);
+    const setStock = (routes: HttpRoutes) => routes.put(`/api/v1/inventory/${productId}`).send({ onHand: 2 });
+    const payments = (routes: HttpRoutes) => routes.get('/api/v1/payments').query({ orderId });
+    for (const request of [setStock, payments]) {
+      await request(app.http()).expect(401);
+      // The admin's own claims and key id, signed by another key.
+      await request(withToken(app.http(), forged(accessToken))).expect(401);
+      await request(customer.http()).expect(403);
+      await request(withToken(app.http(), accessToken)).expect(200);
+    }
+    expect(app.processFor('/api/v1/inventory/x')).toBe(app.processes.inventory);
+    expect(app.processFor('/api/v1/payments')).toBe(app.processes.payments);
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 2, reserved: 0, available: 2 });
   });
 
   it('shares a context\'s partitions with a worker replica without HTTP, which stops cleanly', async () => {
@@ -202,7 +224,7 @@ describeSplit('Three processes over Kafka', () => {
     const letter = (await deadLetters()).find((l) => l.envelope.payload?.orderId === orderId)!;
     expect(letter).toMatchObject({ type: 'inventory.stock.reserve', source: 'kafka:inventory.commands', attempts: 3 });
     expect(await deadLetterTopicHas(letter.messageId)).toBe(true);
-    await app.http().post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
+    await (await asAdmin(app)).post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
     expect((await finalOrder(app, orderId!, 30_000)).status).toBe('CONFIRMED');
     await app.drained();
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 3, reserved: 0, available: 3 });
@@ -212,7 +234,8 @@ describeSplit('Three processes over Kafka', () => {
     const onHand = 150;
     const productId = await stockedProduct(app, onHand);
     const inventory = app.processes.inventory;
-    const placing = Array.from({ length: 200 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', `cus_${i}`));
+    const customers = await Promise.all(Array.from({ length: 10 }, () => newCustomer(app)));
+    const placing = Array.from({ length: 200 }, (_, i) => placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customers[i % customers.length]));
     // Kill it once the first reservations are being handled, while the rest are still arriving.
     await app.eventually(async () => {
       const [{ n }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM inventory.reservation');

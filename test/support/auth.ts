@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { decode, sign } from 'jsonwebtoken';
 import type { TestApp } from './test-app';
 import { HttpRoutes, TEST_ENV } from './test-env';
 
@@ -10,6 +11,12 @@ export function withToken(routes: HttpRoutes, token: string): HttpRoutes {
   const authorized = {} as HttpRoutes;
   for (const verb of VERBS) authorized[verb] = (url: string) => routes[verb](url).set('authorization', `Bearer ${token}`);
   return authorized;
+}
+
+/** `accessToken`'s header and claims, signed by a key that is not identity's: what a forger can make. */
+export function forged(accessToken: string): string {
+  const { header, payload } = decode(accessToken, { complete: true })!;
+  return sign(payload, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, { algorithm: 'ES256', header });
 }
 
 export interface Session {
