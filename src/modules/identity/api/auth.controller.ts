@@ -8,7 +8,7 @@ import { RegisterUserCommand } from '../application/accounts/account.commands';
 import { IssueClientTokenCommand, LogInCommand, LogOutCommand, RefreshSessionCommand } from '../application/sessions/session.commands';
 import { InvalidClientError, InvalidCredentialsError, InvalidRefreshTokenError } from '../domain/identity.errors';
 import { ClientTokenRequest, LogInRequest, RefreshTokenRequest, RegisterRequest } from './auth.requests';
-import { AccessTokenResponse, SessionResponse } from './auth.responses';
+import { ACCESS_TOKEN_EXAMPLE, AccessTokenResponse, SESSION_EXAMPLE, SessionResponse } from './auth.responses';
 
 /** Refusals that are the caller's credentials at fault: 401, with no hint of which part was wrong. */
 async function refusingBadCredentials<T>(work: Promise<T>): Promise<T> {
@@ -45,7 +45,7 @@ export class AuthController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Log in with email and password: an access token and a refresh token' })
-  @ApiOkResponse({ type: SessionResponse })
+  @ApiOkResponse({ type: SessionResponse, example: SESSION_EXAMPLE })
   @ProblemResponses(400, 413, 415, { 401: 'The email or password is wrong' })
   async logIn(@Body() body: LogInRequest): Promise<SessionResponse> {
     return { ...(await refusingBadCredentials(this.commandBus.execute(new LogInCommand(body.email, body.password)))), tokenType: 'Bearer' };
@@ -59,7 +59,7 @@ export class AuthController {
     summary: 'Trade a refresh token for a new pair',
     description: 'The refresh token is used up. Presenting a used one again revokes every token of its session.',
   })
-  @ApiOkResponse({ type: SessionResponse })
+  @ApiOkResponse({ type: SessionResponse, example: SESSION_EXAMPLE })
   @ProblemResponses(400, 413, 415, { 401: 'The refresh token is invalid, expired, used or revoked' })
   async refresh(@Body() body: RefreshTokenRequest): Promise<SessionResponse> {
     return { ...(await refusingBadCredentials(this.commandBus.execute(new RefreshSessionCommand(body.refreshToken)))), tokenType: 'Bearer' };
@@ -80,7 +80,7 @@ export class AuthController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "A machine client's access token (client credentials), scoped to what the client was granted" })
-  @ApiOkResponse({ type: AccessTokenResponse })
+  @ApiOkResponse({ type: AccessTokenResponse, example: ACCESS_TOKEN_EXAMPLE })
   @ProblemResponses(400, 413, 415, { 401: 'The client id or secret is wrong, or the client was revoked' })
   async clientToken(@Body() body: ClientTokenRequest): Promise<AccessTokenResponse> {
     const token = await refusingBadCredentials(this.commandBus.execute(new IssueClientTokenCommand(body.clientId, body.clientSecret)));

@@ -7,7 +7,7 @@ const MAX_PASSWORD = 128;
 const MIN_PASSWORD = 10;
 
 export class LogInRequest {
-  @ApiProperty({ example: 'ann@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ann@example.com', format: 'email', maxLength: 254 })
   @IsEmail()
   @MaxLength(254)
   email!: string;

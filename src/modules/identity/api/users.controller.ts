@@ -7,7 +7,7 @@ import { GetUserQuery, SetUserRolesCommand } from '../application/accounts/accou
 import { CreateClientCommand, RevokeClientCommand } from '../application/clients/client.commands';
 import { UnknownClientError, UnknownUserError } from '../domain/identity.errors';
 import { CreateClientRequest, SetRolesRequest } from './auth.requests';
-import { ClientResponse, UserResponse } from './auth.responses';
+import { CLIENT_EXAMPLE, ClientResponse, USER_EXAMPLE, UserResponse } from './auth.responses';
 
 function notFoundFor<T>(type: new (...args: never[]) => Error): (error: unknown) => T {
   return (error) => {
@@ -24,7 +24,7 @@ export class UsersController {
   @Get('me')
   @Requires('profile:read')
   @ApiOperation({ summary: 'The calling user' })
-  @ApiOkResponse({ type: UserResponse })
+  @ApiOkResponse({ type: UserResponse, example: USER_EXAMPLE })
   @ProblemResponses({ 404: 'The token is a machine client’s, or its user was deleted' })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     const user = await this.queryBus.execute(new GetUserQuery(principal.id));
@@ -41,7 +41,7 @@ export class IdentityAdminController {
   @Put('users/:id/roles')
   @Requires('users:manage')
   @ApiOperation({ summary: "Set a user's roles; they take effect with the user's next access token" })
-  @ApiOkResponse({ type: UserResponse })
+  @ApiOkResponse({ type: UserResponse, example: { ...USER_EXAMPLE, roles: ['staff'] } })
   @ProblemResponses(400, 413, 415, { 404: 'No user has this id' })
   async setRoles(@Param() { id }: IdParams, @Body() body: SetRolesRequest): Promise<UserResponse> {
     return UserResponse.of(await this.commandBus.execute(new SetUserRolesCommand(id, body.roles)).catch(notFoundFor(UnknownUserError)));
@@ -50,7 +50,7 @@ export class IdentityAdminController {
   @Post('clients')
   @Requires('clients:manage')
   @ApiOperation({ summary: 'Create a machine client; its secret is in this answer only' })
-  @ApiCreatedResponse({ type: ClientResponse })
+  @ApiCreatedResponse({ type: ClientResponse, example: CLIENT_EXAMPLE })
   @ProblemResponses(400, 413, 415)
   async createClient(@Body() body: CreateClientRequest): Promise<ClientResponse> {
     const { client, secret } = await this.commandBus.execute(new CreateClientCommand(body.name, body.scopes));
