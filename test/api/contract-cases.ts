@@ -1,17 +1,35 @@
 import { newId } from '../../libs/persistence';
 import { ProxiedRequest } from './prism-proxy';
 
+/** Who sends a request: the bearer of one of the fixtures' access tokens, or nobody. */
+export type Caller = 'admin' | 'customer' | 'otherCustomer' | 'client' | 'forger' | 'nobody';
+
 /** What the cases act on, made through the API before they run. */
 export interface Fixtures {
   /** In the catalog, stocked, known to ordering. */
   productId: string;
   /** In the catalog, for the archive case. */
   archivableId: string;
-  /** Confirmed, with its payment and notification. */
+  /** Confirmed, with its payment and notification; placed by the customer. */
   orderId: string;
   customerId: string;
   /** Not replayed yet. */
   deadLetterId: string;
+  /**
+   * Access tokens: the admin's (of TEST_ENV), the customer's, another customer's, a machine
+   * client's granted only `metrics:read`, and the admin's claims signed by a key not identity's.
+   */
+  tokens: Record<Exclude<Caller, 'nobody'>, string>;
+  /** The customer's credentials. */
+  login: { email: string; password: string };
+  /** Refresh tokens of two sessions of the customer, not used yet. */
+  refreshTokens: [string, string];
+  /** The machine client of `tokens.client`. */
+  client: { id: string; secret: string };
+  /** A machine client to revoke. */
+  revocableClientId: string;
+  /** A customer whose roles the admin sets. */
+  userId: string;
 }
 
 export interface InvalidCase {
@@ -24,11 +42,26 @@ export interface InvalidCase {
   beyondSchema?: string;
   /** Prism answers malformed JSON itself without forwarding: the request goes to the app. */
   direct?: true;
+  /** Who sends it, when not the operation's caller. */
+  caller?: Caller;
 }
 
-export interface OperationCases {
-  valid: ProxiedRequest[];
+/** A request sent by its operation's caller, unless it names another. */
+export interface CaseRequest extends ProxiedRequest {
+  caller?: Caller;
+}
+
+/** An operation's requests: valid ones, answered with a documented 2xx, and invalid ones. */
+interface Requests {
+  valid: CaseRequest[];
   invalid: InvalidCase[];
+}
+
+export interface OperationCases extends Requests {
+  /** Who sends its requests: `nobody` for a public operation. */
+  caller: Caller;
+  /** For a protected operation, a caller whose token lacks every permission it accepts. */
+  forbidden?: Caller;
 }
 
 /** A UUID of the wrong variant: accepted by `format: uuid` alone, rejected by the server. */
@@ -51,8 +84,28 @@ function unknownId(method: string, pathOf: (id: string) => string, body?: unknow
 }
 
 /** A read by id: of something that exists, then with ids that are malformed or unknown. */
-function readById(pathOf: (id: string) => string, id: string, field = 'id'): OperationCases {
+function readById(pathOf: (id: string) => string, id: string, field = 'id'): Requests {
   return { valid: [{ method: 'get', path: pathOf(id) }], invalid: [...badIds('get', pathOf, field), unknownId('get', pathOf)] };
+}
+
+/** A read of the customer's order: also by an admin; another customer finds nothing there. */
+function ownOrder(pathOf: (id: string) => string, orderId: string): OperationCases {
+  const { valid, invalid } = readById(pathOf, orderId);
+  return {
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [...valid, { ...valid[0], caller: 'admin' }],
+    invalid: [
+      ...invalid,
+      {
+        name: "another customer's order",
+        request: valid[0],
+        caller: 'otherCustomer',
+        status: 404,
+        beyondSchema: 'whose order it is, is state',
+      },
+    ],
+  };
 }
 
 /** Cases every route that takes a JSON body shares. */
@@ -81,16 +134,44 @@ function newProduct(sku = `SKU-${newId()}`): Record<string, unknown> {
 }
 
 const order = (productId: string): Record<string, unknown> => ({
-  customerId: 'cus_contract',
   items: [{ productId, quantity: 1 }],
   payment: { method: 'card', token: 'tok_visa' },
 });
 
+function sentBy({ caller, ...request }: CaseRequest, fallback: Caller, tokens: Fixtures['tokens']): ProxiedRequest {
+  const by = caller ?? fallback;
+  return by === 'nobody' ? request : { ...request, headers: { authorization: `Bearer ${tokens[by]}`, ...request.headers } };
+}
+
+/**
+ * The cases as sent: each request with its caller's token, and for a protected operation the
+ * refusals of its policy, made of its first valid request: without a token and with a forged one
+ * (401), and by a caller without the permission (403).
+ */
+export function asSent(cases: OperationCases, tokens: Fixtures['tokens']): { valid: ProxiedRequest[]; invalid: InvalidCase[] } {
+  const { caller, forbidden, valid, invalid } = cases;
+  const [request] = valid;
+  const refusals: InvalidCase[] =
+    caller === 'nobody'
+      ? []
+      : [
+          { name: 'no access token', request, caller: 'nobody', status: 401 },
+          { name: 'a token signed by another key', request, caller: 'forger', status: 401, beyondSchema: 'a signature is not shape' },
+          ...(forbidden === undefined
+            ? []
+            : [{ name: `a token of ${forbidden}`, request, caller: forbidden, status: 403, beyondSchema: 'the permissions are inside the token' }]),
+        ];
+  return {
+    valid: valid.map((request) => sentBy(request, caller, tokens)),
+    invalid: [...invalid, ...refusals].map((refused) => ({ ...refused, request: sentBy({ ...refused.request, caller: refused.caller }, caller, tokens) })),
+  };
+}
+
 /** Keyed by `<method> <path>` as in the document: an operation without cases fails the suite. */
 export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
-  'get /health/live': () => ({ valid: [{ method: 'get', path: '/health/live' }], invalid: [] }),
-  'get /health/ready': () => ({ valid: [{ method: 'get', path: '/health/ready' }], invalid: [] }),
-  'get /metrics': () => ({ valid: [{ method: 'get', path: '/metrics' }], invalid: [] }),
+  'get /health/live': () => ({ caller: 'nobody', valid: [{ method: 'get', path: '/health/live' }], invalid: [] }),
+  'get /health/ready': () => ({ caller: 'nobody', valid: [{ method: 'get', path: '/health/ready' }], invalid: [] }),
+  'get /metrics': () => ({ caller: 'nobody', valid: [{ method: 'get', path: '/metrics' }], invalid: [] }),
 
   'get /api/v1/admin/dead-letters': () => {
     const list = (params: Record<string, string | number>): ProxiedRequest => ({
@@ -98,6 +179,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       path: `/api/v1/admin/dead-letters?${query(params)}`,
     });
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [list({ includeReplayed: 'true', limit: 10 }), list({})],
       invalid: [
         { name: 'limit 0', request: list({ limit: 0 }), status: 400, field: 'limit' },
@@ -111,6 +194,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'post /api/v1/admin/dead-letters/{id}/replay': (f) => {
     const replay = (id: string): string => `/api/v1/admin/dead-letters/${id}/replay`;
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [{ method: 'post', path: replay(f.deadLetterId) }],
       invalid: [
         ...badIds('post', replay, 'id'),
@@ -129,6 +214,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     const create = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/products', body });
     const taken = newProduct();
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [create(taken), create({ ...newProduct(), popularity: undefined, attributes: undefined })],
       invalid: [
         { name: 'an unknown field', request: create({ ...newProduct(), colour: 'red' }), status: 400, field: 'colour' },
@@ -168,6 +255,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       path: `/api/v1/products?${query(params)}`,
     });
     return {
+      caller: 'nobody',
       valid: [
         search({ q: 'contract', facets: true, limit: 5, minPrice: 0, maxPrice: 100_000, sort: 'price_asc' }),
         search({ category: 'contract' }),
@@ -209,6 +297,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'post /api/v1/products/bulk': () => {
     const bulk = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/products/bulk', body });
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [bulk({ products: [newProduct(), newProduct()] })],
       invalid: [
         { name: 'no products', request: bulk({ products: [] }), status: 400, field: 'products' },
@@ -230,7 +320,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     };
   },
 
-  'get /api/v1/products/{id}': (f) => readById((id) => `/api/v1/products/${id}`, f.productId),
+  'get /api/v1/products/{id}': (f) => ({ caller: 'nobody', ...readById((id) => `/api/v1/products/${id}`, f.productId) }),
 
   'patch /api/v1/products/{id}': (f) => {
     const patch = (body: unknown, headers?: Record<string, string>): ProxiedRequest => ({
@@ -240,6 +330,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       headers,
     });
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [patch({ popularity: 7 }), patch({ name: 'Contract tee, renamed' }, { 'if-match': '*' })],
       invalid: [
         ...badIds('patch', (id) => `/api/v1/products/${id}`, 'id', { popularity: 1 }),
@@ -270,6 +362,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'post /api/v1/products/{id}/archive': (f) => {
     const archive = (id: string): string => `/api/v1/products/${id}/archive`;
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [{ method: 'post', path: archive(f.archivableId), headers: { 'if-match': '"1"' } }],
       invalid: [
         ...badIds('post', archive, 'id'),
@@ -293,6 +387,8 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'put /api/v1/inventory/{productId}': (f) => {
     const put = (body: unknown): ProxiedRequest => ({ method: 'put', path: `/api/v1/inventory/${f.productId}`, body });
     return {
+      caller: 'admin',
+      forbidden: 'customer',
       valid: [put({ onHand: 60 })],
       invalid: [
         ...badIds('put', (id) => `/api/v1/inventory/${id}`, 'productId', { onHand: 1 }),
@@ -308,13 +404,16 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     };
   },
 
-  'get /api/v1/inventory/{productId}': (f) => readById((id) => `/api/v1/inventory/${id}`, f.productId, 'productId'),
+  'get /api/v1/inventory/{productId}': (f) => ({ caller: 'nobody', ...readById((id) => `/api/v1/inventory/${id}`, f.productId, 'productId') }),
 
   'post /api/v1/orders': (f) => {
     const place = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/orders', body });
     const valid = order(f.productId);
     const withItem = (item: Record<string, unknown>): unknown => ({ ...valid, items: [{ productId: f.productId, quantity: 1, ...item }] });
     return {
+      caller: 'customer',
+      // Staff and admins see every order; only customers place them.
+      forbidden: 'admin',
       valid: [place(valid)],
       invalid: [
         { name: 'a fractional quantity', request: place(withItem({ quantity: 1.5 })), status: 400, field: 'items[0].quantity' },
@@ -331,7 +430,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
           field: 'payment.method',
         },
         { name: 'an empty token', request: place({ ...valid, payment: { method: 'card', token: '' } }), status: 400, field: 'payment.token' },
-        { name: 'a customerId with a space', request: place({ ...valid, customerId: 'cus 42' }), status: 400, field: 'customerId' },
+        { name: 'a customerId: the caller is the customer', request: place({ ...valid, customerId: f.customerId }), status: 400, field: 'customerId' },
         { name: 'no items', request: place({ ...valid, items: [] }), status: 400, field: 'items' },
         { name: 'items that are not a list', request: place({ ...valid, items: 'all' }), status: 400, field: 'items' },
         {
@@ -349,7 +448,9 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'get /api/v1/orders': (f) => {
     const list = (params: Record<string, string | number>): ProxiedRequest => ({ method: 'get', path: `/api/v1/orders?${query(params)}` });
     return {
-      valid: [list({ customerId: f.customerId, status: 'CONFIRMED', limit: 5 }), list({})],
+      caller: 'customer',
+      forbidden: 'client',
+      valid: [list({ customerId: f.customerId, status: 'CONFIRMED', limit: 5 }), list({}), { ...list({ customerId: f.customerId }), caller: 'admin' }],
       invalid: [
         { name: 'limit 0', request: list({ limit: 0 }), status: 400, field: 'limit' },
         { name: 'limit 101', request: list({ limit: 101 }), status: 400, field: 'limit' },
@@ -367,11 +468,13 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     };
   },
 
-  'get /api/v1/orders/{id}': (f) => readById((id) => `/api/v1/orders/${id}`, f.orderId),
+  'get /api/v1/orders/{id}': (f) => ownOrder((id) => `/api/v1/orders/${id}`, f.orderId),
 
-  'get /api/v1/orders/{id}/events': (f) => readById((id) => `/api/v1/orders/${id}/events`, f.orderId),
+  'get /api/v1/orders/{id}/events': (f) => ownOrder((id) => `/api/v1/orders/${id}/events`, f.orderId),
 
   'get /api/v1/payments': (f) => ({
+    caller: 'admin',
+    forbidden: 'customer',
     valid: [{ method: 'get', path: `/api/v1/payments?orderId=${f.orderId}` }],
     invalid: [
       { name: 'an orderId that is not a UUID', request: { method: 'get', path: '/api/v1/payments?orderId=42' }, status: 400, field: 'orderId' },
@@ -380,7 +483,9 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   }),
 
   'get /api/v1/notifications': (f) => ({
-    valid: [{ method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}` }],
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [{ method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}` }, { method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}`, caller: 'admin' }],
     invalid: [
       {
         name: 'an orderId of a non-RFC variant',
@@ -391,4 +496,160 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       { name: 'no orderId', request: { method: 'get', path: '/api/v1/notifications' }, status: 400, field: 'orderId' },
     ],
   }),
+
+  'post /api/v1/auth/register': () => {
+    const register = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/register', body });
+    const account = (): Record<string, unknown> => ({ email: `contract-${newId()}@test.example`, password: 'correct horse battery' });
+    return {
+      caller: 'nobody',
+      valid: [register(account())],
+      invalid: [
+        { name: 'a password of 9 characters', request: register({ ...account(), password: 'too-short' }), status: 400, field: 'password' },
+        { name: 'a password of 129 characters', request: register({ ...account(), password: 'p'.repeat(129) }), status: 400, field: 'password' },
+        { name: 'no email', request: register({ ...account(), email: undefined }), status: 400, field: 'email' },
+        { name: 'an email that is not one', request: register({ ...account(), email: 'ann.example.com' }), status: 400, field: 'email' },
+        { name: 'an unknown field', request: register({ ...account(), roles: ['admin'] }), status: 400, field: 'roles' },
+        ...bodyFormat('post', '/api/v1/auth/register'),
+      ],
+    };
+  },
+
+  'post /api/v1/auth/login': (f) => {
+    const logIn = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/login', body });
+    return {
+      caller: 'nobody',
+      valid: [logIn(f.login)],
+      invalid: [
+        { name: 'a password that is a number', request: logIn({ ...f.login, password: 42 }), status: 400, field: 'password' },
+        { name: 'no password', request: logIn({ email: f.login.email }), status: 400, field: 'password' },
+        { name: 'an unknown field', request: logIn({ ...f.login, remember: true }), status: 400, field: 'remember' },
+        {
+          name: 'a wrong password',
+          request: logIn({ ...f.login, password: `${f.login.password}!` }),
+          status: 401,
+          beyondSchema: 'credentials are state, not shape',
+        },
+        ...bodyFormat('post', '/api/v1/auth/login'),
+      ],
+    };
+  },
+
+  'post /api/v1/auth/refresh': (f) => {
+    const refresh = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/refresh', body });
+    return {
+      caller: 'nobody',
+      valid: [refresh({ refreshToken: f.refreshTokens[0] })],
+      invalid: [
+        { name: 'a refresh token of 42 characters', request: refresh({ refreshToken: 'r'.repeat(42) }), status: 400, field: 'refreshToken' },
+        { name: 'no refresh token', request: refresh({}), status: 400, field: 'refreshToken' },
+        { name: 'an unknown field', request: refresh({ refreshToken: f.refreshTokens[0], scope: 'admin' }), status: 400, field: 'scope' },
+        {
+          name: 'a refresh token used already',
+          request: refresh({ refreshToken: f.refreshTokens[0] }),
+          status: 401,
+          beyondSchema: 'used is state, not shape',
+        },
+        ...bodyFormat('post', '/api/v1/auth/refresh'),
+      ],
+    };
+  },
+
+  'post /api/v1/auth/logout': (f) => {
+    const logOut = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/logout', body });
+    return {
+      caller: 'nobody',
+      valid: [logOut({ refreshToken: f.refreshTokens[1] })],
+      invalid: [
+        { name: 'a refresh token of 44 characters', request: logOut({ refreshToken: 'r'.repeat(44) }), status: 400, field: 'refreshToken' },
+        { name: 'a refresh token that is a number', request: logOut({ refreshToken: 42 }), status: 400, field: 'refreshToken' },
+        { name: 'an unknown field', request: logOut({ refreshToken: f.refreshTokens[1], everywhere: true }), status: 400, field: 'everywhere' },
+        ...bodyFormat('post', '/api/v1/auth/logout'),
+      ],
+    };
+  },
+
+  'post /api/v1/auth/token': (f) => {
+    const token = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/token', body });
+    const credentials = { clientId: f.client.id, clientSecret: f.client.secret };
+    return {
+      caller: 'nobody',
+      valid: [token(credentials)],
+      invalid: [
+        { name: 'a client id of 65 characters', request: token({ ...credentials, clientId: 'c'.repeat(65) }), status: 400, field: 'clientId' },
+        { name: 'no secret', request: token({ clientId: f.client.id }), status: 400, field: 'clientSecret' },
+        { name: 'an unknown field', request: token({ ...credentials, scope: 'dead-letters:manage' }), status: 400, field: 'scope' },
+        {
+          name: 'a wrong secret',
+          request: token({ ...credentials, clientSecret: `${f.client.secret}x` }),
+          status: 401,
+          beyondSchema: 'credentials are state, not shape',
+        },
+        ...bodyFormat('post', '/api/v1/auth/token'),
+      ],
+    };
+  },
+
+  'get /api/v1/users/me': () => ({
+    caller: 'customer',
+    // A machine client is no user: it holds no profile:read.
+    forbidden: 'client',
+    valid: [{ method: 'get', path: '/api/v1/users/me' }],
+    invalid: [],
+  }),
+
+  'put /api/v1/admin/users/{id}/roles': (f) => {
+    const roles = (id: string): string => `/api/v1/admin/users/${id}/roles`;
+    const put = (body: unknown): ProxiedRequest => ({ method: 'put', path: roles(f.userId), body });
+    return {
+      caller: 'admin',
+      forbidden: 'customer',
+      valid: [put({ roles: ['customer', 'staff'] })],
+      invalid: [
+        ...badIds('put', roles, 'id', { roles: ['staff'] }),
+        { name: 'an unknown role', request: put({ roles: ['owner'] }), status: 400, field: 'roles' },
+        { name: 'roles that are not a list', request: put({ roles: 'staff' }), status: 400, field: 'roles' },
+        { name: 'no roles', request: put({}), status: 400, field: 'roles' },
+        { name: 'an unknown field', request: put({ roles: ['staff'], permissions: ['users:manage'] }), status: 400, field: 'permissions' },
+        unknownId('put', roles, { roles: ['staff'] }),
+        ...bodyFormat('put', roles(f.userId)),
+      ],
+    };
+  },
+
+  'post /api/v1/admin/clients': () => {
+    const create = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/admin/clients', body });
+    return {
+      caller: 'admin',
+      forbidden: 'customer',
+      valid: [create({ name: 'contract gateway', scopes: ['metrics:read'] }), create({ name: 'contract reader', scopes: [] })],
+      invalid: [
+        { name: 'an unknown scope', request: create({ name: 'x', scopes: ['everything'] }), status: 400, field: 'scopes' },
+        { name: 'a name of 101 characters', request: create({ name: 'n'.repeat(101), scopes: [] }), status: 400, field: 'name' },
+        { name: 'no scopes', request: create({ name: 'x' }), status: 400, field: 'scopes' },
+        { name: 'an unknown field', request: create({ name: 'x', scopes: [], secret: 'mine' }), status: 400, field: 'secret' },
+        ...bodyFormat('post', '/api/v1/admin/clients'),
+      ],
+    };
+  },
+
+  'delete /api/v1/admin/clients/{id}': (f) => {
+    const client = (id: string): string => `/api/v1/admin/clients/${id}`;
+    return {
+      caller: 'admin',
+      forbidden: 'customer',
+      valid: [{ method: 'delete', path: client(f.revocableClientId) }],
+      invalid: [
+        ...badIds('delete', client, 'id'),
+        unknownId('delete', client),
+        {
+          name: 'a client revoked already',
+          request: { method: 'delete', path: client(f.revocableClientId) },
+          status: 404,
+          beyondSchema: 'revoked is state, not shape',
+        },
+      ],
+    };
+  },
+
+  'get /.well-known/jwks.json': () => ({ caller: 'nobody', valid: [{ method: 'get', path: '/.well-known/jwks.json' }], invalid: [] }),
 };

@@ -3,9 +3,11 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asAdmin, Customer, forged, logIn, newCustomer } from '../support/auth';
 import { finalOrder, placeOrder, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
-import { CONTRACT_CASES, Fixtures, InvalidCase, OperationCases } from './contract-cases';
+import { TEST_ENV } from '../support/test-env';
+import { asSent, CONTRACT_CASES, Fixtures, InvalidCase, OperationCases } from './contract-cases';
 import { exchange, Exchange, PrismProxy } from './prism-proxy';
 
 interface MediaType {
@@ -15,6 +17,7 @@ interface MediaType {
 }
 
 interface Operation {
+  security?: object[];
   parameters?: object[];
   requestBody?: object;
   responses: Record<string, { content?: Record<string, MediaType> }>;
@@ -62,9 +65,9 @@ async function serveExamples(document: Document): Promise<Server> {
 async function deadLetter(app: TestApp, productId: string): Promise<string> {
   await sql(app, 'ALTER TABLE inventory.reservation RENAME TO reservation_unavailable');
   try {
-    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', 'cus_dead_letter');
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
     return await app.eventually(async () => {
-      const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+      const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
       const letter = (body as { id: string; envelope: { aggregateId: string } }[]).find((l) => l.envelope.aggregateId === orderId);
       if (!letter) throw new Error('not dead-lettered yet');
       return letter.id;
@@ -74,21 +77,55 @@ async function deadLetter(app: TestApp, productId: string): Promise<string> {
   }
 }
 
+type Identities = Pick<Fixtures, 'tokens' | 'login' | 'refreshTokens' | 'client' | 'revocableClientId' | 'userId'>;
+
+/** The accounts, sessions and machine clients the cases act as and on; `customer` places the order. */
+async function createIdentities(app: TestApp, customer: Customer): Promise<Identities> {
+  const admin = await asAdmin(app);
+  const [otherCustomer, user] = await Promise.all([newCustomer(app), newCustomer(app)]);
+  const sessions = [await logIn(app, customer.email, customer.password), await logIn(app, customer.email, customer.password)];
+  const { body: client } = await admin.post('/api/v1/admin/clients').send({ name: 'contract scraper', scopes: ['metrics:read'] }).expect(201);
+  const { body: revocable } = await admin.post('/api/v1/admin/clients').send({ name: 'contract revocable', scopes: [] }).expect(201);
+  const { body: clientSession } = await app.http().post('/api/v1/auth/token').send({ clientId: client.id, clientSecret: client.secret }).expect(200);
+  const { accessToken: adminToken } = await logIn(app, TEST_ENV.ADMIN_EMAIL, TEST_ENV.ADMIN_PASSWORD);
+  return {
+    tokens: {
+      admin: adminToken,
+      customer: customer.session.accessToken,
+      otherCustomer: otherCustomer.session.accessToken,
+      client: clientSession.accessToken,
+      forger: forged(adminToken),
+    },
+    login: { email: customer.email, password: customer.password },
+    refreshTokens: [sessions[0].refreshToken, sessions[1].refreshToken],
+    client: { id: client.id, secret: client.secret },
+    revocableClientId: revocable.id,
+    userId: user.id,
+  };
+}
+
 async function createFixtures(app: TestApp): Promise<Fixtures> {
+  const customer = await newCustomer(app);
+  const identities = await createIdentities(app, customer);
   const productId = await stockedProduct(app, 50);
-  const { body: archivable } = await app
-    .http()
+  const { body: archivable } = await (await asAdmin(app))
     .post('/api/v1/products')
     .send({ sku: `ARCHIVE-${productId}`, name: 'To archive', description: '', category: 'contract', price: { amount: 500, currency: 'EUR' } })
     .expect(201);
-  const customerId = 'cus_contract';
-  const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customerId);
+  const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customer);
   expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
   await app.eventually(async () => {
-    const { body } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    const { body } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
     if (body.items.length === 0) throw new Error('no notification yet');
   });
-  return { productId, archivableId: archivable.id, orderId, customerId, deadLetterId: await deadLetter(app, productId) };
+  return {
+    ...identities,
+    productId,
+    archivableId: archivable.id,
+    orderId,
+    customerId: customer.id,
+    deadLetterId: await deadLetter(app, productId),
+  };
 }
 
 /** What is wrong with a problem answer, judged against the document's ProblemDetails schema. */
@@ -114,7 +151,9 @@ describe('OpenAPI contract, checked by Prism', () => {
   let directory: string;
   let document: Document;
   /** Made once: a valid case may set up what an invalid one meets (a taken sku, a replayed letter). */
-  let cases: Record<string, OperationCases>;
+  let declared: Record<string, OperationCases>;
+  /** As sent: with their callers' tokens, and the refusals of each protected operation's policy. */
+  let cases: Record<string, ReturnType<typeof asSent>>;
 
   beforeAll(async () => {
     app = await startTestApp({ MESSAGE_MAX_ATTEMPTS: '2', ...RATE_LIMITS_ON });
@@ -133,7 +172,8 @@ describe('OpenAPI contract, checked by Prism', () => {
     ]);
     prism = proxy;
     examplePrism = exampleProxy;
-    cases = Object.fromEntries(Object.entries(CONTRACT_CASES).map(([key, casesOf]) => [key, casesOf(fixtures)]));
+    declared = Object.fromEntries(Object.entries(CONTRACT_CASES).map(([key, casesOf]) => [key, casesOf(fixtures)]));
+    cases = Object.fromEntries(Object.entries(declared).map(([key, operationCases]) => [key, asSent(operationCases, fixtures.tokens)]));
   }, 90_000);
 
   afterAll(async () => {
@@ -153,12 +193,26 @@ describe('OpenAPI contract, checked by Prism', () => {
     expect(withInput.filter(({ key }) => cases[key].invalid.length === 0).map(({ key }) => key)).toEqual([]);
   });
 
-  it('gives every error one problem+json schema and every success an example', () => {
+  it('calls a protected operation with a token and a public one without, as the document says', () => {
+    const faults: string[] = [];
+    for (const { key, operation } of operationsOf(document)) {
+      const { caller, forbidden } = declared[key];
+      const secured = (operation.security ?? []).length > 0;
+      if (secured && caller === 'nobody') faults.push(`${key}: secured, but its cases send no token`);
+      if (secured && forbidden === undefined) faults.push(`${key}: secured, but no case is made by a caller without the permission`);
+      if (secured && !['401', '403'].every((status) => operation.responses[status])) faults.push(`${key}: secured, without 401 and 403`);
+      if (!secured && caller !== 'nobody') faults.push(`${key}: public, but its cases send a token`);
+    }
+    expect(faults).toEqual([]);
+  });
+
+  it('gives every error one problem+json schema and every success with a body an example', () => {
     const faults: string[] = [];
     for (const { key, operation } of operationsOf(document)) {
       for (const [status, response] of Object.entries(operation.responses)) {
         const media = Object.entries(response.content ?? {});
-        if (/^2/.test(status) && (media.length === 0 || media.some(([, m]) => m.example === undefined && !m.examples))) {
+        // A success without a body documents no content; the valid cases check that none is sent.
+        if (/^2/.test(status) && media.some(([, m]) => m.example === undefined && !m.examples)) {
           faults.push(`${key} ${status}: no example`);
         }
         if (Number(status) >= 400 && (media.length !== 1 || media[0][0] !== PROBLEM || media[0][1].schema?.$ref !== PROBLEM_SCHEMA)) {
@@ -200,6 +254,8 @@ describe('OpenAPI contract, checked by Prism', () => {
         const where = `${key} (${request.method.toUpperCase()} ${request.path})`;
         if (!/^2\d\d$/.test(String(result.status)) || !operation.responses[result.status]) {
           faults.push(`${where}: answered ${result.status} ${JSON.stringify(result.body)}`);
+        } else if (!operation.responses[result.status].content && result.body !== '') {
+          faults.push(`${where}: a body its ${result.status} documents none of: ${JSON.stringify(result.body)}`);
         }
         if (result.violations.length > 0) faults.push(`${where}: ${JSON.stringify(result.violations)}`);
       }
