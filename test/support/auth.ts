@@ -72,3 +72,33 @@ export function shopperOf(app: TestApp): Promise<Customer> {
   }
   return shopper;
 }
+
+/** The account of TEST_ENV's admin, for a service run as its own process (see `logInAt`). */
+export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ENV.ADMIN_EMAIL, ADMIN_PASSWORD: TEST_ENV.ADMIN_PASSWORD };
+
+async function postJson(url: string, body: unknown, status: number): Promise<Response> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== status) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+/** Logs in over HTTP to the service at `baseUrl`, for suites that run it as its own process. */
+export async function logInAt(baseUrl: string, email: string, password: string): Promise<Session> {
+  return (await (await postJson(`${baseUrl}/api/v1/auth/login`, { email, password }, 200)).json()) as Session;
+}
+
+/**
+ * A customer registered and logged in over HTTP at `baseUrl`. Its token does not outlive a restart
+ * of a service that makes its signing key at start: log in again with its email and password.
+ */
+export async function newCustomerAt(baseUrl: string): Promise<Omit<Customer, 'id' | 'http'>> {
+  const email = `customer-${randomUUID()}@test.example`;
+  const password = `password-${randomUUID()}`;
+  await postJson(`${baseUrl}/api/v1/auth/register`, { email, password }, 202);
+  return { email, password, session: await logInAt(baseUrl, email, password) };
+}
+
+/** The header that presents `session`'s access token. */
+export function bearer(session: Session): { authorization: string } {
+  return { authorization: `Bearer ${session.accessToken}` };
+}
