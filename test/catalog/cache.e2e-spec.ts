@@ -1,5 +1,7 @@
+import { asAdmin } from '../support/auth';
 import { drained } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { newProduct, uniqueWord } from './catalog-fixtures';
 
 /** Sum of the series of a metric that carry the labels given. */
@@ -13,9 +15,11 @@ async function counter(app: TestApp, name: string, labels: Record<string, string
 
 describe('Catalog cache', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -23,7 +27,7 @@ describe('Catalog cache', () => {
   });
 
   it('serves a second product read from cache, answers 304 to its ETag, and drops it on update', async () => {
-    const { body: created } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: created } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
     const path = `/api/v1/products/${created.id}`;
     // Indexing the new product drops its cache entry; let it finish before counting.
     await drained(app);
@@ -38,8 +42,7 @@ describe('Catalog cache', () => {
     expect(notModified.text).toBe('');
     expect(notModified.headers.etag).toBe(second.headers.etag);
 
-    await app
-      .http()
+    await staff
       .patch(path)
       .set('If-Match', second.headers.etag)
       .send({ price: { amount: 4242, currency: 'EUR' } })
@@ -50,7 +53,7 @@ describe('Catalog cache', () => {
   });
 
   it('answers a cached product read as the controller does, with its own correlation id and request metrics', async () => {
-    const { body: created } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: created } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
     const path = `/api/v1/products/${created.id}`;
     await drained(app);
     const requests = () =>
@@ -81,8 +84,7 @@ describe('Catalog cache', () => {
 
   it('caches search pages and refreshes them when the index changes', async () => {
     const word = uniqueWord();
-    const { body: created } = await app
-      .http()
+    const { body: created } = await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `Cached ${word} lamp`, price: { amount: 3000, currency: 'EUR' } }))
       .expect(201);
@@ -95,8 +97,7 @@ describe('Catalog cache', () => {
     await search();
     expect(await counter(app, 'cache_hits_total', { namespace: 'catalog.search' })).toBe(hitsBefore + 1);
 
-    await app
-      .http()
+    await staff
       .patch(`/api/v1/products/${created.id}`)
       .send({ price: { amount: 3500, currency: 'EUR' } })
       .expect(200);

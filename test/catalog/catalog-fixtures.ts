@@ -1,4 +1,5 @@
 import { newId } from '../../libs/persistence';
+import { asAdmin } from '../support/auth';
 import { TestApp } from '../support/test-app';
 
 /** A word no other product of the run contains: letters only, so the text parser keeps it whole. */
@@ -50,7 +51,7 @@ export async function allPages(app: TestApp, query: Record<string, string | numb
 }
 
 export async function createProducts(app: TestApp, products: Record<string, unknown>[]): Promise<string[]> {
-  const { body } = await app.http().post('/api/v1/products/bulk').send({ products }).expect(201);
+  const { body } = await (await asAdmin(app)).post('/api/v1/products/bulk').send({ products }).expect(201);
   return body.ids;
 }
 

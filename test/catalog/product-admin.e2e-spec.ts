@@ -1,5 +1,7 @@
+import { asAdmin } from '../support/auth';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { fieldsOf, newProduct, searchable } from './catalog-fixtures';
 
 async function eventTypes(app: TestApp, productId: string): Promise<string[]> {
@@ -24,9 +26,11 @@ async function skusStored(app: TestApp, prefix: string): Promise<number> {
 
 describe('Catalog admin: conditional edits, archiving, attributes, bulk import', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -35,12 +39,11 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
 
   describe('optimistic concurrency', () => {
     it('applies an edit based on the current ETag and answers with the new one', async () => {
-      const { body: product } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+      const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
       const read = await app.http().get(`/api/v1/products/${product.id}`).expect(200);
       expect(read.headers.etag).toBe('"1"');
 
-      const edited = await app
-        .http()
+      const edited = await staff
         .patch(`/api/v1/products/${product.id}`)
         .set('If-Match', read.headers.etag)
         .send({ name: 'First edit' })
@@ -50,26 +53,25 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
     });
 
     it('refuses with 412 an edit based on a stale ETag or body version, and changes nothing', async () => {
-      const { body: product } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
-      await app.http().patch(`/api/v1/products/${product.id}`).set('If-Match', '"1"').send({ name: 'Alice was first' }).expect(200);
+      const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+      await staff.patch(`/api/v1/products/${product.id}`).set('If-Match', '"1"').send({ name: 'Alice was first' }).expect(200);
 
-      const stale = await app
-        .http()
+      const stale = await staff
         .patch(`/api/v1/products/${product.id}`)
         .set('If-Match', '"1"')
         .send({ name: 'Bob overwrites' })
         .expect(412);
       expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(stale.body).toMatchObject({ status: 412, detail: `product ${product.id} is at version 2, not 1` });
-      await app.http().patch(`/api/v1/products/${product.id}`).send({ name: 'Bob overwrites', version: 1 }).expect(412);
-      await app.http().post(`/api/v1/products/${product.id}/archive`).set('If-Match', '"1"').expect(412);
+      await staff.patch(`/api/v1/products/${product.id}`).send({ name: 'Bob overwrites', version: 1 }).expect(412);
+      await staff.post(`/api/v1/products/${product.id}/archive`).set('If-Match', '"1"').expect(412);
 
       const { body: after } = await app.http().get(`/api/v1/products/${product.id}`).expect(200);
       expect(after).toMatchObject({ name: 'Alice was first', version: 2, status: 'active' });
       expect(await eventTypes(app, product.id)).toEqual(['catalog.product.created', 'catalog.product.updated']);
 
-      await app.http().patch(`/api/v1/products/${product.id}`).send({ name: 'Bob, rebased', version: 2 }).expect(200);
-      await app.http().post(`/api/v1/products/${product.id}/archive`).set('If-Match', '"3"').expect(200);
+      await staff.patch(`/api/v1/products/${product.id}`).send({ name: 'Bob, rebased', version: 2 }).expect(200);
+      await staff.post(`/api/v1/products/${product.id}/archive`).set('If-Match', '"3"').expect(200);
       expect(await eventTypes(app, product.id)).toEqual([
         'catalog.product.created',
         'catalog.product.updated',
@@ -79,10 +81,10 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
     });
 
     it('lets exactly one of two concurrent edits of the same version win', async () => {
-      const { body: product } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+      const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
       const statuses = await Promise.all(
         ['Edit A', 'Edit B', 'Edit C'].map(async (name) =>
-          (await app.http().patch(`/api/v1/products/${product.id}`).set('If-Match', '"1"').send({ name })).status,
+          (await staff.patch(`/api/v1/products/${product.id}`).set('If-Match', '"1"').send({ name })).status,
         ),
       );
       expect(statuses.sort()).toEqual([200, 412, 412]);
@@ -96,9 +98,8 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
       ['a body version that disagrees with If-Match', { 'If-Match': '"1"' }, { version: 2 }, 'version'],
       ['a version of 0', {}, { version: 0 }, 'version'],
     ])('answers 400 for %s', async (_, headers: Record<string, string>, body: Record<string, unknown>, field) => {
-      const { body: product } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
-      const response = await app
-        .http()
+      const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+      const response = await staff
         .patch(`/api/v1/products/${product.id}`)
         .set(headers)
         .send({ name: 'x', ...body })
@@ -107,17 +108,16 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
     });
 
     it('answers 404 when archiving a product that does not exist', async () => {
-      await app.http().post('/api/v1/products/0190c000-0000-7000-8000-00000000dead/archive').expect(404);
+      await staff.post('/api/v1/products/0190c000-0000-7000-8000-00000000dead/archive').expect(404);
     });
   });
 
   describe('attributes', () => {
     it('stores free attributes and replaces them as a whole on update', async () => {
       const attributes = { color: 'black', size: 'M', organic: true, weightGrams: 180.5 };
-      const { body: created } = await app.http().post('/api/v1/products').send(newProduct({ attributes })).expect(201);
+      const { body: created } = await staff.post('/api/v1/products').send(newProduct({ attributes })).expect(201);
       expect(created.attributes).toEqual(attributes);
-      const { body: updated } = await app
-        .http()
+      const { body: updated } = await staff
         .patch(`/api/v1/products/${created.id}`)
         .send({ attributes: { material: 'linen' } })
         .expect(200);
@@ -133,13 +133,13 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
       ['a key with spaces', { 'screen size': 14 }, 'attributes'],
       ['a list instead of an object', ['black'], 'attributes'],
     ])('refuses %s with 400 naming the field', async (_, attributes, field) => {
-      const { body } = await app.http().post('/api/v1/products').send(newProduct({ attributes })).expect(400);
+      const { body } = await staff.post('/api/v1/products').send(newProduct({ attributes })).expect(400);
       expect(fieldsOf(body)).toContain(field);
     });
 
     it('accepts exactly 50 keys', async () => {
       const attributes = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, `v${i}`]));
-      const { body } = await app.http().post('/api/v1/products').send(newProduct({ attributes })).expect(201);
+      const { body } = await staff.post('/api/v1/products').send(newProduct({ attributes })).expect(201);
       expect(Object.keys(body.attributes)).toHaveLength(50);
     });
   });
@@ -147,7 +147,7 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
   describe('bulk import', () => {
     it('creates 1,000 products in one call, announces each one, and indexes them all', async () => {
       const tag = `bulk-${Date.now()}`;
-      const { body } = await app.http().post('/api/v1/products/bulk').send({ products: batch(1000, tag) }).expect(201);
+      const { body } = await staff.post('/api/v1/products/bulk').send({ products: batch(1000, tag) }).expect(201);
       expect(body.count).toBe(1000);
       expect(new Set(body.ids).size).toBe(1000);
       expect(await skusStored(app, `${tag}-`)).toBe(1000);
@@ -180,14 +180,14 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
 
     it('refuses 1,001 products with 400 naming products, and creates none', async () => {
       const tag = `over-${Date.now()}`;
-      const response = await app.http().post('/api/v1/products/bulk').send({ products: batch(1001, tag) }).expect(400);
+      const response = await staff.post('/api/v1/products/bulk').send({ products: batch(1001, tag) }).expect(400);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(fieldsOf(response.body)).toContain('products');
       expect(await skusStored(app, `${tag}-`)).toBe(0);
     });
 
     it('refuses an empty import', async () => {
-      expect(fieldsOf((await app.http().post('/api/v1/products/bulk').send({ products: [] }).expect(400)).body)).toEqual([
+      expect(fieldsOf((await staff.post('/api/v1/products/bulk').send({ products: [] }).expect(400)).body)).toEqual([
         'products',
       ]);
     });
@@ -203,22 +203,22 @@ describe('Catalog admin: conditional edits, archiving, attributes, bulk import',
               ? { sku: `${tag}-0` }
               : {},
       );
-      const { body } = await app.http().post('/api/v1/products/bulk').send({ products }).expect(400);
+      const { body } = await staff.post('/api/v1/products/bulk').send({ products }).expect(400);
       expect(fieldsOf(body)).toEqual(['products[1].price.currency']);
       const fixed = products.map((p, n) => (n === 1 ? { ...p, price: { amount: 10, currency: 'EUR' } } : p));
-      const { body: domain } = await app.http().post('/api/v1/products/bulk').send({ products: fixed }).expect(400);
+      const { body: domain } = await staff.post('/api/v1/products/bulk').send({ products: fixed }).expect(400);
       expect(fieldsOf(domain)).toEqual(['products[3].attributes', 'products[4].sku']);
       expect(await skusStored(app, `${tag}-`)).toBe(0);
     });
 
     it('refuses with 409 naming a taken sku, and writes nothing at all', async () => {
-      const { body: existing } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+      const { body: existing } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
       await drained(app);
       const [{ before }] = await sql<{ before: number }>(app, 'SELECT count(*)::int AS before FROM messaging.outbox');
       const tag = `dup-${Date.now()}`;
       const products = batch(10, tag, (n) => (n === 7 ? { sku: existing.sku } : {}));
 
-      const response = await app.http().post('/api/v1/products/bulk').send({ products }).expect(409);
+      const response = await staff.post('/api/v1/products/bulk').send({ products }).expect(409);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(response.body.detail).toContain(existing.sku);
       expect(response.body.errors).toEqual([{ field: 'products[7].sku', message: `${existing.sku} is taken` }]);

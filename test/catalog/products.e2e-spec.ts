@@ -1,6 +1,8 @@
 import { newId } from '../../libs/persistence';
+import { asAdmin, newCustomer } from '../support/auth';
 import { sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { fieldsOf, newProduct } from './catalog-fixtures';
 
 /** A product response without its indexing status, which moves on its own as search catches up. */
@@ -24,9 +26,11 @@ async function catalogEvents(app: TestApp, productId: string): Promise<CatalogEv
 
 describe('Catalog products API', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -35,7 +39,7 @@ describe('Catalog products API', () => {
 
   it('creates a product, shows it, and announces it with ProductCreatedV1', async () => {
     const input = newProduct({ popularity: 7 });
-    const created = await app.http().post('/api/v1/products').send(input).expect(201);
+    const created = await staff.post('/api/v1/products').send(input).expect(201);
 
     expect(created.body).toEqual({
       id: expect.any(String),
@@ -71,14 +75,14 @@ describe('Catalog products API', () => {
   });
 
   it('defaults popularity to 0 and accepts an empty description', async () => {
-    const { body } = await app.http().post('/api/v1/products').send(newProduct({ description: '' })).expect(201);
+    const { body } = await staff.post('/api/v1/products').send(newProduct({ description: '' })).expect(201);
     expect(body).toMatchObject({ popularity: 0, description: '' });
   });
 
   it('lists every product exactly once, page after page, in creation order with sort=oldest', async () => {
     const ids: string[] = [];
     for (let n = 0; n < 5; n++) {
-      const { body } = await app.http().post('/api/v1/products').send(newProduct({ name: `Listed ${n}` })).expect(201);
+      const { body } = await staff.post('/api/v1/products').send(newProduct({ name: `Listed ${n}` })).expect(201);
       ids.push(body.id);
     }
     const [{ total }] = await sql<{ total: number }>(app, 'SELECT count(*)::int AS total FROM catalog.product');
@@ -109,7 +113,7 @@ describe('Catalog products API', () => {
 
   it('lists 20 products per page unless told otherwise, newest first', async () => {
     const ids: string[] = [];
-    for (let n = 0; n < 21; n++) ids.push((await app.http().post('/api/v1/products').send(newProduct()).expect(201)).body.id);
+    for (let n = 0; n < 21; n++) ids.push((await staff.post('/api/v1/products').send(newProduct()).expect(201)).body.id);
     await app.eventually(async () => {
       const { body } = await app.http().get('/api/v1/products').expect(200);
       expect(body.items).toHaveLength(20);
@@ -119,10 +123,9 @@ describe('Catalog products API', () => {
   });
 
   it('changes some fields, bumps the version and announces the new snapshot', async () => {
-    const { body: created } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: created } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
 
-    const { body: updated } = await app
-      .http()
+    const { body: updated } = await staff
       .patch(`/api/v1/products/${created.id}`)
       .send({ name: 'Canvas tote bag, natural', price: { amount: 1799, currency: 'EUR' } })
       .expect(200);
@@ -144,13 +147,13 @@ describe('Catalog products API', () => {
   });
 
   it('answers 409 when a new or changed sku is taken, and changes nothing', async () => {
-    const { body: first } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
-    const { body: second } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: first } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: second } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
 
-    const duplicate = await app.http().post('/api/v1/products').send(newProduct({ sku: first.sku })).expect(409);
+    const duplicate = await staff.post('/api/v1/products').send(newProduct({ sku: first.sku })).expect(409);
     expect(duplicate.headers['content-type']).toMatch(/application\/problem\+json/);
 
-    await app.http().patch(`/api/v1/products/${second.id}`).send({ sku: first.sku, name: 'Renamed' }).expect(409);
+    await staff.patch(`/api/v1/products/${second.id}`).send({ sku: first.sku, name: 'Renamed' }).expect(409);
     expect(withoutIndexing((await app.http().get(`/api/v1/products/${second.id}`).expect(200)).body)).toEqual(
       withoutIndexing(second),
     );
@@ -158,8 +161,8 @@ describe('Catalog products API', () => {
   });
 
   it('keeps the sku of a product that patches it to itself', async () => {
-    const { body } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
-    const { body: updated } = await app.http().patch(`/api/v1/products/${body.id}`).send({ sku: body.sku }).expect(200);
+    const { body } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+    const { body: updated } = await staff.patch(`/api/v1/products/${body.id}`).send({ sku: body.sku }).expect(200);
     expect(updated).toMatchObject({ sku: body.sku, version: 2 });
   });
 
@@ -177,7 +180,7 @@ describe('Catalog products API', () => {
       ['an empty name', { name: '' }, 'name'],
       ['a negative popularity', { popularity: -3 }, 'popularity'],
     ])('on create: %s', async (_, overrides, field) => {
-      const { body } = await app.http().post('/api/v1/products').send(newProduct(overrides)).expect(400);
+      const { body } = await staff.post('/api/v1/products').send(newProduct(overrides)).expect(400);
       expect(fieldsOf(body)).toContain(field);
     });
 
@@ -187,8 +190,8 @@ describe('Catalog products API', () => {
       ['a bad currency', { price: { amount: 100, currency: 'EURO' } }, 'price.currency'],
       ['no field at all', {}, 'body'],
     ])('on update: %s', async (_, change, field) => {
-      const { body: product } = await app.http().post('/api/v1/products').send(newProduct()).expect(201);
-      const { body } = await app.http().patch(`/api/v1/products/${product.id}`).send(change).expect(400);
+      const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+      const { body } = await staff.patch(`/api/v1/products/${product.id}`).send(change).expect(400);
       expect(fieldsOf(body)).toContain(field);
     });
 
@@ -212,7 +215,7 @@ describe('Catalog products API', () => {
 
     it('on get and update: an id that is not a UUID', async () => {
       expect(fieldsOf((await app.http().get('/api/v1/products/42').expect(400)).body)).toEqual(['id']);
-      const patched = await app.http().patch('/api/v1/products/42').send({ name: 'x' }).expect(400);
+      const patched = await staff.patch('/api/v1/products/42').send({ name: 'x' }).expect(400);
       expect(fieldsOf(patched.body)).toEqual(['id']);
     });
   });
@@ -221,6 +224,26 @@ describe('Catalog products API', () => {
     const missing = newId();
     const got = await app.http().get(`/api/v1/products/${missing}`).expect(404);
     expect(got.headers['content-type']).toMatch(/application\/problem\+json/);
-    await app.http().patch(`/api/v1/products/${missing}`).send({ name: 'Ghost' }).expect(404);
+    await staff.patch(`/api/v1/products/${missing}`).send({ name: 'Ghost' }).expect(404);
+  });
+
+  it('lets only a caller with catalog:write create, change, import or archive, and writes nothing for the others', async () => {
+    const { body: product } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+    const customer = await newCustomer(app);
+    const productCount = async () => (await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM catalog.product'))[0].n;
+    const before = await productCount();
+    const writes: [HttpRoutes, number][] = [
+      [app.http(), 401],
+      [customer.http(), 403],
+    ];
+    for (const [caller, status] of writes) {
+      await caller.post('/api/v1/products').send(newProduct()).expect(status);
+      await caller.post('/api/v1/products/bulk').send({ products: [newProduct()] }).expect(status);
+      await caller.patch(`/api/v1/products/${product.id}`).send({ name: 'Taken over' }).expect(status);
+      await caller.post(`/api/v1/products/${product.id}/archive`).expect(status);
+    }
+    expect(await productCount()).toBe(before);
+    expect(withoutIndexing((await app.http().get(`/api/v1/products/${product.id}`).expect(200)).body)).toEqual(withoutIndexing(product));
+    expect((await catalogEvents(app, product.id)).map((e) => e.type)).toEqual(['catalog.product.created']);
   });
 });

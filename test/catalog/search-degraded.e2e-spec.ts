@@ -1,12 +1,16 @@
+import { asAdmin } from '../support/auth';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { newProduct, uniqueWord } from './catalog-fixtures';
 
 describe('Search while the search index is down', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -15,13 +19,11 @@ describe('Search while the search index is down', () => {
 
   it('answers from the write model, marked degraded, instead of a 5xx', async () => {
     const word = uniqueWord();
-    const { body: cheap } = await app
-      .http()
+    const { body: cheap } = await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `Degraded ${word} mug`, category: 'kitchen', price: { amount: 900, currency: 'EUR' } }))
       .expect(201);
-    await app
-      .http()
+    await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `Degraded ${word} jug`, category: 'kitchen', price: { amount: 9000, currency: 'EUR' } }))
       .expect(201);

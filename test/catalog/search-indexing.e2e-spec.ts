@@ -1,6 +1,8 @@
+import { asAdmin } from '../support/auth';
 import { rebuildReadModels } from '../../libs/persistence';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { allPages, createProducts, newProduct, searchable, uniqueWord } from './catalog-fixtures';
 import { CatalogCache } from '../../src/modules/catalog/application/catalog-cache';
 
@@ -13,10 +15,12 @@ async function indexingOf(app: TestApp, productId: string): Promise<{ status: st
 
 describe('Catalog search indexing', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     // Few attempts, so a message that cannot be indexed is dead-lettered quickly.
     app = await startTestApp({ MESSAGE_MAX_ATTEMPTS: '3' });
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -34,7 +38,7 @@ describe('Catalog search indexing', () => {
       ]);
 
       const deadLetter = await app.eventually(async () => {
-        const { body } = await app.http().get('/api/v1/admin/dead-letters').expect(200);
+        const { body } = await staff.get('/api/v1/admin/dead-letters').expect(200);
         const letter = body.find((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === poisoned);
         expect(letter).toMatchObject({ consumers: [CONSUMER], attempts: 3 });
         return letter;
@@ -53,7 +57,7 @@ describe('Catalog search indexing', () => {
       expect(n).toBe(1);
 
       await sql(app, 'ALTER TABLE catalog.product_search DROP CONSTRAINT refuses_test_product');
-      await app.http().post(`/api/v1/admin/dead-letters/${deadLetter.id}/replay`).expect(202);
+      await staff.post(`/api/v1/admin/dead-letters/${deadLetter.id}/replay`).expect(202);
 
       await searchable(app, { q: word }, [poisoned, healthy]);
       await app.eventually(async () => expect(await indexingOf(app, poisoned)).toMatchObject({ status: 'indexed', error: null }));
@@ -64,8 +68,8 @@ describe('Catalog search indexing', () => {
 
   it('indexes the current state even when an older event is handled after a newer one', async () => {
     const word = uniqueWord();
-    const { body: product } = await app.http().post('/api/v1/products').send(newProduct({ name: `${word} v1` })).expect(201);
-    await app.http().patch(`/api/v1/products/${product.id}`).send({ name: `${word} v2` }).expect(200);
+    const { body: product } = await staff.post('/api/v1/products').send(newProduct({ name: `${word} v1` })).expect(201);
+    await staff.patch(`/api/v1/products/${product.id}`).send({ name: `${word} v2` }).expect(200);
     await drained(app);
     await searchable(app, { q: word }, [product.id]);
 
@@ -92,7 +96,7 @@ describe('Catalog search indexing', () => {
       newProduct({ name: `${word} archived` }),
       newProduct({ name: `${word} edited`, price: { amount: 1000, currency: 'EUR' } }),
     ]);
-    await app.http().post(`/api/v1/products/${archived}/archive`).expect(200);
+    await staff.post(`/api/v1/products/${archived}/archive`).expect(200);
     await drained(app);
     await searchable(app, { q: word }, [active, edited]);
 

@@ -1,14 +1,18 @@
+import { asAdmin } from '../support/auth';
 import { newId } from '../../libs/persistence';
 import { CatalogCache, SEARCH_INVALIDATION_WINDOW_MS } from '../../src/modules/catalog/application/catalog-cache';
 import { sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 import { allPages, createProducts, fieldsOf, Hit, newProduct, searchable, uniqueWord } from './catalog-fixtures';
 
 describe('Catalog search', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -17,8 +21,7 @@ describe('Catalog search', () => {
 
   it('makes a new product searchable by a word prefix moments later, and marks it indexed', async () => {
     const word = uniqueWord();
-    const { body: created } = await app
-      .http()
+    const { body: created } = await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `Slim ${word}laptop 14`, category: 'laptops', price: { amount: 89900, currency: 'EUR' } }))
       .expect(201);
@@ -93,14 +96,13 @@ describe('Catalog search', () => {
 
   it('sees a new price once the change is indexed', async () => {
     const word = uniqueWord();
-    const { body: product } = await app
-      .http()
+    const { body: product } = await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `${word} kettle`, price: { amount: 4999, currency: 'EUR' } }))
       .expect(201);
     await searchable(app, { q: word, maxPrice: 5000 }, [product.id]);
 
-    await app.http().patch(`/api/v1/products/${product.id}`).send({ price: { amount: 6999, currency: 'EUR' } }).expect(200);
+    await staff.patch(`/api/v1/products/${product.id}`).send({ price: { amount: 6999, currency: 'EUR' } }).expect(200);
 
     await app.eventually(async () => {
       const [hit] = await allPages(app, { q: word });
@@ -112,14 +114,13 @@ describe('Catalog search', () => {
 
   it('follows a renamed product into its new category and forgets its old words', async () => {
     const [before, after] = [uniqueWord(), uniqueWord()];
-    const { body: product } = await app
-      .http()
+    const { body: product } = await staff
       .post('/api/v1/products')
       .send(newProduct({ name: `${before} lamp`, category: 'furniture' }))
       .expect(201);
     await searchable(app, { q: before, category: 'furniture' }, [product.id]);
 
-    await app.http().patch(`/api/v1/products/${product.id}`).send({ name: `${after} lamp`, category: 'garden' }).expect(200);
+    await staff.patch(`/api/v1/products/${product.id}`).send({ name: `${after} lamp`, category: 'garden' }).expect(200);
 
     await searchable(app, { q: `${after} lam`, category: 'garden' }, [product.id]);
     expect(await allPages(app, { q: after, category: 'furniture' })).toEqual([]);
@@ -142,7 +143,7 @@ describe('Catalog search', () => {
     const [kept, archived] = await createProducts(app, [newProduct({ name: `${word} one` }), newProduct({ name: `${word} two` })]);
     await searchable(app, { q: word }, [kept, archived]);
 
-    const { body, headers } = await app.http().post(`/api/v1/products/${archived}/archive`).expect(200);
+    const { body, headers } = await staff.post(`/api/v1/products/${archived}/archive`).expect(200);
     expect(body).toMatchObject({ id: archived, status: 'archived', version: 2 });
     expect(headers.etag).toBe('"2"');
 
@@ -156,10 +157,10 @@ describe('Catalog search', () => {
     ]);
     expect(n).toBe(0);
 
-    const again = await app.http().post(`/api/v1/products/${archived}/archive`).expect(200);
+    const again = await staff.post(`/api/v1/products/${archived}/archive`).expect(200);
     expect(again.body).toMatchObject({ status: 'archived', version: 2 });
     // An archived product edited later stays out of search.
-    await app.http().patch(`/api/v1/products/${archived}`).send({ name: `${word} two renamed` }).expect(200);
+    await staff.patch(`/api/v1/products/${archived}`).send({ name: `${word} two renamed` }).expect(200);
     await app.eventually(async () => {
       const { body: read } = await app.http().get(`/api/v1/products/${archived}`).expect(200);
       expect(read).toMatchObject({ version: 3, indexing: { status: 'indexed' } });
@@ -185,7 +186,7 @@ describe('Catalog search', () => {
       const added: string[] = [];
       const adding = (async () => {
         for (let n = 100; n < 115; n++) {
-          const { body } = await app.http().post('/api/v1/products').send(product(n)).expect(201);
+          const { body } = await staff.post('/api/v1/products').send(product(n)).expect(201);
           added.push(body.id);
         }
       })();
@@ -272,7 +273,7 @@ describe('Catalog search', () => {
 
   it('tolerates a typo in a name where pg_trgm is installed, and matches prefixes only where it is not', async () => {
     const word = uniqueWord();
-    const { body: product } = await app.http().post('/api/v1/products').send(newProduct({ name: `Zen ${word} lamp` })).expect(201);
+    const { body: product } = await staff.post('/api/v1/products').send(newProduct({ name: `Zen ${word} lamp` })).expect(201);
     await searchable(app, { q: word }, [product.id]);
     const typo = word.slice(0, 5) + word.slice(6);
     const [{ installed }] = await sql<{ installed: boolean }>(
