@@ -5,15 +5,19 @@ import { newId } from '../../libs/persistence';
 import { CommitReservationCommand } from '../../src/modules/inventory/application/commit-reservation/commit-reservation.command';
 import { ReleaseReservationCommand } from '../../src/modules/inventory/application/release-reservation/release-reservation.command';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
+import { asAdmin } from '../support/auth';
 import { sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 
 describe('inventory reservations', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
   let commands: CommandBus;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
     commands = app.nest.get(CommandBus);
   });
 
@@ -144,7 +148,7 @@ describe('inventory reservations', () => {
     const productId = await stocked(1);
     const orderId = newId();
     await reserve(orderId, [{ productId, quantity: 2 }]);
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 10 }).expect(200);
+    await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 10 }).expect(200);
 
     expect(await reserve(orderId, [{ productId, quantity: 2 }])).toEqual({
       status: 'REJECTED',

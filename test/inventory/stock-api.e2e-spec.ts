@@ -6,14 +6,18 @@ import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { InventoryProducts1767000000900 } from '../../migrations/1767000000900-inventory-products';
 import { ReserveStockCommand } from '../../src/modules/inventory/application/reserve-stock/reserve-stock.command';
+import { asAdmin, newCustomer } from '../support/auth';
 import { catalogProduct, setStockOnceKnown, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 
 describe('inventory HTTP API', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
   });
 
   afterAll(async () => {
@@ -33,7 +37,7 @@ describe('inventory HTTP API', () => {
   it('refuses with 404 to stock a product the catalog never had, and stocks nothing', async () => {
     const productId = newId();
 
-    const response = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 20 }).expect(404);
+    const response = await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 20 }).expect(404);
 
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 404, detail: `the catalog has no product ${productId}` });
@@ -51,7 +55,7 @@ describe('inventory HTTP API', () => {
       price: { amount: 500, currency: 'EUR' },
       version: 2,
     });
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(404);
+    await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(404);
 
     await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(update, productId)));
 
@@ -61,10 +65,21 @@ describe('inventory HTTP API', () => {
   it('corrects the on-hand count of existing stock', async () => {
     const productId = await stockedProduct(app, 20);
 
-    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 0 }).expect(200);
+    await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 0 }).expect(200);
 
     const { body } = await app.http().get(`/api/v1/inventory/${productId}`).expect(200);
     expect(body).toEqual({ productId, onHand: 0, reserved: 0, available: 0 });
+  });
+
+  it('lets only a caller with inventory:write set stock, which anyone may read', async () => {
+    const productId = await stockedProduct(app, 20);
+    const customer = await newCustomer(app);
+
+    await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 0 }).expect(401);
+    await customer.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 0 }).expect(403);
+
+    const { body } = await customer.http().get(`/api/v1/inventory/${productId}`).expect(200);
+    expect(body).toEqual({ productId, onHand: 20, reserved: 0, available: 20 });
   });
 
   it('answers 404 for a product that was never stocked', async () => {
@@ -80,7 +95,7 @@ describe('inventory HTTP API', () => {
     ['GET', 'get'],
     ['PUT', 'put'],
   ] as const)('%s names productId when it is not a UUID', async (_verb, method) => {
-    const response = await app.http()[method]('/api/v1/inventory/not-a-uuid').send({ onHand: 1 }).expect(400);
+    const response = await staff[method]('/api/v1/inventory/not-a-uuid').send({ onHand: 1 }).expect(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['productId']);
   });
@@ -94,7 +109,7 @@ describe('inventory HTTP API', () => {
     ['sent with an unknown field', { onHand: 1, reserved: 0 }, 'reserved'],
   ])('rejects a body whose onHand is %s with 400 naming the field', async (_case, body, field) => {
     const productId = newId();
-    const response = await app.http().put(`/api/v1/inventory/${productId}`).send(body).expect(400);
+    const response = await staff.put(`/api/v1/inventory/${productId}`).send(body).expect(400);
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     await app.http().get(`/api/v1/inventory/${productId}`).expect(404);
   });
@@ -108,11 +123,11 @@ describe('inventory HTTP API', () => {
     const productId = await stockedProduct(app, 10);
     await app.nest.get(CommandBus).execute(new ReserveStockCommand(newId(), [{ productId, quantity: 4 }]));
 
-    const conflict = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(409);
+    const conflict = await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 3 }).expect(409);
     expect(conflict.headers['content-type']).toContain('application/problem+json');
     expect(conflict.body.detail).toContain('4 units reserved');
 
-    const { body } = await app.http().put(`/api/v1/inventory/${productId}`).send({ onHand: 4 }).expect(200);
+    const { body } = await staff.put(`/api/v1/inventory/${productId}`).send({ onHand: 4 }).expect(200);
     expect(body).toEqual({ productId, onHand: 4, reserved: 4, available: 0 });
   });
 
@@ -129,8 +144,8 @@ describe('inventory HTTP API', () => {
       await queryRunner.release();
     }
 
-    const { body } = await app.http().put(`/api/v1/inventory/${stockedBefore}`).send({ onHand: 9 }).expect(200);
+    const { body } = await staff.put(`/api/v1/inventory/${stockedBefore}`).send({ onHand: 9 }).expect(200);
     expect(body).toEqual({ productId: stockedBefore, onHand: 9, reserved: 0, available: 9 });
-    await app.http().put(`/api/v1/inventory/${newId()}`).send({ onHand: 9 }).expect(404);
+    await staff.put(`/api/v1/inventory/${newId()}`).send({ onHand: 9 }).expect(404);
   });
 });
