@@ -1,14 +1,18 @@
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { drained, sql } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 
 describe('notifications', () => {
   let app: TestApp;
+  let customer: Customer;
 
   beforeAll(async () => {
     app = await startTestApp();
+    customer = await newCustomer(app);
   });
 
   afterAll(async () => {
@@ -19,9 +23,9 @@ describe('notifications', () => {
     return app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, message.payload.orderId)));
   }
 
-  async function notificationsOf(orderId: string, count: number): Promise<Record<string, unknown>[]> {
+  async function notificationsOf(orderId: string, count: number, reader: HttpRoutes = customer.http()): Promise<Record<string, unknown>[]> {
     return app.eventually(async () => {
-      const { body } = await app.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+      const { body } = await reader.get('/api/v1/notifications').query({ orderId }).expect(200);
       expect(body.items).toHaveLength(count);
       return body.items;
     });
@@ -29,7 +33,7 @@ describe('notifications', () => {
 
   it('emails the customer once when their order is confirmed', async () => {
     const orderId = newId();
-    const confirmed = new OrderConfirmedV1({ orderId, customerId: 'cus_1', total: { amount: 4598, currency: 'EUR' } });
+    const confirmed = new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 4598, currency: 'EUR' } });
 
     await publish(confirmed);
     await publish(confirmed);
@@ -38,7 +42,7 @@ describe('notifications', () => {
     expect(notification).toEqual({
       id: expect.any(String),
       orderId,
-      customerId: 'cus_1',
+      customerId: customer.id,
       channel: 'email',
       template: 'order-confirmed',
       subject: 'Your order is confirmed',
@@ -59,13 +63,13 @@ describe('notifications', () => {
 
   it('tells the customer why their order was rejected, after any earlier notice', async () => {
     const orderId = newId();
-    await publish(new OrderConfirmedV1({ orderId, customerId: 'cus_2', total: { amount: 100, currency: 'EUR' } }));
+    await publish(new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 100, currency: 'EUR' } }));
     await notificationsOf(orderId, 1);
 
     await publish(
       new OrderRejectedV1({
         orderId,
-        customerId: 'cus_2',
+        customerId: customer.id,
         status: 'ROLLED_BACK',
         reasons: ['INSUFFICIENT_STOCK', 'PAYMENT_DECLINED'],
       }),
@@ -80,8 +84,20 @@ describe('notifications', () => {
     });
   });
 
+  it("shows a customer only their own notifications, staff everyone's, and a caller without a token none", async () => {
+    const orderId = newId();
+    await publish(new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 100, currency: 'EUR' } }));
+    await notificationsOf(orderId, 1);
+
+    const stranger = await newCustomer(app);
+    expect((await stranger.http().get('/api/v1/notifications').query({ orderId }).expect(200)).body).toEqual({ items: [] });
+    const [seenByStaff] = await notificationsOf(orderId, 1, await asAdmin(app));
+    expect(seenByStaff).toMatchObject({ orderId, customerId: customer.id, template: 'order-confirmed' });
+    await app.http().get('/api/v1/notifications').query({ orderId }).expect(401);
+  });
+
   it('lists nothing for an order it never heard of', async () => {
-    const { body } = await app.http().get('/api/v1/notifications').query({ orderId: newId() }).expect(200);
+    const { body } = await customer.http().get('/api/v1/notifications').query({ orderId: newId() }).expect(200);
     expect(body).toEqual({ items: [] });
   });
 
@@ -90,7 +106,7 @@ describe('notifications', () => {
     ['not a UUID', { orderId: 'abc' }, 'orderId'],
     ['accompanied by an unknown parameter', { orderId: newId(), limit: '5' }, 'limit'],
   ])('answers 400 naming the field when orderId is %s', async (_case, query, field) => {
-    const response = await app.http().get('/api/v1/notifications').query(query).expect(400);
+    const response = await customer.http().get('/api/v1/notifications').query(query).expect(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
