@@ -1,14 +1,18 @@
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
+import { asAdmin } from '../support/auth';
 import { sendRaw } from '../support/raw-http';
 import { stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
+import { HttpRoutes } from '../support/test-env';
 
 describe('Requests the server cannot read', () => {
   let app: TestApp;
+  let staff: HttpRoutes;
   let productId: string;
 
   beforeAll(async () => {
     app = await startTestApp();
+    staff = await asAdmin(app);
     productId = await stockedProduct(app, 5);
   });
 
@@ -29,7 +33,7 @@ describe('Requests the server cannot read', () => {
   ];
 
   it.each(bodies)('answers %s with a %i problem and changes nothing', async (_name, status, contentType, body) => {
-    const request = app.http().put(`/api/v1/inventory/${productId}`);
+    const request = staff.put(`/api/v1/inventory/${productId}`);
     // superagent names a string body as a form unless told otherwise; a missing type must stay missing.
     if (contentType) request.set('content-type', contentType);
     else request.unset('content-type');

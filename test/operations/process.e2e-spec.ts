@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { eventually } from '../support/test-app';
 
 const DEMO_TEE = '0190a000-0000-7000-8000-000000000001';
 
-async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
+async function json(url: string, session: Session, init?: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...bearer(session) } });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -31,15 +32,23 @@ describe('The service as a process', () => {
   });
 
   it('drains in-flight messages on SIGTERM, then finishes the order after a restart', async () => {
-    const app = new AppProcess(await freePort(), { DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100' });
+    const app = new AppProcess(await freePort(), {
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      OUTBOX_POLL_MS: '100',
+      ...ADMIN_ENV,
+    });
     try {
       await app.start({ PAYMENT_LATENCY_MS: '1500' });
-      const order = await json(`${app.url}/api/v1/orders`, {
+      const customer = await newCustomerAt(app.url);
+      const admin = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
+      const order = await json(`${app.url}/api/v1/orders`, customer.session, {
         method: 'POST',
-        body: JSON.stringify({ customerId: 'cus_term', items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+        body: JSON.stringify({ items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
       });
       await eventually(async () => {
-        const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`);
+        const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`, admin);
         expect(payments.items).toMatchObject([{ status: 'PENDING' }]);
       });
       // The provider call is under way: a graceful stop lets it finish and record its answer.
@@ -47,10 +56,13 @@ describe('The service as a process', () => {
       expect(app.exitCode).toBe(0);
 
       await app.start({ PAYMENT_LATENCY_MS: '0' });
+      // The restarted service signs with a new key: the sessions of before are over, the accounts are not.
+      const customerAgain = await logInAt(app.url, customer.email, customer.password);
+      const adminAgain = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
       await eventually(async () => {
-        expect((await json(`${app.url}/api/v1/orders/${String(order.id)}`)).status).toBe('CONFIRMED');
+        expect((await json(`${app.url}/api/v1/orders/${String(order.id)}`, customerAgain)).status).toBe('CONFIRMED');
       });
-      const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`);
+      const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`, adminAgain);
       expect(payments).toEqual({ items: [expect.objectContaining({ status: 'CAPTURED', attempts: 1 })] });
     } finally {
       await app.stop();

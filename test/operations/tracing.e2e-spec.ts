@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { bearer, newCustomerAt } from '../support/auth';
 import { eventually } from '../support/test-app';
 
 const DEMO_TEE = '0190a000-0000-7000-8000-000000000001';
@@ -47,15 +48,16 @@ describe('Traces exported over OTLP', () => {
     });
     try {
       await app.start();
+      const { session } = await newCustomerAt(app.url);
       const placed = await fetch(`${app.url}/api/v1/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
-        body: JSON.stringify({ customerId: 'cus_traced', items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+        headers: { 'content-type': 'application/json', ...bearer(session), traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+        body: JSON.stringify({ items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
       });
       expect(placed.status).toBe(202);
       const { id } = (await placed.json()) as { id: string };
       await eventually(async () => {
-        const order = (await (await fetch(`${app.url}/api/v1/orders/${id}`)).json()) as { status: string };
+        const order = (await (await fetch(`${app.url}/api/v1/orders/${id}`, { headers: bearer(session) })).json()) as { status: string };
         expect(order.status).toBe('CONFIRMED');
       });
     } finally {
