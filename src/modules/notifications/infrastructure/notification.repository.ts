@@ -37,10 +37,6 @@ export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Claims the order's notification of this template. False when the order already has one:
-   * then it was sent before, or is being sent by a transaction that will commit or roll back first.
-   */
-  /**
    * Records the notifications not recorded yet for their order and template; returns the ids of
    * those recorded now (a duplicate of a recorded one, or of one earlier in the list, is not).
    */
