@@ -1,8 +1,9 @@
 'use strict';
 // Order throughput and latency of the built service on 127.0.0.1, bounded in count and time:
-//  1. accepted: a fixed number of POST /api/v1/orders from 50 connections (autocannon); rate and
-//     latency of the 202 responses, then how long the sagas take to decide that backlog and how
-//     it ended, and when the outbox is empty again (compensations and re-sent requests included);
+//  1. accepted: a fixed number of POST /api/v1/orders from 50 connections (autocannon), placed by
+//     50 customers in turn, each with its access token; rate and latency of the 202 responses,
+//     then how long the sagas take to decide that backlog and how it ended, and when the outbox is
+//     empty again (compensations and re-sent requests included);
 //  2. end to end, on the quiet service: orders placed a fixed number at a time, each timed from
 //     its POST until GET /api/v1/orders/:id (polled every 20 ms) says CONFIRMED.
 // Runs on a throwaway embedded database, then on PostgreSQL when BENCH_DATABASE_URL names a
@@ -11,7 +12,7 @@
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
 const bench = require('./service.cjs');
-const { ORDER_TIMEOUT_MS, endToEnd, expectStatus, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
+const { ORDER_TIMEOUT_MS, endToEnd, expectStatus, firstConfirmedOrder, orderOf, shop } = require('./order-flow.cjs');
 
 const SETTINGS = {
   orders: 2000,
@@ -22,14 +23,17 @@ const SETTINGS = {
 const REQUEST_TIMEOUT_S = 60;
 const LOAD_TIMEOUT_MS = 120_000;
 const BACKLOG_TIMEOUT_MS = 300_000;
+/** Who places the burst, in turn; their orders are counted by customer, so in any database. */
+const CUSTOMERS = 50;
 
 /**
- * `orders` × POST /api/v1/orders from `connections` connections. A 202 is accepted; a 503 with
- * Retry-After is refused (admission control: a legitimate answer); anything else failed (other
- * statuses, connection errors, requests timed out).
+ * `orders` × POST /api/v1/orders from `connections` connections, by `customers` in turn. A 202 is
+ * accepted; a 503 with Retry-After is refused (admission control: a legitimate answer); anything
+ * else failed (other statuses, connection errors, requests timed out).
  */
-async function acceptedUnderLoad(port, order, { orders, connections }) {
+async function acceptedUnderLoad(port, order, customers, { orders, connections }) {
   let refused = 0;
+  let next = 0;
   const startedAt = performance.now();
   const result = await bench.hammer(port, {
     connections,
@@ -40,8 +44,11 @@ async function acceptedUnderLoad(port, order, { orders, connections }) {
       {
         method: 'POST',
         path: '/api/v1/orders',
-        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(order),
+        setupRequest: (request) => ({
+          ...request,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${customers[next++ % customers.length].token}` },
+        }),
         onResponse: (status, _body, _context, headers) => {
           if (status === 503 && Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) refused++;
         },
@@ -59,18 +66,20 @@ async function acceptedUnderLoad(port, order, { orders, connections }) {
   };
 }
 
-/** The customer's orders in that status, and how often each reason was given for them. */
-async function ordersIn(port, customerId, status) {
+/** The customers' orders in that status, and how often each reason was given for them, listed with the admin's `token`. */
+async function ordersIn(port, token, customerIds, status) {
   let count = 0;
   const reasons = {};
-  let cursor;
-  do {
-    const query = `customerId=${customerId}&status=${status}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await expectStatus(bench.request(port, 'GET', `/api/v1/orders?${query}`), 200, `list ${status} orders`);
-    count += page.items.length;
-    for (const reason of page.items.flatMap((order) => order.reasons)) reasons[reason] = (reasons[reason] ?? 0) + 1;
-    cursor = page.nextCursor;
-  } while (cursor);
+  for (const customerId of customerIds) {
+    let cursor;
+    do {
+      const query = `customerId=${customerId}&status=${status}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await expectStatus(bench.request(port, 'GET', `/api/v1/orders?${query}`, undefined, { token }), 200, `list ${status} orders`);
+      count += page.items.length;
+      for (const reason of page.items.flatMap((order) => order.reasons)) reasons[reason] = (reasons[reason] ?? 0) + 1;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
   return { count, reasons };
 }
 
@@ -94,22 +103,26 @@ async function untilOutboxEmpty(port, deadline) {
 }
 
 /**
- * Waits until none of the customer's orders is PENDING and counts how they ended, then waits
- * until the outbox is empty and counts the messages delivered since `deliveredBefore`.
+ * Waits until none of the customers' orders is PENDING and counts how they ended, then waits
+ * until the outbox is empty and counts the messages delivered since `deliveredBefore`. Lists
+ * with the admin's `token`.
  */
-async function burstOutcome(port, customerId, accepted, loadStartedAt, deliveredBefore, timeoutMs) {
+async function burstOutcome(port, token, customerIds, accepted, loadStartedAt, deliveredBefore, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const pending = `/api/v1/orders?customerId=${customerId}&status=PENDING&limit=1`;
-    const page = await expectStatus(bench.request(port, 'GET', pending), 200, 'list pending orders');
-    if (page.items.length === 0) break;
-    if (performance.now() > deadline) throw new Error(`orders still PENDING after ${timeoutMs} ms`);
-    await bench.sleep(100);
+  // One customer at a time: no order is placed meanwhile, so a customer with none PENDING stays so.
+  for (const customerId of customerIds) {
+    for (;;) {
+      const pending = `/api/v1/orders?customerId=${customerId}&status=PENDING&limit=1`;
+      const page = await expectStatus(bench.request(port, 'GET', pending, undefined, { token }), 200, 'list pending orders');
+      if (page.items.length === 0) break;
+      if (performance.now() > deadline) throw new Error(`orders still PENDING after ${timeoutMs} ms`);
+      await bench.sleep(100);
+    }
   }
   const seconds = (performance.now() - loadStartedAt) / 1000;
-  const confirmed = await ordersIn(port, customerId, 'CONFIRMED');
-  const rejected = await ordersIn(port, customerId, 'REJECTED');
-  const rolledBack = await ordersIn(port, customerId, 'ROLLED_BACK');
+  const confirmed = await ordersIn(port, token, customerIds, 'CONFIRMED');
+  const rejected = await ordersIn(port, token, customerIds, 'REJECTED');
+  const rolledBack = await ordersIn(port, token, customerIds, 'ROLLED_BACK');
   const decided = confirmed.count + rejected.count + rolledBack.count;
   if (decided !== accepted) throw new Error(`${accepted} orders were accepted, ${decided} ended CONFIRMED, REJECTED or ROLLED_BACK`);
   await untilOutboxEmpty(port, deadline);
@@ -129,26 +142,31 @@ async function burstOutcome(port, customerId, accepted, loadStartedAt, delivered
 
 /**
  * On a service (`port`: a port, or a function from path to port) with nothing in flight: one
- * stocked product and one order CONFIRMED, the outbox empty; then the burst of `settings.orders`
- * orders and how it ended, waiting at most `settings.decideTimeoutMs` until none is PENDING.
+ * stocked product, customers registered, and one order CONFIRMED (of a customer of its own), the
+ * outbox empty; then the burst of `settings.orders` orders and how it ended, waiting at most
+ * `settings.decideTimeoutMs` until none is PENDING.
  */
 async function orderBurst(port, settings) {
-  const productId = await stockedProduct(port);
-  const customer = `bench-${Date.now()}`;
-  await firstConfirmedOrder(port, orderOf(`${customer}-warm-up`, productId));
+  const {
+    admin,
+    productId,
+    customers: [warmUp, ...customers],
+  } = await shop(port, 1 + CUSTOMERS);
+  await firstConfirmedOrder(port, orderOf(productId), warmUp);
   await untilOutboxEmpty(port, performance.now() + ORDER_TIMEOUT_MS);
   const deliveredBefore = (await metrics(port)).outbox_lag_seconds_count;
-  const { startedAt, ...accepted } = await acceptedUnderLoad(port, orderOf(`${customer}-load`, productId), settings);
+  const { startedAt, ...accepted } = await acceptedUnderLoad(port, orderOf(productId), customers, settings);
   const timeoutMs = settings.decideTimeoutMs ?? BACKLOG_TIMEOUT_MS;
-  const burst = await burstOutcome(port, `${customer}-load`, accepted.accepted, startedAt, deliveredBefore, timeoutMs);
-  return { productId, customer, accepted, burst };
+  const customerIds = customers.map((customer) => customer.id);
+  const burst = await burstOutcome(port, admin, customerIds, accepted.accepted, startedAt, deliveredBefore, timeoutMs);
+  return { productId, customers, accepted, burst };
 }
 
 async function run(database, env) {
   const { service } = await bench.startService({ SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env });
   try {
-    const { productId, customer, accepted, burst } = await orderBurst(service.port, SETTINGS);
-    const endToEndResult = await endToEnd(service.port, orderOf(`${customer}-e2e`, productId), {
+    const { productId, customers, accepted, burst } = await orderBurst(service.port, SETTINGS);
+    const endToEndResult = await endToEnd(service.port, orderOf(productId), customers, {
       count: SETTINGS.endToEndOrders,
       inFlight: SETTINGS.endToEndInFlight,
     });

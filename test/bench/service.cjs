@@ -51,9 +51,10 @@ function portOf(port, pathname) {
 
 /**
  * One HTTP exchange with the service; a JSON body (also problem+json) is parsed. `port` is a port,
- * or a function from the path to the port of the process that serves it.
+ * or a function from the path to the port of the process that serves it. `token`: an access
+ * token, sent as `Authorization: Bearer`.
  */
-function request(port, method, pathname, body, timeoutMs = 10_000) {
+function request(port, method, pathname, body, { timeoutMs = 10_000, token } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
@@ -64,7 +65,10 @@ function request(port, method, pathname, body, timeoutMs = 10_000) {
         path: pathname,
         agent,
         timeout: timeoutMs,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
       },
       (res) => {
         const chunks = [];
@@ -146,6 +150,9 @@ function sampleRss(child) {
   return () => (peakKiB === null ? null : round((peakKiB * 1024) / 1e6));
 }
 
+/** The admin every benchmark service is started with (ADMIN_EMAIL, ADMIN_PASSWORD), for the staff work of a run. */
+const ADMIN = { email: 'admin@bench.example', password: 'admin-password-of-the-benchmarks' };
+
 /**
  * Spawns `node dist/src/main.js` on a free port and resolves when GET /health/ready answers 200.
  * `env` entries set to undefined are removed from the inherited environment. `service.peakRssMB()`
@@ -154,8 +161,20 @@ function sampleRss(child) {
 async function startService(env, readyTimeoutMs = 120_000) {
   const port = await freePort();
   const startedAt = performance.now();
-  // Load from one address is what the benches measure, not the rate limits it would meet.
-  const service = { port, ...spawnNode(MAIN, [], { RATE_LIMIT_ENABLED: 'false', ...env, PORT: String(port), HOST }) };
+  const service = {
+    port,
+    ...spawnNode(MAIN, [], {
+      // Load from one address is what the benches measure, not the rate limits it would meet.
+      RATE_LIMIT_ENABLED: 'false',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      // Tokens taken before a run outlive its longest bound, so no request of it meets an expired one.
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+      ...env,
+      PORT: String(port),
+      HOST,
+    }),
+  };
   const { child } = service;
   service.peakRssMB = sampleRss(child);
   while (performance.now() - startedAt < readyTimeoutMs) {
@@ -164,7 +183,7 @@ async function startService(env, readyTimeoutMs = 120_000) {
       throw new Error(`the service exited before it was ready:\n${service.output().slice(-4000)}`);
     }
     try {
-      const { status } = await request(port, 'GET', '/health/ready', undefined, 1000);
+      const { status } = await request(port, 'GET', '/health/ready', undefined, { timeoutMs: 1000 });
       if (status === 200) return { service, readyMs: performance.now() - startedAt };
     } catch {
       // not listening yet
@@ -427,6 +446,7 @@ function runIfMain(module, main) {
 }
 
 module.exports = {
+  ADMIN,
   ROOT,
   agent,
   cleanUpOnSignals,

@@ -1,6 +1,6 @@
 'use strict';
 // Orders confirmed end to end, the service as one process against the same service split into
-// three processes over Kafka (edge: ordering, catalog, notifications; inventory; payments), in
+// three processes over Kafka (edge: ordering, catalog, notifications, identity; inventory; payments), in
 // one run on the same PostgreSQL server, each on a database of its own. The broker is librdkafka's
 // mock cluster (3 brokers) started through kcat. Each order is timed from its POST until
 // GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
@@ -10,10 +10,10 @@ const { generateKeyPairSync } = require('node:crypto');
 const process = require('node:process');
 const { clearTimeout, setTimeout } = require('node:timers');
 const bench = require('./service.cjs');
-const { endToEnd, firstConfirmedOrder, orderOf, stockedProduct } = require('./order-flow.cjs');
+const { endToEnd, firstConfirmedOrder, orderOf, shop } = require('./order-flow.cjs');
 
 const SETTINGS = { orders: 300, inFlight: 20, kafkaMaxWaitMs: 100 };
-const ROLES = { edge: 'ordering,catalog,notifications', inventory: 'inventory', payments: 'payments' };
+const ROLES = { edge: 'ordering,catalog,notifications,identity', inventory: 'inventory', payments: 'payments' };
 const ROUTES = { products: 'edge', orders: 'edge', notifications: 'edge', inventory: 'inventory', payments: 'payments' };
 
 /** Why no mock Kafka cluster can be started here, or undefined when it can. */
@@ -54,10 +54,9 @@ function startKafkaMock(timeoutMs = 10_000) {
 }
 
 async function measure(label, port) {
-  const productId = await stockedProduct(port);
-  const customer = `bench-${Date.now()}`;
-  await firstConfirmedOrder(port, orderOf(`${customer}-warm-up`, productId));
-  const result = await endToEnd(port, orderOf(`${customer}-e2e`, productId), { count: SETTINGS.orders, inFlight: SETTINGS.inFlight });
+  const { productId, customers } = await shop(port, SETTINGS.inFlight);
+  await firstConfirmedOrder(port, orderOf(productId), customers[0]);
+  const result = await endToEnd(port, orderOf(productId), customers, { count: SETTINGS.orders, inFlight: SETTINGS.inFlight });
   return { topology: label, ...result };
 }
 
@@ -95,7 +94,9 @@ async function startSplit(databaseUrl, env = {}) {
         KAFKA_BROKERS: kafka.brokers,
         PAYMENT_METHOD_PRIVATE_KEY: paymentMethodKey,
       };
-      services[role] = (await bench.startService({ ...roleEnv, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs), ...env })).service;
+      // The workers verify access tokens with the keys identity publishes at the edge, started first.
+      const keys = role === 'edge' ? {} : { JWKS_URL: `http://127.0.0.1:${services.edge.port}/.well-known/jwks.json` };
+      services[role] = (await bench.startService({ ...roleEnv, ...keys, KAFKA_MAX_WAIT_MS: String(SETTINGS.kafkaMaxWaitMs), ...env })).service;
     }
   } catch (error) {
     await stop();
