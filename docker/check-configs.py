@@ -190,10 +190,10 @@ def check_kong(kong: dict, services: dict) -> None:
         problem(f"kong: no route for {unrouted}")
     if not any(plugin.get("name") == "rate-limiting" for plugin in kong.get("plugins") or []):
         problem("kong: no global rate-limiting plugin")
-    config = services.get("gateway-config", {})
+    config = services.get("split-keys", {})
     command = [str(part) for part in config.get("command") or []]
     if DEFAULT_ISSUER not in command:
-        problem(f"kong: gateway-config must give the consumer the services' issuer {DEFAULT_ISSUER} (JWT_ISSUER)")
+        problem(f"kong: split-keys must give the consumer the services' issuer {DEFAULT_ISSUER} (JWT_ISSUER)")
     ok(f"kong: {len(names)} routes on {len(upstream_of)} services; each context's paths reach a container hosting it; all but {sorted(PUBLIC_ROUTES)} verify tokens")
 
 

@@ -46,7 +46,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/v1/auth/login' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentRateLimits(describePolicies(forbidUnknownBodyProperties(document), config.auth), config.rateLimit), { jsonDocumentUrl: 'docs-json' });
+  if (config.docs) {
+    const documented = documentRateLimits(describePolicies(forbidUnknownBodyProperties(document), config.auth), config.rateLimit);
+    SwaggerModule.setup('docs', app, documented, { jsonDocumentUrl: 'docs-json' });
+  }
   await app.init();
   acceptJsonBodiesOnly(adapter.getInstance());
   return app;

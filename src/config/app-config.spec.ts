@@ -91,6 +91,12 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' })).toThrow('ADMIN_PASSWORD must have at least 10 characters');
   });
 
+  it('opens /docs and /metrics to anyone, except in production unless told so', () => {
+    expect(loadConfig({})).toMatchObject({ docs: true, auth: { publicMetrics: true } });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ docs: false, auth: { publicMetrics: false } });
+    expect(loadConfig({ NODE_ENV: 'production', DOCS_ENABLED: 'true', METRICS_PUBLIC: 'true' })).toMatchObject({ docs: true, auth: { publicMetrics: true } });
+  });
+
   it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
     expect(loadConfig({}).edge.trustedProxies).toEqual([]);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).edge.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);

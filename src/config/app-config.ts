@@ -18,6 +18,8 @@ export interface AppConfig {
   modules: ContextName[];
   /** False for a worker-only process: no HTTP listener. */
   http: boolean;
+  /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docs: boolean;
   port: number;
   host: string;
   /** What the HTTP edge lets in: browser pages of these origins; bodies up to this size unless a route says otherwise. */
@@ -64,7 +66,8 @@ export class ConfigError extends StartupError {
 
 type Env = Record<string, string | undefined>;
 
-class EnvReader {
+/** Reads typed settings from the environment, collecting every problem instead of stopping at the first. */
+export class EnvReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}
@@ -242,6 +245,11 @@ function kafkaOf(read: EnvReader, modules: ContextName[]): KafkaOptions | undefi
   return brokers === undefined ? undefined : { brokers, ...settings };
 }
 
+/** NODE_ENV=production (the Docker image): operations endpoints default to closed. */
+function production(read: EnvReader): boolean {
+  return read.optional('NODE_ENV') === 'production';
+}
+
 function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
   const hostsIdentity = modules.includes('identity');
   const jwksUrl = read.url('JWKS_URL', ['http:', 'https:']);
@@ -253,7 +261,7 @@ function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
     audience: read.string('JWT_AUDIENCE', 'commerce-api'),
     jwksUrl: hostsIdentity ? undefined : jwksUrl,
     privateKeyPem: read.pem('JWT_PRIVATE_KEY'),
-    publicMetrics: read.bool('METRICS_PUBLIC', true),
+    publicMetrics: read.bool('METRICS_PUBLIC', !production(read)),
   };
 }
 
@@ -300,6 +308,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
   const config: AppConfig = {
     modules,
     http: read.bool('HTTP', true),
+    docs: read.bool('DOCS_ENABLED', !production(read)),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     edge: {

@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
+import { EnvReader } from './app-config';
 import { paymentMethodRefsOf } from './payment-method-keys';
 
 const TTL_MS = 900_000;
@@ -13,7 +14,7 @@ function pemPair(): { privatePem: string; publicPem: string } {
 }
 
 function read(env: Record<string, string>, modules: readonly ContextName[] = CONTEXT_NAMES) {
-  const reader = { problems: [] as string[], optional: (name: string) => env[name] };
+  const reader = new EnvReader(env);
   return { config: paymentMethodRefsOf(reader, modules, TTL_MS), problems: reader.problems };
 }
 

@@ -16,13 +16,13 @@ export interface PaymentMethodRefsConfig {
 interface EnvReading {
   readonly problems: string[];
   optional(name: string): string | undefined;
+  pem(name: string): string | undefined;
 }
 
 const MAKE_ONE = 'openssl genpkey -algorithm X25519';
 
 function keyOf(read: EnvReading, name: string, parse: (pem: string) => KeyObject): KeyObject | undefined {
-  // A PEM in one environment variable usually arrives with its line breaks escaped.
-  const pem = read.optional(name)?.replace(/\\n/g, '\n');
+  const pem = read.pem(name);
   if (pem === undefined) return undefined;
   try {
     const key = parse(pem);
@@ -39,7 +39,7 @@ export function paymentMethodRefsOf(read: EnvReading, modules: readonly ContextN
   const opening = modules.includes('payments');
   const privateKey = keyOf(read, 'PAYMENT_METHOD_PRIVATE_KEY', createPrivateKey);
   const publicKey = keyOf(read, 'PAYMENT_METHOD_PUBLIC_KEY', createPublicKey);
-  const given = (name: string): boolean => read.optional(name) !== undefined;
+  const given = (name: string): boolean => read.optional(name) !== undefined || read.optional(`${name}_FILE`) !== undefined;
   if (privateKey && publicKey && !publicKey.equals(createPublicKey(privateKey))) {
     read.problems.push('PAYMENT_METHOD_PUBLIC_KEY is not the public half of PAYMENT_METHOD_PRIVATE_KEY');
   }
