@@ -31,7 +31,8 @@ export class TokenBucketStorage implements ThrottlerStorage, OnModuleInit, OnApp
   /** Connects to Redis, waiting at most `connectTimeoutMs`: an absent Redis never blocks start-up. */
   async onModuleInit(): Promise<void> {
     if (!this.options.redisUrl) {
-      this.logger.log('rate limits are counted in this process: REDIS_URL is not set');
+      // The cache already says at start that REDIS_URL is not set; one process counting alone is the expected default.
+      this.logger.debug('rate limits are counted in this process: REDIS_URL is not set');
       return;
     }
     this.redis = await RedisBuckets.create({
