@@ -13,6 +13,8 @@ import { CatalogSearchTerms1767000001100 } from './1767000001100-catalog-search-
 import { Identity1767000001200 } from './1767000001200-identity';
 import { OrderIdempotencyKeys1767000001300 } from './1767000001300-order-idempotency-keys';
 import { PaymentMethodRefs1767000002000 } from './1767000002000-payment-method-refs';
+import { OrderSagaCustomers1767000002100 } from './1767000002100-order-saga-customers';
+import { PaymentCustomers1767000002200 } from './1767000002200-payment-customers';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   Identity1767000001200,
   OrderIdempotencyKeys1767000001300,
   PaymentMethodRefs1767000002000,
+  OrderSagaCustomers1767000002100,
+  PaymentCustomers1767000002200,
 ];

@@ -50,6 +50,9 @@ export interface MoneyV1 {
   currency: string;
 }
 
+/** A customer: an identity user id, or an id from before accounts (`cus_42`). */
+export const customerIdSchema = text(100, { pattern: '^[A-Za-z0-9_.@:-]+$' });
+
 export const moneyV1Schema = object<MoneyV1>({ amount: integer(0), currency: text(3, { pattern: '^[A-Z]{3}$' }) });
 
 export interface OrderLineV1 {

@@ -473,9 +473,9 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'get /api/v1/orders/{id}/events': (f) => ownOrder((id) => `/api/v1/orders/${id}/events`, f.orderId),
 
   'get /api/v1/payments': (f) => ({
-    caller: 'admin',
-    forbidden: 'customer',
-    valid: [{ method: 'get', path: `/api/v1/payments?orderId=${f.orderId}` }],
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [{ method: 'get', path: `/api/v1/payments?orderId=${f.orderId}` }, { method: 'get', path: `/api/v1/payments?orderId=${f.orderId}`, caller: 'admin' }],
     invalid: [
       { name: 'an orderId that is not a UUID', request: { method: 'get', path: '/api/v1/payments?orderId=42' }, status: 400, field: 'orderId' },
       { name: 'no orderId', request: { method: 'get', path: '/api/v1/payments' }, status: 400, field: 'orderId' },

@@ -51,6 +51,7 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
   new AuthorizePaymentV1({ orderId: ORDER, amount: { amount: 5997, currency: 'EUR' }, method: 'card', token: 'tok_visa' }),
   new AuthorizePaymentV2({
     orderId: ORDER,
+    customerId: '0190a000-0000-7000-8000-0000000000a1',
     amount: { amount: 5997, currency: 'EUR' },
     method: 'card',
     paymentMethodRef: 'pmr1.mX5g8xFdiSM.9so2ouif5E9UpvL2SXDfTrZnXflMHXTQ00IpyL4gaQ8.6f07O5no6Kh-w-vT.DucjwZl0Npc.w1bpykqKsdbz1BdNBGroLw',

@@ -65,6 +65,7 @@ describe('Payment tokens at rest', () => {
       expect(request.version).toBe(2);
       expect(request.payload).toEqual({
         orderId,
+        customerId: order.customerId,
         amount: order.total,
         method: 'card',
         paymentMethodRef: expect.stringMatching(/^pmr1\./),

@@ -39,6 +39,7 @@ describe('Payments: an authorization that arrives after the void', () => {
     await send(
       new AuthorizePaymentV2({
         orderId,
+        customerId: 'cus_late',
         amount: { amount: 990, currency: 'EUR' },
         method: 'card',
         paymentMethodRef: ref,

@@ -29,10 +29,11 @@ async function send(app: TestApp, message: IntegrationMessage, orderId: string):
 }
 
 /** An authorization request as the order's saga sends it: the token sealed for payments at `sealedAt`. */
-function authorize(app: TestApp, orderId: string, token: string, sealedAt = new Date()): AuthorizePaymentV2 {
+function authorize(app: TestApp, orderId: string, token: string, sealedAt = new Date(), customerId = 'cus_payments'): AuthorizePaymentV2 {
   const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, token, sealedAt);
   return new AuthorizePaymentV2({
     orderId,
+    customerId,
     amount: { amount: 2599, currency: 'EUR' },
     method: 'card',
     paymentMethodRef: ref,
@@ -283,17 +284,21 @@ describe('Payments', () => {
       expect(notifications.body).toEqual({ items: [] });
     });
 
-    it('answers only a caller allowed to read every payment: 401 without a token, 403 for a customer', async () => {
+    it("answers its customer and staff; another customer finds none, and no token is a 401", async () => {
       const orderId = newId();
-      await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+      const [customer, other] = [await newCustomer(app), await newCustomer(app)];
+      await send(app, authorize(app, orderId, 'tok_visa', new Date(), customer.id), orderId);
       await settled(app, orderId, 'AUTHORIZED', 1);
 
       const anonymous = await app.http().get('/api/v1/payments').query({ orderId }).expect(401);
       expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(anonymous.body).not.toHaveProperty('items');
-      const customer = await newCustomer(app);
-      const refused = await customer.http().get('/api/v1/payments').query({ orderId }).expect(403);
-      expect(refused.body).not.toHaveProperty('items');
+      const own = await customer.http().get('/api/v1/payments').query({ orderId }).expect(200);
+      expect(own.body.items).toEqual([expect.objectContaining({ orderId, status: 'AUTHORIZED' })]);
+      const theirs = await other.http().get('/api/v1/payments').query({ orderId }).expect(200);
+      expect(theirs.body).toEqual({ items: [] });
+      const staff = await (await asAdmin(app)).get('/api/v1/payments').query({ orderId }).expect(200);
+      expect(staff.body.items).toHaveLength(1);
     });
   });
 });

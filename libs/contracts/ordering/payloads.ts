@@ -1,8 +1,7 @@
-import { MoneyV1, moneyV1Schema } from '../message';
+import { customerIdSchema, MoneyV1, moneyV1Schema } from '../message';
 import { arrayOf, object, oneOf, text, uuid } from '../schema';
 
 /** As the ordering API accepts it: 1-100 letters, digits or ._@:- */
-const customerIdSchema = text(100, { pattern: '^[A-Za-z0-9_.@:-]+$' });
 
 export interface OrderConfirmedV1Payload {
   orderId: string;

@@ -1,4 +1,4 @@
-import { MoneyV1, moneyV1Schema } from '../message';
+import { customerIdSchema, MoneyV1, moneyV1Schema } from '../message';
 import { object, oneOf, text, uuid } from '../schema';
 
 export type PaymentMethodV1 = 'card' | 'paypal' | 'crypto';
@@ -25,6 +25,8 @@ export const authorizePaymentV1Schema = object<AuthorizePaymentV1Payload>({
 });
 
 export interface AuthorizePaymentV2Payload extends OrderPaymentV1 {
+  /** The order's customer: whose payment it is, for the customer's own view of it. */
+  customerId: string;
   amount: MoneyV1;
   method: PaymentMethodV1;
   /** The provider token sealed for payments (format: PAYMENT_METHOD_REF); opaque to everyone else. */
@@ -39,6 +41,7 @@ export interface AuthorizePaymentV2Payload extends OrderPaymentV1 {
 // Bounds only: a malformed or expired reference is declined with its reason, not dead-lettered.
 export const authorizePaymentV2Schema = object<AuthorizePaymentV2Payload>({
   orderId: uuid(),
+  customerId: customerIdSchema,
   amount: moneyV1Schema,
   method: oneOf('card', 'paypal', 'crypto'),
   paymentMethodRef: text(2000),

@@ -7,6 +7,7 @@ import { OrderSagaState } from '../application/place-order-saga/order-saga.state
 
 interface OrderSagaRow {
   order_id: string;
+  customer_id: string;
   status: 'RUNNING' | 'DONE';
   inventory: ReplyStatus;
   payment: ReplyStatus;
@@ -29,6 +30,7 @@ interface OrderSagaRow {
 function toState(row: OrderSagaRow): OrderSagaState {
   return {
     orderId: row.order_id,
+    customerId: row.customer_id,
     status: row.status,
     inventory: row.inventory,
     payment: row.payment,
@@ -57,16 +59,16 @@ export class OrderSagaRepository {
     await manager.query(
       `INSERT INTO ordering.order_saga (order_id, status, inventory, payment, outcome, reasons, lines, total_amount,
          currency, payment_method, payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at,
-         last_driven_at, redrive_count)
+         last_driven_at, redrive_count, customer_id)
        SELECT order_id, status, inventory, payment, outcome, reasons::jsonb, lines::jsonb, total_amount, currency,
          payment_method, payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at,
-         last_driven_at, redrive_count
+         last_driven_at, redrive_count, customer_id
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
                    $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::timestamptz[],
-                   $16::timestamptz[], $17::int[])
+                   $16::timestamptz[], $17::int[], $18::text[])
          AS s(order_id, status, inventory, payment, outcome, reasons, lines, total_amount, currency, payment_method,
               payment_method_ref, payment_method_ref_expires_at, correlation_id, started_at, deadline_at, last_driven_at,
-              redrive_count)`,
+              redrive_count, customer_id)`,
       columnsOf(sagas, (saga) => [
         saga.orderId,
         saga.status,
@@ -85,6 +87,7 @@ export class OrderSagaRepository {
         saga.deadlineAt,
         saga.lastDrivenAt,
         saga.redriveCount,
+        saga.customerId,
       ]),
     );
   }

@@ -9,12 +9,12 @@ export const paymentsInbound = consumes('payments', [
   // Commits before and after asking the provider, so never inside a batch's shared transaction.
   on(
     AuthorizePaymentV2,
-    ({ orderId, amount, method, paymentMethodRef, paymentMethodRefExpiresAt }) =>
-      new AuthorizePaymentCommand(orderId, amount, method, { sealed: paymentMethodRef, expiresAt: paymentMethodRefExpiresAt }),
+    ({ orderId, customerId, amount, method, paymentMethodRef, paymentMethodRefExpiresAt }) =>
+      new AuthorizePaymentCommand(orderId, customerId, amount, method, { sealed: paymentMethodRef, expiresAt: paymentMethodRefExpiresAt }),
     { ownTransactions: true },
   ),
   // Nothing sends V1 any more; requests sent before the upgrade are still answered.
-  on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, amount, method, { token }), {
+  on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, null, amount, method, { token }), {
     ownTransactions: true,
   }),
   on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId)),

@@ -7,6 +7,7 @@ function paymentIn(status: PaymentStatus): Payment {
   return Payment.restore({
     id: '0190b000-0000-7000-8000-0000000000aa',
     orderId: ORDER,
+    customerId: 'cus_42',
     status,
     amount: EUR_10,
     method: 'card',
@@ -38,7 +39,7 @@ describe(Payment.name, () => {
 
   describe('settle', () => {
     it('an approval authorizes a pending payment and keeps the provider reference', () => {
-      const payment = Payment.start('0190b000-0000-7000-8000-0000000000aa', ORDER, EUR_10, 'card');
+      const payment = Payment.start('0190b000-0000-7000-8000-0000000000aa', ORDER, 'cus_42', EUR_10, 'card');
       expect(payment.settle({ kind: 'approved', reference: 'sim_42' }, 2)).toEqual({ kind: 'authorized' });
       expect(payment.toState()).toMatchObject({ status: 'AUTHORIZED', providerRef: 'sim_42', attempts: 2 });
     });

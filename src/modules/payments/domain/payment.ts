@@ -22,6 +22,8 @@ export const DECLINE_REASON = {
 export interface PaymentState {
   id: string;
   orderId: string;
+  /** The order's customer, as the authorization request named it; unknown for a tombstone or an older request. */
+  customerId: string | null;
   status: PaymentStatus;
   /** Absent on a tombstone: a void that arrived before any authorization request. */
   amount: Money | null;
@@ -68,10 +70,11 @@ export class Payment {
   private constructor(private state: PaymentState) {}
 
   /** A payment whose authorization request is about to go to the provider. */
-  static start(id: string, orderId: string, amount: Money, method: string): Payment {
+  static start(id: string, orderId: string, customerId: string | null, amount: Money, method: string): Payment {
     return new Payment({
       id,
       orderId,
+      customerId,
       status: 'PENDING',
       amount: { ...amount },
       method,
@@ -86,6 +89,7 @@ export class Payment {
     return new Payment({
       id,
       orderId,
+      customerId: null,
       status: 'VOIDED',
       amount: null,
       method: null,

@@ -7,6 +7,7 @@ import { Money, Payment, PaymentStatus } from '../domain/payment';
 interface PaymentRow {
   id: string;
   order_id: string;
+  customer_id: string | null;
   status: PaymentStatus;
   amount: string | number | null;
   currency: string | null;
@@ -26,6 +27,7 @@ function toPayment(row: PaymentRow): Payment {
   return Payment.restore({
     id: row.id,
     orderId: row.order_id,
+    customerId: row.customer_id,
     status: row.status,
     amount: moneyOf(row),
     method: row.method,
@@ -54,10 +56,11 @@ function toView(row: PaymentRow): PaymentView {
 export class PaymentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async viewsOf(orderId: string): Promise<PaymentView[]> {
+  /** The order's payments; only those of `customerId` when set. */
+  async viewsOf(orderId: string, customerId?: string): Promise<PaymentView[]> {
     const rows = await this.dataSource.query<PaymentRow[]>(
-      'SELECT * FROM payments.payment WHERE order_id = $1 ORDER BY created_at, id',
-      [orderId],
+      'SELECT * FROM payments.payment WHERE order_id = $1 AND ($2::text IS NULL OR customer_id = $2) ORDER BY created_at, id',
+      [orderId, customerId ?? null],
     );
     return rows.map(toView);
   }
@@ -135,8 +138,9 @@ export class PaymentRepository {
   private async insertMany(manager: EntityManager, payments: readonly Payment[]): Promise<Set<string>> {
     if (payments.length === 0) return new Set();
     const rows = await manager.query<{ order_id: string }[]>(
-      `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[])
+      `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref, customer_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[],
+                            $10::text[])
        ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
       columnsOf(payments, (payment) => {
         const state = payment.toState();
@@ -150,6 +154,7 @@ export class PaymentRepository {
           state.attempts,
           state.declineReason,
           state.providerRef,
+          state.customerId,
         ];
       }),
     );

@@ -10,6 +10,7 @@ export interface SealedPaymentMethod {
 /** What the saga of one order remembers between replies. */
 export interface OrderSagaState {
   orderId: string;
+  customerId: string;
   status: 'RUNNING' | 'DONE';
   inventory: ReplyStatus;
   payment: ReplyStatus;

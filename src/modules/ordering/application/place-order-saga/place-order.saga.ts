@@ -80,6 +80,7 @@ export class PlaceOrderSaga {
       const state = order.state;
       return {
         orderId: state.id,
+        customerId: state.customerId,
         status: 'RUNNING',
         inventory: 'PENDING',
         payment: 'PENDING',
@@ -176,6 +177,7 @@ export class PlaceOrderSaga {
       tx.publish(
         new AuthorizePaymentV2({
           orderId,
+          customerId: saga.customerId,
           amount: saga.total,
           method: saga.paymentMethod,
           paymentMethodRef: ref,

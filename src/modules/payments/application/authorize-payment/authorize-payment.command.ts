@@ -12,6 +12,8 @@ export type PaymentInstrument = { sealed: string; expiresAt: string } | { token:
 export class AuthorizePaymentCommand extends Command<void> {
   constructor(
     readonly orderId: string,
+    /** Absent from an AuthorizePaymentV1 request. */
+    readonly customerId: string | null,
     readonly amount: Money,
     readonly method: string,
     readonly instrument: PaymentInstrument,

@@ -64,8 +64,8 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
   private async open(tx: Transaction, commands: readonly AuthorizePaymentCommand[]): Promise<AuthorizePaymentCommand[]> {
     const requested = new Map(commands.map((command) => [command.orderId, command]));
     const payments = await this.payments.lockOrCreateMany(tx.manager, [...requested.keys()], (orderId) => {
-      const { amount, method } = requested.get(orderId)!;
-      return Payment.start(newId(), orderId, amount, method);
+      const { customerId, amount, method } = requested.get(orderId)!;
+      return Payment.start(newId(), orderId, customerId, amount, method);
     });
     return commands.filter((command) => {
       const { orderId } = command;

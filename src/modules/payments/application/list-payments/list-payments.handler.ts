@@ -7,7 +7,7 @@ import { ListPaymentsQuery } from './list-payments.query';
 export class ListPaymentsHandler implements IQueryHandler<ListPaymentsQuery> {
   constructor(private readonly payments: PaymentRepository) {}
 
-  execute({ orderId }: ListPaymentsQuery): Promise<PaymentView[]> {
-    return this.payments.viewsOf(orderId);
+  execute({ orderId, customerId }: ListPaymentsQuery): Promise<PaymentView[]> {
+    return this.payments.viewsOf(orderId, customerId);
   }
 }
