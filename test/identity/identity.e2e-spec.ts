@@ -45,6 +45,9 @@ describe('identity: accounts, sessions and machine clients', () => {
     const wrong = await app.http().post('/api/v1/auth/login').send({ email: customer.email, password: 'not-the-password' }).expect(401);
     const unknown = await app.http().post('/api/v1/auth/login').send({ email: `nobody-${customer.id}@test.example`, password: 'not-the-password' }).expect(401);
     expect(unknown.body).toEqual({ ...wrong.body });
+    // Every 401 says how to authenticate (RFC 9110): with the Bearer tokens these routes issue.
+    expect(wrong.headers['www-authenticate']).toBe('Bearer realm="commerce"');
+    expect(unknown.headers['www-authenticate']).toBe(wrong.headers['www-authenticate']);
   });
 
   it('rotates refresh tokens, and a reused one revokes its whole family', async () => {
