@@ -82,6 +82,19 @@ describe('Catalog cache', () => {
     }
   });
 
+  it('judges the credentials of a cached product read: a forged token is refused, a valid one gets the cached answer', async () => {
+    const { body: created } = await staff.post('/api/v1/products').send(newProduct()).expect(201);
+    const path = `/api/v1/products/${created.id}`;
+    await drained(app);
+    const cached = await app.http().get(path).expect(200);
+    await app.http().get(path).expect(200);
+
+    const forged = await app.http().get(path).set('authorization', 'Bearer not.a.token').expect(401);
+    expect(forged.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const signedIn = await staff.get(path).expect(200);
+    expect(signedIn.text).toBe(cached.text);
+  });
+
   it('caches search pages and refreshes them when the index changes', async () => {
     const word = uniqueWord();
     const { body: created } = await staff

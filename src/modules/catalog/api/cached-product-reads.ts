@@ -28,7 +28,9 @@ function presentProduct(product: ProductView): PresentedProduct {
  * L1, an unknown or malformed id) goes on to the controller, which reads through the cache and
  * fills it. Fastify's own hooks still run: correlation id, metrics and request log; the request
  * gets its server span here. The route is public and its answer the same for every caller; a
- * route whose answer depended on the caller could not be answered here. See docs/decisions/0019.
+ * route whose answer depended on the caller could not be answered here. A request carrying
+ * credentials goes through Nest too, where the policy guard judges them: a token sent to a
+ * public route must still be valid. See docs/decisions/0019.
  */
 @Injectable()
 export class CachedProductReads implements OnModuleInit {
@@ -41,7 +43,7 @@ export class CachedProductReads implements OnModuleInit {
     // The command-line tools (seed, reindex) run the module without an HTTP server.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onRequest', (request, reply, done) => {
-      if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) {
+      if (request.method !== 'GET' || request.routeOptions.url !== ROUTE || request.headers.authorization !== undefined) {
         done();
         return;
       }
