@@ -2,7 +2,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Envelope } from '../../libs/messaging';
 import { toKafkaRecord } from '../../libs/messaging/kafka-envelope';
 import { AppProcess, freePort } from '../support/app-process';
-import { asAdmin, forged, logIn, newCustomer, withToken } from '../support/auth';
+import { asAdmin, forged, logIn, newCustomer, shopperOf, withToken } from '../support/auth';
 import { finalOrder, placeOrder, stockedProduct, stockOf } from '../support/shop';
 import { SPLIT_ROLES, SplitApp, splitUnavailable } from '../support/split-app';
 import { HttpRoutes, TEST_ENV } from '../support/test-env';
@@ -104,9 +104,14 @@ describeSplit('Three processes over Kafka', () => {
       await request(app.http()).expect(401);
       // The admin's own claims and key id, signed by another key.
       await request(withToken(app.http(), forged(accessToken))).expect(401);
-      await request(customer.http()).expect(403);
       await request(withToken(app.http(), accessToken)).expect(200);
     }
+    await setStock(customer.http()).expect(403);
+    // The payments process scopes a customer's reads to the token's subject.
+    const { body: own } = await payments((await shopperOf(app)).http()).expect(200);
+    expect(own.items).toEqual([expect.objectContaining({ orderId, status: 'CAPTURED' })]);
+    const { body: theirs } = await payments(customer.http()).expect(200);
+    expect(theirs).toEqual({ items: [] });
     expect(app.processFor('/api/v1/inventory/x')).toBe(app.processes.inventory);
     expect(app.processFor('/api/v1/payments')).toBe(app.processes.payments);
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 2, reserved: 0, available: 2 });
