@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { describeError } from '../../../../../libs/messaging';
-import { BackgroundWork } from '../../../../../libs/persistence';
+import { PeriodicWork } from '../../../../../libs/persistence';
 import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
 import { ExpireOrderSagaCommand, RedriveOrderSagaCommand } from './saga.commands';
 import { SAGA_OPTIONS, SagaOptions } from './saga-options';
@@ -17,26 +17,24 @@ const BATCH = 100;
 @Injectable()
 export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SagaSweeper.name);
-  private sweeping?: Promise<void>;
+  private readonly job: PeriodicWork;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly sagas: OrderSagaRepository,
     private readonly commandBus: CommandBus,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const timer = setInterval(() => {
-      this.sweeping ??= BackgroundWork.run(() => this.sweep()).finally(() => (this.sweeping = undefined));
-    }, this.options.sweepIntervalMs);
-    this.scheduler.addInterval(SagaSweeper.name, timer);
+  ) {
+    this.job = new PeriodicWork(scheduler, SagaSweeper.name);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.scheduler.deleteInterval(SagaSweeper.name);
-    await this.sweeping;
+  onApplicationBootstrap(): void {
+    this.job.start(this.options.sweepIntervalMs, () => this.sweep());
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   async sweep(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { describeError } from '../../../../../libs/messaging';
-import { BackgroundWork } from '../../../../../libs/persistence';
+import { PeriodicWork } from '../../../../../libs/persistence';
 import { IdempotencyKeyRepository } from '../../infrastructure/idempotency-key.repository';
 
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
@@ -10,23 +10,21 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 @Injectable()
 export class IdempotencyKeyPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IdempotencyKeyPruner.name);
-  private pruning?: Promise<void>;
+  private readonly job: PeriodicWork;
 
   constructor(
     private readonly keys: IdempotencyKeyRepository,
-    private readonly scheduler: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const timer = setInterval(() => {
-      this.pruning ??= BackgroundWork.run(() => this.prune()).finally(() => (this.pruning = undefined));
-    }, PRUNE_EVERY_MS);
-    this.scheduler.addInterval(IdempotencyKeyPruner.name, timer);
+    scheduler: SchedulerRegistry,
+  ) {
+    this.job = new PeriodicWork(scheduler, IdempotencyKeyPruner.name);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.scheduler.deleteInterval(IdempotencyKeyPruner.name);
-    await this.pruning;
+  onApplicationBootstrap(): void {
+    this.job.start(PRUNE_EVERY_MS, () => this.prune());
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   private async prune(): Promise<void> {
