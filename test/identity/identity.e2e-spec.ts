@@ -100,6 +100,27 @@ describe('identity: accounts, sessions and machine clients', () => {
     await app.http().post('/api/v1/auth/token').send({ clientId: client.id, clientSecret: client.secret }).expect(401);
   });
 
+  it('refuses oversized and deeply nested bodies on every sign-in route, and makes no account', async () => {
+    const nested = `{"email": ${'['.repeat(5000)}${']'.repeat(5000)}, "password": "correct horse battery"}`;
+    const oversized = JSON.stringify({ email: 'big@test.example', password: 'x'.repeat(70_000) });
+    for (const route of ['register', 'login', 'refresh', 'logout', 'token']) {
+      const deep = await app.http().post(`/api/v1/auth/${route}`).set('content-type', 'application/json').send(nested).expect(400);
+      expect(deep.headers['content-type']).toMatch(/^application\/problem\+json/);
+      await app.http().post(`/api/v1/auth/${route}`).set('content-type', 'application/json').send(oversized).expect(413);
+    }
+    const [{ n }] = await app.sql<{ n: number }>("SELECT count(*)::int AS n FROM identity.user WHERE email = 'big@test.example'");
+    expect(n).toBe(0);
+  });
+
+  it('answers 404 for a user or a client nobody has, and changes nothing', async () => {
+    const admin = await asAdmin(app);
+    const nobody = '0190a000-0000-7000-8000-00000000dead';
+    await admin.put(`/api/v1/admin/users/${nobody}/roles`).send({ roles: ['admin'] }).expect(404);
+    await admin.delete(`/api/v1/admin/clients/${nobody}`).expect(404);
+    await admin.put('/api/v1/admin/users/not-a-uuid/roles').send({ roles: ['admin'] }).expect(400);
+    await admin.put(`/api/v1/admin/users/${nobody}/roles`).send({ roles: ['owner'] }).expect(400);
+  });
+
   it('publishes its public key as a JWKS', async () => {
     const { body } = await app.http().get('/.well-known/jwks.json').expect(200);
     expect(body.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) })]);
