@@ -36,8 +36,10 @@ export class PaymentMethodOpener {
   static forKey({ privateKey, keyMadeAtStart }: PaymentMethodKey): PaymentMethodOpener {
     // The configuration refuses a process hosting payments without a key; this guards a wrong wiring.
     if (!privateKey) throw new Error('payments is hosted without the private key of payment methods (PAYMENT_METHOD_PRIVATE_KEY)');
+    // The zero-configuration default, documented with the setting like JWT_PRIVATE_KEY's: said at debug
+    // level, so a start stays a few lines.
     if (keyMadeAtStart) {
-      new Logger(PaymentMethodOpener.name).warn(
+      new Logger(PaymentMethodOpener.name).debug(
         'PAYMENT_METHOD_PRIVATE_KEY is not set: payment methods are sealed with a key made at this start, so an order ' +
           'placed before a restart and not yet authorized is declined (payment_method_unknown). Set it to keep them.',
       );
