@@ -15,6 +15,7 @@ import { OrderIdempotencyKeys1767000001300 } from './1767000001300-order-idempot
 import { PaymentMethodRefs1767000002000 } from './1767000002000-payment-method-refs';
 import { OrderSagaCustomers1767000002100 } from './1767000002100-order-saga-customers';
 import { PaymentCustomers1767000002200 } from './1767000002200-payment-customers';
+import { StaffDeadLetters1767000002300 } from './1767000002300-staff-dead-letters';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   PaymentMethodRefs1767000002000,
   OrderSagaCustomers1767000002100,
   PaymentCustomers1767000002200,
+  StaffDeadLetters1767000002300,
 ];

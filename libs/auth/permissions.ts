@@ -40,7 +40,7 @@ export const DEFAULT_GRANTS: Readonly<Record<Permission, readonly Role[]>> = {
   'notifications:read-all': ['staff', 'admin'],
   'catalog:write': ['staff', 'admin'],
   'inventory:write': ['staff', 'admin'],
-  'dead-letters:manage': ['admin'],
+  'dead-letters:manage': ['staff', 'admin'],
   'users:manage': ['admin'],
   'clients:manage': ['admin'],
   'metrics:read': ['admin'],

@@ -1,3 +1,4 @@
+import { DEFAULT_GRANTS } from '../../libs/auth';
 import { asAdmin, logIn, newCustomer, withToken } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -76,6 +77,16 @@ describe('identity: accounts, sessions and machine clients', () => {
     const [{ password_hash }] = await app.sql<{ password_hash: string }>('SELECT password_hash FROM identity.user WHERE id = $1', [customer.id]);
     expect(password_hash).not.toBe(weak);
     expect(password_hash).toMatch(/m=19456,p=1,t=2/);
+  });
+
+  it('starts with the grants the API documentation describes as the defaults', async () => {
+    const rows = await app.sql<{ role: string; permission: string }>('SELECT role, permission FROM identity.role_permission');
+    const granted: Record<string, string[]> = {};
+    for (const { role, permission } of rows) (granted[permission] ??= []).push(role);
+    const sorted = (grants: Record<string, readonly string[]>) =>
+      Object.fromEntries(Object.entries(grants).map(([permission, roles]) => [permission, [...roles].sort()]));
+
+    expect(sorted(granted)).toEqual(sorted(DEFAULT_GRANTS));
   });
 
   it('lets an admin make a customer staff, which their next token carries', async () => {

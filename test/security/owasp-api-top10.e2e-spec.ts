@@ -455,10 +455,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
 
         expect(forbidden.sort()).toEqual([
           'DELETE /api/v1/admin/clients/{id}',
-          'GET /api/v1/admin/dead-letters',
           'GET /metrics',
           'POST /api/v1/admin/clients',
-          'POST /api/v1/admin/dead-letters/{id}/replay',
           'POST /api/v1/orders',
           'PUT /api/v1/admin/users/{id}/roles',
         ]);
