@@ -6,6 +6,7 @@ import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { PolicyAudit } from './policy-audit';
 import { PolicyGuard } from './policy.guard';
 import { RemoteVerificationKeys, SigningKey, VERIFICATION_KEYS } from './token-keys';
+import { VerifiedAccessTokens } from './verified-access-tokens';
 
 /**
  * Authentication and authorization of every HTTP route: the policy guard, the access-token
@@ -29,10 +30,11 @@ export class AuthModule {
         keys,
         { provide: VERIFICATION_KEYS, useExisting: options.jwksUrl === undefined ? SigningKey : RemoteVerificationKeys },
         AccessTokenStrategy,
+        VerifiedAccessTokens,
         PolicyAudit,
         { provide: APP_GUARD, useClass: PolicyGuard },
       ],
-      exports: [AUTH_OPTIONS, ...exported],
+      exports: [AUTH_OPTIONS, VerifiedAccessTokens, ...exported],
     };
   }
 }

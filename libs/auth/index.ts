@@ -7,3 +7,4 @@ export * from './principal';
 export * from './token-keys';
 export * from './openapi';
 export { BEARER_CHALLENGE } from './policy.guard';
+export * from './verified-access-tokens';

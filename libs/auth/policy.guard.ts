@@ -13,6 +13,7 @@ import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { POLICY, type Policy } from './policy';
 import type { Principal } from './principal';
 import { KeysUnavailableError } from './token-keys';
+import { accessTokenOf, VerifiedAccessTokens } from './verified-access-tokens';
 
 /** The challenge of a 401: this API takes Bearer access tokens (RFC 6750). */
 export const BEARER_CHALLENGE = 'Bearer realm="commerce"';
@@ -31,6 +32,7 @@ export class PolicyGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    private readonly verified: VerifiedAccessTokens,
   ) {
     super();
   }
@@ -43,7 +45,10 @@ export class PolicyGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const open = policy.kind === 'public' || (policy.kind === 'operations' && this.options.publicMetrics);
     if (open && request.headers.authorization === undefined) return true;
-    await super.canActivate(context);
+    const token = accessTokenOf(request);
+    const known = token === undefined ? undefined : this.verified.principalOf(token);
+    if (known) request.user = known;
+    else await super.canActivate(context);
     if (open) return true;
     const anyOf = policy.kind === 'requires' ? policy.anyOf : [policy.permission];
     if (!anyOf.some((permission) => request.user?.permissions.has(permission))) {

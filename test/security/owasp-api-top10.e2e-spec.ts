@@ -189,6 +189,11 @@ describe('OWASP API Security Top 10 (2023)', () => {
       /** A profile:read token of the customer, its claims changed by `changes`. */
       const claimsOf = (changes: Record<string, unknown> = {}) => mint.claims({ sub: customer.id, scope: 'profile:read', roles: ['customer'], ...changes });
       const me = (token: string) => app.http().get('/api/v1/users/me').set('authorization', `Bearer ${token}`);
+      /** `token` with one character of its signature changed. */
+      const withSignatureChanged = (token: string) => {
+        const [header, claims, signature] = token.split('.');
+        return [header, claims, `${signature.slice(0, 20)}${signature[20] === 'A' ? 'B' : 'A'}${signature.slice(21)}`].join('.');
+      };
 
       it('API2:2023 broken authentication: a token minted with the signing key and the claims of a real one is accepted', async () => {
         const { body } = await me(mint.sign(claimsOf())).expect(200);
@@ -208,11 +213,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
         ],
         [
           'whose signature was changed',
-          () => {
-            const [header, claims, signature] = mint.sign(claimsOf()).split('.');
-            const flipped = `${signature.slice(0, 20)}${signature[20] === 'A' ? 'B' : 'A'}${signature.slice(21)}`;
-            return [header, claims, flipped].join('.');
-          },
+          () => withSignatureChanged(mint.sign(claimsOf())),
         ],
         ['signed by another key under our kid', () => stranger.sign(claimsOf(), mint.header())],
         ['signed by another key under its own kid, unknown here', () => stranger.sign(claimsOf(), stranger.header())],
@@ -238,6 +239,19 @@ describe('OWASP API Security Top 10 (2023)', () => {
         expectProblem(refused, 401);
         expect(refused.headers['www-authenticate']).toBe('Bearer realm="commerce", error="invalid_token"');
         expect(refused.body.detail).toBe('the access token is invalid or expired');
+      });
+
+      it('API2:2023 broken authentication: a token verified before is judged again when altered, on a cached public read too', async () => {
+        const token = mint.sign(claimsOf());
+        const altered = withSignatureChanged(token);
+        const read = (bearer: string) => app.http().get(`/api/v1/products/${productId}`).set('authorization', `Bearer ${bearer}`);
+        await me(token).expect(200);
+        await read(token).expect(200);
+        await read(token).expect(200);
+
+        expectProblem(await read(altered), 401);
+        expectProblem(await me(altered), 401);
+        expectProblem(await read(`${token}x`), 401);
       });
 
       it('API2:2023 broken authentication: a refresh token presented again revokes every refresh token of its session', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accessTokenOf, VerifiedAccessTokens } from '../../../../libs/auth';
 import { openSpan, SpanKind } from '../../../../libs/observability';
 import { CatalogCache } from '../application/catalog-cache';
 import { ProductView } from '../application/product.view';
@@ -28,22 +29,30 @@ function presentProduct(product: ProductView): PresentedProduct {
  * L1, an unknown or malformed id) goes on to the controller, which reads through the cache and
  * fills it. Fastify's own hooks still run: correlation id, metrics and request log; the request
  * gets its server span here. The route is public and its answer the same for every caller; a
- * route whose answer depended on the caller could not be answered here. A request carrying
- * credentials goes through Nest too, where the policy guard judges them: a token sent to a
- * public route must still be valid. See docs/decisions/0019.
+ * route whose answer depended on the caller could not be answered here. A token sent to a public
+ * route must still be valid: one this process has already verified is answered here; any other
+ * credentials go through Nest, where the policy guard judges them. See docs/decisions/0019.
  */
 @Injectable()
 export class CachedProductReads implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly cache: CatalogCache,
+    private readonly verified: VerifiedAccessTokens,
   ) {}
+
+  /** No credentials, or an access token already verified: nothing for the policy guard to judge. */
+  private judged(request: FastifyRequest): boolean {
+    if (request.headers.authorization === undefined) return true;
+    const token = accessTokenOf(request);
+    return token !== undefined && this.verified.principalOf(token) !== undefined;
+  }
 
   onModuleInit(): void {
     // The command-line tools (seed, reindex) run the module without an HTTP server.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onRequest', (request, reply, done) => {
-      if (request.method !== 'GET' || request.routeOptions.url !== ROUTE || request.headers.authorization !== undefined) {
+      if (request.method !== 'GET' || request.routeOptions.url !== ROUTE || !this.judged(request)) {
         done();
         return;
       }
