@@ -33,14 +33,38 @@ describe('Sealed payment methods', () => {
     expect(opener.open(ORDER, instrument, later(TTL_MS * 10))).toEqual({ kind: 'expired' });
   });
 
-  it('carries neither the token nor anything that repeats between references', () => {
+  it('carries neither the token nor a nonce, ciphertext or tag that repeats between references', () => {
     const first = sealed(ORDER, 'tok_chargeDeclined');
     const second = sealed(ORDER, 'tok_chargeDeclined');
 
     expect(first.sealed).not.toContain('tok_');
     expect(Buffer.from(first.sealed.split('.')[4], 'base64url').toString('latin1')).not.toContain('tok_');
-    const [firstParts, secondParts] = [first, second].map(({ sealed: ref }) => ref.split('.').slice(2));
+    const [firstParts, secondParts] = [first, second].map(({ sealed: ref }) => ref.split('.').slice(3));
     firstParts.forEach((part, i) => expect(part).not.toBe(secondParts[i]));
+  });
+
+  it('seals with a new ephemeral key every minute, and every one opens', () => {
+    const sealer = new PaymentMethodSealer(keys.publicKey, TTL_MS);
+    const ephemeralKeyOf = (ref: string) => ref.split('.')[2];
+    const sealedAt = [0, 59_999, 60_000, 120_000];
+    const refs = sealedAt.map((ms) => sealer.seal(ORDER, `tok_${ms}`, later(ms)));
+
+    expect(ephemeralKeyOf(refs[1].ref)).toBe(ephemeralKeyOf(refs[0].ref));
+    expect(new Set(refs.slice(1).map(({ ref }) => ephemeralKeyOf(ref))).size).toBe(3);
+    refs.forEach(({ ref, expiresAt }, i) =>
+      expect(opener.open(ORDER, { sealed: ref, expiresAt: expiresAt.toISOString() }, placedAt)).toEqual({
+        kind: 'token',
+        token: `tok_${sealedAt[i]}`,
+      }),
+    );
+  });
+
+  it('seals with a new ephemeral key when the clock goes back', () => {
+    const sealer = new PaymentMethodSealer(keys.publicKey, TTL_MS);
+    const first = sealer.seal(ORDER, 'tok_visa', later(60_000)).ref.split('.')[2];
+    const earlier = sealer.seal(ORDER, 'tok_visa', placedAt).ref.split('.')[2];
+
+    expect(earlier).not.toBe(first);
   });
 
   it('does not open for another order, with a later expiry, or altered', () => {

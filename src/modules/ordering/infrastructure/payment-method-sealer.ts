@@ -14,12 +14,28 @@ function rawPublicKey(key: KeyObject): Buffer {
 }
 
 /**
+ * How long one ephemeral key pair seals, and for how many references at most: far below AES-GCM's
+ * 2^32 random-nonce bound per key, and a key agreement a minute instead of one per order.
+ */
+const EPOCH_MS = 60_000;
+const EPOCH_SEALS = 1_000_000;
+
+/** An ephemeral key pair's public half and the AES key it agreed with payments' public key. */
+interface SealingEpoch {
+  ephemeralKey: Buffer;
+  key: Buffer;
+  endsAt: number;
+  sealsLeft: number;
+}
+
+/**
  * Seals the payment token of an order for the payments context (the format is AuthorizePaymentV2's):
  * ordering holds only payments' public key, so it cannot open what it stores and sends.
  */
 export class PaymentMethodSealer {
   private readonly recipient: Buffer;
   private readonly keyId: string;
+  private epoch?: SealingEpoch;
 
   constructor(
     private readonly publicKey: KeyObject,
@@ -37,16 +53,29 @@ export class PaymentMethodSealer {
 
   seal(orderId: string, token: string, now: Date): SealedPaymentMethod {
     const expiresAt = new Date(now.getTime() + this.ttlMs);
-    // A key pair of its own per reference: no two references share an encryption key.
-    const ephemeral = generateKeyPairSync('x25519');
-    const ephemeralKey = rawPublicKey(ephemeral.publicKey);
-    const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: this.publicKey });
-    const key = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeralKey, this.recipient]), PAYMENT_METHOD_REF.hkdfInfo, 32));
+    const { ephemeralKey, key } = this.epochAt(now.getTime());
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
     cipher.setAAD(Buffer.from(paymentMethodRefBinding(orderId, expiresAt.toISOString())));
     const ciphertext = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
     const parts = [ephemeralKey, iv, ciphertext, cipher.getAuthTag()].map((part) => part.toString('base64url'));
     return { ref: [PAYMENT_METHOD_REF.format, this.keyId, ...parts].join('.'), expiresAt };
+  }
+
+  /**
+   * The ephemeral key pair sealing now, made anew each minute or million references. Its private
+   * half lives in this process' memory only, where the tokens it seals pass in plain text anyway.
+   */
+  private epochAt(nowMs: number): SealingEpoch {
+    if (this.epoch && this.epoch.sealsLeft > 0 && nowMs < this.epoch.endsAt && nowMs >= this.epoch.endsAt - EPOCH_MS) {
+      this.epoch.sealsLeft -= 1;
+      return this.epoch;
+    }
+    const ephemeral = generateKeyPairSync('x25519');
+    const ephemeralKey = rawPublicKey(ephemeral.publicKey);
+    const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: this.publicKey });
+    const key = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeralKey, this.recipient]), PAYMENT_METHOD_REF.hkdfInfo, 32));
+    this.epoch = { ephemeralKey, key, endsAt: nowMs + EPOCH_MS, sealsLeft: EPOCH_SEALS - 1 };
+    return this.epoch;
   }
 }

@@ -1,5 +1,6 @@
 import { createDecipheriv, createHash, createPublicKey, diffieHellman, hkdfSync, KeyObject } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { PAYMENT_METHOD_REF, paymentMethodRefBinding } from '../../../../libs/contracts/payments';
 import type { PaymentInstrument } from '../application/authorize-payment/authorize-payment.command';
 
@@ -27,6 +28,8 @@ function unknown(why: string): OpenedPaymentMethod {
 export class PaymentMethodOpener {
   readonly keyId: string;
   private readonly publicKey: Buffer;
+  /** The AES key agreed with each recent ephemeral key: ordering seals with one a minute per process. */
+  private readonly agreed = new LRUCache<string, Buffer>({ max: 256 });
 
   constructor(private readonly privateKey: KeyObject) {
     this.publicKey = rawPublicKey(createPublicKey(privateKey));
@@ -56,10 +59,7 @@ export class PaymentMethodOpener {
     if (keyId !== this.keyId) return unknown(`it is sealed for key ${keyId}, and this process holds key ${this.keyId}`);
     let token: string;
     try {
-      const ephemeral = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: ephemeralKey }, format: 'jwk' });
-      const shared = diffieHellman({ privateKey: this.privateKey, publicKey: ephemeral });
-      const salt = Buffer.concat([rawPublicKey(ephemeral), this.publicKey]);
-      const key = Buffer.from(hkdfSync('sha256', shared, salt, PAYMENT_METHOD_REF.hkdfInfo, 32));
+      const key = this.keyAgreedWith(ephemeralKey);
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
       decipher.setAAD(Buffer.from(paymentMethodRefBinding(orderId, instrument.expiresAt)));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -70,5 +70,16 @@ export class PaymentMethodOpener {
     // It opened, so the expiry is the one it was sealed with.
     if (!(Date.parse(instrument.expiresAt) > now.getTime())) return { kind: 'expired' };
     return { kind: 'token', token };
+  }
+
+  private keyAgreedWith(ephemeralKey: string): Buffer {
+    const known = this.agreed.get(ephemeralKey);
+    if (known) return known;
+    const ephemeral = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: ephemeralKey }, format: 'jwk' });
+    const shared = diffieHellman({ privateKey: this.privateKey, publicKey: ephemeral });
+    const salt = Buffer.concat([rawPublicKey(ephemeral), this.publicKey]);
+    const key = Buffer.from(hkdfSync('sha256', shared, salt, PAYMENT_METHOD_REF.hkdfInfo, 32));
+    this.agreed.set(ephemeralKey, key);
+    return key;
   }
 }
