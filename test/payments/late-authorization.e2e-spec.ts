@@ -11,8 +11,8 @@ describe('Payments: an authorization that arrives after the void', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // The provider takes long enough for the void to overtake it, yet answers within the timeout.
-    app = await startTestApp({ PAYMENT_LATENCY_MS: '700', PAYMENT_TIMEOUT_MS: '5000' });
+    // The provider takes long enough for the void to overtake it on a loaded machine, yet answers within the timeout.
+    app = await startTestApp({ PAYMENT_LATENCY_MS: '3000', PAYMENT_TIMEOUT_MS: '10000' });
   });
 
   afterAll(async () => {
