@@ -170,6 +170,8 @@ async function startService(env, readyTimeoutMs = 120_000) {
       ADMIN_PASSWORD: ADMIN.password,
       // Tokens taken before a run outlive its longest bound, so no request of it meets an expired one.
       ACCESS_TOKEN_TTL_SECONDS: '3600',
+      // As `npm start` and the image run it (docs/decisions/0027).
+      MALLOC_MMAP_THRESHOLD_: '4194304',
       ...env,
       PORT: String(port),
       HOST,
