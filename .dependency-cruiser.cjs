@@ -42,7 +42,7 @@ module.exports = {
       severity: 'error',
       comment:
         "domain/ is plain TypeScript: no framework, ORM, database or broker client, no infrastructure lib " +
-        "(messaging, persistence, http, cache, observability, resilience), and none of its own module's " +
+        "(messaging, persistence, http, cache, observability, resilience, failpoints), and none of its own module's " +
         'outer layers (application/, api/, infrastructure/). Those layers depend on the domain, not the reverse.',
       from: { path: `${ANY_MODULE}domain/` },
       to: {
@@ -52,7 +52,7 @@ module.exports = {
           '^(@nestjs|@electric-sql)/',
           '^(typeorm|typeorm-pglite|pg|kafkajs|mongoose)(/|$)',
           `${ANY_MODULE}(infrastructure|api|application)/`,
-          '(^|/)libs/(messaging|persistence|http|cache|observability|resilience)/',
+          '(^|/)libs/(messaging|persistence|http|cache|observability|resilience|failpoints)/',
         ],
       },
     },

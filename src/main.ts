@@ -1,6 +1,7 @@
 import './refuse-held-data-directory';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
+import { describeFailpoints, failpoints } from '../libs/failpoints';
 import { startTracing } from '../libs/observability';
 import { createApp } from './bootstrap';
 import { AppConfig, loadConfig } from './config/app-config';
@@ -11,9 +12,12 @@ let config: AppConfig | undefined;
 
 async function main(): Promise<void> {
   config = loadConfig();
+  // Before the application exists, so visits during its start count too.
+  failpoints.arm(config.failpoints);
   const tracing = await startTracing(config.tracing);
   const app = await createApp(config);
   const logger = new Logger('Main');
+  if (failpoints.armed) logger.warn(`FAILPOINTS armed: ${describeFailpoints(config.failpoints)}; this process will fail on purpose`);
   // Stop accepting, let in-flight requests and message deliveries finish, close the database,
   // then export the last spans.
   const stop = (signal: NodeJS.Signals): void => {

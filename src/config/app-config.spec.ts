@@ -32,6 +32,16 @@ describe(loadConfig.name, () => {
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
+  it('reads FAILPOINTS, and refuses an unknown failpoint or a malformed action by name', () => {
+    expect(loadConfig({}).failpoints).toEqual([]);
+    expect(loadConfig({ FAILPOINTS: 'after-outbox-mark=kill@3' }).failpoints).toEqual([
+      { name: 'after-outbox-mark', action: { kind: 'kill' }, onlyAt: 3 },
+    ]);
+    expect(() => loadConfig({ FAILPOINTS: 'after-outbox-marked=kill,after-outbox-claim=crash' })).toThrow(
+      /^Invalid configuration: FAILPOINTS: unknown failpoint "after-outbox-marked" \(known: .*\); FAILPOINTS: "after-outbox-claim=crash" must be /,
+    );
+  });
+
   it('hosts every context in one process without Kafka by default', () => {
     const config = loadConfig({});
     expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity']);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { AuthOptions } from '../../libs/auth';
 import type { CacheOptions } from '../../libs/cache';
+import { parseFailpoints, type FailpointSetting } from '../../libs/failpoints';
 import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { StartupError } from '../../libs/startup';
@@ -55,6 +56,8 @@ export interface AppConfig {
     retryBaseMs: number;
   };
   rateLimit: RateLimitOptions;
+  /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
+  failpoints: FailpointSetting[];
 }
 
 /** Every bad variable at once, on one line. */
@@ -299,6 +302,14 @@ function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' |
   };
 }
 
+function failpointsOf(read: EnvReader): FailpointSetting[] {
+  const raw = read.optional('FAILPOINTS');
+  if (raw === undefined) return [];
+  const { settings, problems } = parseFailpoints(raw);
+  read.problems.push(...problems.map((problem) => `FAILPOINTS: ${problem}`));
+  return settings;
+}
+
 export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
   const read = new EnvReader(env);
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -373,6 +384,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
+    failpoints: failpointsOf(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

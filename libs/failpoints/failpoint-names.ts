@@ -1,0 +1,31 @@
+/**
+ * Every failpoint placed in the code: the transaction boundaries of the order path, where a
+ * crash tests that what committed is enough to finish every order. A call site names one of
+ * these, so a misspelt name does not compile, and FAILPOINTS names only these.
+ */
+export const FAILPOINT_NAMES = [
+  /** ordering: the placement transaction committed, the HTTP answers are not sent yet. */
+  'after-placement-commit',
+  /** inventory: the reservation transaction committed. */
+  'after-reserve-commit',
+  /** payments: the authorization requests are recorded, the provider is not asked yet. */
+  'before-authorize-call',
+  /** payments: the provider's answers are recorded. */
+  'after-authorize-commit',
+  /** ordering: the transaction recording participant replies committed. */
+  'after-reply-commit',
+  /** ordering: a transaction that decided at least one order committed. */
+  'after-decision-commit',
+  /** inventory: the transaction shipping reserved stock committed. */
+  'after-stock-commit',
+  /** payments: the capture transaction committed. */
+  'after-capture-commit',
+  /** outbox relay: rows are claimed (leased), not handed to the transport yet. */
+  'after-outbox-claim',
+  /** outbox relay: the transport took the rows, they are not marked published yet. */
+  'after-outbox-publish',
+  /** outbox relay: the rows are marked published. */
+  'after-outbox-mark',
+] as const;
+
+export type FailpointName = (typeof FAILPOINT_NAMES)[number];

@@ -1,0 +1,3 @@
+export * from './failpoint-names';
+export * from './failpoint-settings';
+export * from './failpoints';
