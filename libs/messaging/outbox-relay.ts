@@ -8,6 +8,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { failpoints } from '../failpoints';
 import { BackgroundWork } from '../persistence/background-work';
 import { rowsOf } from '../persistence/sql';
 import { failSpan, openSpan, SpanKind, traceparentOf } from '../observability/tracing';
@@ -139,6 +140,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const limit = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
         if (limit <= 0) break;
         const rows = await this.claim(limit);
+        if (rows.length > 0 && failpoints.armed) await failpoints.reach('after-outbox-claim');
         if (rows.length > 0) this.launch(rows);
         if (rows.length === limit) this.claimAgain = true;
       } while (this.claimAgain && !this.stopped);
@@ -189,6 +191,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (error) {
       failed = new Map(envelopes.map((envelope) => [envelope, error]));
     }
+    if (failpoints.armed) await failpoints.reach('after-outbox-publish');
     const delivered: ClaimedRow[] = [];
     const retries: Promise<void>[] = [];
     rows.forEach((row, i) => {
@@ -210,6 +213,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       'UPDATE messaging.outbox SET published_at = now(), locked_until = NULL WHERE seq = ANY($1::bigint[])',
       [rows.map((row) => row.seq)],
     );
+    if (failpoints.armed) await failpoints.reach('after-outbox-mark');
     const now = Date.now();
     for (const row of rows) this.lag.observe((now - new Date(row.created_at).getTime()) / 1000);
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ReservationCommittedV1 } from '../../../../../libs/contracts/inventory';
+import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { decideCommit } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
@@ -26,6 +27,7 @@ export class CommitReservationHandler implements BatchCommandHandler<CommitReser
 
   async executeBatch(commands: readonly CommitReservationCommand[]): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
+      if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-stock-commit'));
       const reservations = await this.reservations.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))].sort());
       const shipped = new Map<string, number>();
       const committed: string[] = [];

@@ -1,4 +1,5 @@
 import { StockReservationRejectedV1, StockReservedV1 } from '../../../../../libs/contracts/inventory';
+import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import {
   mergeLines,
@@ -40,6 +41,8 @@ export class ReserveStockHandler implements BatchCommandHandler<ReserveStockComm
   private reserve(commands: readonly ReserveStockCommand[]): Promise<ReservationReply[]> {
     const requests = commands.map((command) => ({ command, lines: mergeLines(command.orderId, command.lines) }));
     return this.unitOfWork.run(async (tx) => {
+      // After the commit of whichever transaction this joins: a batch's, or its own.
+      if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-reserve-commit'));
       const known = await this.reservations.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))].sort());
       const toPlan = requests.filter(({ command }) => !known.has(command.orderId));
       const available = await this.stock.lockAvailable(tx.manager, [

@@ -4,6 +4,7 @@ import { Counter, Histogram } from 'prom-client';
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../../../../libs/contracts/ordering';
 import { CommitReservationV1, ReleaseReservationV1, ReserveStockV1 } from '../../../../../libs/contracts/inventory';
 import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../../../../libs/contracts/payments';
+import { failpoints } from '../../../../../libs/failpoints';
 import { MessageContext, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { Order } from '../../domain/order';
 import { OrderEvent } from '../../domain/order-events';
@@ -236,6 +237,13 @@ export class PlaceOrderSaga {
         tx.afterCommit(() => this.observeDecision(saga));
       }
       const moved = [...changed.values()];
+      if (failpoints.armed) {
+        const decided = moved.some(({ saga }) => saga.status === 'DONE');
+        tx.afterCommit(async () => {
+          if (!expiring) await failpoints.reach('after-reply-commit');
+          if (decided) await failpoints.reach('after-decision-commit');
+        });
+      }
       await this.orders.saveMany(tx.manager, moved.map(({ saga, order }) => ({ order, correlationId: saga.correlationId })));
       await this.sagas.updateMany(tx.manager, moved.map(({ saga }) => saga));
     });

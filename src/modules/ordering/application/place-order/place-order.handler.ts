@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
+import { failpoints } from '../../../../../libs/failpoints';
 import { FieldError, InvalidInputException } from '../../../../../libs/http';
 import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
@@ -126,6 +127,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
         );
         return taken;
       });
+      if (failpoints.armed) await failpoints.reach('after-placement-commit');
       for (const { placement, order } of valid) {
         const key = keyOf(placement);
         const leader = key === undefined ? undefined : leaders.get(key)!;

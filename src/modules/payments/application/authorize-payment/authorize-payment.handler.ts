@@ -1,5 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
+import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { retry } from '../../../../../libs/resilience';
@@ -56,6 +57,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     // Only the last step records the inbound messages: a crash before it means a redelivery.
     const toAsk = await this.unitOfWork.run((tx) => this.open(tx, commands), { finalStep: false });
     if (toAsk.length === 0) return;
+    if (failpoints.armed) await failpoints.reach('before-authorize-call');
     const answers = await Promise.all(toAsk.map(async (command) => ({ command, ...(await this.askProvider(command)) })));
     await this.unitOfWork.run((tx) => this.settle(tx, answers));
   }
@@ -133,6 +135,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     tx: Transaction,
     answers: readonly { command: AuthorizePaymentCommand; outcome: ProviderOutcome; attempts: number }[],
   ): Promise<void> {
+    if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-authorize-commit'));
     const payments = await this.payments.lockMany(tx.manager, [...new Set(answers.map(({ command }) => command.orderId))]);
     const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
     for (const { command, outcome, attempts } of answers) {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { PaymentCapturedV1 } from '../../../../../libs/contracts/payments';
+import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
@@ -21,6 +22,7 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
 
   async executeBatch(commands: readonly CapturePaymentCommand[]): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
+      if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-capture-commit'));
       const payments = await this.payments.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))]);
       const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
       for (const command of commands) this.capture(tx, command, payments.get(command.orderId));
