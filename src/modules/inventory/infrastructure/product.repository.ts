@@ -8,9 +8,10 @@ import { EntityManager } from 'typeorm';
 @Injectable()
 export class ProductRepository {
   async record(manager: EntityManager, productIds: readonly string[]): Promise<void> {
+    // Sorted and once each, so concurrent batches take their row locks in the same order.
     await manager.query(
       'INSERT INTO inventory.product (product_id) SELECT unnest($1::uuid[]) ON CONFLICT (product_id) DO NOTHING',
-      [productIds],
+      [[...new Set(productIds)].sort()],
     );
   }
 

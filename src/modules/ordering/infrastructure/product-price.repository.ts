@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProductSnapshotV1 } from '../../../../libs/contracts/catalog';
+import { columnsOf } from '../../../../libs/persistence';
 import { Money } from '../domain/order-events';
 
 /**
@@ -11,15 +12,26 @@ import { Money } from '../domain/order-events';
 export class ProductPriceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsert(manager: EntityManager, snapshot: ProductSnapshotV1): Promise<void> {
+  /**
+   * Records the newest of these snapshots of each product, unless a newer one is recorded
+   * already: one statement for a batch of catalog events.
+   */
+  async upsertMany(manager: EntityManager, snapshots: readonly ProductSnapshotV1[]): Promise<void> {
+    const newest = new Map<string, ProductSnapshotV1>();
+    for (const snapshot of snapshots) {
+      if ((newest.get(snapshot.productId)?.version ?? -1) < snapshot.version) newest.set(snapshot.productId, snapshot);
+    }
+    if (newest.size === 0) return;
+    // In product id order, so concurrent batches lock their rows in the same order.
+    const rows = [...newest.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
     await manager.query(
       `INSERT INTO ordering.product_price (product_id, sku, name, price_amount, currency, version)
-       VALUES ($1, $2, $3, $4, $5, $6)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[])
        ON CONFLICT (product_id) DO UPDATE SET sku = EXCLUDED.sku, name = EXCLUDED.name,
          price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency, version = EXCLUDED.version,
          archived = false
        WHERE ordering.product_price.version < EXCLUDED.version`,
-      [snapshot.productId, snapshot.sku, snapshot.name, snapshot.price.amount, snapshot.price.currency, snapshot.version],
+      columnsOf(rows, (snapshot) => [snapshot.productId, snapshot.sku, snapshot.name, snapshot.price.amount, snapshot.price.currency, snapshot.version]),
     );
   }
 
