@@ -1,6 +1,6 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { TEST_ENV } from '../support/test-env';
 
@@ -40,22 +40,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     const database = await createTestDatabase();
     dropDatabase = () => database.drop();
     db = new Client({ connectionString: database.env.DATABASE_URL });
-    app = new AppProcess(await freePort(), {
-      ...database.env,
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      OUTBOX_POLL_MS: '100',
-      OUTBOX_LEASE_MS: '1000',
-      SAGA_SWEEP_MS: '100',
-      SAGA_DEADLINE_MS: '120000',
-      SAGA_REDRIVE_AFTER_MS: '60000',
-      // Kept across the restarts, as a deployment keeps it: payment methods sealed before the kill still open after it.
-      PAYMENT_METHOD_PRIVATE_KEY: TEST_ENV.PAYMENT_METHOD_PRIVATE_KEY,
-      // The signing key too, as a deployment keeps it: access tokens issued before the kill still verify after it.
-      JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-      ADMIN_EMAIL: TEST_ENV.ADMIN_EMAIL,
-      ADMIN_PASSWORD: TEST_ENV.ADMIN_PASSWORD,
-    });
+    app = new AppProcess(await freePort(), { ...database.env, ...restartableServiceEnv() });
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TEST_LOG_LEVEL } from './test-env';
+import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 
@@ -19,6 +20,29 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Settings of a service that a suite kills and starts again on the same database: rows the dead
+ * process had claimed are delivered again a second later; the saga's deadline and re-drives are far
+ * off, so what finishes the orders is what the crash left committed; and the keys stay the same
+ * across restarts, as a deployment keeps them, so access tokens and payment methods sealed before
+ * the kill still work after it.
+ */
+export function restartableServiceEnv(): Record<string, string> {
+  return {
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    OUTBOX_POLL_MS: '100',
+    OUTBOX_LEASE_MS: '1000',
+    SAGA_SWEEP_MS: '100',
+    SAGA_DEADLINE_MS: '120000',
+    SAGA_REDRIVE_AFTER_MS: '60000',
+    PAYMENT_METHOD_PRIVATE_KEY: TEST_ENV.PAYMENT_METHOD_PRIVATE_KEY,
+    JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    ADMIN_EMAIL: TEST_ENV.ADMIN_EMAIL,
+    ADMIN_PASSWORD: TEST_ENV.ADMIN_PASSWORD,
+  };
 }
 
 export interface ExitedRun {
@@ -97,6 +121,13 @@ export class AppProcess {
     } catch {
       return false;
     }
+  }
+
+  /** Resolves once the last run has ended: with the signal that ended it, or null when it exited by itself. */
+  ended(): Promise<NodeJS.Signals | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.signalCode ?? null);
+    return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   }
 
   /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. */
