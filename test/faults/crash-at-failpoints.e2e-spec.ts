@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
+import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
+import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
+import { FINAL_STATUSES } from '../support/shop';
+import { createTestDatabase, eventually } from '../support/test-app';
+import { UNDELIVERED_MESSAGES } from '../support/test-env';
+
+const postgres = process.env.TEST_DATABASE_URL;
+if (!postgres) {
+  process.stdout.write('crash-at-failpoints suite skipped: it needs a real Postgres server in TEST_DATABASE_URL\n');
+}
+const describeOnPostgres = postgres ? describe : describe.skip;
+
+const ORDERS = 20;
+/** Orders sent at once; the next wave goes when this one is answered (or refused), so boundaries are crossed many times. */
+const WAVE = 4;
+const QUANTITY = 2;
+/** Less than the orders ask for, so some roll back for stock as well as for a declined card. */
+const STOCK = 30;
+/** The visit that kills: some orders are through each boundary already. */
+const KILL_AT = 3;
+
+/** Cheap password hashes: the suite signs in once per case. */
+const FAST_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
+
+interface OrderRequest {
+  key: string;
+  body: string;
+  /** The 202's order id, once a request was answered. */
+  orderId?: string;
+}
+
+async function call(url: string, init: RequestInit, session?: Session): Promise<Response> {
+  return fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(session ? bearer(session) : {}), ...init.headers } });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
+async function json(url: string, init: RequestInit, session?: Session): Promise<any> {
+  const response = await call(url, init, session);
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Sends the order; an answer other than 202 fails the test, no answer at all (the process died) leaves it to be retried. */
+async function send(app: AppProcess, customer: Session, order: OrderRequest): Promise<void> {
+  let response: Response;
+  try {
+    response = await call(`${app.url}/api/v1/orders`, { method: 'POST', body: order.body, headers: { 'idempotency-key': order.key } }, customer);
+  } catch {
+    return;
+  }
+  if (response.status !== 202) throw new Error(`order ${order.key}: ${response.status} ${await response.text()}`);
+  order.orderId = ((await response.json()) as { id: string }).id;
+}
+
+/** A product with STOCK units, known to ordering's price replica. */
+async function stockedProduct(app: AppProcess, db: Client): Promise<string> {
+  const admin = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
+  const product = { sku: `FAIL-${randomUUID()}`, name: 'Failpoint', description: 'x', category: 'test', price: { amount: 500, currency: 'EUR' } };
+  const { id } = await json(`${app.url}/api/v1/products`, { method: 'POST', body: JSON.stringify(product) }, admin);
+  await eventually(() => json(`${app.url}/api/v1/inventory/${id}`, { method: 'PUT', body: JSON.stringify({ onHand: STOCK }) }, admin));
+  await eventually(async () => {
+    const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [id]);
+    expect(rows).toHaveLength(1);
+  });
+  return id;
+}
+
+/** The signal that ended the process, or 'still running' if it lives on after `ms`. */
+async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+  try {
+    return await Promise.race([app.ended(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function count(db: Client, sql: string, params: unknown[] = []): Promise<number> {
+  return (await db.query<{ n: number }>(sql, params)).rows[0].n;
+}
+
+describeOnPostgres('A process killed at each failpoint of the order path', () => {
+  beforeAll(() => ensureBuilt());
+
+  it.each(FAILPOINT_NAMES.map((name) => [name]))(
+    'finishes every order after being killed at %s, with stock, payments and notices adding up',
+    async (failpoint: FailpointName) => {
+      const database = await createTestDatabase();
+      const db = new Client({ connectionString: database.env.DATABASE_URL });
+      const app = new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_HASHING, ...database.env });
+      try {
+        await app.start({ FAILPOINTS: `${failpoint}=kill@${KILL_AT}` });
+        await db.connect();
+        const productId = await stockedProduct(app, db);
+        const { session: customer } = await newCustomerAt(app.url);
+        const orders: OrderRequest[] = Array.from({ length: ORDERS }, (_, i) => ({
+          key: randomUUID(),
+          body: JSON.stringify({
+            items: [{ productId, quantity: QUANTITY }],
+            payment: { method: 'card', token: i % 5 === 4 ? 'tok_chargeDeclined' : 'tok_visa' },
+          }),
+        }));
+        for (let first = 0; first < ORDERS; first += WAVE) {
+          await Promise.all(orders.slice(first, first + WAVE).map((order) => send(app, customer, order)));
+        }
+        expect(await endedWithin(app, 20_000)).toBe('SIGKILL');
+
+        await app.start();
+        await Promise.all(orders.filter((order) => order.orderId === undefined).map((order) => send(app, customer, order)));
+        const orderIds = orders.map((order) => order.orderId);
+        expect(orderIds.every((id) => id !== undefined)).toBe(true);
+        expect(new Set(orderIds).size).toBe(ORDERS);
+        expect(await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view')).toBe(ORDERS);
+
+        await eventually(async () => {
+          const undecided = await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE status <> ALL($1::text[])', [FINAL_STATUSES]);
+          expect(undecided).toBe(0);
+        }, 30_000);
+        await eventually(async () => expect(await count(db, UNDELIVERED_MESSAGES)).toBe(0), 30_000);
+
+        const confirmed = (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'CONFIRMED'`)).rows.map((r) => r.id).sort();
+        expect(confirmed.length).toBeGreaterThan(0);
+        expect(await json(`${app.url}/api/v1/inventory/${productId}`, {})).toEqual({
+          productId,
+          onHand: STOCK - QUANTITY * confirmed.length,
+          reserved: 0,
+          available: STOCK - QUANTITY * confirmed.length,
+        });
+        const captured = await db.query<{ order_id: string }>(`SELECT order_id FROM payments.payment WHERE status = 'CAPTURED'`);
+        expect(captured.rows.map((r) => r.order_id).sort()).toEqual(confirmed);
+        const notices = await db.query<{ order_id: string; n: number }>(
+          `SELECT order_id, count(*)::int AS n FROM notifications.notification WHERE template = 'order-confirmed' GROUP BY order_id`,
+        );
+        expect(notices.rows.filter((r) => r.n === 1).map((r) => r.order_id).sort()).toEqual(confirmed);
+        expect(notices.rows).toHaveLength(confirmed.length);
+        const finalEvents = await count(
+          db,
+          `SELECT count(*)::int AS n FROM ordering.order_event WHERE type IN ('OrderConfirmed', 'OrderRejected', 'OrderRolledBack')`,
+        );
+        expect(finalEvents).toBe(ORDERS);
+        expect(await count(db, 'SELECT count(*)::int AS n FROM messaging.dead_letter')).toBe(0);
+      } finally {
+        await app.stop();
+        await db.end().catch(() => undefined);
+        await database.drop();
+      }
+    },
+    60_000,
+  );
+});
