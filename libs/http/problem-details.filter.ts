@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { FieldError, OverCapacityException, UnauthenticatedException } from './problem';
+import { FieldError, NotReadyException, OverCapacityException, UnauthenticatedException } from './problem';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH } from './request-limits';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -25,6 +25,8 @@ interface ProblemDetails {
   /** Absent when the request could not be read at all, or its URL was too long to repeat. */
   instance?: string;
   errors?: FieldError[];
+  /** A readiness probe's dependencies, on its 503 (NotReadyException). */
+  checks?: Record<string, object>;
 }
 
 function problemOf(status: number, detail: string, instance?: string, errors?: FieldError[]): ProblemDetails {
@@ -107,7 +109,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof OverCapacityException) void reply.header('retry-after', String(exception.retryAfterSeconds));
     if (exception instanceof UnauthenticatedException) void reply.header('www-authenticate', exception.challenge);
-    void reply.status(status).header('content-type', PROBLEM_JSON).send(problemOf(status, detail, instanceOf(status, request), errors));
+    const problem = problemOf(status, detail, instanceOf(status, request), errors);
+    if (exception instanceof NotReadyException) problem.checks = exception.checks;
+    void reply.status(status).header('content-type', PROBLEM_JSON).send(problem);
   }
 }
 

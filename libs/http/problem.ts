@@ -35,3 +35,13 @@ export class OverCapacityException extends ServiceUnavailableException {
     super(detail);
   }
 }
+
+/**
+ * 503 from a readiness probe: which dependency is down travels with the problem as its `checks`
+ * extension member (RFC 9457 §3.2), so an operator reading the answer sees what to look at.
+ */
+export class NotReadyException extends ServiceUnavailableException {
+  constructor(readonly checks: Record<string, object>) {
+    super('not ready');
+  }
+}

@@ -1,12 +1,16 @@
-import { BeforeApplicationShutdown, Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { Public } from '../../libs/auth';
 import { TwoLevelCache } from '../../libs/cache';
-import { ProblemResponses } from '../../libs/http';
+import { NotReadyException, ProblemResponses } from '../../libs/http';
 import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 import { SkipRateLimit } from '../../libs/rate-limit';
+
+/** How long readiness waits for the database: a database that stopped answering is down, not slow. */
+const DATABASE_PROBE_MS = 3000;
 
 @ApiTags('operations')
 @Controller('health')
@@ -62,15 +66,25 @@ export class HealthController implements BeforeApplicationShutdown {
   })
   @ProblemResponses({ 503: 'A dependency is down or the process is stopping' })
   async ready(): Promise<object> {
-    const database = await this.dataSource
-      .query('SELECT 1')
-      .then(() => ({ status: 'up', kind: this.database.description }))
-      .catch((error: unknown) => ({ status: 'down', kind: this.database.description, error: String(error) }));
-    const [redis, kafka] = await Promise.all([this.cache.checkL2(), this.kafka?.health()]);
+    const [database, redis, kafka] = await Promise.all([this.checkDatabase(), this.cache.checkL2(), this.kafka?.health()]);
     const checks = { database, redis, ...(kafka ? { kafka } : {}) };
-    if (this.shuttingDown || database.status !== 'up' || kafka?.status === 'down') {
-      throw new ServiceUnavailableException({ message: 'not ready', checks });
-    }
+    if (this.shuttingDown || database.status !== 'up' || kafka?.status === 'down') throw new NotReadyException(checks);
     return { status: 'ok', checks };
+  }
+
+  private async checkDatabase(): Promise<{ status: 'up' | 'down'; kind: string; error?: string }> {
+    const kind = this.database.description;
+    const giveUp = new AbortController();
+    try {
+      return await Promise.race([
+        this.dataSource.query('SELECT 1').then(
+          () => ({ status: 'up' as const, kind }),
+          (error: unknown) => ({ status: 'down' as const, kind, error: String(error) }),
+        ),
+        sleep(DATABASE_PROBE_MS, { status: 'down' as const, kind, error: `no answer within ${DATABASE_PROBE_MS} ms` }, { signal: giveUp.signal }),
+      ]);
+    } finally {
+      giveUp.abort();
+    }
   }
 }
