@@ -160,15 +160,32 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
         expect(answer.status).toBeGreaterThanOrEqual(500);
         expect(answer.contentType).toContain('application/problem+json');
       }
-      const notReady = await ready();
-      expect(notReady.status).toBe(503);
-      expect(notReady.contentType).toContain('application/problem+json');
-      expectAlive();
-
-      postgresProxy.pass();
-      await eventually(async () => expectStatus(await ready(), 200), RECOVERY_MS);
-      await confirmedOrder();
-      expectAlive();
+      await expectDatabaseOutageOutlived();
     }, 90_000);
   });
+
+  describe('with PostgreSQL silent', () => {
+    it('answers readiness with the database down instead of hanging, and recovers by itself', async () => {
+      postgresProxy.blackhole();
+
+      await expectDatabaseOutageOutlived();
+    }, 90_000);
+  });
+
+  /**
+   * Not ready, with a 503 problem naming the database as what is down; then, once PostgreSQL
+   * answers again, ready and confirming orders, without a restart.
+   */
+  async function expectDatabaseOutageOutlived(): Promise<void> {
+    const notReady = await ready();
+    expect(notReady.status).toBe(503);
+    expect(notReady.contentType).toContain('application/problem+json');
+    expect(notReady.body.checks.database.status).toBe('down');
+    expectAlive();
+
+    postgresProxy.pass();
+    await eventually(async () => expectStatus(await ready(), 200), RECOVERY_MS);
+    await confirmedOrder();
+    expectAlive();
+  }
 });
