@@ -20,8 +20,14 @@ async function main(): Promise<void> {
   if (failpoints.armed) logger.warn(`FAILPOINTS armed: ${describeFailpoints(config.failpoints)}; this process will fail on purpose`);
   // Stop accepting, let in-flight requests and message deliveries finish, close the database,
   // then export the last spans.
+  const { shutdownTimeoutMs } = config;
   const stop = (signal: NodeJS.Signals): void => {
     logger.log(`${signal}: stopping`);
+    // A request or delivery that never ends must not keep a stopping process up until SIGKILL.
+    setTimeout(() => {
+      logger.error(`did not stop within ${shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS): exiting with work unfinished`);
+      process.exit(1);
+    }, shutdownTimeoutMs).unref();
     app
       .close()
       .then(() => tracing.shutdown())

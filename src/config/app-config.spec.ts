@@ -42,6 +42,12 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('bounds a stop by SHUTDOWN_TIMEOUT_MS, which must leave the drain its time', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '30000', SHUTDOWN_TIMEOUT_MS: '45000' }).shutdownTimeoutMs).toBe(45_000);
+  });
+
   it('hosts every context in one process without Kafka by default', () => {
     const config = loadConfig({});
     expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity']);

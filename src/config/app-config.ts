@@ -58,6 +58,8 @@ export interface AppConfig {
   rateLimit: RateLimitOptions;
   /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
   failpoints: FailpointSetting[];
+  /** The longest a stop may take after SIGTERM: past it the process exits anyway, with code 1. */
+  shutdownTimeoutMs: number;
 }
 
 /** Every bad variable at once, on one line. */
@@ -385,7 +387,11 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     failpoints: failpointsOf(read),
+    shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
+  if (config.shutdownTimeoutMs <= config.messaging.drainTimeoutMs) {
+    read.problems.push(`SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (${config.messaging.drainTimeoutMs})`);
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

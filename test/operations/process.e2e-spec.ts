@@ -31,6 +31,36 @@ describe('The service as a process', () => {
     expect(run.stderr).toContain('SAGA_DEADLINE_MS must be an integer');
   });
 
+  it('exits by SHUTDOWN_TIMEOUT_MS when a request never ends, and finishes the order it placed after a restart', async () => {
+    const app = new AppProcess(await freePort(), { DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100', ...ADMIN_ENV });
+    try {
+      // The placement commits, then its answer waits ten minutes.
+      await app.start({ FAILPOINTS: 'after-placement-commit=delay(600000)', SHUTDOWN_DRAIN_MS: '500', SHUTDOWN_TIMEOUT_MS: '2000' });
+      const customer = await newCustomerAt(app.url);
+      const stuck = fetch(`${app.url}/api/v1/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(customer.session) },
+        body: JSON.stringify({ items: [{ productId: DEMO_TEE, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+      }).catch((error: unknown) => error);
+      await eventually(async () => expect((await json(`${app.url}/api/v1/orders`, customer.session)).items).toHaveLength(1));
+
+      await app.stop('SIGTERM');
+      expect(app.exitCode).toBe(1);
+      expect(app.output.join('')).toContain('did not stop within 2000 ms (SHUTDOWN_TIMEOUT_MS)');
+      // Its connection was cut, not answered.
+      expect(String(await stuck)).toMatch(/fetch failed/);
+
+      await app.start();
+      const customerAgain = await logInAt(app.url, customer.email, customer.password);
+      await eventually(async () => {
+        const { items } = await json(`${app.url}/api/v1/orders`, customerAgain);
+        expect(items).toMatchObject([{ status: 'CONFIRMED' }]);
+      });
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('drains in-flight messages on SIGTERM, then finishes the order after a restart', async () => {
     const app = new AppProcess(await freePort(), {
       DATA_DIR: dataDir,
