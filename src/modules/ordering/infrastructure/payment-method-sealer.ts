@@ -24,7 +24,7 @@ const EPOCH_SEALS = 1_000_000;
 interface SealingEpoch {
   ephemeralKey: Buffer;
   key: Buffer;
-  endsAt: number;
+  startedAt: number;
   sealsLeft: number;
 }
 
@@ -67,7 +67,8 @@ export class PaymentMethodSealer {
    * half lives in this process' memory only, where the tokens it seals pass in plain text anyway.
    */
   private epochAt(nowMs: number): SealingEpoch {
-    if (this.epoch && this.epoch.sealsLeft > 0 && nowMs < this.epoch.endsAt && nowMs >= this.epoch.endsAt - EPOCH_MS) {
+    const age = this.epoch === undefined ? -1 : nowMs - this.epoch.startedAt;
+    if (this.epoch && this.epoch.sealsLeft > 0 && age >= 0 && age < EPOCH_MS) {
       this.epoch.sealsLeft -= 1;
       return this.epoch;
     }
@@ -75,7 +76,7 @@ export class PaymentMethodSealer {
     const ephemeralKey = rawPublicKey(ephemeral.publicKey);
     const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: this.publicKey });
     const key = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeralKey, this.recipient]), PAYMENT_METHOD_REF.hkdfInfo, 32));
-    this.epoch = { ephemeralKey, key, endsAt: nowMs + EPOCH_MS, sealsLeft: EPOCH_SEALS - 1 };
+    this.epoch = { ephemeralKey, key, startedAt: nowMs, sealsLeft: EPOCH_SEALS - 1 };
     return this.epoch;
   }
 }
