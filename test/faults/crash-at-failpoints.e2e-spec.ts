@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
 import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
-import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
+import { ADMIN_ENV, FAST_PASSWORD_HASHING, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { FINAL_STATUSES } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { UNDELIVERED_MESSAGES } from '../support/test-env';
@@ -21,9 +21,6 @@ const QUANTITY = 2;
 const STOCK = 30;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
-
-/** Cheap password hashes: the suite signs in once per case. */
-const FAST_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
 
 interface OrderRequest {
   key: string;
@@ -91,7 +88,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
     async (failpoint: FailpointName) => {
       const database = await createTestDatabase();
       const db = new Client({ connectionString: database.env.DATABASE_URL });
-      const app = new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_HASHING, ...database.env });
+      const app = new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...database.env });
       try {
         await app.start({ FAILPOINTS: `${failpoint}=kill@${KILL_AT}` });
         await db.connect();

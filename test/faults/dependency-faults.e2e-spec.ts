@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
-import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
+import { ADMIN_ENV, FAST_PASSWORD_HASHING, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { FaultProxy } from '../support/fault-proxy';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { redisForTests } from '../cache/cache-test-support';
@@ -14,9 +14,6 @@ const describeWithBoth = postgres && redis ? describe : describe.skip;
 const ANSWER_WITHIN_MS = 10_000;
 /** How long the service may take to find a dependency back by itself. */
 const RECOVERY_MS = 30_000;
-
-/** Cheap password hashes: the suite signs in a few times. */
-const FAST_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
 
 interface Answer {
   status: number;
@@ -58,7 +55,7 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
     // Its far saga deadline leaves every order to be decided by its replies, however long a fault lasts.
     app = new AppProcess(await freePort(), {
       ...restartableServiceEnv(),
-      ...FAST_HASHING,
+      ...FAST_PASSWORD_HASHING,
       DATABASE_URL: postgresProxy.in(database.env.DATABASE_URL),
       REDIS_URL: redisProxy.in(redis!),
       CACHE_KEY_PREFIX: `faults-${randomUUID()}`,
