@@ -9,6 +9,11 @@ import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 import { SkipRateLimit } from '../../libs/rate-limit';
 
+function errorCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'failed';
+}
+
 /** How long readiness waits for the database: a database that stopped answering is down, not slow. */
 const DATABASE_PROBE_MS = 3000;
 
@@ -79,7 +84,8 @@ export class HealthController implements BeforeApplicationShutdown {
       return await Promise.race([
         this.dataSource.query('SELECT 1').then(
           () => ({ status: 'up' as const, kind }),
-          (error: unknown) => ({ status: 'down' as const, kind, error: String(error) }),
+          // The driver's code (ECONNREFUSED, 57P03, …), not its message: that names hosts, and anyone may ask.
+          (error: unknown) => ({ status: 'down' as const, kind, error: errorCodeOf(error) }),
         ),
         sleep(DATABASE_PROBE_MS, { status: 'down' as const, kind, error: `no answer within ${DATABASE_PROBE_MS} ms` }, { signal: giveUp.signal }),
       ]);
