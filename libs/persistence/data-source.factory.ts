@@ -46,16 +46,14 @@ function commonOptions(options: DatabaseOptions) {
  * and on a socket whose peer is gone. A bounded wait turns a database that stopped answering
  * into errors the caller can see and retry, instead of requests that hang.
  */
-function poolOptions(max: number): { max: number; connectionTimeoutMillis: number; keepAlive: boolean; keepAliveInitialDelayMillis: number } {
-  return { max, connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
-}
+const BOUNDED_WAITS = { connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 
 /** One DataSource for every context: schemas separate the contexts, not connections. */
 export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
   const common = commonOptions(options);
   const dataSource = isEmbedded(options)
     ? await openEmbedded(options.dataDir, common)
-    : new DataSource({ ...common, url: options.url, extra: poolOptions(options.poolSize ?? 20) });
+    : new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 20, ...BOUNDED_WAITS } });
   if (!dataSource.isInitialized) await dataSource.initialize();
   if (isEmbedded(options)) await dataSource.runMigrations({ transaction: 'each' });
   else await migrateExclusively(dataSource);
