@@ -43,9 +43,37 @@ export class KafkaMock {
     return new KafkaMock(child, brokers);
   }
 
+  /** The broker stops answering: connections stay open, nothing is read or written, as a hung broker. */
+  stall(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  /**
+   * Resets every TCP connection to the brokers, both ends, as a broker restart or a network blip
+   * does; clients must reconnect. Returns how many sockets it closed. Needs CAP_NET_ADMIN (root)
+   * and a kernel with socket destroy (`ss -K`).
+   */
+  resetConnections(): number {
+    let closed = 0;
+    for (const address of this.brokers.split(',')) {
+      const port = address.slice(address.lastIndexOf(':') + 1);
+      for (const filter of [['dst', '127.0.0.1', 'dport', '=', port], ['src', '127.0.0.1', 'sport', '=', port]]) {
+        // ss lists what it closed under a header line; a listening socket cannot be closed and is not listed.
+        const listed = execFileSync('ss', ['-K', '-t', '-n', ...filter], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        closed += listed.split('\n').filter((line) => line.startsWith('ESTAB')).length;
+      }
+    }
+    return closed;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.resume();
     this.child.kill('SIGTERM');
     await exited;
   }

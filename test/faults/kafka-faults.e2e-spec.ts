@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asAdmin, Customer, newCustomer } from '../support/auth';
+import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
+import { SplitApp, splitUnavailable } from '../support/split-app';
+import { eventually } from '../support/test-env';
+
+const unavailable = splitUnavailable() ?? (process.getuid?.() === 0 ? undefined : 'resetting the broker\'s connections (ss -K) needs root');
+if (unavailable) process.stdout.write(`Kafka fault suite skipped: ${unavailable}\n`);
+const describeSplit = unavailable ? describe.skip : describe;
+
+const ORDERS = 60;
+/** One order every 200 ms: the client keeps sending through both faults. */
+const ORDER_INTERVAL_MS = 200;
+const STALL_MS = 10_000;
+const QUANTITY = 1;
+const STOCK = 200;
+
+interface Placement {
+  orderId: string;
+  /** 503s answered before the 202 (admission refused it while delivery lagged). */
+  refusals: number;
+}
+
+/** Places the order with one idempotency key, retrying after each 503's Retry-After, as a client should. */
+async function placeUntilAccepted(app: SplitApp, customer: Customer, body: object): Promise<Placement> {
+  const key = randomUUID();
+  for (let refusals = 0; ; refusals++) {
+    const response = await customer.http().post('/api/v1/orders').set('idempotency-key', key).send(body);
+    if (response.status === 202) return { orderId: response.body.id, refusals };
+    if (response.status !== 503) throw new Error(`order ${key}: ${response.status} ${response.text}`);
+    await sleep(Math.min(1000, Number(response.headers['retry-after']) * 1000));
+  }
+}
+
+describeSplit('The Kafka broker failing under the split topology', () => {
+  let app: SplitApp;
+
+  beforeAll(async () => {
+    app = await SplitApp.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it(`loses nothing when the broker's connections are reset and it then hangs for ${STALL_MS / 1000} s under load, and recovers by itself`, async () => {
+    const productId = await stockedProduct(app, STOCK, 500);
+    const customer = await newCustomer(app);
+    const order = { items: [{ productId, quantity: QUANTITY }], payment: { method: 'card', token: 'tok_visa' } };
+    const placing: Promise<Placement>[] = [];
+    const client = (async () => {
+      for (let i = 0; i < ORDERS; i++) {
+        placing.push(placeUntilAccepted(app, customer, order));
+        await sleep(ORDER_INTERVAL_MS);
+      }
+    })();
+
+    await sleep(2_000);
+    expect(app.kafka.resetConnections()).toBeGreaterThan(0);
+    await sleep(2_000);
+    app.kafka.stall();
+    const stalledAt = Date.now();
+    const edge = app.processes.edge;
+    let resumedAt: number;
+    try {
+      // Readiness names the broker as what is wrong while it hangs.
+      await eventually(async () => {
+        const response = await fetch(`${edge.url}/health/ready`);
+        expect(response.status).toBe(503);
+        expect(await response.json()).toMatchObject({ checks: { kafka: { status: 'down' } } });
+      }, STALL_MS);
+      // A new price committed while its event cannot travel: no process may keep serving the old one after.
+      await (await asAdmin(app)).patch(`/api/v1/products/${productId}`).send({ price: { amount: 700, currency: 'EUR' } }).expect(200);
+      await sleep(stalledAt + STALL_MS - Date.now());
+    } finally {
+      app.kafka.resume();
+      resumedAt = Date.now();
+    }
+    await client;
+    const placements = await Promise.all(placing);
+
+    const orderIds = placements.map((p) => p.orderId);
+    expect(new Set(orderIds).size).toBe(ORDERS);
+    await eventually(async () => {
+      const [{ n }] = await app.sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 AND status <> ALL($2::text[])',
+        [customer.id, FINAL_STATUSES],
+      );
+      expect(n).toBe(0);
+    }, 120_000);
+    await app.drained(60_000);
+    const recoveryMs = Date.now() - resumedAt;
+
+    const outcomes = await app.sql<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 GROUP BY status',
+      [customer.id],
+    );
+    expect(outcomes).toEqual([{ status: 'CONFIRMED', n: ORDERS }]);
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: STOCK - ORDERS * QUANTITY, reserved: 0, available: STOCK - ORDERS * QUANTITY });
+    const [{ n: captured }] = await app.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,
+      [orderIds],
+    );
+    expect(captured).toBe(ORDERS);
+    const [{ n: deadLetters }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM messaging.dead_letter');
+    expect(deadLetters).toBe(0);
+    for (const service of Object.values(app.processes)) expect(service.exitCode).toBeNull();
+    expect((await fetch(`${edge.url}/health/ready`)).status).toBe(200);
+
+    // The price changed during the fault is the one served and charged after it.
+    const { body: product } = await app.http().get(`/api/v1/products/${productId}`).expect(200);
+    expect(product.price).toEqual({ amount: 700, currency: 'EUR' });
+    const after = await placeUntilAccepted(app, customer, order);
+    const { body: charged } = await customer.http().get(`/api/v1/orders/${after.orderId}`).expect(200);
+    expect(charged.total).toEqual({ amount: 700 * QUANTITY, currency: 'EUR' });
+
+    const refusals = placements.reduce((sum, p) => sum + p.refusals, 0);
+    process.stdout.write(
+      `faults: split, broker connections reset then broker hung ${STALL_MS} ms: ${ORDERS} orders, ${refusals} refusals (503) during the fault, ` +
+        `0 lost, 0 duplicated, 0 stuck, all decided ${recoveryMs} ms after the broker came back\n`,
+    );
+  }, 240_000);
+});
