@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
+/** What `npm start` sets besides the service's own settings (docs/decisions/0027). */
+const START_ENV = { MALLOC_MMAP_THRESHOLD_: '4194304' };
 
 /** Brings dist/ up to date with the sources (SWC, only what changed) before a suite runs the real binary. */
 export function ensureBuilt(): void {
@@ -54,7 +56,7 @@ export interface ExitedRun {
 /** Starts the service as `npm start` does and waits for it to exit: for starts that must fail. */
 export async function runUntilExit(env: Record<string, string>, timeoutMs = 90_000): Promise<ExitedRun> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, ...env },
+    env: { ...process.env, ...START_ENV, LOG_LEVEL: TEST_LOG_LEVEL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -99,7 +101,7 @@ export class AppProcess {
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
       // Limits off, as in TEST_ENV: the suites that run the binary send bursts from one address.
-      env: { ...process.env, LOG_LEVEL: TEST_LOG_LEVEL, RATE_LIMIT_ENABLED: 'false', ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...START_ENV, LOG_LEVEL: TEST_LOG_LEVEL, RATE_LIMIT_ENABLED: 'false', ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
