@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
 import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
-import { ADMIN_ENV, FAST_PASSWORD_HASHING, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
+import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
+import { call, count, json, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { UNDELIVERED_MESSAGES } from '../support/test-env';
@@ -29,17 +30,6 @@ interface OrderRequest {
   orderId?: string;
 }
 
-async function call(url: string, init: RequestInit, session?: Session): Promise<Response> {
-  return fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(session ? bearer(session) : {}), ...init.headers } });
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
-async function json(url: string, init: RequestInit, session?: Session): Promise<any> {
-  const response = await call(url, init, session);
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
 /** Sends the order; an answer other than 202 fails the test, no answer at all (the process died) leaves it to be retried. */
 async function send(app: AppProcess, customer: Session, order: OrderRequest): Promise<void> {
   let response: Response;
@@ -52,19 +42,6 @@ async function send(app: AppProcess, customer: Session, order: OrderRequest): Pr
   order.orderId = ((await response.json()) as { id: string }).id;
 }
 
-/** A product with STOCK units, known to ordering's price replica. */
-async function stockedProduct(app: AppProcess, db: Client): Promise<string> {
-  const admin = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
-  const product = { sku: `FAIL-${randomUUID()}`, name: 'Failpoint', description: 'x', category: 'test', price: { amount: 500, currency: 'EUR' } };
-  const { id } = await json(`${app.url}/api/v1/products`, { method: 'POST', body: JSON.stringify(product) }, admin);
-  await eventually(() => json(`${app.url}/api/v1/inventory/${id}`, { method: 'PUT', body: JSON.stringify({ onHand: STOCK }) }, admin));
-  await eventually(async () => {
-    const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [id]);
-    expect(rows).toHaveLength(1);
-  });
-  return id;
-}
-
 /** The signal that ended the process, or 'still running' if it lives on after `ms`. */
 async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
   let timer: NodeJS.Timeout | undefined;
@@ -74,10 +51,6 @@ async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals 
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function count(db: Client, sql: string, params: unknown[] = []): Promise<number> {
-  return (await db.query<{ n: number }>(sql, params)).rows[0].n;
 }
 
 describeOnPostgres('A process killed at each failpoint of the order path', () => {
@@ -92,7 +65,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
       try {
         await app.start({ FAILPOINTS: `${failpoint}=kill@${KILL_AT}` });
         await db.connect();
-        const productId = await stockedProduct(app, db);
+        const productId = await stockedProductAt(app, db, STOCK);
         const { session: customer } = await newCustomerAt(app.url);
         const orders: OrderRequest[] = Array.from({ length: ORDERS }, (_, i) => ({
           key: randomUUID(),

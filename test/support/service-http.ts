@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { AppProcess } from './app-process';
+import { ADMIN_ENV, bearer, logInAt, Session } from './auth';
+import { eventually } from './test-env';
+
+/** A JSON request to a service run as its own process, as `session` when given. */
+export async function call(url: string, init: RequestInit, session?: Session): Promise<Response> {
+  return fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(session ? bearer(session) : {}), ...init.headers } });
+}
+
+/** The JSON body of a 2xx answer; any other answer throws, naming it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
+export async function json(url: string, init: RequestInit, session?: Session): Promise<any> {
+  const response = await call(url, init, session);
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** The `n` column of the query's one row. */
+export async function count(db: Client, sql: string, params: unknown[] = []): Promise<number> {
+  return (await db.query<{ n: number }>(sql, params)).rows[0].n;
+}
+
+/** A catalog product with `onHand` units, known to ordering's price replica when this resolves. */
+export async function stockedProductAt(app: AppProcess, db: Client, onHand: number, price = 1000): Promise<string> {
+  const admin = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
+  const product = { sku: `FAULT-${randomUUID()}`, name: 'Fault suite product', description: 'x', category: 'test', price: { amount: price, currency: 'EUR' } };
+  const { id } = await json(`${app.url}/api/v1/products`, { method: 'POST', body: JSON.stringify(product) }, admin);
+  await eventually(() => json(`${app.url}/api/v1/inventory/${id}`, { method: 'PUT', body: JSON.stringify({ onHand }) }, admin));
+  await eventually(async () => {
+    const { rows } = await db.query('SELECT 1 FROM ordering.product_price WHERE product_id = $1', [id]);
+    expect(rows).toHaveLength(1);
+  });
+  return id;
+}
