@@ -26,6 +26,8 @@ export const FAILPOINT_NAMES = [
   'after-outbox-publish',
   /** outbox relay: the rows are marked published. */
   'after-outbox-mark',
+  /** Kafka consumer (split topology only): a batch's effects committed, its offset not committed yet. */
+  'before-offset-commit',
 ] as const;
 
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];

@@ -3,6 +3,7 @@ import { KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microserv
 import { Consumer, ConsumerCrashEvent } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextName } from '../contracts/message';
+import { failpoints } from '../failpoints';
 import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
@@ -193,7 +194,10 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
           pending.push({ record, envelope });
         }
       }
-      if (pending.length === 0) return;
+      if (pending.length === 0) {
+        if (failpoints.armed) await failpoints.reach('before-offset-commit');
+        return;
+      }
       const delay = backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
       this.logger.warn(`${context}: retrying ${pending.length} records of ${topic} in ${delay} ms: ${describeError(failing[0].error)}`);
       await sleep(delay);
