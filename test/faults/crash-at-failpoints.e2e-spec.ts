@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
 import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
-import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
-import { call, count, json, stockedProductAt } from '../support/service-http';
+import { FAST_PASSWORD_HASHING, newCustomerAt } from '../support/auth';
+import { count, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { UNDELIVERED_MESSAGES } from '../support/test-env';
@@ -14,6 +13,9 @@ if (!postgres) {
 }
 const describeOnPostgres = postgres ? describe : describe.skip;
 
+/** One process has no Kafka consumer: its failpoint is crossed in the split suite only. */
+const ONE_PROCESS_FAILPOINTS = FAILPOINT_NAMES.filter((name) => name !== 'before-offset-commit');
+
 const ORDERS = 20;
 /** Orders sent at once; the next wave goes when this one is answered (or refused), so boundaries are crossed many times. */
 const WAVE = 4;
@@ -22,25 +24,6 @@ const QUANTITY = 2;
 const STOCK = 30;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
-
-interface OrderRequest {
-  key: string;
-  body: string;
-  /** The 202's order id, once a request was answered. */
-  orderId?: string;
-}
-
-/** Sends the order; an answer other than 202 fails the test, no answer at all (the process died) leaves it to be retried. */
-async function send(app: AppProcess, customer: Session, order: OrderRequest): Promise<void> {
-  let response: Response;
-  try {
-    response = await call(`${app.url}/api/v1/orders`, { method: 'POST', body: order.body, headers: { 'idempotency-key': order.key } }, customer);
-  } catch {
-    return;
-  }
-  if (response.status !== 202) throw new Error(`order ${order.key}: ${response.status} ${await response.text()}`);
-  order.orderId = ((await response.json()) as { id: string }).id;
-}
 
 /** The signal that ended the process, or 'still running' if it lives on after `ms`. */
 async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
@@ -56,7 +39,7 @@ async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals 
 describeOnPostgres('A process killed at each failpoint of the order path', () => {
   beforeAll(() => ensureBuilt());
 
-  it.each(FAILPOINT_NAMES.map((name) => [name]))(
+  it.each(ONE_PROCESS_FAILPOINTS.map((name) => [name]))(
     'finishes every order after being killed at %s, with stock, payments and notices adding up',
     async (failpoint: FailpointName) => {
       const database = await createTestDatabase();
@@ -67,20 +50,14 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
         await db.connect();
         const productId = await stockedProductAt(app, db, STOCK);
         const { session: customer } = await newCustomerAt(app.url);
-        const orders: OrderRequest[] = Array.from({ length: ORDERS }, (_, i) => ({
-          key: randomUUID(),
-          body: JSON.stringify({
-            items: [{ productId, quantity: QUANTITY }],
-            payment: { method: 'card', token: i % 5 === 4 ? 'tok_chargeDeclined' : 'tok_visa' },
-          }),
-        }));
+        const orders = ordersOf(productId, ORDERS, QUANTITY);
         for (let first = 0; first < ORDERS; first += WAVE) {
-          await Promise.all(orders.slice(first, first + WAVE).map((order) => send(app, customer, order)));
+          await Promise.all(orders.slice(first, first + WAVE).map((order) => sendOrder(app.url, customer, order)));
         }
         expect(await endedWithin(app, 20_000)).toBe('SIGKILL');
 
         await app.start();
-        await Promise.all(orders.filter((order) => order.orderId === undefined).map((order) => send(app, customer, order)));
+        await Promise.all(orders.filter((order) => order.orderId === undefined).map((order) => sendOrder(app.url, customer, order)));
         const orderIds = orders.map((order) => order.orderId);
         expect(orderIds.every((id) => id !== undefined)).toBe(true);
         expect(new Set(orderIds).size).toBe(ORDERS);

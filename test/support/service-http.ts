@@ -34,3 +34,37 @@ export async function stockedProductAt(app: AppProcess, db: Client, onHand: numb
   });
   return id;
 }
+
+/** An order a crash test sends, and sends again with the same key until it is answered. */
+export interface RetriedOrder {
+  key: string;
+  body: string;
+  /** The 202's order id, once a request was answered. */
+  orderId?: string;
+}
+
+/** `count` orders of `quantity` of one product, each with its own key; every fifth card is declined. */
+export function ordersOf(productId: string, count: number, quantity: number): RetriedOrder[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: randomUUID(),
+    body: JSON.stringify({
+      items: [{ productId, quantity }],
+      payment: { method: 'card', token: i % 5 === 4 ? 'tok_chargeDeclined' : 'tok_visa' },
+    }),
+  }));
+}
+
+/**
+ * Sends the order to the service at `url`; an answer other than 202 fails the test, no answer at
+ * all (the process died) leaves it to be sent again.
+ */
+export async function sendOrder(url: string, customer: Session, order: RetriedOrder): Promise<void> {
+  let response: Response;
+  try {
+    response = await call(`${url}/api/v1/orders`, { method: 'POST', body: order.body, headers: { 'idempotency-key': order.key } }, customer);
+  } catch {
+    return;
+  }
+  if (response.status !== 202) throw new Error(`order ${order.key}: ${response.status} ${await response.text()}`);
+  order.orderId = ((await response.json()) as { id: string }).id;
+}
