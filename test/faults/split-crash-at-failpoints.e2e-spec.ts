@@ -1,4 +1,4 @@
-import { FailpointName } from '../../libs/failpoints';
+import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
 import { restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
 import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
@@ -30,6 +30,10 @@ const QUANTITY = 2;
 const STOCK = 40;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
+
+it('arms every failpoint in one of its rounds', () => {
+  expect(ROUNDS.flatMap((round) => Object.values(round)).sort()).toEqual([...FAILPOINT_NAMES].sort());
+});
 
 describeSplit('Three processes over Kafka, each killed at a failpoint of the order path', () => {
   let app: SplitApp;
