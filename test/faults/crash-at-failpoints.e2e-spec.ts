@@ -57,6 +57,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
         expect(await endedWithin(app, 20_000)).toBe('SIGKILL');
 
         await app.start();
+        const backAt = Date.now();
         await Promise.all(orders.filter((order) => order.orderId === undefined).map((order) => sendOrder(app.url, customer, order)));
         const orderIds = orders.map((order) => order.orderId);
         expect(orderIds.every((id) => id !== undefined)).toBe(true);
@@ -68,6 +69,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
           expect(undecided).toBe(0);
         }, 30_000);
         await eventually(async () => expect(await count(db, UNDELIVERED_MESSAGES)).toBe(0), 30_000);
+        const recoveryMs = Date.now() - backAt;
 
         const confirmed = (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'CONFIRMED'`)).rows.map((r) => r.id).sort();
         expect(confirmed.length).toBeGreaterThan(0);
@@ -90,6 +92,9 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
         );
         expect(finalEvents).toBe(ORDERS);
         expect(await count(db, 'SELECT count(*)::int AS n FROM messaging.dead_letter')).toBe(0);
+        process.stdout.write(
+          `failpoints: one process, killed at ${failpoint}: ${ORDERS} orders, 0 lost, 0 duplicated, 0 stuck, all decided ${recoveryMs} ms after the restart\n`,
+        );
       } finally {
         await app.stop();
         await db.end().catch(() => undefined);
