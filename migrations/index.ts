@@ -16,6 +16,7 @@ import { PaymentMethodRefs1767000002000 } from './1767000002000-payment-method-r
 import { OrderSagaCustomers1767000002100 } from './1767000002100-order-saga-customers';
 import { PaymentCustomers1767000002200 } from './1767000002200-payment-customers';
 import { StaffDeadLetters1767000002300 } from './1767000002300-staff-dead-letters';
+import { NotificationContacts1767000002400 } from './1767000002400-notification-contacts';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OrderSagaCustomers1767000002100,
   PaymentCustomers1767000002200,
   StaffDeadLetters1767000002300,
+  NotificationContacts1767000002400,
 ];

@@ -13,6 +13,8 @@ describe('notifications', () => {
   beforeAll(async () => {
     app = await startTestApp();
     customer = await newCustomer(app);
+    // Notifications learns the customer's address from identity's message.
+    await app.drained();
   });
 
   afterAll(async () => {
@@ -45,9 +47,11 @@ describe('notifications', () => {
       customerId: customer.id,
       channel: 'email',
       template: 'order-confirmed',
+      recipient: customer.email,
       subject: 'Your order is confirmed',
       body: expect.stringContaining('45.98 EUR'),
       status: 'SENT',
+      statusReason: null,
       createdAt: expect.any(String),
     });
     await drained(app);
@@ -94,6 +98,17 @@ describe('notifications', () => {
     const [seenByStaff] = await notificationsOf(orderId, 1, await asAdmin(app));
     expect(seenByStaff).toMatchObject({ orderId, customerId: customer.id, template: 'order-confirmed' });
     await app.http().get('/api/v1/notifications').query({ orderId }).expect(401);
+  });
+
+  it('keeps a notice for a customer whose address it does not know, not sent, with the reason', async () => {
+    const orderId = newId();
+    const admin = await asAdmin(app);
+    await publish(new OrderConfirmedV1({ orderId, customerId: newId(), total: { amount: 100, currency: 'EUR' } }));
+
+    const [notification] = await notificationsOf(orderId, 1, admin);
+    expect(notification).toMatchObject({ recipient: null, status: 'NOT_SENT', statusReason: 'no address' });
+    await drained(app);
+    expect(await sql(app, 'SELECT count(*)::int AS n FROM messaging.dead_letter')).toEqual([{ n: 0 }]);
   });
 
   it('lists nothing for an order it never heard of', async () => {

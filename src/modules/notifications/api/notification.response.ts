@@ -7,14 +7,17 @@ export class NotificationResponse {
   @ApiProperty() customerId!: string;
   @ApiProperty({ enum: ['email'] }) channel!: string;
   @ApiProperty({ enum: ['order-confirmed', 'order-rejected'] }) template!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Address written to; null when none is known' }) recipient!: string | null;
   @ApiProperty() subject!: string;
   @ApiProperty() body!: string;
-  @ApiProperty({ enum: ['PENDING', 'SENT'] }) status!: string;
+  @ApiProperty({ enum: ['PENDING', 'SENT', 'NOT_SENT'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why a notification was not sent', example: 'no address' })
+  statusReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static of(notification: Notification): NotificationResponse {
-    const { id, orderId, customerId, channel, template, subject, body, status, createdAt } = notification;
-    return { id, orderId, customerId, channel, template, subject, body, status, createdAt: createdAt.toISOString() };
+    const { id, orderId, customerId, channel, template, recipient, subject, body, status, statusReason, createdAt } = notification;
+    return { id, orderId, customerId, channel, template, recipient, subject, body, status, statusReason, createdAt: createdAt.toISOString() };
   }
 }
 
@@ -30,9 +33,11 @@ export const NOTIFICATION_LIST_EXAMPLE: NotificationListResponse = {
       customerId: 'cus_42',
       channel: 'email',
       template: 'order-confirmed',
+      recipient: 'ann@example.com',
       subject: 'Your order is confirmed',
       body: 'Thank you for your order of EUR 39.98.',
       status: 'SENT',
+      statusReason: null,
       createdAt: '2026-01-15T09:30:00.500Z',
     },
   ],

@@ -13,8 +13,14 @@ export type NotificationTemplate = OrderNotice['kind'];
 
 export type NotificationChannel = 'email';
 
-/** PENDING exists only inside the transaction that sends; a committed notification was SENT. */
-export type NotificationStatus = 'PENDING' | 'SENT';
+/**
+ * PENDING exists only inside the transaction that sends; a committed notification was SENT,
+ * or NOT_SENT with the reason in `statusReason` (e.g. the customer's address is unknown).
+ */
+export type NotificationStatus = 'PENDING' | 'SENT' | 'NOT_SENT';
+
+/** Why a notification was kept without being sent: no address is known for its customer. */
+export const NO_ADDRESS = 'no address';
 
 export interface Notification {
   id: string;
@@ -22,10 +28,11 @@ export interface Notification {
   customerId: string;
   channel: NotificationChannel;
   template: NotificationTemplate;
-  /** Address on the channel; unknown until customer contact details are available. */
+  /** Address on the channel; null when the customer's is not known. */
   recipient: string | null;
   subject: string;
   body: string;
   status: NotificationStatus;
+  statusReason: string | null;
   createdAt: Date;
 }

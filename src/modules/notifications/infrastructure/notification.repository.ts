@@ -13,6 +13,7 @@ interface NotificationRow {
   subject: string;
   body: string;
   status: NotificationStatus;
+  status_reason: string | null;
   created_at: Date;
 }
 
@@ -27,6 +28,7 @@ function toNotification(row: NotificationRow): Notification {
     subject: row.subject,
     body: row.body,
     status: row.status,
+    statusReason: row.status_reason,
     createdAt: new Date(row.created_at),
   };
 }
@@ -43,11 +45,22 @@ export class NotificationRepository {
   async claimMany(manager: EntityManager, notifications: readonly Omit<Notification, 'createdAt'>[]): Promise<Set<string>> {
     const rows = rowsOf<{ id: string }>(
       await manager.query(
-        `INSERT INTO notifications.notification (id, order_id, customer_id, channel, template, recipient, subject, body, status)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+        `INSERT INTO notifications.notification (id, order_id, customer_id, channel, template, recipient, subject, body, status, status_reason)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
          ON CONFLICT (order_id, template) DO NOTHING
          RETURNING id`,
-        columnsOf(notifications, (n) => [n.id, n.orderId, n.customerId, n.channel, n.template, n.recipient, n.subject, n.body, n.status]),
+        columnsOf(notifications, (n) => [
+          n.id,
+          n.orderId,
+          n.customerId,
+          n.channel,
+          n.template,
+          n.recipient,
+          n.subject,
+          n.body,
+          n.status,
+          n.statusReason,
+        ]),
       ),
     );
     return new Set(rows.map((row) => row.id));
@@ -60,7 +73,7 @@ export class NotificationRepository {
 
   async listByOrder(orderId: string, customerId?: string): Promise<Notification[]> {
     const rows = await this.dataSource.query<NotificationRow[]>(
-      `SELECT id, order_id, customer_id, channel, template, recipient, subject, body, status, created_at
+      `SELECT id, order_id, customer_id, channel, template, recipient, subject, body, status, status_reason, created_at
        FROM notifications.notification WHERE order_id = $1 AND ($2::text IS NULL OR customer_id = $2)
        ORDER BY created_at, id`,
       [orderId, customerId ?? null],
