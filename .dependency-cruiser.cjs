@@ -7,6 +7,7 @@ const MODULE = '(^|/)src/modules/([^/]+)/';
 const ANY_MODULE = '(^|/)src/modules/[^/]+/';
 const PRODUCTION_CODE = '(^|/)(src|libs)/';
 const TEST_CODE = '\\.spec\\.ts$';
+const SIMULATORS = '(^|/)src/simulators/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -28,6 +29,24 @@ module.exports = {
         'imported; everything else in the module folder is private to it.',
       from: { pathNot: ANY_MODULE },
       to: { path: ANY_MODULE, pathNot: `${ANY_MODULE}index\\.ts$` },
+    },
+    {
+      name: 'simulators-stay-outside',
+      severity: 'error',
+      comment:
+        'src/simulators/ stands in for outside parties (card, PayPal, crypto, SMS and push providers) and knows ' +
+        "nothing of the shop: no module, no contract. It speaks only its providers' HTTP APIs.",
+      from: { path: SIMULATORS },
+      to: { path: [ANY_MODULE, '(^|/)libs/contracts/'] },
+    },
+    {
+      name: 'modules-not-import-simulators',
+      severity: 'error',
+      comment:
+        'A module reaches a provider over HTTP, through its adapter and a URL from configuration, never by importing ' +
+        'the simulator: what runs against the simulator must run unchanged against the real provider.',
+      from: { path: ANY_MODULE },
+      to: { path: SIMULATORS },
     },
     {
       name: 'libs-not-import-src',

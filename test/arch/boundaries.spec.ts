@@ -33,6 +33,21 @@ const EXPECTED: Record<string, Violation[]> = {
   'module-internals': [
     { rule: 'module-only-through-index', from: 'src/app.module.ts', to: './modules/inventory/inventory.module' },
   ],
+  'simulator-imports-shop': [
+    { rule: 'simulators-stay-outside', from: 'src/simulators/providers/card-provider.ts', to: '../../modules/payments' },
+    {
+      rule: 'simulators-stay-outside',
+      from: 'src/simulators/providers/card-provider.ts',
+      to: '../../../libs/contracts/payments/payment-authorized.v1',
+    },
+  ],
+  'module-imports-simulator': [
+    {
+      rule: 'modules-not-import-simulators',
+      from: 'src/modules/payments/infrastructure/card-adapter.ts',
+      to: '../../../simulators/providers',
+    },
+  ],
   'libs-import-src': [{ rule: 'libs-not-import-src', from: 'libs/http/problem.ts', to: '../../src/config/app-config' }],
   'domain-imports-framework': [
     { rule: 'domain-is-pure', from: 'src/modules/inventory/domain/stock-item.ts', to: 'typeorm' },

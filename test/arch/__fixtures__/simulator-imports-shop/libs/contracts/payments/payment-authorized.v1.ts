@@ -1,0 +1,3 @@
+export class PaymentAuthorizedV1 {
+  constructor(readonly payload: { orderId: string }) {}
+}
