@@ -68,7 +68,10 @@ def depends_on(service: dict) -> list[str]:
 
 
 def is_app(service: dict) -> bool:
-    return "build" in service
+    """A container of the service itself: built from the Dockerfile, running its main entry (the image's CMD),
+    not another entry of the same image such as the provider simulator."""
+    command = service.get("command") or []
+    return "build" in service and (not command or "dist/src/main.js" in command)
 
 
 def hosted_contexts(service: dict) -> list[str]:

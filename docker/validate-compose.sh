@@ -10,6 +10,7 @@ PROFILE_SETS=(
   full
   split
   observability
+  providers
   monolith,observability
   full,observability
   split,observability
