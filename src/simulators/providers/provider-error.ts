@@ -14,8 +14,6 @@ export interface ProviderErrorBody {
   };
 }
 
-/** Answers that may succeed when sent again (with the same idempotency key): outages, overload, a key still running. */
-const RETRYABLE_STATUSES = new Set([409, 429, 500, 502, 503, 504]);
 
 export class ProviderError extends Error {
   constructor(
@@ -28,8 +26,9 @@ export class ProviderError extends Error {
     super(message);
   }
 
+  /** May succeed when sent again (with the same idempotency key): our faults, overload, a key still running. */
   get retryable(): boolean {
-    return RETRYABLE_STATUSES.has(this.status);
+    return this.status >= 500 || this.status === 409 || this.status === 429;
   }
 
   body(): ProviderErrorBody {
