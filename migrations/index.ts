@@ -17,6 +17,8 @@ import { OrderSagaCustomers1767000002100 } from './1767000002100-order-saga-cust
 import { PaymentCustomers1767000002200 } from './1767000002200-payment-customers';
 import { StaffDeadLetters1767000002300 } from './1767000002300-staff-dead-letters';
 import { NotificationContacts1767000002400 } from './1767000002400-notification-contacts';
+import { NotificationDeliveryQueue1767000002500 } from './1767000002500-notification-delivery-queue';
+import { NotificationResends1767000002600 } from './1767000002600-notification-resends';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   PaymentCustomers1767000002200,
   StaffDeadLetters1767000002300,
   NotificationContacts1767000002400,
+  NotificationDeliveryQueue1767000002500,
+  NotificationResends1767000002600,
 ];

@@ -1,5 +1,6 @@
 export * from './cursor';
 export * from './json-depth';
+export * from './limit';
 export * from './openapi';
 export * from './problem';
 export * from './problem-details.filter';

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../persistence/ids';
 import { rowsOf } from '../persistence/sql';
 import { ContextName } from '../contracts/message';
@@ -20,6 +20,26 @@ export interface ConsumerDeadLetter {
   envelope?: Envelope;
   error: unknown;
   attempts: number;
+}
+
+/**
+ * Work a context gave up on that is not a message (an e-mail no server would take): kept
+ * beside the messages for operations to see, but not replayable, since there is no message
+ * to deliver again; the context that owns it offers its own way to retry.
+ */
+export interface DeliveryDeadLetter {
+  /** e.g. `notifications:email` */
+  source: string;
+  /** Id of what failed, e.g. the notification's. */
+  subjectId: string;
+  /** What failed, e.g. `notifications.email.order-confirmed`. */
+  type: string;
+  /** Who gave up, e.g. `notifications/email`. */
+  consumer: string;
+  error: string;
+  attempts: number;
+  /** What operations need to find it; no secrets. */
+  details: Record<string, unknown>;
 }
 
 export interface DeadLetter {
@@ -99,6 +119,19 @@ export class DeadLetterStore {
   }
 
   /**
+   * Records a failed delivery in `manager`'s transaction, so it commits with the owner marking
+   * its work failed. Its `envelope` is `{ delivery: details }`; its version 0, as no contract has it.
+   */
+  async fromDelivery(manager: EntityManager, letter: DeliveryDeadLetter): Promise<void> {
+    await manager.query(
+      `INSERT INTO messaging.dead_letter (id, message_id, type, version, consumers, error, attempts, source, envelope)
+       VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8::jsonb)`,
+      [newId(), letter.subjectId, letter.type, [letter.consumer], letter.error, letter.attempts, letter.source, JSON.stringify({ delivery: letter.details })],
+    );
+    this.deadLettered.inc({ type: letter.type });
+  }
+
+  /**
    * A record a Kafka consumer gave up on. An undecodable record is kept as received (headers and
    * value) so it can be inspected; only decoded envelopes can be replayed.
    */
@@ -146,6 +179,9 @@ export class DeadLetterStore {
         [id],
       );
       if (!row) throw new NotFoundException(`dead letter ${id} does not exist`);
+      if ('delivery' in row.envelope) {
+        throw new ConflictException(`dead letter ${id} is a failed ${row.source} delivery, not a message: its owner sends it again`);
+      }
       if (row.replayed_at) throw new ConflictException(`dead letter ${id} was already replayed`);
       if (typeof row.envelope.id !== 'string') {
         throw new ConflictException(`dead letter ${id} could not be decoded when received, so it cannot be replayed`);

@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { Requires } from '../auth';
-import { IdParams, ProblemResponses } from '../http';
+import { IdParams, IsLimit, ProblemResponses } from '../http';
 import { redactSecrets } from '../observability/logging-redaction';
 import { DeadLetter, DeadLetterStore } from './dead-letter.store';
 
@@ -14,12 +14,7 @@ class ListDeadLettersQuery {
   @IsBoolean()
   includeReplayed?: boolean;
 
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsLimit(500, 50)
   limit?: number;
 }
 

@@ -1,4 +1,6 @@
 export * from './batch-command-handler';
+export { DeadLetterStore } from './dead-letter.store';
+export type { DeliveryDeadLetter } from './dead-letter.store';
 export * from './envelope';
 export { consumes, on } from './inbound-routes';
 export type { InboundRoute, InboundRouteOptions, InboundRoutes } from './inbound-routes';

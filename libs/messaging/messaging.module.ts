@@ -72,7 +72,7 @@ export class MessagingModule {
         UnitOfWork,
         ...metrics,
       ],
-      exports: [UnitOfWork, OutboxImport, ...(options.kafka ? [KAFKA_CONSUMERS] : [])],
+      exports: [UnitOfWork, OutboxImport, DeadLetterStore, ...(options.kafka ? [KAFKA_CONSUMERS] : [])],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface Fixtures {
   archivableId: string;
   /** Confirmed, with its payment and notification; placed by the customer. */
   orderId: string;
+  /** The order's confirmation notification. */
+  notificationId: string;
   customerId: string;
   /** Not replayed yet. */
   deadLetterId: string;
@@ -485,7 +487,11 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
   'get /api/v1/notifications': (f) => ({
     caller: 'customer',
     forbidden: 'client',
-    valid: [{ method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}` }, { method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}`, caller: 'admin' }],
+    valid: [
+      { method: 'get', path: '/api/v1/notifications' },
+      { method: 'get', path: `/api/v1/notifications?orderId=${f.orderId}` },
+      { method: 'get', path: `/api/v1/notifications?customerId=${f.customerId}&limit=10`, caller: 'admin' },
+    ],
     invalid: [
       {
         name: 'an orderId of a non-RFC variant',
@@ -493,9 +499,25 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
         status: 400,
         field: 'orderId',
       },
-      { name: 'no orderId', request: { method: 'get', path: '/api/v1/notifications' }, status: 400, field: 'orderId' },
+      { name: 'a customerId with a space', request: { method: 'get', path: '/api/v1/notifications?customerId=a%20b' }, status: 400, field: 'customerId' },
+      { name: 'a limit past 500', request: { method: 'get', path: '/api/v1/notifications?limit=501' }, status: 400, field: 'limit' },
     ],
   }),
+
+  'post /api/v1/notifications/{id}/resend': (f) => {
+    const resend = (id: string): string => `/api/v1/notifications/${id}/resend`;
+    const headers = { 'idempotency-key': `contract-${newId()}` };
+    return {
+      caller: 'admin',
+      forbidden: 'customer',
+      valid: [{ method: 'post', path: resend(f.notificationId), headers }],
+      invalid: [
+        { name: 'an id that is not a UUID', request: { method: 'post', path: resend('42'), headers }, status: 400, field: 'id' },
+        { name: 'no Idempotency-Key', request: { method: 'post', path: resend(f.notificationId) }, status: 400, field: 'Idempotency-Key' },
+        { name: 'an id nothing has', request: { method: 'post', path: resend(newId()), headers }, status: 404, beyondSchema: 'existence is state, not shape' },
+      ],
+    };
+  },
 
   'post /api/v1/auth/register': () => {
     const register = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/register', body });

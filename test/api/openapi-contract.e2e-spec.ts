@@ -114,15 +114,17 @@ async function createFixtures(app: TestApp): Promise<Fixtures> {
     .expect(201);
   const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customer);
   expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
-  await app.eventually(async () => {
+  const notificationId = await app.eventually(async () => {
     const { body } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
     if (body.items.length === 0) throw new Error('no notification yet');
+    return body.items[0].id as string;
   });
   return {
     ...identities,
     productId,
     archivableId: archivable.id,
     orderId,
+    notificationId,
     customerId: customer.id,
     deadLetterId: await deadLetter(app, productId),
   };

@@ -25,15 +25,17 @@ describe('notifications', () => {
     return app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, message.payload.orderId)));
   }
 
+  /** The order's notifications once `count` are recorded and none is still queued. */
   async function notificationsOf(orderId: string, count: number, reader: HttpRoutes = customer.http()): Promise<Record<string, unknown>[]> {
     return app.eventually(async () => {
       const { body } = await reader.get('/api/v1/notifications').query({ orderId }).expect(200);
       expect(body.items).toHaveLength(count);
+      expect(body.items.map((n: { status: string }) => n.status)).not.toContain('PENDING');
       return body.items;
     });
   }
 
-  it('emails the customer once when their order is confirmed', async () => {
+  it('renders the confirmation once for the customer and, without SMTP_URL, keeps it unsent with the reason', async () => {
     const orderId = newId();
     const confirmed = new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 4598, currency: 'EUR' } });
 
@@ -50,8 +52,11 @@ describe('notifications', () => {
       recipient: customer.email,
       subject: 'Your order is confirmed',
       body: expect.stringContaining('45.98 EUR'),
-      status: 'SENT',
-      statusReason: null,
+      status: 'NOT_SENT',
+      statusReason: 'no SMTP_URL',
+      attempts: 1,
+      lastError: null,
+      sentAt: null,
       createdAt: expect.any(String),
     });
     await drained(app);
@@ -84,7 +89,7 @@ describe('notifications', () => {
     expect(items[1]).toMatchObject({
       subject: 'Your order could not be completed',
       body: expect.stringContaining('insufficient stock, payment declined'),
-      status: 'SENT',
+      status: 'NOT_SENT',
     });
   });
 
@@ -106,7 +111,7 @@ describe('notifications', () => {
     await publish(new OrderConfirmedV1({ orderId, customerId: newId(), total: { amount: 100, currency: 'EUR' } }));
 
     const [notification] = await notificationsOf(orderId, 1, admin);
-    expect(notification).toMatchObject({ recipient: null, status: 'NOT_SENT', statusReason: 'no address' });
+    expect(notification).toMatchObject({ recipient: null, status: 'NOT_SENT', statusReason: 'no address', attempts: 0 });
     await drained(app);
     expect(await sql(app, 'SELECT count(*)::int AS n FROM messaging.dead_letter')).toEqual([{ n: 0 }]);
   });
@@ -116,13 +121,67 @@ describe('notifications', () => {
     expect(body).toEqual({ items: [] });
   });
 
+  it('lists a customer their own history, across orders, and staff anyone\'s by customer or order', async () => {
+    const other = await newCustomer(app);
+    await drained(app);
+    const [mine, theirs] = [newId(), newId()];
+    await publish(new OrderConfirmedV1({ orderId: mine, customerId: customer.id, total: { amount: 100, currency: 'EUR' } }));
+    await publish(new OrderConfirmedV1({ orderId: theirs, customerId: other.id, total: { amount: 200, currency: 'EUR' } }));
+    await notificationsOf(theirs, 1, other.http());
+
+    const { body: own } = await customer.http().get('/api/v1/notifications').expect(200);
+    expect(own.items.map((n: { orderId: string }) => n.orderId)).toContain(mine);
+    expect(own.items.every((n: { customerId: string }) => n.customerId === customer.id)).toBe(true);
+    const { body: peeking } = await customer.http().get('/api/v1/notifications').query({ customerId: other.id }).expect(200);
+    expect(peeking).toEqual({ items: [] });
+
+    const admin = await asAdmin(app);
+    const { body: byCustomer } = await admin.get('/api/v1/notifications').query({ customerId: other.id }).expect(200);
+    expect(byCustomer.items).toEqual([expect.objectContaining({ orderId: theirs, customerId: other.id })]);
+    const { body: byOrder } = await admin.get('/api/v1/notifications').query({ orderId: mine }).expect(200);
+    expect(byOrder.items).toEqual([expect.objectContaining({ orderId: mine, customerId: customer.id })]);
+  });
+
   it.each([
-    ['missing', {}, 'orderId'],
-    ['not a UUID', { orderId: 'abc' }, 'orderId'],
-    ['accompanied by an unknown parameter', { orderId: newId(), limit: '5' }, 'limit'],
-  ])('answers 400 naming the field when orderId is %s', async (_case, query, field) => {
+    ['orderId is not a UUID', { orderId: 'abc' }, 'orderId'],
+    ['customerId has characters an id has not', { customerId: 'a b' }, 'customerId'],
+    ['limit is 0', { limit: '0' }, 'limit'],
+    ['limit is past 500', { limit: '501' }, 'limit'],
+    ['a parameter is unknown', { orderId: newId(), page: '5' }, 'page'],
+  ])('answers 400 naming the field when %s', async (_case, query, field) => {
     const response = await customer.http().get('/api/v1/notifications').query(query).expect(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  describe('resend', () => {
+    /** The id of a new notification to `customerId`. */
+    async function recorded(customerId: string): Promise<{ id: string }> {
+      const orderId = newId();
+      await publish(new OrderConfirmedV1({ orderId, customerId, total: { amount: 100, currency: 'EUR' } }));
+      const [notification] = await notificationsOf(orderId, 1, await asAdmin(app));
+      return { id: notification.id as string };
+    }
+
+    it('is for staff only', async () => {
+      const { id } = await recorded(customer.id);
+      await customer.http().post(`/api/v1/notifications/${id}/resend`).set('idempotency-key', 'k-1').expect(403);
+      await app.http().post(`/api/v1/notifications/${id}/resend`).set('idempotency-key', 'k-1').expect(401);
+    });
+
+    it('needs an Idempotency-Key and a known notification', async () => {
+      const admin = await asAdmin(app);
+      const { id } = await recorded(customer.id);
+      const missing = await admin.post(`/api/v1/notifications/${id}/resend`).expect(400);
+      expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['Idempotency-Key']);
+      await admin.post(`/api/v1/notifications/${id}/resend`).set('idempotency-key', 'has space').expect(400);
+      await admin.post(`/api/v1/notifications/${newId()}/resend`).set('idempotency-key', 'k-1').expect(404);
+      await admin.post('/api/v1/notifications/abc/resend').set('idempotency-key', 'k-1').expect(400);
+    });
+
+    it('refuses, with 409, a notification whose customer has no known address', async () => {
+      const { id } = await recorded(newId());
+      await (await asAdmin(app)).post(`/api/v1/notifications/${id}/resend`).set('idempotency-key', 'k-1').expect(409);
+    });
   });
 });

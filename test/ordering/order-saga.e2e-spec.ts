@@ -38,8 +38,13 @@ describe('Order saga over HTTP', () => {
     });
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 7, reserved: 0, available: 7 });
     expect(await paymentOf(app, orderId)).toMatchObject({ status: 'CAPTURED', amount: { amount: 5997, currency: 'EUR' } });
-    const { body: notifications } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
-    expect(notifications.items).toEqual([expect.objectContaining({ orderId, template: 'order-confirmed', status: 'SENT' })]);
+    // Sent after the commit, by the delivery worker; without SMTP_URL it is rendered and kept.
+    await app.eventually(async () => {
+      const { body: notifications } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+      expect(notifications.items).toEqual([
+        expect.objectContaining({ orderId, template: 'order-confirmed', status: 'NOT_SENT', statusReason: 'no SMTP_URL' }),
+      ]);
+    });
     const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
     expect(events.map((e: { type: string }) => e.type).sort()).toEqual(
       ['OrderConfirmed', 'OrderPlaced', 'PaymentAuthorized', 'StockReserved'].sort(),

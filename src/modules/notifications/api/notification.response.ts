@@ -9,15 +9,37 @@ export class NotificationResponse {
   @ApiProperty({ enum: ['order-confirmed', 'order-rejected'] }) template!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Address written to; null when none is known' }) recipient!: string | null;
   @ApiProperty() subject!: string;
-  @ApiProperty() body!: string;
-  @ApiProperty({ enum: ['PENDING', 'SENT', 'NOT_SENT'] }) status!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why a notification was not sent', example: 'no address' })
+  @ApiProperty({ description: 'The plain-text body' }) body!: string;
+  @ApiProperty({
+    enum: ['PENDING', 'SENT', 'NOT_SENT', 'FAILED'],
+    description: 'PENDING: queued or due for a retry; NOT_SENT: kept unsent on purpose (see statusReason); FAILED: refused or out of attempts',
+  })
+  status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why a notification was not sent', example: 'no SMTP_URL' })
   statusReason!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Sends tried so far' }) attempts!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'What the last failed attempt met' }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the channel accepted it' }) sentAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static of(notification: Notification): NotificationResponse {
-    const { id, orderId, customerId, channel, template, recipient, subject, body, status, statusReason, createdAt } = notification;
-    return { id, orderId, customerId, channel, template, recipient, subject, body, status, statusReason, createdAt: createdAt.toISOString() };
+    const { id, orderId, customerId, channel, template, recipient, subject, body, status, statusReason, attempts, lastError } = notification;
+    return {
+      id,
+      orderId,
+      customerId,
+      channel,
+      template,
+      recipient,
+      subject,
+      body,
+      status,
+      statusReason,
+      attempts,
+      lastError,
+      sentAt: notification.sentAt?.toISOString() ?? null,
+      createdAt: notification.createdAt.toISOString(),
+    };
   }
 }
 
@@ -38,6 +60,9 @@ export const NOTIFICATION_LIST_EXAMPLE: NotificationListResponse = {
       body: 'Thank you for your order of EUR 39.98.',
       status: 'SENT',
       statusReason: null,
+      attempts: 2,
+      lastError: null,
+      sentAt: '2026-01-15T09:30:02.100Z',
       createdAt: '2026-01-15T09:30:00.500Z',
     },
   ],

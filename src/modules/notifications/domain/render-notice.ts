@@ -1,9 +1,16 @@
 import { Money, NotificationTemplate, OrderNotice } from './notification';
 
+/** What the templates of a notice show, formatted for people: the same in every channel. */
+export type NoticeView =
+  | { template: 'order-confirmed'; orderId: string; total: string }
+  | { template: 'order-rejected'; orderId: string; reasons: string[] };
+
+/** A notice rendered for its channel: e-mail has a subject, a plain-text body and an HTML one. */
 export interface RenderedMessage {
   template: NotificationTemplate;
   subject: string;
   body: string;
+  html: string;
 }
 
 /** Digits after the decimal point of a currency (EUR 2, JPY 0, BHD 3). */
@@ -34,22 +41,11 @@ function describeReason(reason: string): string {
   return reason.toLowerCase().replace(/_/g, ' ');
 }
 
-export function renderNotice(notice: OrderNotice): RenderedMessage {
+export function noticeView(notice: OrderNotice): NoticeView {
   switch (notice.kind) {
     case 'order-confirmed':
-      return {
-        template: notice.kind,
-        subject: 'Your order is confirmed',
-        body:
-          `Thank you for your order ${notice.orderId}. ` +
-          `Your payment of ${formatMoney(notice.total)} has been taken and your order is being prepared.`,
-      };
-    case 'order-rejected': {
-      const lines = [
-        `We are sorry: your order ${notice.orderId} could not be completed and you have not been charged.`,
-        ...(notice.reasons.length > 0 ? [`Reasons: ${notice.reasons.map(describeReason).join(', ')}.`] : []),
-      ];
-      return { template: notice.kind, subject: 'Your order could not be completed', body: lines.join('\n') };
-    }
+      return { template: notice.kind, orderId: notice.orderId, total: formatMoney(notice.total) };
+    case 'order-rejected':
+      return { template: notice.kind, orderId: notice.orderId, reasons: notice.reasons.map(describeReason) };
   }
 }

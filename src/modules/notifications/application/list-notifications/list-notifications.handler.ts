@@ -7,7 +7,7 @@ import { ListNotificationsQuery } from './list-notifications.query';
 export class ListNotificationsHandler implements IQueryHandler<ListNotificationsQuery> {
   constructor(private readonly notifications: NotificationRepository) {}
 
-  execute({ orderId, customerId }: ListNotificationsQuery): Promise<Notification[]> {
-    return this.notifications.listByOrder(orderId, customerId);
+  execute({ filter }: ListNotificationsQuery): Promise<Notification[]> {
+    return this.notifications.list(filter);
   }
 }

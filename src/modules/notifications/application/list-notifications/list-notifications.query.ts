@@ -1,12 +1,10 @@
 import { Query } from '@nestjs/cqrs';
 import { Notification } from '../../domain/notification';
+import type { NotificationFilter } from '../../infrastructure/notification.repository';
 
-/** The notifications sent about an order, oldest first; only those to `customerId` when set. */
+/** Notifications matching the filter, oldest first. */
 export class ListNotificationsQuery extends Query<Notification[]> {
-  constructor(
-    readonly orderId: string,
-    readonly customerId?: string,
-  ) {
+  constructor(readonly filter: NotificationFilter) {
     super();
   }
 }

@@ -1,19 +1,18 @@
-import { Inject } from '@nestjs/common';
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { NO_ADDRESS } from '../../domain/notification';
-import { renderNotice } from '../../domain/render-notice';
+import { noticeView } from '../../domain/render-notice';
 import { ContactRepository } from '../../infrastructure/contact.repository';
-import { NotificationRepository } from '../../infrastructure/notification.repository';
-import { NOTIFICATION_SENDER, type NotificationSender } from '../ports/notification-sender';
+import { NewNotification, NotificationRepository } from '../../infrastructure/notification.repository';
+import { emailRenderer } from '../../infrastructure/templates';
+import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
 import { SendNotificationCommand } from './send-notification.command';
 
 /**
- * Records and sends in one transaction: the row is claimed first (so a concurrent duplicate
- * waits and then skips), and a sender that fails rolls the row back, so the inbound message is
- * retried and the customer is eventually told. A customer whose address is not known is not
- * written to: the notification is kept NOT_SENT, with the reason. A crash after sending but before commit means
- * the notice may be sent twice, never zero times.
+ * Records the notification in the inbound message's transaction, queued for the delivery
+ * worker, which sends it after the commit: no transaction waits for a mail server. The row is
+ * claimed by (order, template), so a redelivered event records nothing more. A customer whose
+ * address is not known is not written to: the notification is kept NOT_SENT, with the reason.
  */
 @BatchCommandHandler(SendNotificationCommand)
 export class SendNotificationHandler implements BatchCommandHandler<SendNotificationCommand> {
@@ -21,39 +20,38 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
     private readonly unitOfWork: UnitOfWork,
     private readonly notifications: NotificationRepository,
     private readonly contacts: ContactRepository,
-    @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+    private readonly delivery: NotificationDelivery,
   ) {}
 
   execute(command: SendNotificationCommand): Promise<void> {
     return this.executeBatch([command]);
   }
 
-  /** A batch claims its rows with one insert and marks the sent ones with one update. */
+  /** A batch is recorded with one insert. */
   async executeBatch(commands: readonly SendNotificationCommand[]): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
       const emails = await this.contacts.emailsOf(tx.manager, commands.map(({ notice }) => notice.customerId));
-      const notifications = commands.map(({ notice }) => {
-        const { template, subject, body } = renderNotice(notice);
+      const notifications = commands.map(({ notice }): NewNotification => {
+        const { template, subject, body, html } = emailRenderer.render(noticeView(notice));
         const recipient = emails.get(notice.customerId) ?? null;
         return {
           id: newId(),
           orderId: notice.orderId,
           customerId: notice.customerId,
-          channel: 'email' as const,
+          channel: 'email',
           template,
           recipient,
           subject,
           body,
-          status: recipient === null ? ('NOT_SENT' as const) : ('PENDING' as const),
+          html,
+          status: recipient === null ? 'NOT_SENT' : 'PENDING',
           statusReason: recipient === null ? NO_ADDRESS : null,
         };
       });
-      const claimed = await this.notifications.claimMany(tx.manager, notifications);
-      const toSend = notifications.filter((notification) => claimed.has(notification.id) && notification.recipient !== null);
-      for (const { id, channel, customerId, recipient, template, subject, body } of toSend) {
-        await this.sender.send({ notificationId: id, channel, customerId, recipient, template, subject, body });
+      const recorded = await this.notifications.claimMany(tx.manager, notifications);
+      if (notifications.some((notification) => recorded.has(notification.id) && notification.status === 'PENDING')) {
+        tx.afterCommit(() => this.delivery.kick());
       }
-      await this.notifications.setStatusMany(tx.manager, toSend.map((notification) => notification.id), 'SENT');
     });
   }
 }

@@ -1,0 +1,51 @@
+import { ConflictException, NotFoundException } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '../../../../../libs/messaging';
+import { Notification } from '../../domain/notification';
+import { ContactRepository } from '../../infrastructure/contact.repository';
+import { NotificationRepository } from '../../infrastructure/notification.repository';
+import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
+import { ResendNotificationCommand, ResendResult } from './resend-notification.command';
+
+type StoredNotification = Omit<Notification, 'nextAttemptAt' | 'sentAt' | 'createdAt'> & {
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  createdAt: string;
+};
+
+const revive = (stored: StoredNotification): Notification => ({
+  ...stored,
+  nextAttemptAt: stored.nextAttemptAt === null ? null : new Date(stored.nextAttemptAt),
+  sentAt: stored.sentAt === null ? null : new Date(stored.sentAt),
+  createdAt: new Date(stored.createdAt),
+});
+
+/**
+ * Queues the notification again for the delivery worker, with its attempts counted afresh, and
+ * keeps the answer under the Idempotency-Key. The notification's row is locked first, so two
+ * requests with one key take turns and the second finds the first's answer: one more send.
+ */
+@CommandHandler(ResendNotificationCommand)
+export class ResendNotificationHandler implements ICommandHandler<ResendNotificationCommand> {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationRepository,
+    private readonly contacts: ContactRepository,
+    private readonly delivery: NotificationDelivery,
+  ) {}
+
+  execute({ notificationId, idempotencyKey, requestedBy }: ResendNotificationCommand): Promise<ResendResult> {
+    return this.unitOfWork.run(async (tx) => {
+      const current = await this.notifications.lock(tx.manager, notificationId);
+      if (!current) throw new NotFoundException(`notification ${notificationId} does not exist`);
+      const answered = await this.notifications.resendAnswer<StoredNotification>(tx.manager, notificationId, idempotencyKey);
+      if (answered) return { notification: revive(answered), replayed: true };
+      const recipient = (await this.contacts.emailsOf(tx.manager, [current.customerId])).get(current.customerId) ?? current.recipient;
+      if (recipient === null) throw new ConflictException(`no address is known for customer ${current.customerId}`);
+      const notification = await this.notifications.requeue(tx.manager, notificationId, recipient);
+      await this.notifications.recordResend(tx.manager, notificationId, idempotencyKey, requestedBy, notification);
+      tx.afterCommit(() => this.delivery.kick());
+      return { notification, replayed: false };
+    });
+  }
+}
