@@ -1,5 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { Notification } from '../../domain/notification';
 import { ContactRepository } from '../../infrastructure/contact.repository';
@@ -40,12 +41,17 @@ export class ResendNotificationHandler implements ICommandHandler<ResendNotifica
       if (!current) throw new NotFoundException(`notification ${notificationId} does not exist`);
       const answered = await this.notifications.resendAnswer<StoredNotification>(tx.manager, notificationId, idempotencyKey);
       if (answered) return { notification: revive(answered), replayed: true };
-      const recipient = (await this.contacts.emailsOf(tx.manager, [current.customerId])).get(current.customerId) ?? current.recipient;
-      if (recipient === null) throw new ConflictException(`no address is known for customer ${current.customerId}`);
-      const notification = await this.notifications.requeue(tx.manager, notificationId, recipient);
+      const notification = current.status === 'PENDING' ? current : await this.requeue(tx.manager, current);
       await this.notifications.recordResend(tx.manager, notificationId, idempotencyKey, requestedBy, notification);
       tx.afterCommit(() => this.delivery.kick());
       return { notification, replayed: false };
     });
+  }
+
+  /** A PENDING notification is not queued again: its send is coming, perhaps under way. */
+  private async requeue(manager: EntityManager, current: Notification): Promise<Notification> {
+    const recipient = (await this.contacts.emailsOf(manager, [current.customerId])).get(current.customerId) ?? current.recipient;
+    if (recipient === null) throw new ConflictException(`no address is known for customer ${current.customerId}`);
+    return this.notifications.requeue(manager, current.id, recipient);
   }
 }
