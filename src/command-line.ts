@@ -16,7 +16,9 @@ export function runCommand(job: (config: AppConfig) => Promise<void>): void {
   const run = async (): Promise<void> => {
     assertConfiguredDataDirectoryFree();
     const { loadConfig } = await import('./config/app-config');
-    await job(loadConfig({ ...process.env, SEED_DEMO: 'false' }));
+    const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
+    // A command's statements may rightly run long (a reindex's VACUUM, a seed's batches), and someone is watching it.
+    await job({ ...config, database: { ...config.database, queryTimeoutMs: undefined } });
   };
   run().catch((error: unknown) => {
     const report = isStartupError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);

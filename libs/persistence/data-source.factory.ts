@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { StartupError } from '../startup';
 import { DataDirectoryLock } from './data-directory-lock';
+import { QueryTimeoutEndsClient } from './query-timeout-client';
 import { readyMadeCluster } from './ready-made-cluster';
 import { SerializedPGlitePool } from './serialized-pglite-pool';
 
@@ -14,6 +15,11 @@ export interface DatabaseOptions {
   /** PGlite data directory, or `memory://` for a throwaway database. */
   dataDir: string;
   poolSize?: number;
+  /**
+   * The longest a query may wait for its answer from a PostgreSQL server before it fails and its
+   * connection is closed; none when unset. Migrations are never bounded.
+   */
+  queryTimeoutMs?: number;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   migrations: MixedList<Function>;
   logging?: boolean;
@@ -43,20 +49,30 @@ function commonOptions(options: DatabaseOptions) {
 
 /**
  * `pg` waits forever by default: for a connection when the pool is full or the server is silent,
- * and on a socket whose peer is gone. A bounded wait turns a database that stopped answering
- * into errors the caller can see and retry, instead of requests that hang.
+ * on a socket whose peer is gone, and for a query's answer. A bounded wait turns a database that
+ * stopped answering into errors the caller can see and retry, instead of requests that hang. The
+ * bound on a query's answer is `queryTimeoutMs`, which migrations go without.
  */
-const BOUNDED_WAITS = { connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+export const BOUNDED_WAITS = { connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 
-/** One DataSource for every context: schemas separate the contexts, not connections. */
+/**
+ * One DataSource for every context: schemas separate the contexts, not connections. On a
+ * PostgreSQL server the migrations run first, on connections of their own without the query
+ * timeout: a migration may rightly take minutes, or wait that long for another process's.
+ */
 export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
   const common = commonOptions(options);
-  const dataSource = isEmbedded(options)
-    ? await openEmbedded(options.dataDir, common)
-    : new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 20, ...BOUNDED_WAITS } });
-  if (!dataSource.isInitialized) await dataSource.initialize();
-  if (isEmbedded(options)) await dataSource.runMigrations({ transaction: 'each' });
-  else await migrateExclusively(dataSource);
+  if (isEmbedded(options)) {
+    const embedded = await openEmbedded(options.dataDir, common);
+    if (!embedded.isInitialized) await embedded.initialize();
+    await embedded.runMigrations({ transaction: 'each' });
+    return embedded;
+  }
+  // Two connections: one holds the migration lock, the other migrates.
+  await migrateExclusively(new DataSource({ ...common, url: options.url, extra: { max: 2, ...BOUNDED_WAITS } }));
+  const queryTimeout = options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs, Client: QueryTimeoutEndsClient };
+  const dataSource = new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 20, ...BOUNDED_WAITS, ...queryTimeout } });
+  await dataSource.initialize();
   return dataSource;
 }
 
@@ -109,15 +125,23 @@ async function openEmbedded(dataDir: string, common: ReturnType<typeof commonOpt
 /** Arbitrary, fixed: the advisory lock that makes processes sharing a database migrate one at a time. */
 const MIGRATION_LOCK = 7_670_000;
 
-/** Split processes start together against one database; only one may run the migrations at a time. */
+/**
+ * Split processes start together against one database; only one may run the migrations at a
+ * time. Closes `dataSource` when done.
+ */
 async function migrateExclusively(dataSource: DataSource): Promise<void> {
-  const lock = dataSource.createQueryRunner();
-  await lock.connect();
+  await dataSource.initialize();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    const lock = dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await lock.release();
+    }
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await lock.release();
+    await dataSource.destroy();
   }
 }

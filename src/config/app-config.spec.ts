@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './app-config';
 describe(loadConfig.name, () => {
   it('runs on the embedded database with demo data when nothing is set', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ url: undefined, dataDir: './data', poolSize: 20 });
+    expect(config.database).toEqual({ url: undefined, dataDir: './data', poolSize: 20, queryTimeoutMs: 10_000 });
     expect(config.seedDemo).toBe(true);
     expect(config.port).toBe(3000);
   });
@@ -46,6 +46,15 @@ describe(loadConfig.name, () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');
     expect(loadConfig({ SHUTDOWN_DRAIN_MS: '30000', SHUTDOWN_TIMEOUT_MS: '45000' }).shutdownTimeoutMs).toBe(45_000);
+  });
+
+  it('bounds a query by DATABASE_QUERY_TIMEOUT_MS, from a second to an hour', () => {
+    expect(loadConfig({ DATABASE_QUERY_TIMEOUT_MS: '30000' }).database.queryTimeoutMs).toBe(30_000);
+    for (const outOfBounds of ['999', '3600001', '0', 'ten']) {
+      expect(() => loadConfig({ DATABASE_QUERY_TIMEOUT_MS: outOfBounds })).toThrow(
+        `DATABASE_QUERY_TIMEOUT_MS must be an integer from 1000 to 3600000 (got "${outOfBounds}")`,
+      );
+    }
   });
 
   it('hosts every context in one process without Kafka by default', () => {

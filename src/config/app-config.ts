@@ -32,7 +32,13 @@ export interface AppConfig {
   };
   log: LogOptions;
   tracing: TracingOptions;
-  database: { url?: string; dataDir: string; poolSize: number };
+  database: {
+    url?: string;
+    dataDir: string;
+    poolSize: number;
+    /** How long a query waits for a PostgreSQL server's answer; unset for command-line tools, whose statements may rightly run long. */
+    queryTimeoutMs?: number;
+  };
   seedDemo: boolean;
   catalog: {
     /** The product write model lives in MongoDB instead of Postgres when set. */
@@ -342,6 +348,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       url: databaseUrl,
       dataDir: read.string('DATA_DIR', DEFAULT_DATA_DIR),
       poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 1000),
+      queryTimeoutMs: read.int('DATABASE_QUERY_TIMEOUT_MS', 10_000, 1000, 3_600_000),
     },
     // Demo data only where a person is trying the shop out: the embedded database.
     seedDemo: read.bool('SEED_DEMO', databaseUrl === undefined),
