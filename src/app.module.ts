@@ -29,7 +29,7 @@ function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule |
     catalog: CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
     inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
     payments: PaymentsModule.forRoot({ ...config.payments, paymentMethodRefs: config.paymentMethodRefs }),
-    notifications: NotificationsModule.forRoot(),
+    notifications: NotificationsModule.forRoot(config.notifications),
     ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
     identity: IdentityModule.forRoot(config.identity),
   };

@@ -12,6 +12,8 @@ import { RATE_LIMIT_DEFAULTS, type BucketLimit, type RateLimitOptions } from '..
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
 import { PaymentMethodRefsConfig, paymentMethodRefsOf } from './payment-method-keys';
 import type { IdentityOptions } from '../modules/identity';
+import type { NotificationsOptions } from '../modules/notifications';
+import { notificationsOf } from './notifications-config';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -62,6 +64,8 @@ export interface AppConfig {
     retryBaseMs: number;
   };
   rateLimit: RateLimitOptions;
+  /** E-mail delivery: the SMTP server (none: rendered and kept NOT_SENT), retries and their backoff. */
+  notifications: NotificationsOptions;
   /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
   failpoints: FailpointSetting[];
   /** The longest a stop may take after SIGTERM: past it the process exits anyway, with code 1. */
@@ -393,6 +397,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
+    notifications: notificationsOf(read),
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
