@@ -14,6 +14,7 @@ import { DatabaseModule } from '../libs/persistence';
 import { RateLimitModule } from '../libs/rate-limit';
 import { MIGRATIONS } from '../migrations';
 import { AppConfig } from './config/app-config';
+import { HostedProviderSimulator } from './hosted-provider-simulator';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
 import { CatalogModule } from './modules/catalog';
@@ -23,12 +24,24 @@ import { NotificationsModule } from './modules/notifications';
 import { OrderingModule } from './modules/ordering';
 import { PaymentsModule } from './modules/payments';
 
+/** The provider simulator this process hosts: where it hosts payments and no PAYMENT_PROVIDER_URL names a provider. */
+function hostedProviderSimulator(config: AppConfig): HostedProviderSimulator | undefined {
+  if (!config.modules.includes('payments') || config.payments.providerUrl !== undefined) return undefined;
+  return new HostedProviderSimulator({ latencyMs: config.payments.providerLatencyMs, failureRate: config.payments.providerFailureRate });
+}
+
 /** Every bounded context, whether this process hosts it or not. */
-function boundedContexts(config: AppConfig): Record<ContextName, DynamicModule | Type> {
+function boundedContexts(config: AppConfig, simulator?: HostedProviderSimulator): Record<ContextName, DynamicModule | Type> {
+  const { providerUrl, providerLatencyMs, providerFailureRate, ...payments } = config.payments;
   return {
     catalog: CatalogModule.forRoot({ seedDemo: config.seedDemo, ...config.catalog }),
     inventory: InventoryModule.forRoot({ seedDemo: config.seedDemo }),
-    payments: PaymentsModule.forRoot({ ...config.payments, paymentMethodRefs: config.paymentMethodRefs }),
+    payments: PaymentsModule.forRoot({
+      // Only a process hosting payments calls it, and such a process has one or the other.
+      providerUrl: providerUrl ?? (() => simulator!.url()),
+      ...payments,
+      paymentMethodRefs: config.paymentMethodRefs,
+    }),
     notifications: NotificationsModule.forRoot(config.notifications),
     ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
     identity: IdentityModule.forRoot(config.identity),
@@ -57,7 +70,8 @@ export class AppModule {
   }
 
   static forRoot(config: AppConfig): DynamicModule {
-    const contexts = boundedContexts(config);
+    const simulator = hostedProviderSimulator(config);
+    const contexts = boundedContexts(config, simulator);
     const topology = topologyOf(contexts);
     return {
       module: AppModule,
@@ -79,6 +93,8 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },
+        // A provider of this module, so the application's shutdown stops it.
+        ...(simulator ? [{ provide: HostedProviderSimulator, useValue: simulator }] : []),
       ],
     };
   }

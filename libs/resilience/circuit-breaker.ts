@@ -2,8 +2,8 @@ import CircuitBreaker from 'opossum';
 
 export interface BreakerOptions {
   name: string;
-  /** Milliseconds before a call counts as failed. */
-  timeoutMs: number;
+  /** Milliseconds before a call counts as failed; false when the call carries its own timeout. */
+  timeoutMs: number | false;
   /** Failure percentage over the rolling window that opens the circuit. */
   errorThresholdPercentage?: number;
   /** How long the circuit stays open before one trial call. */

@@ -42,6 +42,14 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('points payments at the card provider of PAYMENT_PROVIDER_URL, an http(s) URL, or at none to host one', () => {
+    expect(loadConfig({}).payments.providerUrl).toBeUndefined();
+    expect(loadConfig({ PAYMENT_PROVIDER_URL: 'http://providers:4010' }).payments.providerUrl).toBe('http://providers:4010');
+    for (const bad of ['providers:4010', 'ftp://providers', 'not a url']) {
+      expect(() => loadConfig({ PAYMENT_PROVIDER_URL: bad })).toThrow('PAYMENT_PROVIDER_URL must be a URL starting with http:// or https://');
+    }
+  });
+
   it('bounds a stop by SHUTDOWN_TIMEOUT_MS, which must leave the drain its time', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');

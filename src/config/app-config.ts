@@ -57,6 +57,9 @@ export interface AppConfig {
   /** How payment tokens travel from ordering to payments: sealed, for a limited time. */
   paymentMethodRefs: PaymentMethodRefsConfig;
   payments: {
+    /** The card provider's API; unset, a process hosting payments hosts the provider simulator on a private port. */
+    providerUrl?: string;
+    /** The hosted simulator's latency and failure rate; a provider at providerUrl has its own. */
     providerLatencyMs: number;
     providerFailureRate: number;
     providerTimeoutMs: number;
@@ -390,6 +393,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     paymentMethodRefs: paymentMethodRefsOf(read, modules, read.int('PAYMENT_METHOD_REF_TTL_MS', 900_000, 1, 86_400_000)),
     payments: {
+      providerUrl: read.url('PAYMENT_PROVIDER_URL', ['http:', 'https:']),
       providerLatencyMs: read.int('PAYMENT_LATENCY_MS', 0, 0, 60_000),
       providerFailureRate: read.fraction('PAYMENT_FAILURE_RATE', 0),
       providerTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 2000, 10),

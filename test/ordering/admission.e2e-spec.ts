@@ -22,8 +22,15 @@ describe('Admission control of new orders', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // A deadline far shorter than the burst takes: orders queued behind it must not expire.
-    app = await startTestApp({ ORDER_ADMISSION_MAX_UNDECIDED: String(MAX_UNDECIDED), SAGA_DEADLINE_MS: '2000', SAGA_SWEEP_MS: '100' });
+    // A deadline far shorter than the burst takes: orders queued behind it must not expire. The burst, injected
+    // in-process, starves the sockets of the provider simulator this process hosts: its calls must not time out
+    // meanwhile, for a timed-out authorization stays pending until the deadline rolls its order back.
+    app = await startTestApp({
+      ORDER_ADMISSION_MAX_UNDECIDED: String(MAX_UNDECIDED),
+      SAGA_DEADLINE_MS: '2000',
+      SAGA_SWEEP_MS: '100',
+      PAYMENT_TIMEOUT_MS: '60000',
+    });
   });
 
   afterAll(async () => {
@@ -85,8 +92,14 @@ describe('The saga deadline of an order queued behind others', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // No admission bound to speak of, and a deadline far shorter than deciding 300 orders takes.
-    app = await startTestApp({ ORDER_ADMISSION_MAX_UNDECIDED: '100000', SAGA_DEADLINE_MS: '300', SAGA_SWEEP_MS: '50' });
+    // No admission bound to speak of, and a deadline far shorter than deciding 300 orders takes. The burst keeps this
+    // process, and the provider simulator it hosts, busy for seconds: as above, its calls must not time out meanwhile.
+    app = await startTestApp({
+      ORDER_ADMISSION_MAX_UNDECIDED: '100000',
+      SAGA_DEADLINE_MS: '300',
+      SAGA_SWEEP_MS: '50',
+      PAYMENT_TIMEOUT_MS: '60000',
+    });
   });
 
   afterAll(async () => {

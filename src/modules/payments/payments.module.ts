@@ -6,16 +6,16 @@ import { paymentsInbound } from './application/inbound-routes';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
+import { CardPaymentProvider } from './infrastructure/card-payment-provider';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
 import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
-import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
 
-/** Payment authorization, capture and void against a (simulated) provider. */
+/** Payment authorization, capture and void against a card provider, over HTTP. */
 @Module({})
 export class PaymentsModule {
-  static forRoot(options: Partial<PaymentsOptions> = {}): DynamicModule {
+  static forRoot(options: Partial<PaymentsOptions> & Pick<PaymentsOptions, 'providerUrl'>): DynamicModule {
     const resolved = resolvePaymentsOptions(options);
     return {
       module: PaymentsModule,
@@ -24,14 +24,11 @@ export class PaymentsModule {
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
           provide: PAYMENT_PROVIDER,
-          useFactory: () =>
-            new CircuitBreakingPaymentProvider(
-              new SimulatedPaymentProvider({
-                latencyMs: resolved.providerLatencyMs,
-                failureRate: resolved.providerFailureRate,
-              }),
-              resolved.providerTimeoutMs,
-            ),
+          useFactory: async () => {
+            const { providerUrl, providerTimeoutMs } = resolved;
+            const baseUrl = typeof providerUrl === 'string' ? providerUrl : await providerUrl();
+            return new CircuitBreakingPaymentProvider(new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }));
+          },
         },
         { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },
         AuthorizePaymentHandler,

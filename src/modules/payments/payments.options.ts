@@ -3,10 +3,11 @@ import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
 export const PAYMENTS_OPTIONS = Symbol('PAYMENTS_OPTIONS');
 
 export interface PaymentsOptions {
-  /** Added to every call of the simulated provider. */
-  providerLatencyMs: number;
-  /** Share of simulated provider calls, in [0, 1), that fail with a ProviderError (load tests). */
-  providerFailureRate: number;
+  /**
+   * Where the card provider's API listens, as `http://127.0.0.1:4010`; a function for a provider
+   * the process starts itself, which knows its URL only once it listens.
+   */
+  providerUrl: string | (() => Promise<string>);
   /** A provider call without an answer after this long counts as timed out. */
   providerTimeoutMs: number;
   /** Provider calls per authorization request, the first included. */
@@ -17,9 +18,7 @@ export interface PaymentsOptions {
   paymentMethodRefs: PaymentMethodKey;
 }
 
-export const DEFAULT_PAYMENTS_OPTIONS: PaymentsOptions = {
-  providerLatencyMs: 0,
-  providerFailureRate: 0,
+export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   providerTimeoutMs: 2000,
   retryAttempts: 3,
   retryBaseMs: 100,
@@ -27,13 +26,10 @@ export const DEFAULT_PAYMENTS_OPTIONS: PaymentsOptions = {
 };
 
 /** Fills in the defaults and rejects values the module cannot run with. */
-export function resolvePaymentsOptions(options: Partial<PaymentsOptions>): PaymentsOptions {
+export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<PaymentsOptions, 'providerUrl'>): PaymentsOptions {
   const resolved = { ...DEFAULT_PAYMENTS_OPTIONS, ...options };
   const problems: string[] = [];
-  if (!(resolved.providerLatencyMs >= 0)) problems.push('providerLatencyMs must be >= 0');
-  if (!(resolved.providerFailureRate >= 0 && resolved.providerFailureRate < 1)) {
-    problems.push('providerFailureRate must be in [0, 1)');
-  }
+  if (typeof resolved.providerUrl === 'string' && !URL.canParse(resolved.providerUrl)) problems.push('providerUrl must be a URL');
   if (!(resolved.providerTimeoutMs > 0)) problems.push('providerTimeoutMs must be > 0');
   if (!Number.isInteger(resolved.retryAttempts) || resolved.retryAttempts < 1) {
     problems.push('retryAttempts must be an integer >= 1');

@@ -1,29 +1,28 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type CircuitBreaker from 'opossum';
-import { createBreaker, isOpenCircuit, isTimeout } from '../../../../libs/resilience';
+import { createBreaker, isOpenCircuit } from '../../../../libs/resilience';
 import {
   AuthorizationRequest,
   PaymentProvider,
   ProviderAnswer,
-  ProviderTimeoutError,
+  ProviderRefusedError,
   ProviderUnavailableError,
 } from '../application/ports/payment-provider';
 
 /**
- * Calls a provider through a circuit breaker with a timeout, so a provider that hangs or keeps
- * failing costs a fast error instead of a stuck message. Declines resolve, so they never open
- * the circuit. The breaker's own errors become the port's errors.
+ * Calls a provider through a circuit breaker, so a provider that hangs or keeps failing costs a
+ * fast error instead of a stuck message. The provider's client times its calls out itself (and
+ * aborts them); a timeout counts as a failure here. Declines resolve and refusals are answers, so
+ * neither opens the circuit. An open circuit becomes the port's ProviderUnavailableError.
  */
 export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplicationShutdown {
   private readonly breaker: CircuitBreaker<[AuthorizationRequest], ProviderAnswer>;
 
-  constructor(
-    provider: PaymentProvider,
-    private readonly timeoutMs: number,
-  ) {
+  constructor(provider: PaymentProvider) {
     this.breaker = createBreaker((request: AuthorizationRequest) => provider.authorize(request), {
       name: 'payment-provider',
-      timeoutMs,
+      timeoutMs: false,
+      isFailure: (error) => !(error instanceof ProviderRefusedError),
     });
   }
 
@@ -31,7 +30,6 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     try {
       return await this.breaker.fire(request);
     } catch (error) {
-      if (isTimeout(error)) throw new ProviderTimeoutError(`no answer from the provider within ${this.timeoutMs} ms`);
       if (isOpenCircuit(error)) throw new ProviderUnavailableError('the provider circuit is open');
       throw error;
     }

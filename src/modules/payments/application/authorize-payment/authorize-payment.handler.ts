@@ -58,35 +58,38 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     const toAsk = await this.unitOfWork.run((tx) => this.open(tx, commands), { finalStep: false });
     if (toAsk.length === 0) return;
     if (failpoints.armed) await failpoints.reach('before-authorize-call');
-    const answers = await Promise.all(toAsk.map(async (command) => ({ command, ...(await this.askProvider(command)) })));
+    const answers = await Promise.all(toAsk.map(async ({ command, paymentId }) => ({ command, ...(await this.askProvider(command, paymentId)) })));
     await this.unitOfWork.run((tx) => this.settle(tx, answers));
   }
 
   /** Records the requests; answers those the stored payments already settle, returns the ones to ask about. */
-  private async open(tx: Transaction, commands: readonly AuthorizePaymentCommand[]): Promise<AuthorizePaymentCommand[]> {
+  private async open(
+    tx: Transaction,
+    commands: readonly AuthorizePaymentCommand[],
+  ): Promise<{ command: AuthorizePaymentCommand; paymentId: string }[]> {
     const requested = new Map(commands.map((command) => [command.orderId, command]));
     const payments = await this.payments.lockOrCreateMany(tx.manager, [...requested.keys()], (orderId) => {
       const { customerId, amount, method } = requested.get(orderId)!;
       return Payment.start(newId(), orderId, customerId, amount, method);
     });
-    return commands.filter((command) => {
+    return commands.flatMap((command) => {
       const { orderId } = command;
       const { payment } = payments.get(orderId)!;
       const answer = payment.answerAuthorizationRequest();
       switch (answer.kind) {
         case 'ask-provider':
-          return true;
+          return [{ command, paymentId: payment.id }];
         case 'authorized':
           tx.publish(this.authorized(payment), orderId, command);
-          return false;
+          return [];
         case 'declined':
           tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId, command);
-          return false;
+          return [];
       }
     });
   }
 
-  private async askProvider(command: AuthorizePaymentCommand): Promise<{ outcome: ProviderOutcome; attempts: number }> {
+  private async askProvider(command: AuthorizePaymentCommand, paymentId: string): Promise<{ outcome: ProviderOutcome; attempts: number }> {
     // Opened at the last moment, so an expiry holds until the provider is asked.
     const paymentMethod = this.paymentMethods.open(command.orderId, command.instrument, new Date());
     if (paymentMethod.kind !== 'token') return { outcome: this.unusable(command.orderId, paymentMethod), attempts: 0 };
@@ -96,6 +99,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
         (attempt) => {
           attempts = attempt;
           return this.provider.authorize({
+            paymentId,
             orderId: command.orderId,
             amount: command.amount,
             method: command.method,

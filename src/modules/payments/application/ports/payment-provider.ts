@@ -3,7 +3,8 @@ import { Money } from '../../domain/payment';
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
 
 export interface AuthorizationRequest {
-  /** Also the idempotency key a real provider would get, so a repeated request authorizes once. */
+  /** With the operation, the idempotency key the provider gets, so a repeated request authorizes once. */
+  paymentId: string;
   orderId: string;
   amount: Money;
   method: string;
@@ -22,6 +23,19 @@ export interface PaymentProvider {
 /** The provider failed to answer (an error on its side, a dropped connection); worth retrying. */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
+}
+
+/** The provider refused the request for good (malformed, or a state that forbids it): asking again changes nothing. */
+export class ProviderRefusedError extends Error {
+  override readonly name = 'ProviderRefusedError';
+
+  constructor(
+    /** The provider's error code, as `payment_intent_unexpected_state`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Calls are short-circuited while the provider keeps failing; worth retrying later. */

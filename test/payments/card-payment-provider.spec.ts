@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AuthorizationRequest,
+  PaymentProvider,
+  ProviderAnswer,
+  ProviderError,
+  ProviderRefusedError,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+} from '../../src/modules/payments/application/ports/payment-provider';
+import { CardPaymentProvider } from '../../src/modules/payments/infrastructure/card-payment-provider';
+import { CircuitBreakingPaymentProvider } from '../../src/modules/payments/infrastructure/circuit-breaking-payment-provider';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
+type Json = any;
+
+function request(token: string, paymentId = randomUUID()): AuthorizationRequest {
+  return { paymentId, orderId: randomUUID(), amount: { amount: 2500, currency: 'EUR' }, method: 'card', token };
+}
+
+describe(CardPaymentProvider.name, () => {
+  let simulator: RunningProviderSimulator;
+  let card: CardPaymentProvider;
+
+  async function control(path: string, body?: object): Promise<Json> {
+    const response = await fetch(`${simulator.url}/control${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return response.status === 204 ? undefined : response.json();
+  }
+
+  const cardCalls = async (): Promise<number> => (await control('/stats')).card.calls;
+
+  async function intent(id: string): Promise<Json> {
+    return (await fetch(`${simulator.url}/card/v1/payment_intents/${id}`)).json();
+  }
+
+  beforeAll(async () => {
+    simulator = await startProviderSimulator({ port: 0, seed: 1 });
+    card = new CardPaymentProvider({ baseUrl: simulator.url, timeoutMs: 5000 });
+  });
+
+  afterEach(() => control('', { failureRate: 0, latencyMs: 0 }));
+
+  afterAll(() => simulator.close());
+
+  it.each(['tok_visa', 'tok_mastercard'])('authorizes %s as a payment intent awaiting its capture', async (token) => {
+    const answer = await card.authorize(request(token));
+
+    expect(answer).toEqual({ approved: true, reference: expect.stringMatching(/^pi_/) });
+    const authorized = await intent((answer as { reference: string }).reference);
+    expect(authorized).toMatchObject({ status: 'requires_capture', amount: 2500, currency: 'eur', amount_capturable: 2500 });
+  });
+
+  it('authorizes a payment once however often it is asked, under the key of its payment and the operation', async () => {
+    const repeated = request('tok_visa');
+    const first = await card.authorize(repeated);
+    const again = await card.authorize(repeated);
+    const otherPayment = await card.authorize({ ...repeated, paymentId: randomUUID() });
+
+    expect(again).toEqual(first);
+    expect(otherPayment).not.toEqual(first);
+  });
+
+  it.each([
+    ['tok_chargeDeclined', 'card_declined'],
+    ['tok_insufficientFunds', 'insufficient_funds'],
+    ['4242424242424242', 'invalid_token'],
+  ])('answers %s with a decline naming the code %s', async (token, reason) => {
+    await expect(card.authorize(request(token))).resolves.toEqual({ approved: false, reason });
+  });
+
+  it('fails tok_processingError with a ProviderError on every call', async () => {
+    const failing = request('tok_processingError');
+    for (let call = 0; call < 3; call++) await expect(card.authorize(failing)).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it("fails an injected outage with a ProviderError, and the retry under the same key authorizes", async () => {
+    await control('', { failureRate: 1, provider: 'card' });
+    const retried = request('tok_visa');
+    await expect(card.authorize(retried)).rejects.toBeInstanceOf(ProviderError);
+
+    await control('', { failureRate: 0, provider: 'card' });
+    await expect(card.authorize(retried)).resolves.toMatchObject({ approved: true });
+  });
+
+  it('gives up on tok_timeout with a ProviderTimeoutError once its timeout has passed', async () => {
+    const quick = new CardPaymentProvider({ baseUrl: simulator.url, timeoutMs: 200 });
+    await expect(quick.authorize(request('tok_timeout'))).rejects.toBeInstanceOf(ProviderTimeoutError);
+  });
+
+  it('refuses a request the provider rejects for good with a ProviderRefusedError naming its code', async () => {
+    const tooLarge = { ...request('tok_visa'), amount: { amount: 100_000_000, currency: 'EUR' } };
+    await expect(card.authorize(tooLarge)).rejects.toMatchObject({ name: ProviderRefusedError.name, code: 'parameter_invalid' });
+  });
+
+  it('fails with a ProviderError when nothing listens at its URL', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+
+    const unreachable = new CardPaymentProvider({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
+    await expect(unreachable.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  describe(CircuitBreakingPaymentProvider.name, () => {
+    const opened: CircuitBreakingPaymentProvider[] = [];
+    function breaking(provider: PaymentProvider = card): CircuitBreakingPaymentProvider {
+      const breaker = new CircuitBreakingPaymentProvider(provider);
+      opened.push(breaker);
+      return breaker;
+    }
+
+    afterEach(() => opened.splice(0).forEach((breaker) => breaker.onApplicationShutdown()));
+
+    it('keeps the circuit closed however many cards are declined', async () => {
+      const provider = breaking();
+      for (let call = 0; call < 30; call++) await provider.authorize(request('tok_chargeDeclined'));
+      await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
+    });
+
+    it('opens the circuit when the provider keeps failing, so calls fail fast without reaching it', async () => {
+      const provider = breaking();
+      for (let call = 0; call < 10; call++) {
+        await expect(provider.authorize(request('tok_processingError'))).rejects.toBeInstanceOf(ProviderError);
+      }
+      const before = await cardCalls();
+
+      await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
+      expect(await cardCalls()).toBe(before);
+    });
+
+    it('lets errors other than its own through unchanged', async () => {
+      const failure = new TypeError('bad request shape');
+      const broken: PaymentProvider = { authorize: (): Promise<ProviderAnswer> => Promise.reject(failure) };
+      await expect(breaking(broken).authorize(request('tok_visa'))).rejects.toBe(failure);
+    });
+  });
+});
