@@ -2,6 +2,15 @@ import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 
 type Mode = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'blackhole' } | { kind: 'reset' } | { kind: 'closeAfter'; bytes: number };
 
+/**
+ * Resets the socket, or only closes it when it is ending already: Node cannot reset a socket
+ * whose end is under way (EINVAL) and leaves it open, and the process then never exits.
+ */
+function resetOrClose(socket: Socket): void {
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
 /** One direction of a connection: chunks leave in the order they came, each no earlier than it is due. */
 class Pipe {
   private readonly queue: { chunk: Buffer; due: number }[] = [];
@@ -71,8 +80,8 @@ class Connection {
 
   reset(): void {
     this.stopPipes();
-    this.client.resetAndDestroy();
-    this.upstream.resetAndDestroy();
+    resetOrClose(this.client);
+    resetOrClose(this.upstream);
   }
 
   destroy(): void {
