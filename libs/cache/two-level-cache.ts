@@ -42,17 +42,22 @@ interface Flight {
 
 type SharedOperation = 'read' | 'write' | 'generation' | 'invalidate';
 
+/** Invalidations to send to Redis, by namespace: keys to delete, or `all` when its generation must move. */
+type Unsent = Map<string, Set<string> | 'all'>;
+
 const FAILURE_MESSAGES: Record<SharedOperation, string> = {
   read: 'Redis read failed; served as a miss',
   write: 'Redis write failed; the entry stays in this instance only',
   generation: 'Redis generation read failed; the namespace is cached in this instance only until Redis answers',
-  invalidate: 'Redis invalidation failed; other instances may serve the old entry until it expires',
+  invalidate: 'Redis invalidation failed; it is sent again before this instance uses Redis next, other instances may serve the old entry until then',
 };
 
 /** A namespace whose generation Redis could not tell us; Redis counters are never negative. */
 const UNCONFIRMED = -1;
 /** Namespaces never contain ':', so `namespace:key` names exactly one entry. */
 const NAMESPACE = /^[\w.-]{1,100}$/;
+/** Beyond this many keys of one namespace waiting for Redis, the whole namespace is invalidated instead. */
+const MAX_UNSENT_KEYS = 1000;
 
 /**
  * Read-through cache in two levels: an in-process LRU (L1) in front of Redis (L2, when
@@ -72,6 +77,10 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
   private readonly generations = new Map<string, number>();
   /** What `peek` callers made of each L1 entry, by their `derive`; it goes when the entry does. */
   private readonly derived = new WeakMap<CacheEntry, Map<(value: unknown) => unknown, unknown>>();
+  /** Invalidations Redis did not take: it may still hold what they drop, so they go before any other command. */
+  private unsent: Unsent = new Map();
+  /** The sending of `unsent` under way, shared by every Redis operation that waits for it. */
+  private sending?: Promise<void>;
 
   constructor(
     private readonly options: CacheOptions,
@@ -102,8 +111,12 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
         failed: (kind, error) =>
           this.failures.warn(kind, kind === 'read' ? FAILURE_MESSAGES.read : 'Redis connection failed', error),
         invalidation: (text) => this.onInvalidation(parseInvalidation(text)),
-        // Until now this instance heard no invalidations (or missed some while disconnected).
-        subscribed: () => this.forgetAll(),
+        subscribed: () => {
+          // Until now this instance heard no invalidations (or missed some while disconnected).
+          this.forgetAll();
+          // And the others did not hear this one's: they need not wait for its next use of Redis.
+          if (this.unsent.size > 0) void this.shared('invalidate', (l2) => this.sendUnsent(l2));
+        },
       },
     );
     this.logger.log(`cache: L1 (${max} entries) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
@@ -172,31 +185,34 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     return result;
   }
 
-  /** Drops `key` here, in Redis and, through pub/sub, in every other instance's L1. */
+  /**
+   * Drops `key` here, in Redis and, through pub/sub, in every other instance's L1. When Redis
+   * does not take it, it is sent again before this instance next reads or writes Redis.
+   */
   async invalidate(namespace: string, key: string): Promise<void> {
     checkNamespace(namespace);
     this.dropLocal(entryId(namespace, key));
     if (!this.l2) return;
-    // Delete before telling: an instance told first could reload the old entry from Redis.
-    await this.shared('invalidate', (l2) => l2.delete(namespace, key));
-    await this.publish({ origin: this.instanceId, namespace, key });
+    const sent = await this.shared('invalidate', (l2) => this.sendKey(l2, namespace, key));
+    if (!sent) this.remember(namespace, key);
   }
 
-  /** Makes every entry of `namespace` a miss, everywhere, by moving to its next generation. */
+  /**
+   * Makes every entry of `namespace` a miss, everywhere, by moving to its next generation. When
+   * Redis does not take it, it is sent again before this instance next reads or writes Redis.
+   */
   async invalidateNamespace(namespace: string): Promise<void> {
     checkNamespace(namespace);
     if (!this.l2) {
       this.generations.set(namespace, (this.generations.get(namespace) ?? 0) + 1);
       return;
     }
-    const generation = await this.shared('invalidate', (l2) => l2.nextGeneration(namespace));
-    if (generation === undefined) {
-      // Redis did not move the generation: at least stop serving this namespace from L1 here.
+    const sent = await this.shared('invalidate', (l2) => this.sendNamespace(l2, namespace));
+    if (!sent) {
+      // Until Redis moves the generation, at least stop serving this namespace from L1 here.
       this.forgetNamespace(namespace);
-      return;
+      this.remember(namespace);
     }
-    this.learnGeneration(namespace, generation);
-    await this.publish({ origin: this.instanceId, namespace, generation });
   }
 
   /** Redis reachability for readiness checks; `disabled` when the cache runs without Redis. */
@@ -283,8 +299,64 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     else this.learnGeneration(message.namespace, message.generation);
   }
 
-  private async publish(message: InvalidationMessage): Promise<void> {
-    await this.shared('invalidate', (l2) => l2.publish(JSON.stringify(message)));
+  /** Delete before telling: an instance told first could reload the old entry from Redis. */
+  private async sendKey(l2: RedisL2, namespace: string, key: string): Promise<true> {
+    await l2.delete(namespace, key);
+    await this.publish(l2, { origin: this.instanceId, namespace, key });
+    return true;
+  }
+
+  private async sendNamespace(l2: RedisL2, namespace: string): Promise<true> {
+    const generation = await l2.nextGeneration(namespace);
+    this.learnGeneration(namespace, generation);
+    await this.publish(l2, { origin: this.instanceId, namespace, generation });
+    return true;
+  }
+
+  private async publish(l2: RedisL2, message: InvalidationMessage): Promise<void> {
+    await l2.publish(JSON.stringify(message));
+  }
+
+  /** An invalidation to send again; past MAX_UNSENT_KEYS keys its namespace's generation moves instead. */
+  private remember(namespace: string, key?: string): void {
+    const keys = this.unsent.get(namespace);
+    if (keys === 'all') return;
+    if (key === undefined || (keys?.size ?? 0) >= MAX_UNSENT_KEYS) this.unsent.set(namespace, 'all');
+    else if (keys) keys.add(key);
+    else this.unsent.set(namespace, new Set([key]));
+  }
+
+  /** Sends what Redis missed, once for every operation waiting meanwhile; throws while Redis still fails. */
+  private sendUnsent(l2: RedisL2): Promise<void> {
+    if (!this.sending) {
+      const batch = this.unsent;
+      this.unsent = new Map();
+      this.sending = this.sendEach(l2, batch).finally(() => {
+        this.sending = undefined;
+      });
+    }
+    return this.sending;
+  }
+
+  private async sendEach(l2: RedisL2, batch: Unsent): Promise<void> {
+    try {
+      for (const [namespace, keys] of batch) {
+        if (keys === 'all') await this.sendNamespace(l2, namespace);
+        else {
+          for (const key of keys) {
+            await this.sendKey(l2, namespace, key);
+            keys.delete(key);
+          }
+        }
+        batch.delete(namespace);
+      }
+    } finally {
+      // What Redis did not take waits for the next attempt, beside what failed meanwhile.
+      for (const [namespace, keys] of batch) {
+        if (keys === 'all') this.remember(namespace);
+        else for (const key of keys) this.remember(namespace, key);
+      }
+    }
   }
 
   private keep(id: string, entry: CacheEntry): void {
@@ -312,12 +384,16 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     this.flights.clear();
   }
 
-  /** Runs a Redis operation; when Redis is away or fails, logs (throttled) and answers undefined. */
+  /**
+   * Runs a Redis operation, once Redis took the invalidations it missed; when Redis is away or
+   * fails, logs (throttled) and answers undefined.
+   */
   private async shared<R>(operation: SharedOperation, run: (l2: RedisL2) => Promise<R>): Promise<R | undefined> {
     const l2 = this.l2;
     if (!l2) return undefined;
     try {
       if (!l2.ready) throw new Error(`Redis at ${l2.host} is not connected`);
+      while (this.sending || this.unsent.size > 0) await this.sendUnsent(l2);
       return await run(l2);
     } catch (error) {
       if (operation === 'invalidate') this.failures.error(operation, FAILURE_MESSAGES[operation], error);

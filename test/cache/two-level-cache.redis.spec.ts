@@ -2,6 +2,7 @@ import { createClient } from '@keyv/redis';
 import { Logger } from '@nestjs/common';
 import { TwoLevelCache } from '../../libs/cache';
 import { newId } from '../../libs/persistence';
+import { FaultProxy } from '../support/fault-proxy';
 import { deleteKeys, eventually, isolatedMetrics, redisForTests } from './cache-test-support';
 
 const redisUrl = redisForTests('two-level cache Redis suite');
@@ -14,8 +15,8 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
   const keyPrefix = `test-cache-${newId()}`;
   const started: TwoLevelCache[] = [];
 
-  async function instance(instanceId: string, metrics = isolatedMetrics()): Promise<TwoLevelCache> {
-    const cache = new TwoLevelCache({ redisUrl: url, keyPrefix, l1MaxEntries: 1000, instanceId }, metrics);
+  async function instance(instanceId: string, metrics = isolatedMetrics(), through = url): Promise<TwoLevelCache> {
+    const cache = new TwoLevelCache({ redisUrl: through, keyPrefix, l1MaxEntries: 1000, instanceId, redisTimeoutMs: 100 }, metrics);
     await cache.onModuleInit();
     started.push(cache);
     return cache;
@@ -138,6 +139,67 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
         value: 'v',
         source: 'l2',
       });
+    });
+  });
+
+  describe('with invalidations Redis missed, from an instance cut off from it', () => {
+    const OLD = { price: 1999 };
+    const NEW = { price: 2499 };
+    let proxy: FaultProxy;
+
+    beforeEach(async () => {
+      proxy = await FaultProxy.forUrl(url, 6379);
+    });
+
+    afterEach(async () => {
+      await proxy.close();
+    });
+
+    /** A reaches Redis through the proxy, B directly; both hold the key of each namespace at the old price. */
+    async function instancesHolding(namespaces: string[]) {
+      const id = newId();
+      const a = await instance(`a-${id}`, isolatedMetrics(), proxy.in(url));
+      const b = await instance(`b-${id}`);
+      let current = OLD;
+      const load = () => Promise.resolve(current);
+      for (const cache of [a, b]) for (const namespace of namespaces) await cache.getOrLoad(namespace, id, HOUR, load);
+      return { id, a, load, change: () => (current = NEW), caches: [a, b] };
+    }
+
+    /** Once A reaches Redis again, no level of either instance serves the old price. */
+    async function expectNewEverywhere({ id, a, load, caches }: Awaited<ReturnType<typeof instancesHolding>>, namespaces: string[]) {
+      await eventually(async () => expect(await a.checkL2()).toMatchObject({ status: 'up' }));
+      for (const cache of caches) {
+        for (const namespace of namespaces) await eventually(async () => expect((await cache.getOrLoad(namespace, id, HOUR, load)).value).toEqual(NEW));
+      }
+    }
+
+    it.each([
+      ['silent', (cut: FaultProxy) => cut.blackhole()],
+      ['resetting its connections', (cut: FaultProxy) => cut.reset()],
+    ])('sends them when Redis, %s, answers again, before reading it: no instance serves the old value after', async (_fault, inflict) => {
+      const namespaces = ['product', 'search'];
+      const held = await instancesHolding(namespaces);
+
+      inflict(proxy);
+      held.change();
+      await held.a.invalidate('product', held.id);
+      await held.a.invalidateNamespace('search');
+      proxy.pass();
+
+      await expectNewEverywhere(held, namespaces);
+    });
+
+    it('moves the namespace on instead once more than a thousand of its keys were missed', async () => {
+      const held = await instancesHolding(['product']);
+
+      proxy.reset();
+      held.change();
+      for (let i = 0; i < 1000; i++) await held.a.invalidate('product', `${held.id}-${i}`);
+      await held.a.invalidate('product', held.id);
+      proxy.pass();
+
+      await expectNewEverywhere(held, ['product']);
     });
   });
 
