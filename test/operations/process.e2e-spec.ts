@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { AppProcess, ensureBuilt, freePort, setTestProviderLatency } from '../support/app-process';
 import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { eventually } from '../support/test-app';
 
@@ -70,7 +70,8 @@ describe('The service as a process', () => {
       ...ADMIN_ENV,
     });
     try {
-      await app.start({ PAYMENT_LATENCY_MS: '1500' });
+      await setTestProviderLatency(1500);
+      await app.start();
       const customer = await newCustomerAt(app.url);
       const admin = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
       const order = await json(`${app.url}/api/v1/orders`, customer.session, {
@@ -85,7 +86,8 @@ describe('The service as a process', () => {
       await app.stop('SIGTERM');
       expect(app.exitCode).toBe(0);
 
-      await app.start({ PAYMENT_LATENCY_MS: '0' });
+      await setTestProviderLatency(0);
+      await app.start();
       // The restarted service signs with a new key: the sessions of before are over, the accounts are not.
       const customerAgain = await logInAt(app.url, customer.email, customer.password);
       const adminAgain = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
+import { AppProcess, ensureBuilt, freePort, restartableServiceEnv, setTestProviderLatency } from '../support/app-process';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { TEST_ENV } from '../support/test-env';
 
@@ -51,7 +51,8 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
 
   it('finishes every order after a restart, with nothing duplicated and stock adding up', async () => {
     // Slow payments keep the authorizations in flight when the process dies.
-    await app.start({ PAYMENT_LATENCY_MS: '3000' });
+    await setTestProviderLatency(3000);
+    await app.start();
     await db.connect();
     ({ admin, customer } = await tokens(app.url));
     const product = await json(
@@ -87,7 +88,8 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     const { rows: midway } = await db.query(`SELECT status FROM ordering.order_view WHERE id = ANY($1::uuid[])`, [orderIds]);
     expect(midway.every((r) => r.status === 'PENDING')).toBe(true);
 
-    await app.start({ PAYMENT_LATENCY_MS: '0' });
+    await setTestProviderLatency(0);
+    await app.start();
     const finals = await eventually(async () => {
       const orders = await Promise.all(orderIds.map((id) => json(`${app.url}/api/v1/orders/${id}`, undefined, customer)));
       expect(orders.map((o) => o.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
@@ -112,7 +114,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
 
   it('loses and duplicates nothing when killed while batches of replies are being handled', async () => {
     await app.stop();
-    await app.start({ PAYMENT_LATENCY_MS: '0' });
+    await app.start();
     const product = await json(
       `${app.url}/api/v1/products`,
       {
@@ -139,7 +141,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     await app.kill();
     expect(await decidedCount()).toBeLessThan(300);
 
-    await app.start({ PAYMENT_LATENCY_MS: '0' });
+    await app.start();
     await eventually(async () => expect(await decidedCount()).toBe(300), 120_000);
     await eventually(async () => {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL`);

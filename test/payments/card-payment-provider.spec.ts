@@ -110,6 +110,42 @@ describe(CardPaymentProvider.name, () => {
     await expect(unreachable.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderError);
   });
 
+  async function authorized(): Promise<{ paymentId: string; reference: string }> {
+    const authorization = request('tok_visa');
+    const answer = (await card.authorize(authorization)) as { reference: string };
+    return { paymentId: authorization.paymentId, reference: answer.reference };
+  }
+
+  it('captures the amount once, however often the capture is sent', async () => {
+    const payment = await authorized();
+    await card.capture({ ...payment, amount: { amount: 2500, currency: 'EUR' } });
+    await card.capture({ ...payment, amount: { amount: 2500, currency: 'EUR' } });
+
+    expect(await intent(payment.reference)).toMatchObject({ status: 'succeeded', amount_received: 2500, amount_capturable: 0 });
+  });
+
+  it('voids an authorization once, however often the void is sent', async () => {
+    const payment = await authorized();
+    await card.void(payment);
+    await card.void(payment);
+
+    expect(await intent(payment.reference)).toMatchObject({ status: 'canceled', amount_received: 0, amount_capturable: 0 });
+  });
+
+  it('refuses for good to capture a voided authorization, or to void a captured one', async () => {
+    const voided = await authorized();
+    await card.void(voided);
+    await expect(card.capture({ ...voided, amount: { amount: 2500, currency: 'EUR' } })).rejects.toMatchObject({
+      name: ProviderRefusedError.name,
+      code: 'payment_intent_unexpected_state',
+      retryable: false,
+    });
+
+    const captured = await authorized();
+    await card.capture({ ...captured, amount: { amount: 2500, currency: 'EUR' } });
+    await expect(card.void(captured)).rejects.toMatchObject({ name: ProviderRefusedError.name, code: 'payment_intent_unexpected_state' });
+  });
+
   describe(CircuitBreakingPaymentProvider.name, () => {
     const opened: CircuitBreakingPaymentProvider[] = [];
     function breaking(provider: PaymentProvider = card): CircuitBreakingPaymentProvider {
@@ -139,7 +175,11 @@ describe(CardPaymentProvider.name, () => {
 
     it('lets errors other than its own through unchanged', async () => {
       const failure = new TypeError('bad request shape');
-      const broken: PaymentProvider = { authorize: (): Promise<ProviderAnswer> => Promise.reject(failure) };
+      const broken: PaymentProvider = {
+        authorize: (): Promise<ProviderAnswer> => Promise.reject(failure),
+        capture: () => Promise.reject(failure),
+        void: () => Promise.reject(failure),
+      };
       await expect(breaking(broken).authorize(request('tok_visa'))).rejects.toBe(failure);
     });
   });

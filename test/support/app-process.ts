@@ -2,11 +2,38 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 /** What `npm start` sets besides the service's own settings (docs/decisions/0027). */
 const START_ENV = { MALLOC_MMAP_THRESHOLD_: '4194304' };
+
+let provider: Promise<RunningProviderSimulator> | undefined;
+
+/**
+ * The card provider of the processes a test file starts, unless their env names one: it outlives
+ * their kills and restarts, as a real provider outlives a deployment's, where the simulator a
+ * process hosts would forget the authorizations it made before.
+ */
+export function testProvider(): Promise<RunningProviderSimulator> {
+  provider ??= startProviderSimulator({ port: 0 });
+  return provider;
+}
+
+afterAll(async () => {
+  await (await provider)?.close();
+});
+
+/** Sets the delay before every answer of that card provider. */
+export async function setTestProviderLatency(latencyMs: number): Promise<void> {
+  const response = await fetch(`${(await testProvider()).url}/control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs, provider: 'card' }),
+  });
+  if (!response.ok) throw new Error(`the test provider refused its latency: ${response.status}`);
+}
 
 /** Brings dist/ up to date with the sources (SWC, only what changed) before a suite runs the real binary. */
 export function ensureBuilt(): void {
@@ -99,9 +126,20 @@ export class AppProcess {
   }
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
+    const providerUrl = { ...this.env, ...extraEnv }.PAYMENT_PROVIDER_URL ?? (await testProvider()).url;
     this.child = spawn(process.execPath, [MAIN], {
       // Limits off, as in TEST_ENV: the suites that run the binary send bursts from one address.
-      env: { ...process.env, ...START_ENV, LOG_LEVEL: TEST_LOG_LEVEL, RATE_LIMIT_ENABLED: 'false', ...this.env, ...extraEnv, PORT: String(this.port), HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        ...START_ENV,
+        LOG_LEVEL: TEST_LOG_LEVEL,
+        RATE_LIMIT_ENABLED: 'false',
+        PAYMENT_PROVIDER_URL: providerUrl,
+        ...this.env,
+        ...extraEnv,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));

@@ -17,6 +17,7 @@ export const paymentsInbound = consumes('payments', [
   on(AuthorizePaymentV1, ({ orderId, amount, method, token }) => new AuthorizePaymentCommand(orderId, null, amount, method, { token }), {
     ownTransactions: true,
   }),
-  on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId)),
-  on(VoidPaymentV1, ({ orderId }) => new VoidPaymentCommand(orderId)),
+  // These too ask the provider between their transactions.
+  on(CapturePaymentV1, ({ orderId }) => new CapturePaymentCommand(orderId), { ownTransactions: true }),
+  on(VoidPaymentV1, ({ orderId }) => new VoidPaymentCommand(orderId), { ownTransactions: true }),
 ]);

@@ -119,6 +119,11 @@ export class Payment {
     return this.state.amount;
   }
 
+  /** The provider's reference of the authorization, once approved. */
+  get providerRef(): string | null {
+    return this.state.providerRef;
+  }
+
   toState(): PaymentState {
     return { ...this.state };
   }

@@ -1,10 +1,12 @@
 import {
   AuthorizationRequest,
+  CaptureRequest,
   PaymentProvider,
   ProviderAnswer,
   ProviderError,
   ProviderRefusedError,
   ProviderTimeoutError,
+  VoidRequest,
 } from '../application/ports/payment-provider';
 
 export interface CardProviderOptions {
@@ -20,6 +22,10 @@ interface ErrorBody {
 }
 
 type CallResult = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string };
+
+function refusal({ status, code, message }: Extract<CallResult, { ok: false }>, what: string): ProviderRefusedError {
+  return new ProviderRefusedError(code, `the card provider refused ${what} (${status} ${code}): ${message}`);
+}
 
 /** A decline is a 402 with a card error: an answer, not a failure. */
 const DECLINED = 402;
@@ -47,7 +53,19 @@ export class CardPaymentProvider implements PaymentProvider {
     });
     if (result.ok) return { approved: true, reference: (result.body as { id: string }).id };
     if (result.status === DECLINED) return { approved: false, reason: result.code };
-    throw new ProviderRefusedError(result.code, `the card provider refused the authorization of payment ${paymentId}: ${result.message}`);
+    throw refusal(result, `the authorization of payment ${paymentId}`);
+  }
+
+  async capture({ paymentId, reference, amount }: CaptureRequest): Promise<void> {
+    const result = await this.post(`${this.paymentIntents}/${encodeURIComponent(reference)}/capture`, `${paymentId}:capture`, {
+      amount_to_capture: amount.amount,
+    });
+    if (!result.ok) throw refusal(result, `the capture of payment ${paymentId}`);
+  }
+
+  async void({ paymentId, reference }: VoidRequest): Promise<void> {
+    const result = await this.post(`${this.paymentIntents}/${encodeURIComponent(reference)}/cancel`, `${paymentId}:void`, {});
+    if (!result.ok) throw refusal(result, `the void of payment ${paymentId}`);
   }
 
   private async post(url: string, idempotencyKey: string, body: object): Promise<CallResult> {

@@ -3,27 +3,15 @@ import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../.
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
-import { retry } from '../../../../../libs/resilience';
 import { DECLINE_REASON, Payment, ProviderOutcome } from '../../domain/payment';
 import { OpenedPaymentMethod, PaymentMethodOpener } from '../../infrastructure/payment-method-opener';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
-import {
-  PAYMENT_PROVIDER,
-  ProviderError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-} from '../ports/payment-provider';
-import type { PaymentProvider } from '../ports/payment-provider';
+import { PAYMENT_PROVIDER, ProviderTimeoutError } from '../ports/payment-provider';
+import type { PaymentProvider, VoidRequest } from '../ports/payment-provider';
+import { withProviderRetries } from '../provider-retries';
 import { AuthorizePaymentCommand } from './authorize-payment.command';
-
-/** Longest pause between two provider calls of one request. */
-const MAX_RETRY_DELAY_MS = 5_000;
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof ProviderError || error instanceof ProviderUnavailableError;
-}
 
 /**
  * Three steps, so that no database transaction stays open while the provider thinks:
@@ -59,7 +47,20 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     if (toAsk.length === 0) return;
     if (failpoints.armed) await failpoints.reach('before-authorize-call');
     const answers = await Promise.all(toAsk.map(async ({ command, paymentId }) => ({ command, ...(await this.askProvider(command, paymentId)) })));
-    await this.unitOfWork.run((tx) => this.settle(tx, answers));
+    const toRelease = await this.unitOfWork.run((tx) => this.settle(tx, answers));
+    await Promise.all(toRelease.map((request) => this.release(request)));
+  }
+
+  /**
+   * Voids at the provider an authorization that came after the order's void. After the commit, so a
+   * failed call costs no recorded answer; a crash before it leaves the authorization to expire at the provider.
+   */
+  private async release(request: VoidRequest): Promise<void> {
+    try {
+      await withProviderRetries(() => this.provider.void(request), this.options);
+    } catch (error) {
+      this.logger.error(`the authorization of payment ${request.paymentId}, voided here, is still held by the provider: ${String(error)}`);
+    }
   }
 
   /** Records the requests; answers those the stored payments already settle, returns the ones to ask about. */
@@ -95,24 +96,16 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     if (paymentMethod.kind !== 'token') return { outcome: this.unusable(command.orderId, paymentMethod), attempts: 0 };
     let attempts = 0;
     try {
-      const answer = await retry(
-        (attempt) => {
-          attempts = attempt;
-          return this.provider.authorize({
-            paymentId,
-            orderId: command.orderId,
-            amount: command.amount,
-            method: command.method,
-            token: paymentMethod.token,
-          });
-        },
-        {
-          attempts: this.options.retryAttempts,
-          baseMs: this.options.retryBaseMs,
-          maxMs: MAX_RETRY_DELAY_MS,
-          isRetryable,
-        },
-      );
+      const answer = await withProviderRetries((attempt) => {
+        attempts = attempt;
+        return this.provider.authorize({
+          paymentId,
+          orderId: command.orderId,
+          amount: command.amount,
+          method: command.method,
+          token: paymentMethod.token,
+        });
+      }, this.options);
       const outcome: ProviderOutcome = answer.approved
         ? { kind: 'approved', reference: answer.reference }
         : { kind: 'declined', reason: answer.reason };
@@ -134,11 +127,15 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     return { kind: 'declined', reason: DECLINE_REASON.paymentMethodUnknown };
   }
 
-  /** Records the provider's answers, where the order has not voided the payment meanwhile. */
+  /**
+   * Records the provider's answers, where the order has not voided the payment meanwhile; returns
+   * the authorizations that came after the void, to release.
+   */
   private async settle(
     tx: Transaction,
     answers: readonly { command: AuthorizePaymentCommand; outcome: ProviderOutcome; attempts: number }[],
-  ): Promise<void> {
+  ): Promise<VoidRequest[]> {
+    const toRelease: VoidRequest[] = [];
     if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-authorize-commit'));
     const payments = await this.payments.lockMany(tx.manager, [...new Set(answers.map(({ command }) => command.orderId))]);
     const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
@@ -157,6 +154,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
           break;
         case 'authorized-after-void':
           this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
+          toRelease.push({ paymentId: payment.id, reference: payment.providerRef! });
           tx.publish(new PaymentVoidedV1({ orderId }), orderId, command);
           break;
         case 'still-pending':
@@ -165,6 +163,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
       }
     }
     await this.payments.saveMany(tx.manager, [...before].map(([payment, expectedStatus]) => ({ payment, expectedStatus })));
+    return toRelease;
   }
 
   private authorized(payment: Payment): PaymentAuthorizedV1 {

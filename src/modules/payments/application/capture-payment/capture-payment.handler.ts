@@ -1,12 +1,25 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { PaymentCapturedV1 } from '../../../../../libs/contracts/payments';
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
+import { PAYMENTS_OPTIONS } from '../../payments.options';
+import type { PaymentsOptions } from '../../payments.options';
+import { PAYMENT_PROVIDER } from '../ports/payment-provider';
+import type { CaptureRequest, PaymentProvider } from '../ports/payment-provider';
+import { withProviderRetries } from '../provider-retries';
 import { CapturePaymentCommand } from './capture-payment.command';
 
-/** AUTHORIZED → CAPTURED; a repeated capture is answered again; anything else is refused. A batch locks and writes its payments with one statement each. */
+/**
+ * AUTHORIZED → CAPTURED, at the provider first; a repeated capture is answered again; anything
+ * else is refused. The provider is asked between two transactions: outside any, so no row lock
+ * waits on the network, and before the last one, whose commit records the message in the inbox.
+ * So a crash after the provider captured redelivers the command, and the repeated call, under the
+ * same idempotency key, replays that capture instead of making a second one. A capture the
+ * provider refuses for good fails its message without retries: the message is dead-lettered for
+ * an operator and the payment stays AUTHORIZED. A batch takes the same steps together.
+ */
 @BatchCommandHandler(CapturePaymentCommand)
 export class CapturePaymentHandler implements BatchCommandHandler<CapturePaymentCommand> {
   private readonly logger = new Logger(CapturePaymentHandler.name);
@@ -14,6 +27,8 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
   execute(command: CapturePaymentCommand): Promise<void> {
@@ -21,14 +36,28 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
   }
 
   async executeBatch(commands: readonly CapturePaymentCommand[]): Promise<void> {
+    const orderIds = [...new Set(commands.map((c) => c.orderId))];
+    const toCapture = await this.unitOfWork.run((tx) => this.authorizedOf(tx, orderIds), { finalStep: false });
+    // Every call ends before the batch fails, so none is still running when its message is handled again.
+    const calls = await Promise.allSettled(toCapture.map((request) => withProviderRetries(() => this.provider.capture(request), this.options)));
+    const failed = calls.find((call) => call.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.unitOfWork.run(async (tx) => {
       if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-capture-commit'));
-      const payments = await this.payments.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))]);
+      const payments = await this.payments.lockMany(tx.manager, orderIds);
       const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
       for (const command of commands) this.capture(tx, command, payments.get(command.orderId));
       const changes = [...before].filter(([payment, status]) => payment.status !== status);
       await this.payments.saveMany(tx.manager, changes.map(([payment, expectedStatus]) => ({ payment, expectedStatus })));
     });
+  }
+
+  /** The provider calls the authorized payments need; an authorized payment has an amount and a reference. */
+  private async authorizedOf(tx: Transaction, orderIds: readonly string[]): Promise<CaptureRequest[]> {
+    const payments = await this.payments.lockMany(tx.manager, orderIds);
+    return [...payments.values()]
+      .filter((payment) => payment.status === 'AUTHORIZED')
+      .map((payment) => ({ paymentId: payment.id, reference: payment.providerRef!, amount: payment.amount! }));
   }
 
   private capture(tx: Transaction, command: CapturePaymentCommand, payment: Payment | undefined): void {

@@ -12,12 +12,31 @@ export interface AuthorizationRequest {
   token: string;
 }
 
+/** Takes the authorized amount; the payment id makes the call's idempotency key. */
+export interface CaptureRequest {
+  paymentId: string;
+  /** The provider's reference of the authorization. */
+  reference: string;
+  amount: Money;
+}
+
+/** Releases an authorization that was not captured. */
+export interface VoidRequest {
+  paymentId: string;
+  reference: string;
+}
+
 /** A decline is an answer, not a failure. */
 export type ProviderAnswer = { approved: true; reference: string } | { approved: false; reason: string };
 
-/** The payment service provider (card acquirer, PayPal, …) that authorizes amounts. */
+/**
+ * The payment service provider (card acquirer, PayPal, …) that authorizes amounts, then captures
+ * or voids them. Each call is idempotent per payment and operation: repeating one has no second effect.
+ */
 export interface PaymentProvider {
   authorize(request: AuthorizationRequest): Promise<ProviderAnswer>;
+  capture(request: CaptureRequest): Promise<void>;
+  void(request: VoidRequest): Promise<void>;
 }
 
 /** The provider failed to answer (an error on its side, a dropped connection); worth retrying. */
@@ -28,6 +47,8 @@ export class ProviderError extends Error {
 /** The provider refused the request for good (malformed, or a state that forbids it): asking again changes nothing. */
 export class ProviderRefusedError extends Error {
   override readonly name = 'ProviderRefusedError';
+  /** Messaging dead-letters the message whose handling it fails at once: an operator has to look. */
+  readonly retryable = false;
 
   constructor(
     /** The provider's error code, as `payment_intent_unexpected_state`. */

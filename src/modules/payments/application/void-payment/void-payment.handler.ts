@@ -1,15 +1,23 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
+import { PAYMENTS_OPTIONS } from '../../payments.options';
+import type { PaymentsOptions } from '../../payments.options';
+import { PAYMENT_PROVIDER } from '../ports/payment-provider';
+import type { PaymentProvider } from '../ports/payment-provider';
+import { withProviderRetries } from '../provider-retries';
 import { VoidPaymentCommand } from './void-payment.command';
 
 /**
- * PENDING or AUTHORIZED → VOIDED. An order without a payment gets a VOIDED tombstone, so an
- * authorization request still on its way is declined when it arrives. Idempotent.
+ * PENDING or AUTHORIZED → VOIDED; an authorization is released at the provider first, between two
+ * transactions, for the reasons CapturePaymentHandler gives: a redelivery repeats the call under
+ * the same idempotency key, and a refusal for good dead-letters the message, the payment unchanged.
+ * An order without a payment gets a VOIDED tombstone, so an authorization request still on its
+ * way is declined when it arrives. Idempotent.
  */
 @CommandHandler(VoidPaymentCommand)
 export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
@@ -18,10 +26,19 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
-  execute({ orderId }: VoidPaymentCommand): Promise<void> {
-    return this.unitOfWork.run(async (tx) => {
+  async execute({ orderId }: VoidPaymentCommand): Promise<void> {
+    const held = await this.unitOfWork.run(async (tx) => (await this.payments.lockMany(tx.manager, [orderId])).get(orderId), {
+      finalStep: false,
+    });
+    if (held?.status === 'AUTHORIZED') {
+      // An authorized payment has the provider's reference.
+      await withProviderRetries(() => this.provider.void({ paymentId: held.id, reference: held.providerRef! }), this.options);
+    }
+    await this.unitOfWork.run(async (tx) => {
       const { payment, created } = await this.payments.lockOrCreate(tx.manager, orderId, () =>
         Payment.tombstone(newId(), orderId),
       );

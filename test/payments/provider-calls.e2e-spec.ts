@@ -1,0 +1,140 @@
+import { IntegrationMessage } from '../../libs/contracts';
+import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
+import { PaymentRepository } from '../../src/modules/payments/infrastructure/payment.repository';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+import { drained, sql } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
+type Json = any;
+
+const CAPTURE_ROUTE = 'POST /card/v1/payment_intents/:id/capture';
+
+/** Capture and void reach the card provider, once, whatever the message bus repeats. */
+describe('Payments at the card provider', () => {
+  let simulator: RunningProviderSimulator;
+  let app: TestApp;
+
+  async function send(message: IntegrationMessage, orderId: string): Promise<void> {
+    await app.nest.get(UnitOfWork).run((tx) => {
+      tx.publish(message, orderId);
+      return Promise.resolve();
+    });
+  }
+
+  async function simulatorGet(path: string): Promise<Json> {
+    return (await fetch(`${simulator.url}${path}`)).json();
+  }
+
+  const callsOf = async (route: string): Promise<number> => (await simulatorGet('/control/stats')).card.operations[route] ?? 0;
+
+  /** An authorized payment of a new order, and its payment intent at the provider. */
+  async function authorizedOrder(): Promise<{ orderId: string; intentId: string }> {
+    const orderId = newId();
+    const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
+    const request = new AuthorizePaymentV2({
+      orderId,
+      customerId: 'cus_provider',
+      amount: { amount: 2599, currency: 'EUR' },
+      method: 'card',
+      paymentMethodRef: ref,
+      paymentMethodRefExpiresAt: expiresAt.toISOString(),
+    });
+    await send(request, orderId);
+    const [{ provider_ref: intentId }] = await app.eventually(async () => {
+      const rows = await sql<{ provider_ref: string }>(app, `SELECT provider_ref FROM payments.payment WHERE order_id = $1 AND status = 'AUTHORIZED'`, [
+        orderId,
+      ]);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    return { orderId, intentId };
+  }
+
+  async function statusOf(orderId: string): Promise<string> {
+    const [{ status }] = await sql<{ status: string }>(app, 'SELECT status FROM payments.payment WHERE order_id = $1', [orderId]);
+    return status;
+  }
+
+  async function repliesOf(orderId: string, type: string): Promise<number> {
+    const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = $2', [orderId, type]);
+    return n;
+  }
+
+  beforeAll(async () => {
+    simulator = await startProviderSimulator({ port: 0 });
+    app = await startTestApp({ PAYMENT_PROVIDER_URL: simulator.url });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await simulator?.close();
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('captures once when the capture is delivered again after the provider captured and before its commit', async () => {
+    const { orderId, intentId } = await authorizedOrder();
+    const callsBefore = await callsOf(CAPTURE_ROUTE);
+    // The first delivery fails where a crash would: after the provider's answer, before the commit that records it.
+    jest.spyOn(app.nest.get(PaymentRepository), 'saveMany').mockRejectedValueOnce(new Error('no commit'));
+
+    await send(new CapturePaymentV1({ orderId }), orderId);
+
+    await app.eventually(async () => expect(await statusOf(orderId)).toBe('CAPTURED'));
+    await drained(app);
+    expect(await callsOf(CAPTURE_ROUTE)).toBe(callsBefore + 2);
+    expect(await simulatorGet(`/card/v1/payment_intents/${intentId}`)).toMatchObject({ status: 'succeeded', amount_received: 2599 });
+    expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(1);
+  });
+
+  it('answers a repeated capture from the captured payment, without calling the provider', async () => {
+    const { orderId } = await authorizedOrder();
+    await send(new CapturePaymentV1({ orderId }), orderId);
+    await app.eventually(async () => expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(1));
+    const callsBefore = await callsOf(CAPTURE_ROUTE);
+
+    await send(new CapturePaymentV1({ orderId }), orderId);
+
+    await app.eventually(async () => expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(2));
+    expect(await callsOf(CAPTURE_ROUTE)).toBe(callsBefore);
+  });
+
+  it('releases a voided authorization at the provider', async () => {
+    const { orderId, intentId } = await authorizedOrder();
+
+    await send(new VoidPaymentV1({ orderId }), orderId);
+
+    await app.eventually(async () => expect(await statusOf(orderId)).toBe('VOIDED'));
+    expect(await simulatorGet(`/card/v1/payment_intents/${intentId}`)).toMatchObject({ status: 'canceled', amount_capturable: 0 });
+  });
+
+  it('dead-letters a capture the provider refuses for good, once, and keeps the payment authorized', async () => {
+    const { orderId, intentId } = await authorizedOrder();
+    // Released behind our back: the provider can no longer capture it.
+    await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `released-${orderId}` },
+      body: '{}',
+    });
+    const callsBefore = await callsOf(CAPTURE_ROUTE);
+
+    await send(new CapturePaymentV1({ orderId }), orderId);
+
+    const [letter] = await app.eventually(async () => {
+      const letters = await sql<{ error: string; attempts: number }>(
+        app,
+        `SELECT error, attempts FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1 AND type = 'payments.payment.capture'`,
+        [orderId],
+      );
+      expect(letters).toHaveLength(1);
+      return letters;
+    });
+    expect(letter).toMatchObject({ attempts: 1, error: expect.stringContaining('payment_intent_unexpected_state') });
+    expect(await callsOf(CAPTURE_ROUTE)).toBe(callsBefore + 1);
+    expect(await statusOf(orderId)).toBe('AUTHORIZED');
+  });
+});
