@@ -10,6 +10,10 @@ export interface BreakerOptions {
   resetTimeoutMs?: number;
   /** Calls in the window before the circuit may open at all. */
   volumeThreshold?: number;
+  /** Failures in a row that open the circuit, however few calls the window holds. */
+  consecutiveFailuresToOpen?: number;
+  /** Calls under way at once; more are refused at once (a bulkhead). Unlimited when absent. */
+  capacity?: number;
   /** Errors that are answers, not failures (a declined card must not open the circuit). */
   isFailure?: (error: unknown) => boolean;
 }
@@ -19,14 +23,27 @@ export function createBreaker<A extends unknown[], R>(
   call: (...args: A) => Promise<R>,
   options: BreakerOptions,
 ): CircuitBreaker<A, R> {
-  return new CircuitBreaker(call, {
+  const breaker = new CircuitBreaker(call, {
     name: options.name,
     timeout: options.timeoutMs,
     errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
     resetTimeout: options.resetTimeoutMs ?? 10_000,
     volumeThreshold: options.volumeThreshold ?? 10,
+    capacity: options.capacity,
     errorFilter: options.isFailure ? (error: unknown) => !options.isFailure!(error) : undefined,
   });
+  const { consecutiveFailuresToOpen } = options;
+  if (consecutiveFailuresToOpen !== undefined) {
+    // opossum judges by its rolling window only; a run of failures is counted beside it.
+    let failuresInARow = 0;
+    breaker.on('success', () => (failuresInARow = 0));
+    breaker.on('close', () => (failuresInARow = 0));
+    breaker.on('failure', () => {
+      failuresInARow += 1;
+      if (failuresInARow >= consecutiveFailuresToOpen && breaker.closed) breaker.open();
+    });
+  }
+  return breaker;
 }
 
 export function isTimeout(error: unknown): boolean {
@@ -35,4 +52,9 @@ export function isTimeout(error: unknown): boolean {
 
 export function isOpenCircuit(error: unknown): boolean {
   return (error as { code?: string })?.code === 'EOPENBREAKER';
+}
+
+/** The call was refused because the breaker's capacity was taken. */
+export function isOverCapacity(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'ESEMLOCKED';
 }

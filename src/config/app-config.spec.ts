@@ -50,6 +50,20 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it("guards the payment provider with a breaker and a bulkhead whose settings are bounded", () => {
+    expect(loadConfig({}).payments).toMatchObject({ breakerErrorPercent: 50, breakerVolume: 10, breakerResetMs: 60_000, providerMaxConcurrent: 400 });
+    const set = { PAYMENT_BREAKER_ERROR_PERCENT: '25', PAYMENT_BREAKER_VOLUME: '20', PAYMENT_BREAKER_RESET_MS: '5000', PAYMENT_PROVIDER_MAX_CONCURRENT: '50' };
+    expect(loadConfig(set).payments).toMatchObject({ breakerErrorPercent: 25, breakerVolume: 20, breakerResetMs: 5000, providerMaxConcurrent: 50 });
+    for (const [name, bad, bounds] of [
+      ['PAYMENT_BREAKER_ERROR_PERCENT', '101', 'from 1 to 100'],
+      ['PAYMENT_BREAKER_VOLUME', '0', 'from 1 to 10000'],
+      ['PAYMENT_BREAKER_RESET_MS', '99', 'from 100 to 3600000'],
+      ['PAYMENT_PROVIDER_MAX_CONCURRENT', 'many', 'from 1 to 10000'],
+    ]) {
+      expect(() => loadConfig({ [name]: bad })).toThrow(`${name} must be an integer ${bounds} (got "${bad}")`);
+    }
+  });
+
   it('bounds a stop by SHUTDOWN_TIMEOUT_MS, which must leave the drain its time', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');

@@ -63,8 +63,12 @@ export interface AppConfig {
     providerLatencyMs: number;
     providerFailureRate: number;
     providerTimeoutMs: number;
+    providerMaxConcurrent: number;
     retryAttempts: number;
     retryBaseMs: number;
+    breakerErrorPercent: number;
+    breakerVolume: number;
+    breakerResetMs: number;
   };
   rateLimit: RateLimitOptions;
   /** E-mail delivery: the SMTP server (none: rendered and kept NOT_SENT), retries and their backoff. */
@@ -399,6 +403,10 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       providerTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 2000, 10),
       retryAttempts: read.int('PAYMENT_RETRY_ATTEMPTS', 3, 1, 20),
       retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
+      providerMaxConcurrent: read.int('PAYMENT_PROVIDER_MAX_CONCURRENT', 400, 1, 10_000),
+      breakerErrorPercent: read.int('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
+      breakerVolume: read.int('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
+      breakerResetMs: read.int('PAYMENT_BREAKER_RESET_MS', 60_000, 100, 3_600_000),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),

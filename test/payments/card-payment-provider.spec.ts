@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import {
   ProviderUnavailableError,
 } from '../../src/modules/payments/application/ports/payment-provider';
 import { CardPaymentProvider } from '../../src/modules/payments/infrastructure/card-payment-provider';
-import { CircuitBreakingPaymentProvider } from '../../src/modules/payments/infrastructure/circuit-breaking-payment-provider';
+import { BreakerSettings, CircuitBreakingPaymentProvider } from '../../src/modules/payments/infrastructure/circuit-breaking-payment-provider';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
@@ -147,11 +148,21 @@ describe(CardPaymentProvider.name, () => {
   });
 
   describe(CircuitBreakingPaymentProvider.name, () => {
+    const DEFAULTS: BreakerSettings = { name: 'card', errorPercent: 50, volume: 10, consecutiveFailures: 5, resetMs: 60_000, maxConcurrent: 400 };
     const opened: CircuitBreakingPaymentProvider[] = [];
-    function breaking(provider: PaymentProvider = card): CircuitBreakingPaymentProvider {
-      const breaker = new CircuitBreakingPaymentProvider(provider);
+    function breaking(settings: Partial<BreakerSettings> = {}, provider: PaymentProvider = card): CircuitBreakingPaymentProvider {
+      const breaker = new CircuitBreakingPaymentProvider(provider, { ...DEFAULTS, ...settings });
       opened.push(breaker);
       return breaker;
+    }
+
+    /** Calls in turn, one per token, and says how each ended. */
+    async function callInTurn(provider: PaymentProvider, tokens: string[]): Promise<string[]> {
+      const ends: string[] = [];
+      for (const token of tokens) {
+        ends.push(await provider.authorize(request(token)).then(() => 'answered', (error: Error) => error.name));
+      }
+      return ends;
     }
 
     afterEach(() => opened.splice(0).forEach((breaker) => breaker.onApplicationShutdown()));
@@ -162,15 +173,76 @@ describe(CardPaymentProvider.name, () => {
       await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
     });
 
-    it('opens the circuit when the provider keeps failing, so calls fail fast without reaching it', async () => {
-      const provider = breaking();
-      for (let call = 0; call < 10; call++) {
-        await expect(provider.authorize(request('tok_processingError'))).rejects.toBeInstanceOf(ProviderError);
-      }
+    it('opens past the error share over a window of enough calls, so calls fail fast without reaching the provider', async () => {
+      // 6 failures in 10 calls, never 5 in a row.
+      const provider = breaking({ consecutiveFailures: 100 });
+      const failing = 'tok_processingError';
+      const ends = await callInTurn(provider, [failing, 'tok_visa', failing, 'tok_visa', failing, 'tok_visa', failing, 'tok_visa', failing, failing]);
+      expect(ends.filter((end) => end === ProviderError.name)).toHaveLength(6);
       const before = await cardCalls();
 
       await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
       expect(await cardCalls()).toBe(before);
+    });
+
+    it('stays closed under the error share while the window holds fewer calls than its volume', async () => {
+      const provider = breaking({ volume: 10, consecutiveFailures: 100 });
+      await callInTurn(provider, Array.from({ length: 9 }, () => 'tok_processingError'));
+      await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
+    });
+
+    it('opens after 5 failures in a row, before the window holds enough calls', async () => {
+      const provider = breaking({ volume: 100 });
+      expect(await callInTurn(provider, Array.from({ length: 5 }, () => 'tok_processingError'))).toEqual(
+        Array.from({ length: 5 }, () => ProviderError.name),
+      );
+      const before = await cardCalls();
+
+      await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
+      expect(await cardCalls()).toBe(before);
+    });
+
+    /** A breaker opened by failures in a row, whose reset has passed: the next call is its probe. */
+    async function halfOpen(): Promise<CircuitBreakingPaymentProvider> {
+      const resetMs = 200;
+      const provider = breaking({ consecutiveFailures: 2, resetMs });
+      await callInTurn(provider, ['tok_processingError', 'tok_processingError']);
+      await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
+      await sleep(resetMs * 2);
+      return provider;
+    }
+
+    it('lets exactly one probe through once the reset has passed, and closes when it succeeds', async () => {
+      const provider = await halfOpen();
+      const before = await cardCalls();
+
+      const ends = await Promise.all(['tok_visa', 'tok_visa', 'tok_visa'].map((token) => callInTurn(provider, [token])));
+
+      expect(ends.flat().sort()).toEqual(['ProviderUnavailableError', 'ProviderUnavailableError', 'answered']);
+      expect(await cardCalls()).toBe(before + 1);
+      await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
+    });
+
+    it('opens again when the probe fails', async () => {
+      const provider = await halfOpen();
+      const before = await cardCalls();
+
+      await expect(provider.authorize(request('tok_processingError'))).rejects.toBeInstanceOf(ProviderError);
+
+      await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
+      expect(await cardCalls()).toBe(before + 1);
+    });
+
+    it('refuses calls beyond its capacity without reaching the provider, and without opening the circuit', async () => {
+      const provider = breaking({ maxConcurrent: 2, consecutiveFailures: 1 });
+      await control('', { latencyMs: 300, provider: 'card' });
+      const before = await cardCalls();
+
+      const ends = await Promise.all(['tok_visa', 'tok_visa', 'tok_visa'].map((token) => callInTurn(provider, [token])));
+
+      expect(ends.flat().sort()).toEqual(['ProviderUnavailableError', 'answered', 'answered']);
+      expect(await cardCalls()).toBe(before + 2);
+      await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
     });
 
     it('lets errors other than its own through unchanged', async () => {
@@ -180,7 +252,7 @@ describe(CardPaymentProvider.name, () => {
         capture: () => Promise.reject(failure),
         void: () => Promise.reject(failure),
       };
-      await expect(breaking(broken).authorize(request('tok_visa'))).rejects.toBe(failure);
+      await expect(breaking({}, broken).authorize(request('tok_visa'))).rejects.toBe(failure);
     });
   });
 });

@@ -27,7 +27,14 @@ export class PaymentsModule {
           useFactory: async () => {
             const { providerUrl, providerTimeoutMs } = resolved;
             const baseUrl = typeof providerUrl === 'string' ? providerUrl : await providerUrl();
-            return new CircuitBreakingPaymentProvider(new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }));
+            return new CircuitBreakingPaymentProvider(new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }), {
+              name: 'card',
+              errorPercent: resolved.breakerErrorPercent,
+              volume: resolved.breakerVolume,
+              consecutiveFailures: resolved.breakerConsecutiveFailures,
+              resetMs: resolved.breakerResetMs,
+              maxConcurrent: resolved.providerMaxConcurrent,
+            });
           },
         },
         { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },

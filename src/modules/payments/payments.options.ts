@@ -10,6 +10,16 @@ export interface PaymentsOptions {
   providerUrl: string | (() => Promise<string>);
   /** A provider call without an answer after this long counts as timed out. */
   providerTimeoutMs: number;
+  /** Provider calls under way at once; more are refused, and retried like a provider error (a bulkhead). */
+  providerMaxConcurrent: number;
+  /** The provider's circuit opens past this share of failed calls, in percent, over its rolling window… */
+  breakerErrorPercent: number;
+  /** …once the window holds this many calls, */
+  breakerVolume: number;
+  /** …or after this many failures in a row. */
+  breakerConsecutiveFailures: number;
+  /** It stays open this long, then one probe call closes it or opens it again. */
+  breakerResetMs: number;
   /** Provider calls per authorization request, the first included. */
   retryAttempts: number;
   /** First retry delay; it doubles on each retry, with jitter. */
@@ -20,6 +30,11 @@ export interface PaymentsOptions {
 
 export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   providerTimeoutMs: 2000,
+  providerMaxConcurrent: 400,
+  breakerErrorPercent: 50,
+  breakerVolume: 10,
+  breakerConsecutiveFailures: 5,
+  breakerResetMs: 60_000,
   retryAttempts: 3,
   retryBaseMs: 100,
   paymentMethodRefs: { keyMadeAtStart: false },
@@ -31,6 +46,10 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
   const problems: string[] = [];
   if (typeof resolved.providerUrl === 'string' && !URL.canParse(resolved.providerUrl)) problems.push('providerUrl must be a URL');
   if (!(resolved.providerTimeoutMs > 0)) problems.push('providerTimeoutMs must be > 0');
+  for (const name of ['providerMaxConcurrent', 'breakerVolume', 'breakerConsecutiveFailures', 'breakerResetMs'] as const) {
+    if (!Number.isInteger(resolved[name]) || resolved[name] < 1) problems.push(`${name} must be an integer >= 1`);
+  }
+  if (!(resolved.breakerErrorPercent > 0 && resolved.breakerErrorPercent <= 100)) problems.push('breakerErrorPercent must be in (0, 100]');
   if (!Number.isInteger(resolved.retryAttempts) || resolved.retryAttempts < 1) {
     problems.push('retryAttempts must be an integer >= 1');
   }

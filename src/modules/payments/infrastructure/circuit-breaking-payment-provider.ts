@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type CircuitBreaker from 'opossum';
-import { createBreaker, isOpenCircuit } from '../../../../libs/resilience';
+import { createBreaker, isOpenCircuit, isOverCapacity } from '../../../../libs/resilience';
 import {
   AuthorizationRequest,
   CaptureRequest,
@@ -13,21 +13,45 @@ import {
 
 type ProviderCall = () => Promise<unknown>;
 
+export interface BreakerSettings {
+  /** A name for the provider (its breaker's, in logs and metrics). */
+  name: string;
+  /** Share of failed calls, in percent, over the rolling window that opens the circuit. */
+  errorPercent: number;
+  /** Calls the rolling window must hold before that share counts. */
+  volume: number;
+  /** Failures in a row that open the circuit whatever the window holds. */
+  consecutiveFailures: number;
+  /** How long the circuit stays open before one probe call decides: closed on success, open again on failure. */
+  resetMs: number;
+  /** Calls under way at once; more are refused at once (a bulkhead). */
+  maxConcurrent: number;
+}
+
 /**
  * Calls a provider through one circuit breaker for all its operations, so a provider that hangs
- * or keeps failing costs a fast error instead of a stuck message. The provider's client times its
- * calls out itself (and aborts them); a timeout counts as a failure here. Declines resolve and
- * refusals are answers, so neither opens the circuit. An open circuit becomes the port's
- * ProviderUnavailableError.
+ * or keeps failing costs a fast error instead of a stuck message, and through a bulkhead, so it
+ * never holds more than `maxConcurrent` calls. The provider's client times its calls out itself
+ * (and aborts them); a timeout counts as a failure here. Declines resolve and refusals are
+ * answers, so neither opens the circuit, nor does the bulkhead's refusal, which is ours. An open
+ * circuit and a full bulkhead become the port's ProviderUnavailableError, retried later.
  */
 export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplicationShutdown {
   private readonly breaker: CircuitBreaker<[ProviderCall], unknown>;
 
-  constructor(private readonly provider: PaymentProvider) {
+  constructor(
+    private readonly provider: PaymentProvider,
+    settings: BreakerSettings,
+  ) {
     this.breaker = createBreaker((call: ProviderCall) => call(), {
-      name: 'payment-provider',
+      name: settings.name,
       timeoutMs: false,
-      isFailure: (error) => !(error instanceof ProviderRefusedError),
+      errorThresholdPercentage: settings.errorPercent,
+      volumeThreshold: settings.volume,
+      consecutiveFailuresToOpen: settings.consecutiveFailures,
+      resetTimeoutMs: settings.resetMs,
+      capacity: settings.maxConcurrent,
+      isFailure: (error) => !(error instanceof ProviderRefusedError) && !isOverCapacity(error),
     });
   }
 
@@ -51,7 +75,8 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     try {
       return (await this.breaker.fire(call)) as T;
     } catch (error) {
-      if (isOpenCircuit(error)) throw new ProviderUnavailableError('the provider circuit is open');
+      if (isOpenCircuit(error)) throw new ProviderUnavailableError(`the circuit of the ${this.breaker.name} provider is open`);
+      if (isOverCapacity(error)) throw new ProviderUnavailableError(`the ${this.breaker.name} provider has as many calls under way as it may`);
       throw error;
     }
   }
