@@ -2,7 +2,7 @@ import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
 import { restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
 import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
-import { ordersOf, sendOrder } from '../support/service-http';
+import { expectProviderAgrees, ordersOf, sendOrder } from '../support/service-http';
 import { SplitApp, splitUnavailable, SplitRole } from '../support/split-app';
 import { eventually } from '../support/test-env';
 
@@ -103,11 +103,12 @@ describeSplit('Three processes over Kafka, each killed at a failpoint of the ord
       expect(confirmed.length).toBeGreaterThan(0);
       const left = STOCK - QUANTITY * confirmed.length;
       expect(await stockOf(app, productId)).toEqual({ productId, onHand: left, reserved: 0, available: left });
-      const captured = await app.sql<{ order_id: string }>(
-        `SELECT order_id FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED' ORDER BY order_id`,
+      const payments = await app.sql<{ order_id: string; status: string; amount: string; provider_ref: string | null }>(
+        'SELECT order_id, status, amount::text, provider_ref FROM payments.payment WHERE order_id = ANY($1::uuid[]) ORDER BY order_id',
         [orderIds],
       );
-      expect(captured.map((r) => r.order_id)).toEqual(confirmed);
+      expect(payments.filter((r) => r.status === 'CAPTURED').map((r) => r.order_id)).toEqual(confirmed);
+      await expectProviderAgrees(payments);
       const notices = await app.sql<{ order_id: string; n: number }>(
         `SELECT order_id, count(*)::int AS n FROM notifications.notification
          WHERE template = 'order-confirmed' AND order_id = ANY($1::uuid[]) GROUP BY order_id ORDER BY order_id`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { AppProcess } from './app-process';
+import { testProvider, type AppProcess } from './app-process';
 import { ADMIN_ENV, bearer, logInAt, Session } from './auth';
 import { eventually } from './test-env';
 
@@ -55,8 +55,9 @@ export function ordersOf(productId: string, count: number, quantity: number): Re
 }
 
 /**
- * Sends the order to the service at `url`; an answer other than 202 fails the test, no answer at
- * all (the process died) leaves it to be sent again.
+ * Sends the order to the service at `url`. No answer at all (the process died) and a 503 with
+ * Retry-After leave it to be sent again: after a restart the dead process's messages are old, so
+ * admission control may refuse orders until delivery catches up. Any other answer but 202 fails.
  */
 export async function sendOrder(url: string, customer: Session, order: RetriedOrder): Promise<void> {
   let response: Response;
@@ -65,6 +66,24 @@ export async function sendOrder(url: string, customer: Session, order: RetriedOr
   } catch {
     return;
   }
+  if (response.status === 503 && response.headers.has('retry-after')) return;
   if (response.status !== 202) throw new Error(`order ${order.key}: ${response.status} ${await response.text()}`);
   order.orderId = ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * What the card provider holds for the payments in `rows`: every captured payment's intent took its
+ * amount once, and every other authorization was let go, so no customer pays for an order that
+ * was not confirmed, nor twice for one that was.
+ */
+export async function expectProviderAgrees(rows: { status: string; amount: string; provider_ref: string | null }[]): Promise<void> {
+  const { url } = await testProvider();
+  for (const { status, amount, provider_ref: reference } of rows) {
+    if (reference === null) continue;
+    const intent = await json(`${url}/card/v1/payment_intents/${reference}`, {});
+    const held = { payment: status, intent: intent.status, received: intent.amount_received };
+    if (status === 'CAPTURED') expect(held).toEqual({ payment: status, intent: 'succeeded', received: Number(amount) });
+    else if (status === 'VOIDED') expect(held).toEqual({ payment: status, intent: 'canceled', received: 0 });
+    else expect(held).toEqual({ payment: 'DECLINED', intent: 'requires_payment_method', received: 0 });
+  }
 }
