@@ -100,9 +100,11 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       const stock = await json(`${app.url}/api/v1/inventory/${product.id}`);
       expect(stock).toEqual({ productId: product.id, onHand: 2, reserved: 0, available: 2 });
     });
-    const { rows: payments } = await db.query('SELECT order_id, status FROM payments.payment WHERE order_id = ANY($1::uuid[])', [orderIds]);
-    expect(payments).toHaveLength(4);
-    expect(payments.every((p) => p.status === 'CAPTURED')).toBe(true);
+    // A confirmed order's capture is a call to the provider after the decision: it lands a moment later.
+    await eventually(async () => {
+      const { rows: payments } = await db.query('SELECT order_id, status FROM payments.payment WHERE order_id = ANY($1::uuid[])', [orderIds]);
+      expect(payments.map((p) => p.status)).toEqual(['CAPTURED', 'CAPTURED', 'CAPTURED', 'CAPTURED']);
+    });
     const { rows: reservations } = await db.query('SELECT status FROM inventory.reservation WHERE order_id = ANY($1::uuid[])', [orderIds]);
     expect(reservations.map((r) => r.status)).toEqual(['COMMITTED', 'COMMITTED', 'COMMITTED', 'COMMITTED']);
     const { rows: events } = await db.query(
