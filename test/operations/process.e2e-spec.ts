@@ -94,8 +94,11 @@ describe('The service as a process', () => {
       await eventually(async () => {
         expect((await json(`${app.url}/api/v1/orders/${String(order.id)}`, customerAgain)).status).toBe('CONFIRMED');
       });
-      const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`, adminAgain);
-      expect(payments).toEqual({ items: [expect.objectContaining({ status: 'CAPTURED', attempts: 1 })] });
+      // The capture reaches the provider after the decision.
+      await eventually(async () => {
+        const payments = await json(`${app.url}/api/v1/payments?orderId=${String(order.id)}`, adminAgain);
+        expect(payments).toEqual({ items: [expect.objectContaining({ status: 'CAPTURED', attempts: 1 })] });
+      });
     } finally {
       await app.stop();
     }

@@ -96,6 +96,8 @@ describeSplit('Three processes over Kafka', () => {
     const productId = await stockedProduct(app, 1);
     const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
     expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    // The capture reaches the provider after the decision.
+    await app.drained();
     const { accessToken } = await logIn(app, TEST_ENV.ADMIN_EMAIL, TEST_ENV.ADMIN_PASSWORD);
     const customer = await newCustomer(app);
     const setStock = (routes: HttpRoutes) => routes.put(`/api/v1/inventory/${productId}`).send({ onHand: 2 });
