@@ -1,5 +1,8 @@
 import CircuitBreaker from 'opossum';
 
+/** How far back a breaker's counts reach (opossum's default, named so its reports can say so). */
+export const ROLLING_WINDOW_MS = 10_000;
+
 export interface BreakerOptions {
   name: string;
   /** Milliseconds before a call counts as failed; false when the call carries its own timeout. */
@@ -29,6 +32,7 @@ export function createBreaker<A extends unknown[], R>(
     errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
     resetTimeout: options.resetTimeoutMs ?? 10_000,
     volumeThreshold: options.volumeThreshold ?? 10,
+    rollingCountTimeout: ROLLING_WINDOW_MS,
     capacity: options.capacity,
     errorFilter: options.isFailure ? (error: unknown) => !options.isFailure!(error) : undefined,
   });

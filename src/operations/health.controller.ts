@@ -8,6 +8,7 @@ import { NotReadyException, ProblemResponses } from '../../libs/http';
 import { KAFKA_CONSUMERS, type KafkaConsumers } from '../../libs/messaging';
 import { DatabaseInfo } from '../../libs/persistence';
 import { SkipRateLimit } from '../../libs/rate-limit';
+import { CircuitBreakerRegistry } from '../../libs/resilience';
 
 function errorCodeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -30,6 +31,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly database: DatabaseInfo,
     private readonly cache: TwoLevelCache,
     @Optional() @Inject(KAFKA_CONSUMERS) private readonly kafka?: KafkaConsumers,
+    @Optional() private readonly breakers?: CircuitBreakerRegistry,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -49,14 +51,16 @@ export class HealthController implements BeforeApplicationShutdown {
   @Get('ready')
   @ApiOperation({
     summary: 'The process can serve traffic: its database answers, and Kafka when it uses Kafka',
-    description: 'Redis is reported too, but a Redis outage only degrades the cache to in-process: the process stays ready.',
+    description:
+      'Redis is reported too, but a Redis outage only degrades the cache to in-process: the process stays ready. So are the circuit ' +
+      'breakers (`degraded` while one is not closed): an open payment provider breaker delays payments, orders are still accepted.',
   })
   @ApiOkResponse({
     schema: {
       type: 'object',
       properties: {
         status: { type: 'string', enum: ['ok'] },
-        checks: { type: 'object', additionalProperties: { type: 'object' }, description: 'database, redis and kafka' },
+        checks: { type: 'object', additionalProperties: { type: 'object' }, description: 'database, redis, kafka and circuitBreakers' },
       },
       required: ['status', 'checks'],
     },
@@ -66,15 +70,28 @@ export class HealthController implements BeforeApplicationShutdown {
         database: { status: 'up', kind: 'PostgreSQL' },
         redis: { status: 'up', host: 'redis:6379' },
         kafka: { status: 'up', brokers: 'kafka:9092' },
+        circuitBreakers: { status: 'up', breakers: { 'payments.card': { state: 'closed', since: '2026-01-15T09:30:00.200Z' } } },
       },
     },
   })
   @ProblemResponses({ 503: 'A dependency is down or the process is stopping' })
   async ready(): Promise<object> {
     const [database, redis, kafka] = await Promise.all([this.checkDatabase(), this.cache.checkL2(), this.kafka?.health()]);
-    const checks = { database, redis, ...(kafka ? { kafka } : {}) };
+    const checks = { database, redis, ...(kafka ? { kafka } : {}), ...this.breakerChecks() };
     if (this.shuttingDown || database.status !== 'up' || kafka?.status === 'down') throw new NotReadyException(checks);
     return { status: 'ok', checks };
+  }
+
+  /** Reported, never failing readiness: a breaker guards a call the process can do without for a while. */
+  private breakerChecks(): { circuitBreakers?: { status: 'up' | 'degraded'; breakers: Record<string, { state: string; since: Date }> } } {
+    const statuses = this.breakers?.statuses() ?? [];
+    if (statuses.length === 0) return {};
+    return {
+      circuitBreakers: {
+        status: statuses.every(({ state }) => state === 'closed') ? 'up' : 'degraded',
+        breakers: Object.fromEntries(statuses.map(({ breaker, state, since }) => [breaker, { state, since }])),
+      },
+    };
   }
 
   private async checkDatabase(): Promise<{ status: 'up' | 'down'; kind: string; error?: string }> {

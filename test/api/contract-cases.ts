@@ -484,6 +484,13 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     ],
   }),
 
+  'get /api/v1/payments/providers': () => ({
+    caller: 'admin',
+    forbidden: 'customer',
+    valid: [{ method: 'get', path: '/api/v1/payments/providers' }],
+    invalid: [],
+  }),
+
   'get /api/v1/notifications': (f) => ({
     caller: 'customer',
     forbidden: 'client',

@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
+import { PaymentProvidersController } from './api/payment-providers.controller';
 import { PaymentsController } from './api/payments.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
 import { paymentsInbound } from './application/inbound-routes';
+import { ListPaymentProvidersHandler } from './application/list-payment-providers/list-payment-providers.handler';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
@@ -19,29 +22,36 @@ export class PaymentsModule {
     const resolved = resolvePaymentsOptions(options);
     return {
       module: PaymentsModule,
-      controllers: [PaymentsController],
+      imports: [CircuitBreakerModule],
+      controllers: [PaymentsController, PaymentProvidersController],
       providers: [
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
           provide: PAYMENT_PROVIDER,
-          useFactory: async () => {
+          useFactory: async (breakers: CircuitBreakerRegistry) => {
             const { providerUrl, providerTimeoutMs } = resolved;
             const baseUrl = typeof providerUrl === 'string' ? providerUrl : await providerUrl();
-            return new CircuitBreakingPaymentProvider(new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }), {
-              name: 'card',
-              errorPercent: resolved.breakerErrorPercent,
-              volume: resolved.breakerVolume,
-              consecutiveFailures: resolved.breakerConsecutiveFailures,
-              resetMs: resolved.breakerResetMs,
-              maxConcurrent: resolved.providerMaxConcurrent,
-            });
+            return new CircuitBreakingPaymentProvider(
+              new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }),
+              {
+                name: 'card',
+                errorPercent: resolved.breakerErrorPercent,
+                volume: resolved.breakerVolume,
+                consecutiveFailures: resolved.breakerConsecutiveFailures,
+                resetMs: resolved.breakerResetMs,
+                maxConcurrent: resolved.providerMaxConcurrent,
+              },
+              breakers,
+            );
           },
+          inject: [CircuitBreakerRegistry],
         },
         { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },
         AuthorizePaymentHandler,
         CapturePaymentHandler,
         VoidPaymentHandler,
         ListPaymentsHandler,
+        ListPaymentProvidersHandler,
         paymentsInbound.provider,
         PaymentRepository,
       ],

@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type CircuitBreaker from 'opossum';
-import { createBreaker, isOpenCircuit, isOverCapacity } from '../../../../libs/resilience';
+import { CircuitBreakerRegistry, createBreaker, isOpenCircuit, isOverCapacity } from '../../../../libs/resilience';
 import {
   AuthorizationRequest,
   CaptureRequest,
@@ -14,7 +14,7 @@ import {
 type ProviderCall = () => Promise<unknown>;
 
 export interface BreakerSettings {
-  /** A name for the provider (its breaker's, in logs and metrics). */
+  /** The provider's name; its breaker is `payments.<name>` in logs, metrics and statuses. */
   name: string;
   /** Share of failed calls, in percent, over the rolling window that opens the circuit. */
   errorPercent: number;
@@ -34,17 +34,21 @@ export interface BreakerSettings {
  * never holds more than `maxConcurrent` calls. The provider's client times its calls out itself
  * (and aborts them); a timeout counts as a failure here. Declines resolve and refusals are
  * answers, so neither opens the circuit, nor does the bulkhead's refusal, which is ours. An open
- * circuit and a full bulkhead become the port's ProviderUnavailableError, retried later.
+ * circuit and a full bulkhead become the port's ProviderUnavailableError, retried later. The
+ * breaker's state and counts are shown through `breakers` (metrics, readiness, admin endpoint).
  */
 export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplicationShutdown {
   private readonly breaker: CircuitBreaker<[ProviderCall], unknown>;
+  private readonly name: string;
 
   constructor(
     private readonly provider: PaymentProvider,
     settings: BreakerSettings,
+    breakers?: CircuitBreakerRegistry,
   ) {
+    this.name = settings.name;
     this.breaker = createBreaker((call: ProviderCall) => call(), {
-      name: settings.name,
+      name: `payments.${settings.name}`,
       timeoutMs: false,
       errorThresholdPercentage: settings.errorPercent,
       volumeThreshold: settings.volume,
@@ -53,6 +57,7 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
       capacity: settings.maxConcurrent,
       isFailure: (error) => !(error instanceof ProviderRefusedError) && !isOverCapacity(error),
     });
+    breakers?.track(this.breaker, { owner: 'payments', provider: settings.name });
   }
 
   authorize(request: AuthorizationRequest): Promise<ProviderAnswer> {
@@ -75,8 +80,8 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     try {
       return (await this.breaker.fire(call)) as T;
     } catch (error) {
-      if (isOpenCircuit(error)) throw new ProviderUnavailableError(`the circuit of the ${this.breaker.name} provider is open`);
-      if (isOverCapacity(error)) throw new ProviderUnavailableError(`the ${this.breaker.name} provider has as many calls under way as it may`);
+      if (isOpenCircuit(error)) throw new ProviderUnavailableError(`the circuit of the ${this.name} provider is open`);
+      if (isOverCapacity(error)) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`);
       throw error;
     }
   }

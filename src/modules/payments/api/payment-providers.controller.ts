@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Requires } from '../../../../libs/auth';
+import { ListPaymentProvidersQuery } from '../application/list-payment-providers/list-payment-providers.query';
+import { PAYMENT_PROVIDER_LIST_EXAMPLE, PaymentProviderListResponse, toPaymentProviderResponse } from './payment-provider.response';
+
+@ApiTags('payments')
+@Controller('api/v1/payments/providers')
+export class PaymentProvidersController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @Requires('payments:read-all')
+  @ApiOperation({
+    summary: "Each payment provider with its circuit breaker's state, since when, and its rolling-window counts",
+    description: 'An open breaker refuses calls to the provider at once: authorizations, captures and voids wait and are retried.',
+  })
+  @ApiOkResponse({ type: PaymentProviderListResponse, example: PAYMENT_PROVIDER_LIST_EXAMPLE })
+  async list(): Promise<PaymentProviderListResponse> {
+    const providers = await this.queryBus.execute(new ListPaymentProvidersQuery());
+    return { items: providers.map(toPaymentProviderResponse) };
+  }
+}

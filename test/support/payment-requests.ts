@@ -1,0 +1,34 @@
+import { AuthorizePaymentV2 } from '../../libs/contracts/payments';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
+import { sql } from './shop';
+import { TestApp } from './test-app';
+
+/**
+ * Asks payments, as the saga does, to authorize a new order's payment of `amount` EUR cents;
+ * resolves once the request has its outcome, with the payment's row.
+ */
+export async function requestAuthorization(app: TestApp, amount = 1500): Promise<{ orderId: string; status: string; providerRef: string | null }> {
+  const orderId = newId();
+  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
+  const request = new AuthorizePaymentV2({
+    orderId,
+    customerId: 'cus_payment_requests',
+    amount: { amount, currency: 'EUR' },
+    method: 'card',
+    paymentMethodRef: ref,
+    paymentMethodRefExpiresAt: expiresAt.toISOString(),
+  });
+  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(request, orderId)));
+  const [row] = await app.eventually(async () => {
+    const rows = await sql<{ status: string; provider_ref: string | null }>(
+      app,
+      `SELECT status, provider_ref FROM payments.payment WHERE order_id = $1 AND status <> 'PENDING'`,
+      [orderId],
+    );
+    expect(rows).toHaveLength(1);
+    return rows;
+  });
+  return { orderId, status: row.status, providerRef: row.provider_ref };
+}
