@@ -12,6 +12,8 @@ export interface Fixtures {
   archivableId: string;
   /** Confirmed, with its payment and notification; placed by the customer. */
   orderId: string;
+  /** The order's payment, captured. */
+  paymentId: string;
   /** The order's confirmation notification. */
   notificationId: string;
   customerId: string;
@@ -489,6 +491,53 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     forbidden: 'customer',
     valid: [{ method: 'get', path: '/api/v1/payments/providers' }],
     invalid: [],
+  }),
+
+  'post /api/v1/payments/{id}/refunds': (f) => {
+    const refunds = (id: string): string => `/api/v1/payments/${id}/refunds`;
+    const headers = { 'idempotency-key': `contract-${newId()}` };
+    return {
+      caller: 'admin',
+      forbidden: 'customer',
+      valid: [{ method: 'post', path: refunds(f.paymentId), headers, body: { amount: 1, reason: 'contract' } }],
+      invalid: [
+        ...badIds('post', refunds, 'id', { amount: 1 }).map((invalid) => ({ ...invalid, request: { ...invalid.request, headers } })),
+        { name: 'no Idempotency-Key', request: { method: 'post', path: refunds(f.paymentId), body: { amount: 1 } }, status: 400, field: 'Idempotency-Key' },
+        { name: 'an amount of 0', request: { method: 'post', path: refunds(f.paymentId), headers, body: { amount: 0 } }, status: 400, field: 'amount' },
+        {
+          name: 'an unknown field',
+          request: { method: 'post', path: refunds(f.paymentId), headers, body: { amount: 1, currency: 'USD' } },
+          status: 400,
+          field: 'currency',
+        },
+        {
+          name: 'an id nothing has',
+          request: { method: 'post', path: refunds(newId()), headers, body: { amount: 1 } },
+          status: 404,
+          beyondSchema: 'existence is state, not shape',
+        },
+        ...bodyFormat('post', refunds(f.paymentId)).map((invalid) => ({ ...invalid, request: { ...invalid.request, headers } })),
+      ],
+    };
+  },
+
+  'get /api/v1/payments/{id}/refunds': (f) => ({
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [
+      { method: 'get', path: `/api/v1/payments/${f.paymentId}/refunds` },
+      { method: 'get', path: `/api/v1/payments/${f.paymentId}/refunds`, caller: 'admin' },
+    ],
+    invalid: [
+      ...badIds('get', (id) => `/api/v1/payments/${id}/refunds`, 'id'),
+      {
+        name: "another customer's payment",
+        request: { method: 'get', path: `/api/v1/payments/${f.paymentId}/refunds` },
+        status: 404,
+        caller: 'otherCustomer',
+        beyondSchema: 'ownership is state, not shape',
+      },
+    ],
   }),
 
   'get /api/v1/notifications': (f) => ({

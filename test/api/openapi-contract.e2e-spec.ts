@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asAdmin, Customer, forged, logIn, newCustomer } from '../support/auth';
-import { finalOrder, placeOrder, sql, stockedProduct } from '../support/shop';
+import { finalOrder, paymentOf, placeOrder, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TEST_ENV } from '../support/test-env';
 import { asSent, CONTRACT_CASES, Fixtures, InvalidCase, OperationCases } from './contract-cases';
@@ -114,6 +114,12 @@ async function createFixtures(app: TestApp): Promise<Fixtures> {
     .expect(201);
   const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customer);
   expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+  // Captured after the decision: only then can it be refunded.
+  const paymentId = await app.eventually(async () => {
+    const payment = await paymentOf(app, orderId);
+    expect(payment.status).toBe('CAPTURED');
+    return payment.id as string;
+  });
   const notificationId = await app.eventually(async () => {
     const { body } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
     if (body.items.length === 0) throw new Error('no notification yet');
@@ -124,6 +130,7 @@ async function createFixtures(app: TestApp): Promise<Fixtures> {
     productId,
     archivableId: archivable.id,
     orderId,
+    paymentId,
     notificationId,
     customerId: customer.id,
     deadLetterId: await deadLetter(app, productId),

@@ -18,6 +18,7 @@ import {
   PaymentAuthorizedV1,
   PaymentCapturedV1,
   PaymentDeclinedV1,
+  PaymentRefundedV1,
   PaymentVoidedV1,
   VoidPaymentV1,
 } from '../../libs/contracts/payments';
@@ -63,6 +64,14 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
   new PaymentCapturedV1({ orderId: ORDER }),
   new VoidPaymentV1({ orderId: ORDER }),
   new PaymentVoidedV1({ orderId: ORDER }),
+  new PaymentRefundedV1({
+    orderId: ORDER,
+    paymentId: PAYMENT,
+    refundId: '01a20000-0000-7000-8000-0000000000c1',
+    amount: { amount: 1999, currency: 'EUR' },
+    totalRefunded: { amount: 1999, currency: 'EUR' },
+    paymentStatus: 'PARTIALLY_REFUNDED',
+  }),
   new OrderConfirmedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
   new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),
   new OrderRejectedV1({

@@ -24,6 +24,7 @@ const PUBLISHED = [
   'payments.payment.capture@1 command payments',
   'payments.payment.captured@1 event payments',
   'payments.payment.declined@1 event payments',
+  'payments.payment.refunded@1 event payments',
   'payments.payment.void@1 command payments',
   'payments.payment.voided@1 event payments',
 ];

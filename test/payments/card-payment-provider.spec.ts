@@ -251,6 +251,7 @@ describe(CardPaymentProvider.name, () => {
         authorize: (): Promise<ProviderAnswer> => Promise.reject(failure),
         capture: () => Promise.reject(failure),
         void: () => Promise.reject(failure),
+        refund: () => Promise.reject(failure),
       };
       await expect(breaking({}, broken).authorize(request('tok_visa'))).rejects.toBe(failure);
     });

@@ -6,5 +6,6 @@ export * from './payment-authorized.v1';
 export * from './payment-captured.v1';
 export * from './payment-declined.v1';
 export * from './payment-method-ref';
+export * from './payment-refunded.v1';
 export * from './payment-voided.v1';
 export * from './void-payment.v1';

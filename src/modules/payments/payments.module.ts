@@ -2,20 +2,24 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
 import { PaymentProvidersController } from './api/payment-providers.controller';
 import { PaymentsController } from './api/payments.controller';
+import { RefundsController } from './api/refunds.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
 import { paymentsInbound } from './application/inbound-routes';
 import { ListPaymentProvidersHandler } from './application/list-payment-providers/list-payment-providers.handler';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
+import { ListRefundsHandler } from './application/list-refunds/list-refunds.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
+import { RefundPaymentHandler } from './application/refund-payment/refund-payment.handler';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CardPaymentProvider } from './infrastructure/card-payment-provider';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
 import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
+import { RefundRepository } from './infrastructure/refund.repository';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
 
-/** Payment authorization, capture and void against a card provider, over HTTP. */
+/** Payment authorization, capture, void and refunds against a card provider, over HTTP. */
 @Module({})
 export class PaymentsModule {
   static forRoot(options: Partial<PaymentsOptions> & Pick<PaymentsOptions, 'providerUrl'>): DynamicModule {
@@ -23,7 +27,7 @@ export class PaymentsModule {
     return {
       module: PaymentsModule,
       imports: [CircuitBreakerModule],
-      controllers: [PaymentsController, PaymentProvidersController],
+      controllers: [PaymentsController, PaymentProvidersController, RefundsController],
       providers: [
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
@@ -50,10 +54,13 @@ export class PaymentsModule {
         AuthorizePaymentHandler,
         CapturePaymentHandler,
         VoidPaymentHandler,
+        RefundPaymentHandler,
         ListPaymentsHandler,
+        ListRefundsHandler,
         ListPaymentProvidersHandler,
         paymentsInbound.provider,
         PaymentRepository,
+        RefundRepository,
       ],
     };
   }

@@ -23,6 +23,8 @@ describe(Payment.name, () => {
       ['PENDING', { kind: 'ask-provider' }],
       ['AUTHORIZED', { kind: 'authorized' }],
       ['CAPTURED', { kind: 'authorized' }],
+      ['PARTIALLY_REFUNDED', { kind: 'authorized' }],
+      ['REFUNDED', { kind: 'authorized' }],
       ['DECLINED', { kind: 'declined', reason: 'card_declined' }],
       ['VOIDED', { kind: 'declined', reason: DECLINE_REASON.voided }],
     ])('a %s payment answers %j', (status, answer) => {
@@ -97,6 +99,8 @@ describe(Payment.name, () => {
       ['VOIDED', 'already-voided', 'VOIDED'],
       ['DECLINED', 'nothing-held', 'DECLINED'],
       ['CAPTURED', 'already-captured', 'CAPTURED'],
+      ['PARTIALLY_REFUNDED', 'already-captured', 'PARTIALLY_REFUNDED'],
+      ['REFUNDED', 'already-captured', 'REFUNDED'],
     ])('a %s payment: %s, then %s', (status, result, after) => {
       const payment = paymentIn(status);
       expect(payment.void()).toBe(result);
@@ -108,6 +112,8 @@ describe(Payment.name, () => {
     it.each<[PaymentStatus, ReturnType<Payment['capture']>, PaymentStatus]>([
       ['AUTHORIZED', 'captured', 'CAPTURED'],
       ['CAPTURED', 'already-captured', 'CAPTURED'],
+      ['PARTIALLY_REFUNDED', 'already-captured', 'PARTIALLY_REFUNDED'],
+      ['REFUNDED', 'already-captured', 'REFUNDED'],
       ['PENDING', 'not-authorized', 'PENDING'],
       ['DECLINED', 'not-authorized', 'DECLINED'],
       ['VOIDED', 'not-authorized', 'VOIDED'],
@@ -115,6 +121,34 @@ describe(Payment.name, () => {
       const payment = paymentIn(status);
       expect(payment.capture()).toBe(result);
       expect(payment.status).toBe(after);
+    });
+  });
+
+  describe('checkRefund', () => {
+    it.each<[PaymentStatus, number, number, ReturnType<Payment['checkRefund']>]>([
+      ['CAPTURED', 1000, 0, { kind: 'allowed' }],
+      ['CAPTURED', 1001, 0, { kind: 'exceeds-refundable', refundable: 1000 }],
+      ['PARTIALLY_REFUNDED', 400, 600, { kind: 'allowed' }],
+      ['PARTIALLY_REFUNDED', 401, 600, { kind: 'exceeds-refundable', refundable: 400 }],
+      ['REFUNDED', 1, 1000, { kind: 'exceeds-refundable', refundable: 0 }],
+      ['AUTHORIZED', 1, 0, { kind: 'not-captured', status: 'AUTHORIZED' }],
+      ['PENDING', 1, 0, { kind: 'not-captured', status: 'PENDING' }],
+      ['VOIDED', 1, 0, { kind: 'not-captured', status: 'VOIDED' }],
+      ['DECLINED', 1, 0, { kind: 'not-captured', status: 'DECLINED' }],
+    ])('a %s payment of 1000, asked for %d with %d held: %j', (status, amount, held, check) => {
+      expect(paymentIn(status).checkRefund(amount, held)).toEqual(check);
+    });
+  });
+
+  describe('recordRefunded', () => {
+    it.each<[number, PaymentStatus]>([
+      [1, 'PARTIALLY_REFUNDED'],
+      [999, 'PARTIALLY_REFUNDED'],
+      [1000, 'REFUNDED'],
+    ])('a captured payment of 1000 with %d refunded in all is %s', (total, status) => {
+      const payment = paymentIn('CAPTURED');
+      expect(payment.recordRefunded(total)).toBe(status);
+      expect(payment.status).toBe(status);
     });
   });
 });

@@ -1,5 +1,8 @@
-export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'VOIDED', 'DECLINED'] as const;
+export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED', 'DECLINED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Statuses of a payment whose amount was captured: refunds take back part or all of it. */
+const CAPTURED_STATUSES: readonly PaymentStatus[] = ['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
 
 /** Integer minor units with an ISO 4217 currency code. */
 export interface Money {
@@ -61,6 +64,13 @@ export type Settlement =
 
 export type VoidResult = 'voided' | 'already-voided' | 'nothing-held' | 'already-captured';
 export type CaptureResult = 'captured' | 'already-captured' | 'not-authorized';
+
+/** Whether a refund of an amount may be reserved against the payment. */
+export type RefundCheck =
+  | { kind: 'allowed' }
+  | { kind: 'not-captured'; status: PaymentStatus }
+  /** `refundable`: the captured amount less what refunds succeeded or under way already hold. */
+  | { kind: 'exceeds-refundable'; refundable: number };
 
 /**
  * The payment of one order: at most one per order. Methods change the state and say what
@@ -135,6 +145,8 @@ export class Payment {
         return { kind: 'ask-provider' };
       case 'AUTHORIZED':
       case 'CAPTURED':
+      case 'PARTIALLY_REFUNDED':
+      case 'REFUNDED':
         return { kind: 'authorized' };
       case 'VOIDED':
         return { kind: 'declined', reason: DECLINE_REASON.voided };
@@ -178,20 +190,36 @@ export class Payment {
       case 'DECLINED':
         return 'nothing-held';
       case 'CAPTURED':
+      case 'PARTIALLY_REFUNDED':
+      case 'REFUNDED':
         return 'already-captured';
     }
   }
 
   capture(): CaptureResult {
-    switch (this.state.status) {
-      case 'AUTHORIZED':
-        this.state.status = 'CAPTURED';
-        return 'captured';
-      case 'CAPTURED':
-        return 'already-captured';
-      default:
-        return 'not-authorized';
+    if (this.state.status === 'AUTHORIZED') {
+      this.state.status = 'CAPTURED';
+      return 'captured';
     }
+    return CAPTURED_STATUSES.includes(this.state.status) ? 'already-captured' : 'not-authorized';
+  }
+
+  /**
+   * Whether `amount` more may be refunded while refunds succeeded or under way hold `held`: only
+   * what was captured, and never more than it in all.
+   */
+  checkRefund(amount: number, held: number): RefundCheck {
+    if (!CAPTURED_STATUSES.includes(this.state.status)) return { kind: 'not-captured', status: this.state.status };
+    // A captured payment has its amount (only a tombstone lacks one).
+    const refundable = this.state.amount!.amount - held;
+    return amount > refundable ? { kind: 'exceeds-refundable', refundable } : { kind: 'allowed' };
+  }
+
+  /** Records that refunds gave back `total` in all: REFUNDED once that is the whole capture. */
+  recordRefunded(total: number): 'PARTIALLY_REFUNDED' | 'REFUNDED' {
+    const status = total >= this.state.amount!.amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    this.state.status = status;
+    return status;
   }
 
   private decline(reason: string): Settlement {

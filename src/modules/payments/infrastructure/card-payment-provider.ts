@@ -6,6 +6,7 @@ import {
   ProviderError,
   ProviderRefusedError,
   ProviderTimeoutError,
+  RefundRequest,
   VoidRequest,
 } from '../application/ports/payment-provider';
 
@@ -38,9 +39,12 @@ const DECLINED = 402;
  */
 export class CardPaymentProvider implements PaymentProvider {
   private readonly paymentIntents: string;
+  private readonly refunds: string;
 
   constructor(private readonly options: CardProviderOptions) {
-    this.paymentIntents = new URL('card/v1/payment_intents', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`).href;
+    const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.paymentIntents = new URL('card/v1/payment_intents', base).href;
+    this.refunds = new URL('card/v1/refunds', base).href;
   }
 
   async authorize({ paymentId, orderId, amount, token }: AuthorizationRequest): Promise<ProviderAnswer> {
@@ -66,6 +70,12 @@ export class CardPaymentProvider implements PaymentProvider {
   async void({ paymentId, reference }: VoidRequest): Promise<void> {
     const result = await this.post(`${this.paymentIntents}/${encodeURIComponent(reference)}/cancel`, `${paymentId}:void`, {});
     if (!result.ok) throw refusal(result, `the void of payment ${paymentId}`);
+  }
+
+  async refund({ refundId, reference, amount }: RefundRequest): Promise<string> {
+    const result = await this.post(this.refunds, `${refundId}:refund`, { payment_intent: reference, amount: amount.amount });
+    if (!result.ok) throw refusal(result, `refund ${refundId}`);
+    return (result.body as { id: string }).id;
   }
 
   private async post(url: string, idempotencyKey: string, body: object): Promise<CallResult> {

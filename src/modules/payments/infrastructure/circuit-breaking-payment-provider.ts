@@ -8,6 +8,7 @@ import {
   ProviderAnswer,
   ProviderRefusedError,
   ProviderUnavailableError,
+  RefundRequest,
   VoidRequest,
 } from '../application/ports/payment-provider';
 
@@ -70,6 +71,10 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
 
   void(request: VoidRequest): Promise<void> {
     return this.fire(() => this.provider.void(request));
+  }
+
+  refund(request: RefundRequest): Promise<string> {
+    return this.fire(() => this.provider.refund(request));
   }
 
   onApplicationShutdown(): void {

@@ -65,6 +65,12 @@ export class PaymentRepository {
     return rows.map(toView);
   }
 
+  /** Locks the payment with this id, when there is one. */
+  async lock(manager: EntityManager, paymentId: string): Promise<Payment | undefined> {
+    const [row] = await manager.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE id = $1 FOR UPDATE', [paymentId]);
+    return row && toPayment(row);
+  }
+
   /** Locks the orders' payments that exist, in order id order. */
   async lockMany(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, Payment>> {
     const rows = await manager.query<PaymentRow[]>(

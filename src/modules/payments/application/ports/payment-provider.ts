@@ -26,17 +26,28 @@ export interface VoidRequest {
   reference: string;
 }
 
+/** Gives back part or all of a captured amount; the refund id makes the call's idempotency key. */
+export interface RefundRequest {
+  refundId: string;
+  /** The provider's reference of the captured payment. */
+  reference: string;
+  amount: Money;
+}
+
 /** A decline is an answer, not a failure. */
 export type ProviderAnswer = { approved: true; reference: string } | { approved: false; reason: string };
 
 /**
  * The payment service provider (card acquirer, PayPal, …) that authorizes amounts, then captures
- * or voids them. Each call is idempotent per payment and operation: repeating one has no second effect.
+ * or voids them, and refunds what it captured. Each call is idempotent per payment (or refund)
+ * and operation: repeating one has no second effect.
  */
 export interface PaymentProvider {
   authorize(request: AuthorizationRequest): Promise<ProviderAnswer>;
   capture(request: CaptureRequest): Promise<void>;
   void(request: VoidRequest): Promise<void>;
+  /** Resolves to the provider's reference of the refund. */
+  refund(request: RefundRequest): Promise<string>;
 }
 
 /** The provider failed to answer (an error on its side, a dropped connection); worth retrying. */
