@@ -19,6 +19,7 @@ import { StaffDeadLetters1767000002300 } from './1767000002300-staff-dead-letter
 import { NotificationContacts1767000002400 } from './1767000002400-notification-contacts';
 import { NotificationDeliveryQueue1767000002500 } from './1767000002500-notification-delivery-queue';
 import { NotificationResends1767000002600 } from './1767000002600-notification-resends';
+import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
 import { PaymentRefunds1767000002700 } from './1767000002700-payment-refunds';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */

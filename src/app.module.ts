@@ -42,7 +42,12 @@ function boundedContexts(config: AppConfig, simulator?: HostedProviderSimulator)
       ...payments,
       paymentMethodRefs: config.paymentMethodRefs,
     }),
-    notifications: NotificationsModule.forRoot(config.notifications),
+    notifications: NotificationsModule.forRoot({
+      ...config.notifications,
+      // Unset, SMS and push go to the simulator where this process hosts one (`npm start`); elsewhere they are kept NOT_SENT.
+      smsProviderUrl: config.notifications.smsProviderUrl ?? (simulator && (() => simulator.url())),
+      pushProviderUrl: config.notifications.pushProviderUrl ?? (simulator && (() => simulator.url())),
+    }),
     ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
     identity: IdentityModule.forRoot(config.identity),
   };

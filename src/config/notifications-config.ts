@@ -10,6 +10,8 @@ interface EnvReading {
 /**
  * E-mail delivery: `SMTP_URL` (`smtp://host:port`) turns sending on; without it e-mails are
  * rendered and kept NOT_SENT ("no SMTP_URL"), so the shop runs with nothing else installed.
+ * SMS and push: `SMS_PROVIDER_URL` and `PUSH_PROVIDER_URL` name the providers' APIs; unset, the
+ * application falls back to the provider simulator where it hosts one (see app.module.ts).
  */
 export function notificationsOf(read: EnvReading): NotificationsOptions {
   const smtpUrl = read.url('SMTP_URL', ['smtp:']);
@@ -28,6 +30,9 @@ export function notificationsOf(read: EnvReading): NotificationsOptions {
     smtpUrl,
     smtpFrom,
     smtpTimeoutMs: read.int('SMTP_TIMEOUT_MS', DEFAULTS.smtpTimeoutMs, 100, 300_000),
+    smsProviderUrl: read.url('SMS_PROVIDER_URL', ['http:', 'https:']),
+    pushProviderUrl: read.url('PUSH_PROVIDER_URL', ['http:', 'https:']),
+    providerTimeoutMs: read.int('NOTIFICATION_PROVIDER_TIMEOUT_MS', DEFAULTS.providerTimeoutMs, 100, 300_000),
     maxAttempts: read.int('NOTIFICATION_MAX_ATTEMPTS', DEFAULTS.maxAttempts, 1, 100),
     retryBaseMs: read.int('NOTIFICATION_RETRY_BASE_MS', DEFAULTS.retryBaseMs, 1, retryMaxMs),
     retryMaxMs,

@@ -575,6 +575,40 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
     };
   },
 
+  'get /api/v1/notifications/preferences': () => ({
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [{ method: 'get', path: '/api/v1/notifications/preferences' }],
+    invalid: [],
+  }),
+
+  'put /api/v1/notifications/preferences': () => {
+    const put = (body: unknown): ProxiedRequest => ({ method: 'put', path: '/api/v1/notifications/preferences', body });
+    const chosen = { channels: { email: true, sms: true, push: true }, phone: '+4915112345678', devices: ['fcm:contract-1'] };
+    return {
+      caller: 'customer',
+      forbidden: 'client',
+      valid: [put(chosen), put({ ...chosen, phone: null, devices: [] })],
+      invalid: [
+        { name: 'a phone not in E.164', request: put({ ...chosen, phone: '0151 12345678' }), status: 400, field: 'phone' },
+        { name: 'a channel that is not a boolean', request: put({ ...chosen, channels: { ...chosen.channels, sms: 'yes' } }), status: 400, field: 'channels.sms' },
+        { name: '11 devices', request: put({ ...chosen, devices: Array.from({ length: 11 }, (_, i) => `fcm:${i}`) }), status: 400, field: 'devices' },
+        { name: 'a device token with a space', request: put({ ...chosen, devices: ['fcm: 1'] }), status: 400, field: 'devices' },
+        { name: 'an unknown field', request: put({ ...chosen, email: 'ann@example.com' }), status: 400, field: 'email' },
+        ...bodyFormat('put', '/api/v1/notifications/preferences'),
+      ],
+    };
+  },
+
+  'get /api/v1/notifications/preferences/{customerId}': (f) => ({
+    caller: 'admin',
+    forbidden: 'customer',
+    valid: [{ method: 'get', path: `/api/v1/notifications/preferences/${f.customerId}` }],
+    invalid: [
+      { name: 'a customerId with a space', request: { method: 'get', path: '/api/v1/notifications/preferences/a%20b' }, status: 400, field: 'customerId' },
+    ],
+  }),
+
   'post /api/v1/auth/register': () => {
     const register = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/register', body });
     const account = (): Record<string, unknown> => ({ email: `contract-${newId()}@test.example`, password: 'correct horse battery' });

@@ -116,6 +116,24 @@ describe('notifications', () => {
     expect(await sql(app, 'SELECT count(*)::int AS n FROM messaging.dead_letter')).toEqual([{ n: 0 }]);
   });
 
+  it('texts and pushes through the provider simulator the process hosts when no provider is named, as `npm start` does', async () => {
+    const texted = await newCustomer(app);
+    await texted
+      .http()
+      .put('/api/v1/notifications/preferences')
+      .send({ channels: { email: false, sms: true, push: true }, phone: '+4915112345678', devices: ['fcm:hosted-1'] })
+      .expect(200);
+    const orderId = newId();
+
+    await publish(new OrderConfirmedV1({ orderId, customerId: texted.id, total: { amount: 100, currency: 'EUR' } }));
+
+    const items = await notificationsOf(orderId, 2, texted.http());
+    expect(items.map(({ channel, status, attempts }) => ({ channel, status, attempts }))).toEqual([
+      { channel: 'sms', status: 'SENT', attempts: 1 },
+      { channel: 'push', status: 'SENT', attempts: 1 },
+    ]);
+  });
+
   it('lists nothing for an order it never heard of', async () => {
     const { body } = await customer.http().get('/api/v1/notifications').query({ orderId: newId() }).expect(200);
     expect(body).toEqual({ items: [] });

@@ -1,42 +1,65 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NotificationsController } from './api/notifications.controller';
+import { PreferencesController } from './api/preferences.controller';
 import { NotificationDelivery } from './application/deliver-notifications/notification-delivery';
+import { GetPreferencesHandler } from './application/get-preferences/get-preferences.handler';
 import { notificationsInbound } from './application/inbound-routes';
 import { ListNotificationsHandler } from './application/list-notifications/list-notifications.handler';
-import { NOTIFICATION_SENDER } from './application/ports/notification-sender';
-import { ResendNotificationHandler } from './application/resend-notification/resend-notification.handler';
+import { NOTIFICATION_SENDERS, NotificationSenders } from './application/ports/notification-sender';
 import { RecordContactHandler } from './application/record-contact/record-contact.handler';
+import { ResendNotificationHandler } from './application/resend-notification/resend-notification.handler';
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
+import { UpdatePreferencesHandler } from './application/update-preferences/update-preferences.handler';
 import { ContactRepository } from './infrastructure/contact.repository';
-import { LogNotificationSender } from './infrastructure/log-notification.sender';
+import { MessagingProviderClient } from './infrastructure/messaging-provider.client';
 import { NotificationRepository } from './infrastructure/notification.repository';
+import { PushNotificationSender } from './infrastructure/push-notification.sender';
+import { SmsNotificationSender } from './infrastructure/sms-notification.sender';
 import { SmtpNotificationSender } from './infrastructure/smtp-notification.sender';
-import { DEFAULT_NOTIFICATIONS_OPTIONS, NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications.options';
+import { NOT_CONFIGURED, UnconfiguredChannelSender } from './infrastructure/unconfigured-channel.sender';
+import { DEFAULT_NOTIFICATIONS_OPTIONS, NOTIFICATIONS_OPTIONS, NotificationsOptions, ProviderUrl } from './notifications.options';
 
-/** Tells customers what became of their orders. */
+/** A provider's client, once its URL is known; none where no provider is configured. */
+async function providerAt(url: ProviderUrl | undefined, name: string, timeoutMs: number): Promise<MessagingProviderClient | undefined> {
+  if (url === undefined) return undefined;
+  return new MessagingProviderClient({ name, baseUrl: typeof url === 'string' ? url : await url(), timeoutMs });
+}
+
+/** Tells customers what became of their orders, by e-mail, SMS and push. */
 @Module({})
 export class NotificationsModule {
   static forRoot(options: Partial<NotificationsOptions> = {}): DynamicModule {
     const resolved = { ...DEFAULT_NOTIFICATIONS_OPTIONS, ...options };
     return {
       module: NotificationsModule,
-      controllers: [NotificationsController],
+      controllers: [NotificationsController, PreferencesController],
       providers: [
         { provide: NOTIFICATIONS_OPTIONS, useValue: resolved },
         SendNotificationHandler,
         RecordContactHandler,
         ListNotificationsHandler,
         ResendNotificationHandler,
+        GetPreferencesHandler,
+        UpdatePreferencesHandler,
         notificationsInbound.provider,
         NotificationDelivery,
         NotificationRepository,
         ContactRepository,
         {
-          provide: NOTIFICATION_SENDER,
-          useFactory: () =>
-            resolved.smtpUrl === undefined
-              ? new LogNotificationSender()
-              : new SmtpNotificationSender({ url: resolved.smtpUrl, from: resolved.smtpFrom, timeoutMs: resolved.smtpTimeoutMs }),
+          provide: NOTIFICATION_SENDERS,
+          useFactory: async (): Promise<NotificationSenders> => {
+            const { smtpUrl, providerTimeoutMs } = resolved;
+            const sms = await providerAt(resolved.smsProviderUrl, 'SMS provider', providerTimeoutMs);
+            const push = await providerAt(resolved.pushProviderUrl, 'push provider', providerTimeoutMs);
+            return {
+              email:
+                smtpUrl === undefined
+                  ? new UnconfiguredChannelSender(NOT_CONFIGURED.email)
+                  : new SmtpNotificationSender({ url: smtpUrl, from: resolved.smtpFrom, timeoutMs: resolved.smtpTimeoutMs }),
+              sms: sms ? new SmsNotificationSender(sms) : new UnconfiguredChannelSender(NOT_CONFIGURED.sms),
+              push: push ? new PushNotificationSender(push) : new UnconfiguredChannelSender(NOT_CONFIGURED.push),
+            };
+          },
         },
       ],
     };

@@ -1,5 +1,7 @@
 export const NOTIFICATIONS_OPTIONS = Symbol('NOTIFICATIONS_OPTIONS');
 
+export type ProviderUrl = string | (() => Promise<string>);
+
 export interface NotificationsOptions {
   /** `smtp://host:port` of the mail server; unset, e-mails are rendered and kept NOT_SENT. */
   smtpUrl?: string;
@@ -7,6 +9,15 @@ export interface NotificationsOptions {
   smtpFrom: string;
   /** Bound on connecting to, greeting by and each answer of the mail server. */
   smtpTimeoutMs: number;
+  /**
+   * Where the SMS provider's and the push provider's APIs live, as `http://127.0.0.1:4010`; a
+   * function for a provider the process starts itself, which knows its URL only once it listens.
+   * Unset, notifications on that channel are rendered and kept NOT_SENT.
+   */
+  smsProviderUrl?: ProviderUrl;
+  pushProviderUrl?: ProviderUrl;
+  /** A provider call without a whole answer after this long is abandoned, and retried later. */
+  providerTimeoutMs: number;
   /** Sends of one notification, the first included, before it is FAILED and dead-lettered. */
   maxAttempts: number;
   /** First retry delay; it doubles on each retry, with jitter, up to `retryMaxMs`. */
@@ -20,10 +31,10 @@ export interface NotificationsOptions {
   leaseMs: number;
 }
 
-
 export const DEFAULT_NOTIFICATIONS_OPTIONS: NotificationsOptions = {
   smtpFrom: 'Commerce <no-reply@commerce.local>',
   smtpTimeoutMs: 10_000,
+  providerTimeoutMs: 5000,
   maxAttempts: 8,
   retryBaseMs: 1000,
   retryMaxMs: 300_000,

@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { IsLimit, UUID_PATTERN } from '../../../../libs/http';
 
-const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9_.@:-]{1,100}$';
+/** As the ordering API accepts a customer id. */
+export const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9_.@:-]{1,100}$';
 
 export class ListNotificationsRequest {
   @ApiProperty({ required: false, format: 'uuid', pattern: UUID_PATTERN, description: 'Only those about this order' })

@@ -1,21 +1,32 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Notification } from '../domain/notification';
+import { Notification, NOTIFICATION_CHANNELS } from '../domain/notification';
 
 export class NotificationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() customerId!: string;
-  @ApiProperty({ enum: ['email'] }) channel!: string;
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS, description: 'One notification per order, kind of notice and channel the customer chose' })
+  channel!: string;
   @ApiProperty({ enum: ['order-confirmed', 'order-rejected'] }) template!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Address written to; null when none is known' }) recipient!: string | null;
-  @ApiProperty() subject!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'E-mail address, E.164 phone number, or push device tokens separated by spaces; null when the customer has none',
+  })
+  recipient!: string | null;
+  @ApiProperty({ description: "The e-mail's subject or the push's title; empty for an SMS" }) subject!: string;
   @ApiProperty({ description: 'The plain-text body' }) body!: string;
   @ApiProperty({
     enum: ['PENDING', 'SENT', 'NOT_SENT', 'FAILED'],
     description: 'PENDING: queued or due for a retry; NOT_SENT: kept unsent on purpose (see statusReason); FAILED: refused or out of attempts',
   })
   status!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Why a notification was not sent', example: 'no SMTP_URL' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why a notification was not sent: no address, no phone number, no device, no SMTP_URL, no SMS_PROVIDER_URL, no PUSH_PROVIDER_URL',
+    example: 'no SMTP_URL',
+  })
   statusReason!: string | null;
   @ApiProperty({ type: 'integer', description: 'Sends tried so far' }) attempts!: number;
   @ApiProperty({ nullable: true, type: String, description: 'What the last failed attempt met' }) lastError!: string | null;

@@ -11,7 +11,9 @@ export type OrderNotice =
 
 export type NotificationTemplate = OrderNotice['kind'];
 
-export type NotificationChannel = 'email';
+/** The ways a customer can be told: e-mail, a text message to their phone, a push to their app's devices. */
+export const NOTIFICATION_CHANNELS = ['email', 'sms', 'push'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 /**
  * PENDING: queued, to be sent (again) at `nextAttemptAt`. SENT: the channel accepted it.
@@ -20,8 +22,12 @@ export type NotificationChannel = 'email';
  */
 export type NotificationStatus = 'PENDING' | 'SENT' | 'NOT_SENT' | 'FAILED';
 
-/** Why a notification was kept without being sent: no address is known for its customer. */
-export const NO_ADDRESS = 'no address';
+/** Why a notification was kept without being sent: its customer has no address on its channel. */
+export const NO_RECIPIENT: Readonly<Record<NotificationChannel, string>> = {
+  email: 'no address',
+  sms: 'no phone number',
+  push: 'no device',
+};
 
 export interface Notification {
   id: string;
@@ -29,17 +35,23 @@ export interface Notification {
   customerId: string;
   channel: NotificationChannel;
   template: NotificationTemplate;
-  /** Address on the channel; null when the customer's is not known. */
+  /**
+   * Address on the channel: an e-mail address, an E.164 phone number, or the push device tokens
+   * separated by spaces; null when the customer has none.
+   */
   recipient: string | null;
+  /** The e-mail's subject or the push's title; empty for an SMS. */
   subject: string;
   /** Plain text. */
   body: string;
-  /** The same message in HTML, sent beside the plain text. */
+  /** The e-mail in HTML, sent beside the plain text; empty on the other channels. */
   html: string;
   status: NotificationStatus;
   statusReason: string | null;
   /** Sends tried so far. */
   attempts: number;
+  /** Times staff had it sent again: each resend is a new delivery, each retry of one is not. */
+  resends: number;
   lastError: string | null;
   /** When a PENDING notification is due; null once it is no longer pending. */
   nextAttemptAt: Date | null;

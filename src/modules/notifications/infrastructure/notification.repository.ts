@@ -16,6 +16,7 @@ interface NotificationRow {
   status: NotificationStatus;
   status_reason: string | null;
   attempts: number;
+  resends: number;
   last_error: string | null;
   next_attempt_at: Date | null;
   sent_at: Date | null;
@@ -23,7 +24,7 @@ interface NotificationRow {
 }
 
 const COLUMNS = `id, order_id, customer_id, channel, template, recipient, subject, body, html_body, status, status_reason,
-  attempts, last_error, next_attempt_at, sent_at, created_at`;
+  attempts, resends, last_error, next_attempt_at, sent_at, created_at`;
 
 const dateOrNull = (value: Date | null): Date | null => (value === null ? null : new Date(value));
 
@@ -41,6 +42,7 @@ function toNotification(row: NotificationRow): Notification {
     status: row.status,
     statusReason: row.status_reason,
     attempts: row.attempts,
+    resends: row.resends,
     lastError: row.last_error,
     nextAttemptAt: dateOrNull(row.next_attempt_at),
     sentAt: dateOrNull(row.sent_at),
@@ -49,7 +51,7 @@ function toNotification(row: NotificationRow): Notification {
 }
 
 /** A notification as its event records it: not tried yet. */
-export type NewNotification = Omit<Notification, 'attempts' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'createdAt'>;
+export type NewNotification = Omit<Notification, 'attempts' | 'resends' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'createdAt'>;
 
 export interface NotificationFilter {
   orderId?: string;
@@ -63,7 +65,7 @@ export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records the notifications not recorded yet for their order and template, the PENDING ones
+   * Records the notifications not recorded yet for their order, template and channel, the PENDING ones
    * due now; returns the ids of those recorded now (a duplicate of a recorded one, or of one
    * earlier in the list, is not).
    */
@@ -75,7 +77,7 @@ export class NotificationRepository {
          SELECT *, CASE WHEN status = 'PENDING' THEN now() END
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
            AS n(id, order_id, customer_id, channel, template, recipient, subject, body, html_body, status, status_reason)
-         ON CONFLICT (order_id, template) DO NOTHING
+         ON CONFLICT (order_id, template, channel) DO NOTHING
          RETURNING id`,
         columnsOf(notifications, (n) => [
           n.id,
@@ -165,12 +167,12 @@ export class NotificationRepository {
     return row && toNotification(row);
   }
 
-  /** Queues a notification to be sent again to `recipient`, with its attempts counted afresh. */
+  /** Queues a notification to be sent again to `recipient`, as a new delivery, with its attempts counted afresh. */
   async requeue(manager: EntityManager, id: string, recipient: string): Promise<Notification> {
     const [row] = rowsOf<NotificationRow>(
       await manager.query(
         `UPDATE notifications.notification
-         SET status = 'PENDING', status_reason = NULL, recipient = $2, attempts = 0, last_error = NULL,
+         SET status = 'PENDING', status_reason = NULL, recipient = $2, attempts = 0, resends = resends + 1, last_error = NULL,
              next_attempt_at = now(), locked_until = NULL
          WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, recipient],

@@ -7,13 +7,13 @@ import { backoffDelay } from '../../../../../libs/resilience';
 import { Notification } from '../../domain/notification';
 import { NotificationRepository } from '../../infrastructure/notification.repository';
 import { NOTIFICATIONS_OPTIONS, type NotificationsOptions } from '../../notifications.options';
-import { NOTIFICATION_SENDER, type NotificationSender, SendFailedError, type SendOutcome } from '../ports/notification-sender';
+import { NOTIFICATION_SENDERS, type NotificationSenders, SendFailedError, type SendOutcome } from '../ports/notification-sender';
 
 /** What became of one send: the channel's answer, or what it threw. */
 type Outcome = SendOutcome | { sent: false; error: unknown };
 
 /**
- * Sends queued notifications, outside any transaction: woken when one is recorded, and every
+ * Sends queued notifications of every channel, each by its channel's sender, outside any transaction: woken when one is recorded, and every
  * `pollIntervalMs` for retries and for rows whose worker died (their lease ran out). A batch is
  * claimed with a lease, sent at once, and each row then marked SENT, NOT_SENT, due again after
  * a backoff (the channel was down or busy), or FAILED and dead-lettered (refused for good, or
@@ -33,7 +33,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, BeforeAppli
     private readonly notifications: NotificationRepository,
     private readonly dataSource: DataSource,
     private readonly deadLetters: DeadLetterStore,
-    @Inject(NOTIFICATION_SENDER) private readonly sender: NotificationSender,
+    @Inject(NOTIFICATION_SENDERS) private readonly senders: NotificationSenders,
     @Inject(NOTIFICATIONS_OPTIONS) private readonly options: NotificationsOptions,
     scheduler: SchedulerRegistry,
   ) {
@@ -85,10 +85,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async send(notification: Notification): Promise<Outcome> {
-    const { id, channel, customerId, recipient, template, subject, body, html } = notification;
+    const { id, channel, orderId, customerId, recipient, template, subject, body, html, resends } = notification;
     try {
       if (recipient === null) throw new SendFailedError('no recipient', true);
-      return await this.sender.send({ notificationId: id, channel, customerId, recipient, template, subject, body, html });
+      // Retries of a delivery share its key; each resend is a delivery of its own.
+      const deliveryKey = `notification-${id}-${resends}`;
+      return await this.senders[channel].send({ notificationId: id, deliveryKey, channel, orderId, customerId, recipient, template, subject, body, html });
     } catch (error) {
       return { sent: false, error };
     }

@@ -1,13 +1,20 @@
 import { NotificationChannel, NotificationTemplate } from '../../domain/notification';
 
-export const NOTIFICATION_SENDER = Symbol('NOTIFICATION_SENDER');
+export const NOTIFICATION_SENDERS = Symbol('NOTIFICATION_SENDERS');
 
 export interface OutgoingNotification {
   notificationId: string;
+  /**
+   * The same on every retry of one delivery and new for each resend: a provider taking it as its
+   * idempotency key sends a retried notification once.
+   */
+  deliveryKey: string;
   channel: NotificationChannel;
+  orderId: string;
   customerId: string;
   recipient: string;
   template: NotificationTemplate;
+  /** The e-mail's subject or the push's title; empty for an SMS. */
   subject: string;
   /** Plain text. */
   body: string;
@@ -35,3 +42,6 @@ export class SendFailedError extends Error {
 export interface NotificationSender {
   send(notification: OutgoingNotification): Promise<SendOutcome>;
 }
+
+/** The sender of each channel; the delivery worker hands every notification to its channel's. */
+export type NotificationSenders = Readonly<Record<NotificationChannel, NotificationSender>>;

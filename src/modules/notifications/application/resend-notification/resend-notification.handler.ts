@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { Notification } from '../../domain/notification';
+import { recipientOn, UNKNOWN_CUSTOMER } from '../../domain/preferences';
 import { ContactRepository } from '../../infrastructure/contact.repository';
 import { NotificationRepository } from '../../infrastructure/notification.repository';
 import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
@@ -22,7 +23,7 @@ const revive = (stored: StoredNotification): Notification => ({
 });
 
 /**
- * Queues the notification again for the delivery worker, with its attempts counted afresh, and
+ * Queues the notification again for the delivery worker, as a new delivery with its attempts counted afresh, and
  * keeps the answer under the Idempotency-Key. The notification's row is locked first, so two
  * requests with one key take turns and the second finds the first's answer: one more send.
  */
@@ -48,10 +49,17 @@ export class ResendNotificationHandler implements ICommandHandler<ResendNotifica
     });
   }
 
-  /** A PENDING notification is not queued again: its send is coming, perhaps under way. */
+  /**
+   * A PENDING notification is not queued again: its send is coming, perhaps under way. Nor is one
+   * on a channel the customer has turned off since: staff do not override their choice.
+   */
   private async requeue(manager: EntityManager, current: Notification): Promise<Notification> {
-    const recipient = (await this.contacts.emailsOf(manager, [current.customerId])).get(current.customerId) ?? current.recipient;
-    if (recipient === null) throw new ConflictException(`no address is known for customer ${current.customerId}`);
+    const contact = (await this.contacts.contactsOf(manager, [current.customerId])).get(current.customerId) ?? UNKNOWN_CUSTOMER;
+    if (!contact.preferences.channels[current.channel]) {
+      throw new ConflictException(`customer ${current.customerId} has turned ${current.channel} notifications off`);
+    }
+    const recipient = recipientOn(current.channel, contact) ?? current.recipient;
+    if (recipient === null) throw new ConflictException(`no ${current.channel} address is known for customer ${current.customerId}`);
     return this.notifications.requeue(manager, current.id, recipient);
   }
 }

@@ -1,18 +1,20 @@
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
-import { NO_ADDRESS } from '../../domain/notification';
+import { NO_RECIPIENT } from '../../domain/notification';
+import { chosenChannels, CustomerContact, recipientOn, UNKNOWN_CUSTOMER } from '../../domain/preferences';
 import { noticeView } from '../../domain/render-notice';
 import { ContactRepository } from '../../infrastructure/contact.repository';
 import { NewNotification, NotificationRepository } from '../../infrastructure/notification.repository';
-import { emailRenderer } from '../../infrastructure/templates';
+import { noticeRenderer } from '../../infrastructure/templates';
 import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
 import { SendNotificationCommand } from './send-notification.command';
 
 /**
- * Records the notification in the inbound message's transaction, queued for the delivery
- * worker, which sends it after the commit: no transaction waits for a mail server. The row is
- * claimed by (order, template), so a redelivered event records nothing more. A customer whose
- * address is not known is not written to: the notification is kept NOT_SENT, with the reason.
+ * Records one notification per channel the customer chose, in the inbound message's
+ * transaction, queued for the delivery worker, which sends them after the commit: no
+ * transaction waits for a mail server or a provider. A row is claimed by (order, template,
+ * channel), so a redelivered event records nothing more. Where the customer has no address on
+ * a channel, nothing is sent there: the notification is kept NOT_SENT, with the reason.
  */
 @BatchCommandHandler(SendNotificationCommand)
 export class SendNotificationHandler implements BatchCommandHandler<SendNotificationCommand> {
@@ -30,24 +32,25 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
   /** A batch is recorded with one insert. */
   async executeBatch(commands: readonly SendNotificationCommand[]): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
-      const emails = await this.contacts.emailsOf(tx.manager, commands.map(({ notice }) => notice.customerId));
-      const notifications = commands.map(({ notice }): NewNotification => {
-        const { template, subject, body, html } = emailRenderer.render(noticeView(notice));
-        const recipient = emails.get(notice.customerId) ?? null;
-        return {
-          id: newId(),
-          orderId: notice.orderId,
-          customerId: notice.customerId,
-          channel: 'email',
-          template,
-          recipient,
-          subject,
-          body,
-          html,
-          status: recipient === null ? 'NOT_SENT' : 'PENDING',
-          statusReason: recipient === null ? NO_ADDRESS : null,
-        };
+      const contacts = await this.contacts.contactsOf(tx.manager, commands.map(({ notice }) => notice.customerId));
+      const notifications = commands.flatMap(({ notice }) => {
+        const contact: CustomerContact = contacts.get(notice.customerId) ?? UNKNOWN_CUSTOMER;
+        const view = noticeView(notice);
+        return chosenChannels(contact.preferences).map((channel): NewNotification => {
+          const recipient = recipientOn(channel, contact);
+          return {
+            id: newId(),
+            orderId: notice.orderId,
+            customerId: notice.customerId,
+            channel,
+            ...noticeRenderer.render(view, channel),
+            recipient,
+            status: recipient === null ? 'NOT_SENT' : 'PENDING',
+            statusReason: recipient === null ? NO_RECIPIENT[channel] : null,
+          };
+        });
       });
+      if (notifications.length === 0) return;
       const recorded = await this.notifications.claimMany(tx.manager, notifications);
       if (notifications.some((notification) => recorded.has(notification.id) && notification.status === 'PENDING')) {
         tx.afterCommit(() => this.delivery.kick());

@@ -1,6 +1,6 @@
-import { EmailRenderer } from './email-templates';
+import { NoticeRenderer } from './notice-templates';
 import { ORDER_CONFIRMED } from './order-confirmed.templates';
 import { ORDER_REJECTED } from './order-rejected.templates';
 
-/** The e-mail of every kind of notice. */
-export const emailRenderer = new EmailRenderer({ 'order-confirmed': ORDER_CONFIRMED, 'order-rejected': ORDER_REJECTED });
+/** Every kind of notice on every channel. */
+export const noticeRenderer = new NoticeRenderer({ 'order-confirmed': ORDER_CONFIRMED, 'order-rejected': ORDER_REJECTED });

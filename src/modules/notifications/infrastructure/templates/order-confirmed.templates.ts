@@ -1,12 +1,13 @@
-import { EmailTemplates } from './email-templates';
+import { NoticeTemplates } from './notice-templates';
 
-export const ORDER_CONFIRMED: EmailTemplates = {
-  subject: 'Your order is confirmed',
-  text: `Thank you for your order {{orderId}}.
+export const ORDER_CONFIRMED: NoticeTemplates = {
+  email: {
+    subject: 'Your order is confirmed',
+    text: `Thank you for your order {{orderId}}.
 
 Your payment of {{total}} has been taken and your order is being prepared.
 `,
-  html: `<!doctype html>
+    html: `<!doctype html>
 <html lang="en">
 <body>
 <p>Thank you for your order <strong>{{orderId}}</strong>.</p>
@@ -14,4 +15,7 @@ Your payment of {{total}} has been taken and your order is being prepared.
 </body>
 </html>
 `,
+  },
+  sms: { text: 'Your order {{orderId}} is confirmed. {{total}} paid; we are preparing it.' },
+  push: { title: 'Order confirmed', body: 'Your payment of {{total}} has been taken and your order {{orderId}} is being prepared.' },
 };

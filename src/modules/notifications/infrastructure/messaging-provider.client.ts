@@ -1,0 +1,57 @@
+import { SendFailedError } from '../application/ports/notification-sender';
+
+export interface MessagingProviderOptions {
+  /** Named in errors: `SMS provider`, `push provider`. */
+  name: string;
+  /** Where its API lives, as `http://127.0.0.1:4010`. */
+  baseUrl: string;
+  /** A call without a whole answer after this long is abandoned, and retried later. */
+  timeoutMs: number;
+}
+
+/** The error body the providers answer with (docs/providers-simulator.md). */
+interface ProviderErrorBody {
+  error?: { code?: string; message?: string; retryable?: boolean };
+}
+
+/** Busy (409 key in use, 429) or failing (5xx): worth another try later, when the provider says nothing else. */
+const retryableStatus = (status: number): boolean => status === 409 || status === 429 || status >= 500;
+
+/**
+ * An SMS or push provider's HTTP API: a JSON POST per message under an idempotency key, so the
+ * provider answers a repeated call with its first answer and sends nothing more. A refusal the
+ * provider marks retryable, a timeout and an unreachable provider are transient SendFailedErrors;
+ * any other refusal (a number no message reaches, an unregistered device) is permanent.
+ */
+export class MessagingProviderClient {
+  /** With a trailing slash, so a route resolves below a base URL's path rather than replacing it. */
+  private readonly base: string;
+
+  constructor(private readonly options: MessagingProviderOptions) {
+    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+  }
+
+  /** `route` is relative, as `sms/v1/messages`. */
+  async post(route: string, idempotencyKey: string, message: object): Promise<void> {
+    const { name, timeoutMs } = this.options;
+    let response: Response;
+    let answer: ProviderErrorBody | undefined;
+    try {
+      response = await fetch(new URL(route, this.base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(message),
+        // Bounds reading the answer too: a provider stalling halfway through it times out as well.
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      answer = (await response.json().catch(() => undefined)) as ProviderErrorBody | undefined;
+    } catch (error) {
+      const cause = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error).cause ?? error);
+      throw new SendFailedError(`the ${name} could not be reached: ${cause}`, false);
+    }
+    if (response.ok) return;
+    const { code = `http_${response.status}`, message: reason = response.statusText, retryable = retryableStatus(response.status) } =
+      answer?.error ?? {};
+    throw new SendFailedError(`the ${name} refused it (${response.status} ${code}): ${reason}`, !retryable);
+  }
+}
