@@ -46,4 +46,5 @@ export const MIGRATIONS = [
   NotificationDeliveryQueue1767000002500,
   NotificationResends1767000002600,
   PaymentRefunds1767000002700,
+  NotificationChannels1767000002900,
 ];
