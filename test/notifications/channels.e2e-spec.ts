@@ -27,7 +27,8 @@ interface Preferences {
 }
 
 const PREFERENCES = '/api/v1/notifications/preferences';
-const MAX_ATTEMPTS = 8;
+// Retries come every 200 ms at most: room for seconds of outage on a loaded machine before one gives up.
+const MAX_ATTEMPTS = 50;
 
 /** Every notification of the order, by channel, once `count` are recorded and each is `settled`. */
 async function notificationsOf(
