@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PendingRefundSweeper } from '../../src/modules/payments/application/refund-payment/pending-refund.sweeper';
 import { RefundRepository } from '../../src/modules/payments/infrastructure/refund.repository';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin, logIn, newCustomer, shopperOf } from '../support/auth';
@@ -282,6 +283,31 @@ describe('Refunds', () => {
     expect(await amountRefundedAtProvider(payment)).toBe(7000);
     expect(await statusOf(payment)).toBe('PARTIALLY_REFUNDED');
     expect(await publishedRefunds(payment.orderId)).toHaveLength(1);
+  });
+
+  it('completes a refund left PENDING by an outage whose request is never repeated, once it is old enough to be swept', async () => {
+    const payment = await capturedPayment();
+    const key = randomUUID();
+    await simulatorCall('/control', { failureRate: 1, provider: 'card' });
+    expect((await refund(payment.paymentId, { amount: 2000 }, key)).status).toBe(503);
+    await simulatorCall('/control', { failureRate: 0, provider: 'card' });
+    const sweeper = app.nest.get(PendingRefundSweeper);
+
+    await sweeper.sweep();
+    const tooRecent = await refundsOf(payment.paymentId);
+    // As if the caller had given up long ago.
+    await sql(app, `UPDATE payments.refund SET updated_at = now() - interval '1 hour' WHERE payment_id = $1`, [payment.paymentId]);
+    await sweeper.sweep();
+
+    expect(tooRecent.map((r) => r.status)).toEqual(['PENDING']);
+    expect((await refundsOf(payment.paymentId)).map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await statusOf(payment)).toBe('PARTIALLY_REFUNDED');
+    expect(await amountRefundedAtProvider(payment)).toBe(2000);
+    expect(await publishedRefunds(payment.orderId)).toHaveLength(1);
+    const repeated = await refund(payment.paymentId, { amount: 2000 }, key);
+    expect(repeated.status).toBe(201);
+    expect(repeated.headers['idempotent-replayed']).toBe('true');
+    expect(await amountRefundedAtProvider(payment)).toBe(2000);
   });
 
   it('refunds once when the request is repeated after the provider refunded and before the refund was recorded', async () => {

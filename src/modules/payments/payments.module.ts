@@ -10,7 +10,9 @@ import { ListPaymentProvidersHandler } from './application/list-payment-provider
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { ListRefundsHandler } from './application/list-refunds/list-refunds.handler';
 import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
+import { PendingRefundSweeper } from './application/refund-payment/pending-refund.sweeper';
 import { RefundPaymentHandler } from './application/refund-payment/refund-payment.handler';
+import { RefundSettlement } from './application/refund-payment/refund-settlement';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CardPaymentProvider } from './infrastructure/card-payment-provider';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
@@ -55,6 +57,8 @@ export class PaymentsModule {
         CapturePaymentHandler,
         VoidPaymentHandler,
         RefundPaymentHandler,
+        RefundSettlement,
+        PendingRefundSweeper,
         ListPaymentsHandler,
         ListRefundsHandler,
         ListPaymentProvidersHandler,

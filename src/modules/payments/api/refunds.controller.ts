@@ -91,7 +91,9 @@ export class RefundsController {
     404: 'No payment has this id',
     409: 'The payment is not captured; or the card provider refused the refund for good: it is FAILED, nothing was refunded',
     422: 'The amount is more than what remains refundable, or the Idempotency-Key was used with another body; nothing was changed',
-    503: 'The card provider did not answer: the refund is PENDING and holds its amount; send the same request again',
+    503:
+      'The card provider did not answer: the refund is PENDING and holds its amount; send the same request again, ' +
+      'or it is asked again within a minute',
   })
   async refund(
     @CurrentPrincipal() caller: Principal,

@@ -45,11 +45,14 @@ export class RefundRefusedError extends Error {
   }
 }
 
-/** The provider did not answer: the refund stays PENDING, holding its amount, until its request is repeated. */
+/** The provider did not answer: the refund stays PENDING, holding its amount, until it is asked again. */
 export class RefundPendingError extends Error {
   readonly code = 'PAYMENTS.REFUND_PENDING';
 
   constructor(refundId: string) {
-    super(`the card provider did not answer for refund ${refundId}; it is PENDING: send the request again with the same Idempotency-Key`);
+    super(
+      `the card provider did not answer for refund ${refundId}; it is PENDING: send the request again with the same ` +
+        'Idempotency-Key, or it is asked again within a minute',
+    );
   }
 }

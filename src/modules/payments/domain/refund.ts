@@ -53,6 +53,10 @@ export class Refund {
     return this.state.id;
   }
 
+  get paymentId(): string {
+    return this.state.paymentId;
+  }
+
   get status(): RefundStatus {
     return this.state.status;
   }

@@ -38,6 +38,12 @@ function toView(row: RefundRow): RefundView {
   return { id, paymentId, amount, status, reason, failureReason, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
+/** A PENDING refund, and the provider's reference of the captured payment it gives back from. */
+export interface PendingRefund {
+  refund: Refund;
+  captureRef: string;
+}
+
 /** What a payment's refunds amount to, in minor units of its currency. */
 export interface RefundTotals {
   /** Refunds succeeded or under way: what is no longer refundable. */
@@ -103,6 +109,17 @@ export class RefundRepository {
     );
     // Callers hold the payment's lock, so no other writer can have settled it under them.
     if (rows.length !== 1) throw new Error(`refund ${state.id} is no longer PENDING`);
+  }
+
+  /** Refunds PENDING since at least `ageMs` ago, oldest first, with the capture reference of their payment. */
+  async pendingFor(ageMs: number, limit: number): Promise<PendingRefund[]> {
+    const rows = await this.dataSource.query<(RefundRow & { capture_ref: string })[]>(
+      `SELECT r.*, p.provider_ref AS capture_ref FROM payments.refund r JOIN payments.payment p ON p.id = r.payment_id
+       WHERE r.status = 'PENDING' AND r.updated_at < now() - $1::int * interval '1 millisecond'
+       ORDER BY r.updated_at LIMIT $2`,
+      [ageMs, limit],
+    );
+    return rows.map((row) => ({ refund: toRefund(row), captureRef: row.capture_ref }));
   }
 
   /** The payment's refunds, oldest first; undefined when there is no such payment, or it is not `customerId`'s. */
