@@ -35,7 +35,8 @@ describe('Payment provider breaker visibility', () => {
     simulator = await startProviderSimulator({ port: 0 });
     app = await startTestApp({
       PAYMENT_PROVIDER_URL: simulator.url,
-      PAYMENT_BREAKER_RESET_MS: '300',
+      // Long enough for the three reads of the open breaker to end before it probes, even on a loaded machine; short enough to wait for.
+      PAYMENT_BREAKER_RESET_MS: '2000',
       PAYMENT_RETRY_ATTEMPTS: '3',
     });
   });
