@@ -74,15 +74,19 @@ export class ContactRepository {
   }
 
   /** Replaces the customer's preferences as a whole; returns them as stored. */
-  async savePreferences(manager: EntityManager, customerId: string, { channels, phone, devices }: NotificationPreferences): Promise<StoredPreferences> {
+  async savePreferences(
+    manager: EntityManager,
+    customerId: string,
+    { channels, phone, devices }: NotificationPreferences,
+  ): Promise<StoredPreferences> {
     const [row] = rowsOf<{ updated_at: Date }>(
       await manager.query(
-      `INSERT INTO notifications.preference (customer_id, email, sms, push, phone, devices) VALUES ($1, $2, $3, $4, $5, $6::text[])
-       ON CONFLICT (customer_id) DO UPDATE
-         SET email = EXCLUDED.email, sms = EXCLUDED.sms, push = EXCLUDED.push, phone = EXCLUDED.phone, devices = EXCLUDED.devices,
-             updated_at = now()
-       RETURNING updated_at`,
-      [customerId, channels.email, channels.sms, channels.push, phone, devices],
+        `INSERT INTO notifications.preference (customer_id, email, sms, push, phone, devices) VALUES ($1, $2, $3, $4, $5, $6::text[])
+         ON CONFLICT (customer_id) DO UPDATE
+           SET email = EXCLUDED.email, sms = EXCLUDED.sms, push = EXCLUDED.push, phone = EXCLUDED.phone, devices = EXCLUDED.devices,
+               updated_at = now()
+         RETURNING updated_at`,
+        [customerId, channels.email, channels.sms, channels.push, phone, devices],
       ),
     );
     return { channels, phone, devices, updatedAt: new Date(row.updated_at) };
