@@ -19,8 +19,9 @@ import { StaffDeadLetters1767000002300 } from './1767000002300-staff-dead-letter
 import { NotificationContacts1767000002400 } from './1767000002400-notification-contacts';
 import { NotificationDeliveryQueue1767000002500 } from './1767000002500-notification-delivery-queue';
 import { NotificationResends1767000002600 } from './1767000002600-notification-resends';
-import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
 import { PaymentRefunds1767000002700 } from './1767000002700-payment-refunds';
+import { PaymentWebhookEvents1767000002800 } from './1767000002800-payment-webhook-events';
+import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   NotificationDeliveryQueue1767000002500,
   NotificationResends1767000002600,
   PaymentRefunds1767000002700,
+  PaymentWebhookEvents1767000002800,
   NotificationChannels1767000002900,
 ];

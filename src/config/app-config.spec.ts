@@ -64,6 +64,17 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('gives the card webhook endpoint a secret only when set, long enough not to be guessed, and a bounded tolerance', () => {
+    expect(loadConfig({}).payments).toMatchObject({ webhookSecrets: { card: undefined }, webhookToleranceSeconds: 300 });
+    const secret = 'whsec_0123456789abcdef0123456789abcdef';
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET_CARD: secret, PAYMENT_WEBHOOK_TOLERANCE_S: '60' }).payments).toMatchObject({
+      webhookSecrets: { card: secret },
+      webhookToleranceSeconds: 60,
+    });
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_CARD: 'short' })).toThrow('PAYMENT_WEBHOOK_SECRET_CARD must be at least 32 characters');
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_TOLERANCE_S: '0' })).toThrow('PAYMENT_WEBHOOK_TOLERANCE_S must be an integer from 1 to 3600 (got "0")');
+  });
+
   it('bounds a stop by SHUTDOWN_TIMEOUT_MS, which must leave the drain its time', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');

@@ -69,6 +69,9 @@ export interface AppConfig {
     breakerErrorPercent: number;
     breakerVolume: number;
     breakerResetMs: number;
+    /** What each provider signs its webhook events with; unset, its webhook endpoint answers 404. */
+    webhookSecrets: { card?: string };
+    webhookToleranceSeconds: number;
   };
   rateLimit: RateLimitOptions;
   /** E-mail delivery: the SMTP server (none: rendered and kept NOT_SENT), retries and their backoff. */
@@ -407,12 +410,17 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       breakerErrorPercent: read.int('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
       breakerVolume: read.int('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
       breakerResetMs: read.int('PAYMENT_BREAKER_RESET_MS', 60_000, 100, 3_600_000),
+      webhookSecrets: { card: read.optional('PAYMENT_WEBHOOK_SECRET_CARD') },
+      webhookToleranceSeconds: read.int('PAYMENT_WEBHOOK_TOLERANCE_S', 300, 1, 3600),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
+  if ((config.payments.webhookSecrets.card?.length ?? 32) < 32) {
+    read.problems.push('PAYMENT_WEBHOOK_SECRET_CARD must be at least 32 characters: anyone who guesses it can forge webhook events');
+  }
   if (config.shutdownTimeoutMs <= config.messaging.drainTimeoutMs) {
     read.problems.push(`SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (${config.messaging.drainTimeoutMs})`);
   }

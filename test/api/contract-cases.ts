@@ -1,4 +1,6 @@
 import { newId } from '../../libs/persistence';
+import { webhookSignature } from '../../src/simulators/providers/webhooks';
+import { TEST_ENV } from '../support/test-env';
 import { ProxiedRequest } from './prism-proxy';
 
 /** Who sends a request: the bearer of one of the fixtures' access tokens, or nobody. */
@@ -485,6 +487,32 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       { name: 'no orderId', request: { method: 'get', path: '/api/v1/payments' }, status: 400, field: 'orderId' },
     ],
   }),
+
+  'post /api/v1/payments/webhooks/{provider}': () => {
+    const webhook = (provider: string): string => `/api/v1/payments/webhooks/${provider}`;
+    // About a payment intent that is not ours: recorded and acknowledged, nothing else.
+    const event = (id: string): string =>
+      JSON.stringify({ id, object: 'event', type: 'payment_intent.canceled', created: 1767000000, data: { object: { id: 'pi_contract', object: 'payment_intent' } } });
+    const signed = (payload: string): Record<string, string> => ({
+      'simulator-signature': webhookSignature(TEST_ENV.PAYMENT_WEBHOOK_SECRET_CARD, payload, Math.floor(Date.now() / 1000)),
+    });
+    const valid = event(`evt_contract${newId().replace(/-/g, '')}`);
+    return {
+      caller: 'nobody',
+      valid: [{ method: 'post', path: webhook('card'), raw: valid, headers: signed(valid) }],
+      invalid: [
+        { name: 'no signature', request: { method: 'post', path: webhook('card'), raw: valid }, status: 400 },
+        {
+          name: 'a signature of another body',
+          request: { method: 'post', path: webhook('card'), raw: valid, headers: signed(event('evt_other')) },
+          status: 400,
+          beyondSchema: 'a signature is checked with the secret',
+        },
+        { name: 'a provider without an endpoint', request: { method: 'post', path: webhook('nope'), raw: valid, headers: signed(valid) }, status: 404 },
+        ...bodyFormat('post', webhook('card')),
+      ],
+    };
+  },
 
   'get /api/v1/payments/providers': () => ({
     caller: 'admin',

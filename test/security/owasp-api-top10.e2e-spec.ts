@@ -612,6 +612,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
           'POST /api/v1/auth/refresh',
           'POST /api/v1/auth/register',
           'POST /api/v1/auth/token',
+          'POST /api/v1/payments/webhooks/{provider}',
         ]);
       });
 

@@ -31,6 +31,8 @@ export const TEST_ENV: Record<string, string> = {
   // The admin every suite acts as for staff work (see test/support/auth.ts).
   ADMIN_EMAIL: 'admin@test.example',
   ADMIN_PASSWORD: 'admin-password-for-tests',
+  // What the suites sign the card provider's webhook events with (see test/payments/webhooks.e2e-spec.ts).
+  PAYMENT_WEBHOOK_SECRET_CARD: 'whsec_test_0123456789abcdef0123456789abcdef',
 };
 
 /**

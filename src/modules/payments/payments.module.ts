@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
 import { PaymentProvidersController } from './api/payment-providers.controller';
+import { PaymentWebhooksController } from './api/payment-webhooks.controller';
+import { WebhookRawBody } from './api/webhook-raw-body';
+import { ApplyProviderEventHandler } from './application/apply-provider-event/apply-provider-event.handler';
 import { PaymentsController } from './api/payments.controller';
 import { RefundsController } from './api/refunds.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
@@ -18,6 +21,7 @@ import { CardPaymentProvider } from './infrastructure/card-payment-provider';
 import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
 import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
+import { WebhookEventRepository } from './infrastructure/webhook-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
 
@@ -29,7 +33,7 @@ export class PaymentsModule {
     return {
       module: PaymentsModule,
       imports: [CircuitBreakerModule],
-      controllers: [PaymentsController, PaymentProvidersController, RefundsController],
+      controllers: [PaymentsController, PaymentProvidersController, PaymentWebhooksController, RefundsController],
       providers: [
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
@@ -62,8 +66,11 @@ export class PaymentsModule {
         ListPaymentsHandler,
         ListRefundsHandler,
         ListPaymentProvidersHandler,
+        ApplyProviderEventHandler,
+        WebhookRawBody,
         paymentsInbound.provider,
         PaymentRepository,
+        WebhookEventRepository,
         RefundRepository,
       ],
     };

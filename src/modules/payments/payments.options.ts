@@ -2,6 +2,10 @@ import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
 
 export const PAYMENTS_OPTIONS = Symbol('PAYMENTS_OPTIONS');
 
+/** The providers whose signed webhook events payments receives. */
+export const WEBHOOK_PROVIDERS = ['card'] as const;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+
 export interface PaymentsOptions {
   /**
    * Where the card provider's API listens, as `http://127.0.0.1:4010`; a function for a provider
@@ -26,6 +30,10 @@ export interface PaymentsOptions {
   retryBaseMs: number;
   /** Opens the payment methods of authorization requests (docs/decisions/0022). */
   paymentMethodRefs: PaymentMethodKey;
+  /** The secret each provider signs its webhook events with; a provider without one has no webhook endpoint (404). */
+  webhookSecrets: Partial<Record<WebhookProvider, string>>;
+  /** How far, in seconds, a webhook's signed timestamp may be from this process's clock. */
+  webhookToleranceSeconds: number;
 }
 
 export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
@@ -38,6 +46,9 @@ export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   retryAttempts: 3,
   retryBaseMs: 100,
   paymentMethodRefs: { keyMadeAtStart: false },
+  webhookSecrets: {},
+  // Stripe's libraries' default.
+  webhookToleranceSeconds: 300,
 };
 
 /** Fills in the defaults and rejects values the module cannot run with. */
@@ -54,6 +65,9 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
     problems.push('retryAttempts must be an integer >= 1');
   }
   if (!(resolved.retryBaseMs >= 0)) problems.push('retryBaseMs must be >= 0');
+  if (!Number.isInteger(resolved.webhookToleranceSeconds) || resolved.webhookToleranceSeconds < 1) {
+    problems.push('webhookToleranceSeconds must be an integer >= 1');
+  }
   if (problems.length > 0) throw new Error(`Invalid payments options: ${problems.join('; ')}`);
   return resolved;
 }

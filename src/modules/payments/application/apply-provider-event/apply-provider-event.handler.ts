@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { PaymentCapturedV1, PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
+import { Transaction, UnitOfWork } from '../../../../../libs/messaging';
+import { Payment } from '../../domain/payment';
+import { PaymentRepository } from '../../infrastructure/payment.repository';
+import { WebhookEventRepository } from '../../infrastructure/webhook-event.repository';
+import { ApplyProviderEventCommand, ProviderEvent, ProviderEventOutcome } from './apply-provider-event.command';
+
+type Effect = Exclude<ProviderEventOutcome, 'duplicate'>;
+
+/**
+ * Reconciles a payment with the provider's truth, told by its webhook: a capture or a void the
+ * provider made while our call timed out moves the payment as our own call's answer would have,
+ * through the same domain rules, and publishes the same message. The payment only moves forward
+ * (AUTHORIZED → CAPTURED or VOIDED), so an event that arrives late, such as the authorization
+ * after the capture, changes nothing. The event is recorded in the transaction of its effect; a
+ * delivery of it again, even concurrent, finds it recorded and does nothing.
+ */
+@CommandHandler(ApplyProviderEventCommand)
+export class ApplyProviderEventHandler implements ICommandHandler<ApplyProviderEventCommand> {
+  private readonly logger = new Logger(ApplyProviderEventHandler.name);
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly payments: PaymentRepository,
+    private readonly events: WebhookEventRepository,
+  ) {}
+
+  execute({ event }: ApplyProviderEventCommand): Promise<ProviderEventOutcome> {
+    return this.unitOfWork.run(async (tx) => {
+      const payment = await this.paymentOf(tx, event);
+      const before = payment?.status;
+      const effect = payment ? this.apply(payment, event) : 'unknown-payment';
+      if (!(await this.events.record(tx.manager, event, effect))) return 'duplicate';
+      if (effect === 'captured' || effect === 'voided') {
+        await this.payments.save(tx.manager, payment!, before!);
+        const { orderId } = payment!;
+        tx.publish(effect === 'captured' ? new PaymentCapturedV1({ orderId }) : new PaymentVoidedV1({ orderId }), orderId);
+      }
+      return effect;
+    });
+  }
+
+  /** The payment the event names, locked; none when the ids the provider echoes are not one of ours. */
+  private async paymentOf(tx: Transaction, { orderId, paymentId }: ProviderEvent): Promise<Payment | undefined> {
+    if (orderId === undefined) return undefined;
+    const payment = (await this.payments.lockMany(tx.manager, [orderId])).get(orderId);
+    return payment?.id === paymentId ? payment : undefined;
+  }
+
+  private apply(payment: Payment, event: ProviderEvent): Effect {
+    if (event.change !== 'captured' && event.change !== 'voided') return 'unchanged';
+    if (payment.providerRef !== event.resourceId) {
+      this.logger.warn(`${event.type} ${event.id} ignored: it names ${event.resourceId}, payment ${payment.id} is ${payment.providerRef}`);
+      return 'unchanged';
+    }
+    const before = payment.status;
+    if (event.change === 'captured') {
+      const result = payment.capture();
+      if (result === 'not-authorized') {
+        this.logger.warn(`${event.type} ${event.id}: the provider captured payment ${payment.id}, which is ${before} here; an operator has to look`);
+      }
+      return result === 'captured' ? 'captured' : 'unchanged';
+    }
+    // Only an authorization is released by a void; a PENDING payment has no provider reference to match.
+    return before === 'AUTHORIZED' && payment.void() === 'voided' ? 'voided' : 'unchanged';
+  }
+}

@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+import { webhookSignature } from '../../src/simulators/providers/webhooks';
+import { requestAuthorization } from '../support/payment-requests';
+import { sql } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
+type Json = any;
+
+const SECRET = `whsec_${randomBytes(24).toString('hex')}`;
+const WEBHOOK = '/api/v1/payments/webhooks/card';
+
+/** A port free now, for a server that must be named before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The card provider's webhooks as the service receives them: signed, repeated, out of order, or forged. */
+describe('Card provider webhooks', () => {
+  let simulator: RunningProviderSimulator;
+  let app: TestApp;
+
+  async function control(path: string, body?: object): Promise<Json> {
+    const response = await fetch(`${simulator.url}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body && JSON.stringify(body),
+    });
+    return response.status === 204 ? undefined : response.json();
+  }
+
+  /** Calls the provider as someone other than payments would (or as its call that timed out did): the service is not told. */
+  async function atProvider(intentId: string, operation: 'capture' | 'cancel'): Promise<void> {
+    const response = await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}/${operation}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `behind-our-back-${intentId}-${operation}` },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+  }
+
+  /** An authorized payment; unless events are held, once the service has received the authorization's event. */
+  async function authorized(held = false): Promise<{ orderId: string; intentId: string }> {
+    const { orderId, status, providerRef } = await requestAuthorization(app);
+    expect(status).toBe('AUTHORIZED');
+    if (!held) {
+      await app.eventually(async () => expect(await recorded(providerRef!)).toEqual([{ type: 'payment_intent.amount_capturable_updated', outcome: 'unchanged' }]));
+    }
+    return { orderId, intentId: providerRef! };
+  }
+
+  async function statusOf(orderId: string): Promise<string> {
+    const [{ status }] = await sql<{ status: string }>(app, 'SELECT status FROM payments.payment WHERE order_id = $1', [orderId]);
+    return status;
+  }
+
+  async function published(orderId: string, type: string): Promise<number> {
+    const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = $2', [orderId, type]);
+    return n;
+  }
+
+  async function recorded(resourceId: string): Promise<{ type: string; outcome: string }[]> {
+    return sql(app, 'SELECT type, outcome FROM payments.webhook_event WHERE resource_id = $1 ORDER BY received_at', [resourceId]);
+  }
+
+  /** The simulator's event of `type` about the intent. */
+  async function emitted(intentId: string, type: string): Promise<Json> {
+    const intents = await sql<{ event_id: string }>(app, 'SELECT event_id FROM payments.webhook_event WHERE resource_id = $1 AND type = $2', [intentId, type]);
+    expect(intents).toHaveLength(1);
+    return (await control('/control/webhooks')).data.find((event: Json) => event.id === intents[0].event_id);
+  }
+
+  /** An event as the card provider makes it, about the intent as it stands at the provider now. */
+  async function cardEvent(intentId: string, type: string): Promise<string> {
+    const intent = await (await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}`)).json();
+    const id = `evt_${randomBytes(12).toString('hex')}`;
+    return JSON.stringify({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object: intent } });
+  }
+
+  function deliver(payload: string, signature = webhookSignature(SECRET, payload, Math.floor(Date.now() / 1000)), path = WEBHOOK) {
+    return app.http().post(path).set('content-type', 'application/json').set('simulator-signature', signature).send(payload);
+  }
+
+  beforeAll(async () => {
+    // The simulator must know the service's webhook URL when it starts, and the service the simulator's URL.
+    const simulatorPort = await freePort();
+    app = await startTestApp({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${simulatorPort}`, PAYMENT_WEBHOOK_SECRET_CARD: SECRET });
+    await app.nest.listen(0, '127.0.0.1');
+    const { port } = app.nest.getHttpServer().address() as AddressInfo;
+    simulator = await startProviderSimulator({
+      port: simulatorPort,
+      webhooks: { card: { url: `http://127.0.0.1:${port}${WEBHOOK}`, secret: SECRET } },
+    });
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+    await app?.close();
+  });
+
+  it('captures a payment the provider captured while our call timed out, once however often the event comes', async () => {
+    const { orderId, intentId } = await authorized();
+
+    await atProvider(intentId, 'capture');
+
+    await app.eventually(async () => expect(await statusOf(orderId)).toBe('CAPTURED'));
+    expect(await published(orderId, 'payments.payment.captured')).toBe(1);
+    const event = await emitted(intentId, 'payment_intent.succeeded');
+    const { data: sent } = await control('/control/webhooks/resend', { eventIds: [event.id, event.id] });
+    const again = sent[sent.length - 1];
+    expect(again.deliveries.map((delivery: Json) => delivery.status)).toEqual([200, 200, 200]);
+    expect(await published(orderId, 'payments.payment.captured')).toBe(1);
+    expect(await recorded(intentId)).toEqual([
+      { type: 'payment_intent.amount_capturable_updated', outcome: 'unchanged' },
+      { type: 'payment_intent.succeeded', outcome: 'captured' },
+    ]);
+  });
+
+  it('voids an authorization the provider released, once when the event arrives twice at the same time', async () => {
+    const { orderId, intentId } = await authorized();
+    await control('/control/webhooks/hold', {});
+    await atProvider(intentId, 'cancel');
+    const payload = await cardEvent(intentId, 'payment_intent.canceled');
+
+    const answers = await Promise.all([deliver(payload), deliver(payload)]);
+
+    expect(answers.map(({ status }) => status)).toEqual([200, 200]);
+    expect(answers.map(({ body }) => body.outcome).sort()).toEqual(['duplicate', 'voided']);
+    expect(await statusOf(orderId)).toBe('VOIDED');
+    expect(await published(orderId, 'payments.payment.voided')).toBe(1);
+    await control('/control/webhooks/release', {});
+  });
+
+  it('keeps a captured payment captured when the authorization event arrives after the capture event', async () => {
+    await control('/control/webhooks/hold', {});
+    const { orderId, intentId } = await authorized(true);
+    await atProvider(intentId, 'capture');
+
+    await control('/control/webhooks/release', { order: 'reverse' });
+
+    await app.eventually(async () => expect(await recorded(intentId)).toHaveLength(2));
+    expect(await recorded(intentId)).toEqual([
+      { type: 'payment_intent.succeeded', outcome: 'captured' },
+      { type: 'payment_intent.amount_capturable_updated', outcome: 'unchanged' },
+    ]);
+    expect(await statusOf(orderId)).toBe('CAPTURED');
+  });
+
+  it('records and acknowledges an event about a payment it does not know', async () => {
+    const intent: Json = await (
+      await fetch(`${simulator.url}/card/v1/payment_intents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `not-ours-${randomBytes(8).toString('hex')}` },
+        body: JSON.stringify({ amount: 500, currency: 'eur', payment_method: 'tok_visa', capture_method: 'automatic' }),
+      })
+    ).json();
+
+    await app.eventually(async () => expect(await recorded(intent.id)).toHaveLength(2));
+    expect(await recorded(intent.id)).toEqual(
+      expect.arrayContaining([
+        { type: 'payment_intent.amount_capturable_updated', outcome: 'unknown-payment' },
+        { type: 'payment_intent.succeeded', outcome: 'unknown-payment' },
+      ]),
+    );
+  });
+
+  describe('refuses, changing nothing', () => {
+    let orderId: string;
+    let intentId: string;
+    let payload: string;
+
+    beforeAll(async () => {
+      ({ orderId, intentId } = await authorized());
+      await control('/control/webhooks/hold', {});
+      await atProvider(intentId, 'capture');
+      payload = await cardEvent(intentId, 'payment_intent.succeeded');
+    });
+
+    afterEach(async () => {
+      expect(await statusOf(orderId)).toBe('AUTHORIZED');
+      expect(await recorded(intentId)).toEqual([{ type: 'payment_intent.amount_capturable_updated', outcome: 'unchanged' }]);
+    });
+
+    afterAll(() => control('/control/webhooks/release', {}));
+
+    const now = (): number => Math.floor(Date.now() / 1000);
+
+    it('a signature made with another secret', async () => {
+      const { body } = await deliver(payload, webhookSignature(`${SECRET}-not`, payload, now())).expect(400);
+      expect(body.detail).toBe('the signature does not match the body');
+    });
+
+    it('a signature of another body', async () => {
+      await deliver(payload, webhookSignature(SECRET, payload.replace('succeeded', 'canceled'), now())).expect(400);
+    });
+
+    it('a signature older than the tolerance, or from the future', async () => {
+      const { body } = await deliver(payload, webhookSignature(SECRET, payload, now() - 301)).expect(400);
+      expect(body.detail).toBe("the signature's timestamp is more than 300 s from now");
+      await deliver(payload, webhookSignature(SECRET, payload, now() + 301)).expect(400);
+    });
+
+    it('no signature, or one of another shape', async () => {
+      await app.http().post(WEBHOOK).set('content-type', 'application/json').send(payload).expect(400);
+      await deliver(payload, `t=${now()}`).expect(400);
+      await deliver(payload, `t=${now()},v1=xyz`).expect(400);
+      await deliver(payload, 'x'.repeat(2000)).expect(400);
+    });
+
+    it('a body over 32 KiB, before reading it', async () => {
+      const padded = JSON.stringify({ ...JSON.parse(payload), padding: 'x'.repeat(33 * 1024) });
+      await deliver(padded).expect(413);
+    });
+
+    it('a signed body that is not an event', async () => {
+      const { body } = await deliver(JSON.stringify({ id: 'evt_1', data: {} })).expect(400);
+      expect(body.detail).toBe('the body is not a card event');
+    });
+
+    it('a provider without a webhook endpoint', async () => {
+      await deliver(payload, undefined, '/api/v1/payments/webhooks/paypal').expect(404);
+      await deliver(payload, undefined, '/api/v1/payments/webhooks/nope').expect(404);
+    });
+  });
+});
