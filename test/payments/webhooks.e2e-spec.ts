@@ -173,6 +173,18 @@ describe('Card provider webhooks', () => {
     );
   });
 
+  it('records an event that moves no payment, such as a refund, and changes nothing', async () => {
+    const { orderId, intentId } = await authorized();
+    const refund = { id: `re_${randomBytes(8).toString('hex')}`, object: 'refund', amount: 1500, payment_intent: intentId };
+    const payload = JSON.stringify({ id: `evt_${randomBytes(12).toString('hex')}`, object: 'event', type: 'refund.created', data: { object: refund } });
+
+    const { body } = await deliver(payload).expect(200);
+
+    expect(body.outcome).toBe('unchanged');
+    expect(await recorded(refund.id)).toEqual([{ type: 'refund.created', outcome: 'unchanged' }]);
+    expect(await statusOf(orderId)).toBe('AUTHORIZED');
+  });
+
   describe('refuses, changing nothing', () => {
     let orderId: string;
     let intentId: string;

@@ -29,9 +29,10 @@ export class ApplyProviderEventHandler implements ICommandHandler<ApplyProviderE
 
   execute({ event }: ApplyProviderEventCommand): Promise<ProviderEventOutcome> {
     return this.unitOfWork.run(async (tx) => {
-      const payment = await this.paymentOf(tx, event);
+      // An event that moves no payment (a failed attempt, a refund) is recorded only.
+      const payment = event.change === 'other' ? undefined : await this.paymentOf(tx, event);
       const before = payment?.status;
-      const effect = payment ? this.apply(payment, event) : 'unknown-payment';
+      const effect = event.change === 'other' ? 'unchanged' : payment ? this.apply(payment, event) : 'unknown-payment';
       if (!(await this.events.record(tx.manager, event, effect))) return 'duplicate';
       if (effect === 'captured' || effect === 'voided') {
         await this.payments.save(tx.manager, payment!, before!);
@@ -50,7 +51,7 @@ export class ApplyProviderEventHandler implements ICommandHandler<ApplyProviderE
   }
 
   private apply(payment: Payment, event: ProviderEvent): Effect {
-    if (event.change !== 'captured' && event.change !== 'voided') return 'unchanged';
+    if (event.change === 'authorized') return 'unchanged';
     if (payment.providerRef !== event.resourceId) {
       this.logger.warn(`${event.type} ${event.id} ignored: it names ${event.resourceId}, payment ${payment.id} is ${payment.providerRef}`);
       return 'unchanged';
