@@ -2,19 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
+import { interpositionUnavailable } from '../support/kafka-mock';
 import { SplitApp, splitUnavailable } from '../support/split-app';
 import { eventually } from '../support/test-env';
 
 const unavailable = splitUnavailable() ?? (process.getuid?.() === 0 ? undefined : 'resetting the broker\'s connections (ss -K) needs root');
 if (unavailable) process.stdout.write(`Kafka fault suite skipped: ${unavailable}\n`);
 const describeSplit = unavailable ? describe.skip : describe;
+const noInterposition = unavailable ?? interpositionUnavailable();
+if (noInterposition && !unavailable) process.stdout.write(`Kafka latency and cut connections skipped: ${noInterposition}\n`);
+const itInterposed = noInterposition ? it.skip : it;
 
 const ORDERS = 60;
 /** One order every 200 ms: the client keeps sending through both faults. */
 const ORDER_INTERVAL_MS = 200;
 const STALL_MS = 10_000;
+const LATENCY_MS = 200;
+const LATENCY_FOR_MS = 6_000;
+/** Enough for a connection's handshake and metadata, not for a busy fetch: connections die mid-response. */
+const CUT_AFTER_BYTES = 8_192;
+const CUTS_FOR_MS = 6_000;
 const QUANTITY = 1;
 const STOCK = 200;
+const PRICE_AFTER_FAULT = { amount: 700, currency: 'EUR' };
 
 interface Placement {
   orderId: string;
@@ -33,6 +43,74 @@ async function placeUntilAccepted(app: SplitApp, customer: Customer, body: objec
   }
 }
 
+/** Places ORDERS orders, one every ORDER_INTERVAL_MS, each retried until accepted: a client that keeps buying through a fault. */
+function placeSteadily(app: SplitApp, customer: Customer, order: object): Promise<Placement[]> {
+  const placing: Promise<Placement>[] = [];
+  return (async () => {
+    for (let i = 0; i < ORDERS; i++) {
+      placing.push(placeUntilAccepted(app, customer, order));
+      await sleep(ORDER_INTERVAL_MS);
+    }
+    return Promise.all(placing);
+  })();
+}
+
+/** A new price committed while its event may not travel: no process may keep serving the old one after the fault. */
+async function changePrice(app: SplitApp, productId: string): Promise<void> {
+  await (await asAdmin(app)).patch(`/api/v1/products/${productId}`).send({ price: PRICE_AFTER_FAULT }).expect(200);
+}
+
+/**
+ * Everything a fault must leave right once it is over: every order CONFIRMED once, stock and
+ * captures adding up, nothing undelivered or dead, every process alive and ready, and the price
+ * changed during the fault served and charged. Resolves with when delivery had caught up.
+ */
+async function expectRecovered(app: SplitApp, customer: Customer, productId: string, placements: Placement[]): Promise<number> {
+  const orderIds = placements.map((p) => p.orderId);
+  expect(new Set(orderIds).size).toBe(ORDERS);
+  await eventually(async () => {
+    const [{ n }] = await app.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 AND status <> ALL($2::text[])',
+      [customer.id, FINAL_STATUSES],
+    );
+    expect(n).toBe(0);
+  }, 120_000);
+  await app.drained(60_000);
+  const caughtUpAt = Date.now();
+
+  const outcomes = await app.sql<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 GROUP BY status',
+    [customer.id],
+  );
+  expect(outcomes).toEqual([{ status: 'CONFIRMED', n: ORDERS }]);
+  expect(await stockOf(app, productId)).toEqual({ productId, onHand: STOCK - ORDERS * QUANTITY, reserved: 0, available: STOCK - ORDERS * QUANTITY });
+  const [{ n: captured }] = await app.sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,
+    [orderIds],
+  );
+  expect(captured).toBe(ORDERS);
+  const [{ n: deadLetters }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM messaging.dead_letter');
+  expect(deadLetters).toBe(0);
+  for (const service of Object.values(app.processes)) expect(service.exitCode).toBeNull();
+  expect((await fetch(`${app.processes.edge.url}/health/ready`)).status).toBe(200);
+
+  const { body: product } = await app.http().get(`/api/v1/products/${productId}`).expect(200);
+  expect(product.price).toEqual(PRICE_AFTER_FAULT);
+  const order = { items: [{ productId, quantity: QUANTITY }], payment: { method: 'card', token: 'tok_visa' } };
+  const after = await placeUntilAccepted(app, customer, order);
+  const { body: charged } = await customer.http().get(`/api/v1/orders/${after.orderId}`).expect(200);
+  expect(charged.total).toEqual({ amount: PRICE_AFTER_FAULT.amount * QUANTITY, currency: PRICE_AFTER_FAULT.currency });
+  return caughtUpAt;
+}
+
+function report(fault: string, placements: Placement[], recoveryMs: number): void {
+  const refusals = placements.reduce((sum, p) => sum + p.refusals, 0);
+  process.stdout.write(
+    `faults: split, ${fault}: ${ORDERS} orders, ${refusals} refusals (503) during the fault, ` +
+      `0 lost, 0 duplicated, 0 stuck, all decided ${recoveryMs} ms after the fault ended\n`,
+  );
+}
+
 describeSplit('The Kafka broker failing under the split topology', () => {
   let app: SplitApp;
 
@@ -44,81 +122,57 @@ describeSplit('The Kafka broker failing under the split topology', () => {
     await app?.close();
   });
 
-  it(`loses nothing when the broker's connections are reset and it then hangs for ${STALL_MS / 1000} s under load, and recovers by itself`, async () => {
+  async function shopper(): Promise<{ productId: string; customer: Customer; order: object }> {
     const productId = await stockedProduct(app, STOCK, 500);
     const customer = await newCustomer(app);
-    const order = { items: [{ productId, quantity: QUANTITY }], payment: { method: 'card', token: 'tok_visa' } };
-    const placing: Promise<Placement>[] = [];
-    const client = (async () => {
-      for (let i = 0; i < ORDERS; i++) {
-        placing.push(placeUntilAccepted(app, customer, order));
-        await sleep(ORDER_INTERVAL_MS);
-      }
-    })();
+    return { productId, customer, order: { items: [{ productId, quantity: QUANTITY }], payment: { method: 'card', token: 'tok_visa' } } };
+  }
+
+  it(`loses nothing when the broker's connections are reset and it then hangs for ${STALL_MS / 1000} s under load, and recovers by itself`, async () => {
+    const { productId, customer, order } = await shopper();
+    const placing = placeSteadily(app, customer, order);
 
     await sleep(2_000);
     expect(app.kafka.resetConnections()).toBeGreaterThan(0);
     await sleep(2_000);
     app.kafka.stall();
     const stalledAt = Date.now();
-    const edge = app.processes.edge;
     let resumedAt: number;
     try {
       // Readiness names the broker as what is wrong while it hangs.
       await eventually(async () => {
-        const response = await fetch(`${edge.url}/health/ready`);
+        const response = await fetch(`${app.processes.edge.url}/health/ready`);
         expect(response.status).toBe(503);
         expect(await response.json()).toMatchObject({ checks: { kafka: { status: 'down' } } });
       }, STALL_MS);
-      // A new price committed while its event cannot travel: no process may keep serving the old one after.
-      await (await asAdmin(app)).patch(`/api/v1/products/${productId}`).send({ price: { amount: 700, currency: 'EUR' } }).expect(200);
+      await changePrice(app, productId);
       await sleep(stalledAt + STALL_MS - Date.now());
     } finally {
       app.kafka.resume();
       resumedAt = Date.now();
     }
-    await client;
-    const placements = await Promise.all(placing);
+    const placements = await placing;
+    const caughtUpAt = await expectRecovered(app, customer, productId, placements);
+    report(`broker connections reset then broker hung ${STALL_MS} ms`, placements, caughtUpAt - resumedAt);
+  }, 240_000);
 
-    const orderIds = placements.map((p) => p.orderId);
-    expect(new Set(orderIds).size).toBe(ORDERS);
-    await eventually(async () => {
-      const [{ n }] = await app.sql<{ n: number }>(
-        'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 AND status <> ALL($2::text[])',
-        [customer.id, FINAL_STATUSES],
-      );
-      expect(n).toBe(0);
-    }, 120_000);
-    await app.drained(60_000);
-    const recoveryMs = Date.now() - resumedAt;
-
-    const outcomes = await app.sql<{ status: string; n: number }>(
-      'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 GROUP BY status',
-      [customer.id],
-    );
-    expect(outcomes).toEqual([{ status: 'CONFIRMED', n: ORDERS }]);
-    expect(await stockOf(app, productId)).toEqual({ productId, onHand: STOCK - ORDERS * QUANTITY, reserved: 0, available: STOCK - ORDERS * QUANTITY });
-    const [{ n: captured }] = await app.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,
-      [orderIds],
-    );
-    expect(captured).toBe(ORDERS);
-    const [{ n: deadLetters }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM messaging.dead_letter');
-    expect(deadLetters).toBe(0);
-    for (const service of Object.values(app.processes)) expect(service.exitCode).toBeNull();
-    expect((await fetch(`${edge.url}/health/ready`)).status).toBe(200);
-
-    // The price changed during the fault is the one served and charged after it.
-    const { body: product } = await app.http().get(`/api/v1/products/${productId}`).expect(200);
-    expect(product.price).toEqual({ amount: 700, currency: 'EUR' });
-    const after = await placeUntilAccepted(app, customer, order);
-    const { body: charged } = await customer.http().get(`/api/v1/orders/${after.orderId}`).expect(200);
-    expect(charged.total).toEqual({ amount: 700 * QUANTITY, currency: 'EUR' });
-
-    const refusals = placements.reduce((sum, p) => sum + p.refusals, 0);
-    process.stdout.write(
-      `faults: split, broker connections reset then broker hung ${STALL_MS} ms: ${ORDERS} orders, ${refusals} refusals (503) during the fault, ` +
-        `0 lost, 0 duplicated, 0 stuck, all decided ${recoveryMs} ms after the broker came back\n`,
-    );
+  itInterposed(`loses nothing when the broker answers ${LATENCY_MS} ms late, then cuts every connection after ${CUT_AFTER_BYTES} bytes, and recovers by itself`, async () => {
+    const { productId, customer, order } = await shopper();
+    const brokers = await app.kafka.interpose();
+    try {
+      const placing = placeSteadily(app, customer, order);
+      brokers.delay(LATENCY_MS);
+      await sleep(LATENCY_FOR_MS);
+      await changePrice(app, productId);
+      brokers.closeAfter(CUT_AFTER_BYTES);
+      await sleep(CUTS_FOR_MS);
+      brokers.pass();
+      const faultEndedAt = Date.now();
+      const placements = await placing;
+      const caughtUpAt = await expectRecovered(app, customer, productId, placements);
+      report(`broker ${LATENCY_MS} ms late for ${LATENCY_FOR_MS} ms, then connections cut after ${CUT_AFTER_BYTES} bytes for ${CUTS_FOR_MS} ms`, placements, caughtUpAt - faultEndedAt);
+    } finally {
+      await brokers.remove();
+    }
   }, 240_000);
 });

@@ -1,5 +1,12 @@
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 
+/** Where a proxy forwards to; `localAddress` is the address it connects from (default: the system's choice). */
+export interface ProxyTarget {
+  host: string;
+  port: number;
+  localAddress?: string;
+}
+
 type Mode = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'blackhole' } | { kind: 'reset' } | { kind: 'closeAfter'; bytes: number };
 
 /**
@@ -56,11 +63,11 @@ class Connection {
 
   constructor(
     private readonly client: Socket,
-    target: { host: string; port: number },
+    target: ProxyTarget,
     private readonly mode: () => Mode,
     closed: (connection: Connection) => void,
   ) {
-    this.upstream = connect(target.port, target.host);
+    this.upstream = connect(target);
     this.toUpstream = new Pipe(this.upstream);
     this.toClient = new Pipe(client);
     client.on('data', (chunk: Buffer) => this.carry(chunk, this.toUpstream));
@@ -134,7 +141,7 @@ export class FaultProxy {
   private constructor(private readonly server: Server) {}
 
   /** Listens on a free port of 127.0.0.1 and forwards to `host:port`. */
-  static async start(target: { host: string; port: number }): Promise<FaultProxy> {
+  static async start(target: ProxyTarget): Promise<FaultProxy> {
     const server = createServer();
     const proxy = new FaultProxy(server);
     server.on('connection', (client: Socket) => proxy.accept(client, target));
@@ -199,7 +206,7 @@ export class FaultProxy {
     await closed;
   }
 
-  private accept(client: Socket, target: { host: string; port: number }): void {
+  private accept(client: Socket, target: ProxyTarget): void {
     if (this.mode.kind === 'reset') {
       client.on('error', () => undefined);
       client.resetAndDestroy();

@@ -1,4 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { FaultProxy } from './fault-proxy';
+
+/** The address interposed proxies connect to the brokers from: the redirect rules match only 127.0.0.1, so the proxies' own connections pass. */
+const PROXY_SOURCE = '127.0.0.2';
 
 /** Why a Kafka-protocol broker cannot be started here, or undefined when it can. */
 export function kafkaMockUnavailable(): string | undefined {
@@ -10,18 +14,83 @@ export function kafkaMockUnavailable(): string | undefined {
   }
 }
 
+/** Why the brokers' connections cannot be redirected through proxies here, or undefined when they can. */
+export function interpositionUnavailable(): string | undefined {
+  try {
+    execFileSync('iptables', ['-t', 'nat', '-S', 'OUTPUT'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'iptables with a nat table is needed (apt-get install -y iptables, as root) to put a proxy before the brokers';
+  }
+}
+
+/**
+ * A fault proxy before each broker. A broker advertises its own address to clients, so a proxy
+ * cannot be configured in as for PostgreSQL: instead a NAT rule redirects every new connection
+ * from 127.0.0.1 to a broker's port to that broker's proxy. Connections opened before stay direct;
+ * reset them to move every client behind the proxies.
+ */
+export class InterposedBrokers {
+  private constructor(
+    readonly proxies: readonly FaultProxy[],
+    private readonly rules: readonly string[][],
+  ) {}
+
+  static async start(brokers: string): Promise<InterposedBrokers> {
+    const proxies: FaultProxy[] = [];
+    const rules: string[][] = [];
+    const interposed = new InterposedBrokers(proxies, rules);
+    try {
+      for (const address of brokers.split(',')) {
+        const port = Number(address.slice(address.lastIndexOf(':') + 1));
+        const proxy = await FaultProxy.start({ host: '127.0.0.1', port, localAddress: PROXY_SOURCE });
+        proxies.push(proxy);
+        const rule = ['OUTPUT', '-p', 'tcp', '-s', '127.0.0.1', '-d', '127.0.0.1', '--dport', String(port), '-j', 'REDIRECT', '--to-ports', String(proxy.port)];
+        execFileSync('iptables', ['-t', 'nat', '-A', ...rule]);
+        rules.push(rule);
+      }
+    } catch (error) {
+      await interposed.remove();
+      throw error;
+    }
+    return interposed;
+  }
+
+  delay(ms: number): void {
+    this.proxies.forEach((proxy) => proxy.delay(ms));
+  }
+
+  closeAfter(bytes: number): void {
+    this.proxies.forEach((proxy) => proxy.closeAfter(bytes));
+  }
+
+  pass(): void {
+    this.proxies.forEach((proxy) => proxy.pass());
+  }
+
+  /** Deletes the rules, then closes the proxies and the connections through them. */
+  async remove(): Promise<void> {
+    for (const rule of this.rules) execFileSync('iptables', ['-t', 'nat', '-D', ...rule]);
+    await Promise.all(this.proxies.map((proxy) => proxy.close()));
+  }
+}
+
 /**
  * librdkafka's mock cluster, a real Kafka-protocol broker (3 brokers), started through kcat:
  * topics are auto-created on first use; topic administration is refused. One per suite, stopped by PID.
  */
 export class KafkaMock {
+  /** How the cluster's process ended, once it has: a suite that did not stop it has lost its broker. */
+  exitedWith?: string;
+
   private constructor(
     private readonly child: ChildProcess,
     readonly brokers: string,
   ) {}
 
   static async start(timeoutMs = 10_000): Promise<KafkaMock> {
-    const child = spawn('kcat', ['-b', '127.0.0.1:9', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive'], {
+    // -E: kcat's own consumer loses its connections whenever a test resets them all, and without it kcat exits then, taking the cluster along.
+    const child = spawn('kcat', ['-E', '-b', '127.0.0.1:9', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
@@ -40,7 +109,9 @@ export class KafkaMock {
     // Keep draining its debug output, or kcat blocks on a full pipe.
     child.stderr?.removeAllListeners('data');
     child.stderr?.resume();
-    return new KafkaMock(child, brokers);
+    const mock = new KafkaMock(child, brokers);
+    child.once('exit', (code, signal) => (mock.exitedWith = signal ?? `status ${code}`));
+    return mock;
   }
 
   /** The broker stops answering: connections stay open, nothing is read or written, as a hung broker. */
@@ -68,6 +139,13 @@ export class KafkaMock {
       }
     }
     return closed;
+  }
+
+  /** Redirects new connections to the brokers through fault proxies, then resets the open ones so that every client reconnects through them. */
+  async interpose(): Promise<InterposedBrokers> {
+    const interposed = await InterposedBrokers.start(this.brokers);
+    this.resetConnections();
+    return interposed;
   }
 
   async stop(): Promise<void> {

@@ -121,10 +121,16 @@ export class SplitApp implements TestApp {
   }
 
   private async pendingWork(): Promise<string | undefined> {
-    const [{ n }] = await this.sql<{ n: number }>(
-      UNDELIVERED_MESSAGES,
-    );
-    if (n > 0) return `${n} messages still in the outbox`;
+    if (this.kafka.exitedWith) return `the mock cluster exited (${this.kafka.exitedWith}): nothing can be delivered any more`;
+    const [{ n }] = await this.sql<{ n: number }>(UNDELIVERED_MESSAGES);
+    if (n > 0) {
+      // Which process' rows, how often tried and why: what a stuck relay needs to be understood.
+      const stuck = await this.sql<{ origin: string; attempts: number; leased: boolean; last_error: string | null; n: number }>(
+        `SELECT origin, attempts, locked_until > now() AS leased, last_error, count(*)::int AS n FROM messaging.outbox
+         WHERE published_at IS NULL AND dead_at IS NULL GROUP BY 1, 2, 3, 4 ORDER BY n DESC LIMIT 5`,
+      );
+      return `${n} messages still in the outbox: ${JSON.stringify(stuck)}`;
+    }
     for (const [groupId, topics] of this.groupTopics) {
       if (topics.length === 0) continue;
       const committed = await this.admin.fetchOffsets({ groupId, topics });
