@@ -460,7 +460,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
         );
       });
 
-      it('API5:2023 broken function level authorization: staff get 403 from every operation their role is not granted: the admin ones, and placing orders', async () => {
+      it('API5:2023 broken function level authorization: staff get 403 from every operation their role is not granted: the admin ones, and a customer\'s orders and notification preferences', async () => {
         const member = await newCustomer(app);
         await (await asAdmin(app)).put(`/api/v1/admin/users/${member.id}/roles`).send({ roles: ['staff'] }).expect(200);
         const { accessToken } = await logIn(app, member.email, member.password);
@@ -469,10 +469,12 @@ describe('OWASP API Security Top 10 (2023)', () => {
 
         expect(forbidden.sort()).toEqual([
           'DELETE /api/v1/admin/clients/{id}',
+          'GET /api/v1/notifications/preferences',
           'GET /metrics',
           'POST /api/v1/admin/clients',
           'POST /api/v1/orders',
           'PUT /api/v1/admin/users/{id}/roles',
+          'PUT /api/v1/notifications/preferences',
         ]);
       });
 
