@@ -22,6 +22,7 @@ import { NotificationResends1767000002600 } from './1767000002600-notification-r
 import { PaymentRefunds1767000002700 } from './1767000002700-payment-refunds';
 import { PaymentWebhookEvents1767000002800 } from './1767000002800-payment-webhook-events';
 import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
+import { PaymentProvider1767000003000 } from './1767000003000-payment-provider';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   PaymentRefunds1767000002700,
   PaymentWebhookEvents1767000002800,
   NotificationChannels1767000002900,
+  PaymentProvider1767000003000,
 ];

@@ -101,6 +101,7 @@ describe('Payments', () => {
       status: 'AUTHORIZED',
       amount: { amount: 2599, currency: 'EUR' },
       method: 'card',
+      provider: 'card',
       attempts: 1,
       declineReason: null,
       createdAt: expect.any(String),

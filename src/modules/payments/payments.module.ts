@@ -12,20 +12,24 @@ import { paymentsInbound } from './application/inbound-routes';
 import { ListPaymentProvidersHandler } from './application/list-payment-providers/list-payment-providers.handler';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { ListRefundsHandler } from './application/list-refunds/list-refunds.handler';
-import { PAYMENT_PROVIDER } from './application/ports/payment-provider';
+import { PAYMENT_PROVIDERS } from './application/ports/payment-provider';
+import type { PaymentProvider, PaymentProviders } from './application/ports/payment-provider';
 import { PendingRefundSweeper } from './application/refund-payment/pending-refund.sweeper';
 import { RefundPaymentHandler } from './application/refund-payment/refund-payment.handler';
 import { RefundSettlement } from './application/refund-payment/refund-settlement';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CardPaymentProvider } from './infrastructure/card-payment-provider';
-import { CircuitBreakingPaymentProvider } from './infrastructure/circuit-breaking-payment-provider';
+import { CircuitBreakingPaymentProvider, CircuitBreakingPaymentProviders } from './infrastructure/circuit-breaking-payment-provider';
+import { CryptoPaymentProvider } from './infrastructure/crypto-payment-provider';
+import { PaypalPaymentProvider } from './infrastructure/paypal-payment-provider';
 import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { WebhookEventRepository } from './infrastructure/webhook-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
+import { PaymentProviderName } from './domain/payment';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
 
-/** Payment authorization, capture, void and refunds against a card provider, over HTTP. */
+/** Payment authorization, capture, void and refunds at the card, PayPal or crypto provider of each payment's method, over HTTP. */
 @Module({})
 export class PaymentsModule {
   static forRoot(options: Partial<PaymentsOptions> & Pick<PaymentsOptions, 'providerUrl'>): DynamicModule {
@@ -37,22 +41,29 @@ export class PaymentsModule {
       providers: [
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
-          provide: PAYMENT_PROVIDER,
-          useFactory: async (breakers: CircuitBreakerRegistry) => {
+          provide: PAYMENT_PROVIDERS,
+          useFactory: async (breakers: CircuitBreakerRegistry): Promise<PaymentProviders> => {
             const { providerUrl, providerTimeoutMs } = resolved;
-            const baseUrl = typeof providerUrl === 'string' ? providerUrl : await providerUrl();
-            return new CircuitBreakingPaymentProvider(
-              new CardPaymentProvider({ baseUrl, timeoutMs: providerTimeoutMs }),
-              {
-                name: 'card',
-                errorPercent: resolved.breakerErrorPercent,
-                volume: resolved.breakerVolume,
-                consecutiveFailures: resolved.breakerConsecutiveFailures,
-                resetMs: resolved.breakerResetMs,
-                maxConcurrent: resolved.providerMaxConcurrent,
-              },
-              breakers,
-            );
+            const endpoint = { baseUrl: typeof providerUrl === 'string' ? providerUrl : await providerUrl(), timeoutMs: providerTimeoutMs };
+            // One breaker and bulkhead each, so one provider failing neither blocks nor uses up the calls of the others.
+            const guarded = (name: PaymentProviderName, provider: PaymentProvider) =>
+              new CircuitBreakingPaymentProvider(
+                provider,
+                {
+                  name,
+                  errorPercent: resolved.breakerErrorPercent,
+                  volume: resolved.breakerVolume,
+                  consecutiveFailures: resolved.breakerConsecutiveFailures,
+                  resetMs: resolved.breakerResetMs,
+                  maxConcurrent: resolved.providerMaxConcurrent,
+                },
+                breakers,
+              );
+            return new CircuitBreakingPaymentProviders({
+              card: guarded('card', new CardPaymentProvider(endpoint)),
+              paypal: guarded('paypal', new PaypalPaymentProvider(endpoint)),
+              crypto: guarded('crypto', new CryptoPaymentProvider(endpoint, resolved.crypto)),
+            });
           },
           inject: [CircuitBreakerRegistry],
         },

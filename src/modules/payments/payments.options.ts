@@ -1,3 +1,4 @@
+import type { CryptoSettlement } from './infrastructure/crypto-payment-provider';
 import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
 
 export const PAYMENTS_OPTIONS = Symbol('PAYMENTS_OPTIONS');
@@ -8,15 +9,15 @@ export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 export interface PaymentsOptions {
   /**
-   * Where the card provider's API listens, as `http://127.0.0.1:4010`; a function for a provider
+   * Where the payment providers' APIs listen (card, PayPal and crypto, each under its prefix), as `http://127.0.0.1:4010`; a function for a provider
    * the process starts itself, which knows its URL only once it listens.
    */
   providerUrl: string | (() => Promise<string>);
   /** A provider call without an answer after this long counts as timed out. */
   providerTimeoutMs: number;
-  /** Provider calls under way at once; more are refused, and retried like a provider error (a bulkhead). */
+  /** Provider calls under way at once, per provider; more are refused, and retried like a provider error (a bulkhead). */
   providerMaxConcurrent: number;
-  /** The provider's circuit opens past this share of failed calls, in percent, over its rolling window… */
+  /** Each provider's circuit opens past this share of failed calls, in percent, over its rolling window… */
   breakerErrorPercent: number;
   /** …once the window holds this many calls, */
   breakerVolume: number;
@@ -28,6 +29,8 @@ export interface PaymentsOptions {
   retryAttempts: number;
   /** First retry delay; it doubles on each retry, with jitter. */
   retryBaseMs: number;
+  /** The chain and addresses crypto payments are received on and refunded from. */
+  crypto: CryptoSettlement;
   /** Opens the payment methods of authorization requests (docs/decisions/0022). */
   paymentMethodRefs: PaymentMethodKey;
   /** The secret each provider signs its webhook events with; a provider without one has no webhook endpoint (404). */
@@ -46,6 +49,12 @@ export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   retryAttempts: 3,
   retryBaseMs: 100,
   paymentMethodRefs: { keyMadeAtStart: false },
+  // The simulator's: it checks only that the addresses are Polygon's.
+  crypto: {
+    chain: 'polygon',
+    receivingAddress: '0x5e7a1c0ffee0000000000000000000000000c0de',
+    refundAddress: '0x5e7a1c0ffee0000000000000000000000000fee5',
+  },
   webhookSecrets: {},
   // Stripe's libraries' default.
   webhookToleranceSeconds: 300,

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PAYMENT_STATUSES } from '../domain/payment';
-import type { PaymentStatus } from '../domain/payment';
+import { PAYMENT_PROVIDER_NAMES, PAYMENT_STATUSES } from '../domain/payment';
+import type { PaymentProviderName, PaymentStatus } from '../domain/payment';
 import { PaymentView } from '../application/payment.view';
 
 export class MoneyResponse {
@@ -31,6 +31,14 @@ export class PaymentResponse {
   @ApiProperty({ type: String, nullable: true, example: 'card' })
   method!: string | null;
 
+  @ApiProperty({
+    enum: PAYMENT_PROVIDER_NAMES,
+    nullable: true,
+    example: 'card',
+    description: "The provider the method's payments go to; its capture, void and refunds go there too. Null when the order voided its payment before asking to authorize it",
+  })
+  provider!: PaymentProviderName | null;
+
   @ApiProperty({ type: 'integer', example: 1, description: 'Calls made to the payment provider, retries included' })
   attempts!: number;
 
@@ -57,6 +65,7 @@ export const PAYMENT_LIST_EXAMPLE: PaymentListResponse = {
       status: 'CAPTURED',
       amount: { amount: 3998, currency: 'EUR' },
       method: 'card',
+      provider: 'card',
       attempts: 1,
       declineReason: null,
       createdAt: '2026-01-15T09:30:00.200Z',
@@ -72,6 +81,7 @@ export function toPaymentResponse(view: PaymentView): PaymentResponse {
     status: view.status,
     amount: view.amount,
     method: view.method,
+    provider: view.provider,
     attempts: view.attempts,
     declineReason: view.declineReason,
     createdAt: view.createdAt.toISOString(),

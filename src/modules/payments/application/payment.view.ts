@@ -1,4 +1,4 @@
-import { Money, PaymentStatus } from '../domain/payment';
+import { Money, PaymentProviderName, PaymentStatus } from '../domain/payment';
 
 /** A payment as the HTTP API shows it. */
 export interface PaymentView {
@@ -7,6 +7,7 @@ export interface PaymentView {
   status: PaymentStatus;
   amount: Money | null;
   method: string | null;
+  provider: PaymentProviderName | null;
   attempts: number;
   declineReason: string | null;
   createdAt: Date;

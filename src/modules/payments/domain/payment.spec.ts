@@ -11,6 +11,7 @@ function paymentIn(status: PaymentStatus): Payment {
     status,
     amount: EUR_10,
     method: 'card',
+    provider: 'card',
     attempts: 1,
     declineReason: status === 'DECLINED' ? 'card_declined' : null,
     providerRef: status === 'AUTHORIZED' || status === 'CAPTURED' ? 'sim_1' : null,
@@ -36,6 +37,16 @@ describe(Payment.name, () => {
         kind: 'declined',
         reason: 'voided',
       });
+    });
+  });
+
+  describe('start', () => {
+    it.each(['card', 'paypal', 'crypto'])('a payment by %s is authorized, and later called, at the provider of that name', (method) => {
+      expect(Payment.start('0190b000-0000-7000-8000-0000000000aa', ORDER, 'cus_42', EUR_10, method).provider).toBe(method);
+    });
+
+    it('a tombstone has no provider', () => {
+      expect(Payment.tombstone('0190b000-0000-7000-8000-0000000000bb', ORDER).provider).toBeNull();
     });
   });
 
@@ -121,6 +132,18 @@ describe(Payment.name, () => {
       const payment = paymentIn(status);
       expect(payment.capture()).toBe(result);
       expect(payment.status).toBe(after);
+    });
+
+    it("keeps the provider's reference of the capture, which refunds name, in place of the authorization's", () => {
+      const payment = paymentIn('AUTHORIZED');
+      expect(payment.capture('CAPTURE_7')).toBe('captured');
+      expect(payment.providerRef).toBe('CAPTURE_7');
+    });
+
+    it('keeps the reference of a payment captured before', () => {
+      const payment = paymentIn('CAPTURED');
+      expect(payment.capture('CAPTURE_8')).toBe('already-captured');
+      expect(payment.providerRef).toBe('sim_1');
     });
   });
 

@@ -4,6 +4,12 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** Statuses of a payment whose amount was captured: refunds take back part or all of it. */
 const CAPTURED_STATUSES: readonly PaymentStatus[] = ['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
 
+export const PAYMENT_PROVIDER_NAMES = ['card', 'paypal', 'crypto'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+
+/** The provider that takes the payments of each method (AuthorizePaymentV2's `method`). */
+const PROVIDER_OF_METHOD: Readonly<Record<string, PaymentProviderName>> = { card: 'card', paypal: 'paypal', crypto: 'crypto' };
+
 /** Integer minor units with an ISO 4217 currency code. */
 export interface Money {
   amount: number;
@@ -31,6 +37,8 @@ export interface PaymentState {
   /** Absent on a tombstone: a void that arrived before any authorization request. */
   amount: Money | null;
   method: string | null;
+  /** Where it was authorized, chosen by its method; every later call goes there. Null on a tombstone. */
+  provider: PaymentProviderName | null;
   /** Calls made to the provider for this payment, retries included. */
   attempts: number;
   /** Set when DECLINED. */
@@ -79,8 +87,11 @@ export type RefundCheck =
 export class Payment {
   private constructor(private state: PaymentState) {}
 
-  /** A payment whose authorization request is about to go to the provider. */
+  /** A payment whose authorization request is about to go to the provider of its method. */
   static start(id: string, orderId: string, customerId: string | null, amount: Money, method: string): Payment {
+    const provider = PROVIDER_OF_METHOD[method];
+    // The contract admits only the methods above.
+    if (!provider) throw new Error(`no payment provider takes the method '${method}'`);
     return new Payment({
       id,
       orderId,
@@ -88,6 +99,7 @@ export class Payment {
       status: 'PENDING',
       amount: { ...amount },
       method,
+      provider,
       attempts: 0,
       declineReason: null,
       providerRef: null,
@@ -103,6 +115,7 @@ export class Payment {
       status: 'VOIDED',
       amount: null,
       method: null,
+      provider: null,
       attempts: 0,
       declineReason: null,
       providerRef: null,
@@ -129,7 +142,12 @@ export class Payment {
     return this.state.amount;
   }
 
-  /** The provider's reference of the authorization, once approved. */
+  /** The provider that authorized it (or will); null on a tombstone. */
+  get provider(): PaymentProviderName | null {
+    return this.state.provider;
+  }
+
+  /** The provider's reference of the authorization, once approved, then of the capture. */
   get providerRef(): string | null {
     return this.state.providerRef;
   }
@@ -196,9 +214,11 @@ export class Payment {
     }
   }
 
-  capture(): CaptureResult {
+  /** `reference`: the provider's name for the captured payment, where it differs from the authorization's (PayPal's capture id). */
+  capture(reference?: string): CaptureResult {
     if (this.state.status === 'AUTHORIZED') {
       this.state.status = 'CAPTURED';
+      if (reference !== undefined) this.state.providerRef = reference;
       return 'captured';
     }
     return CAPTURED_STATUSES.includes(this.state.status) ? 'already-captured' : 'not-authorized';

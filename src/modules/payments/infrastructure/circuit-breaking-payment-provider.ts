@@ -1,10 +1,12 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type CircuitBreaker from 'opossum';
 import { CircuitBreakerRegistry, createBreaker, isOpenCircuit, isOverCapacity } from '../../../../libs/resilience';
+import { PaymentProviderName } from '../domain/payment';
 import {
   AuthorizationRequest,
   CaptureRequest,
   PaymentProvider,
+  PaymentProviders,
   ProviderAnswer,
   ProviderRefusedError,
   ProviderUnavailableError,
@@ -65,7 +67,7 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     return this.fire(() => this.provider.authorize(request));
   }
 
-  capture(request: CaptureRequest): Promise<void> {
+  capture(request: CaptureRequest): Promise<string> {
     return this.fire(() => this.provider.capture(request));
   }
 
@@ -89,5 +91,18 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
       if (isOverCapacity(error)) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`);
       throw error;
     }
+  }
+}
+
+/** Each provider behind its own breaker and bulkhead, shut down with the application. */
+export class CircuitBreakingPaymentProviders implements PaymentProviders, OnApplicationShutdown {
+  constructor(private readonly providers: Readonly<Record<PaymentProviderName, CircuitBreakingPaymentProvider>>) {}
+
+  of(name: PaymentProviderName): PaymentProvider {
+    return this.providers[name];
+  }
+
+  onApplicationShutdown(): void {
+    for (const provider of Object.values(this.providers)) provider.onApplicationShutdown();
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, rowsOf } from '../../../../libs/persistence';
 import { PaymentView } from '../application/payment.view';
-import { Money, Payment, PaymentStatus } from '../domain/payment';
+import { Money, Payment, PaymentProviderName, PaymentStatus } from '../domain/payment';
 
 interface PaymentRow {
   id: string;
@@ -12,6 +12,7 @@ interface PaymentRow {
   amount: string | number | null;
   currency: string | null;
   method: string | null;
+  provider: PaymentProviderName | null;
   attempts: number;
   decline_reason: string | null;
   provider_ref: string | null;
@@ -31,6 +32,7 @@ function toPayment(row: PaymentRow): Payment {
     status: row.status,
     amount: moneyOf(row),
     method: row.method,
+    provider: row.provider,
     attempts: row.attempts,
     declineReason: row.decline_reason,
     providerRef: row.provider_ref,
@@ -44,6 +46,7 @@ function toView(row: PaymentRow): PaymentView {
     status: row.status,
     amount: moneyOf(row),
     method: row.method,
+    provider: row.provider,
     attempts: row.attempts,
     declineReason: row.decline_reason,
     createdAt: row.created_at,
@@ -144,9 +147,10 @@ export class PaymentRepository {
   private async insertMany(manager: EntityManager, payments: readonly Payment[]): Promise<Set<string>> {
     if (payments.length === 0) return new Set();
     const rows = await manager.query<{ order_id: string }[]>(
-      `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref, customer_id)
+      `INSERT INTO payments.payment (id, order_id, status, amount, currency, method, attempts, decline_reason, provider_ref, customer_id,
+                                     provider)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[],
-                            $10::text[])
+                            $10::text[], $11::text[])
        ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
       columnsOf(payments, (payment) => {
         const state = payment.toState();
@@ -161,6 +165,7 @@ export class PaymentRepository {
           state.declineReason,
           state.providerRef,
           state.customerId,
+          state.provider,
         ];
       }),
     );

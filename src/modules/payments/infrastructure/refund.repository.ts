@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '../../../../libs/persistence';
 import { RefundView } from '../application/refund.view';
+import { PaymentProviderName } from '../domain/payment';
 import { Refund, RefundStatus } from '../domain/refund';
 
 interface RefundRow {
@@ -38,10 +39,11 @@ function toView(row: RefundRow): RefundView {
   return { id, paymentId, amount, status, reason, failureReason, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-/** A PENDING refund, and the provider's reference of the captured payment it gives back from. */
+/** A PENDING refund, the provider that captured its payment, and that provider's reference of the capture. */
 export interface PendingRefund {
   refund: Refund;
   captureRef: string;
+  provider: PaymentProviderName;
 }
 
 /** What a payment's refunds amount to, in minor units of its currency. */
@@ -111,15 +113,15 @@ export class RefundRepository {
     if (rows.length !== 1) throw new Error(`refund ${state.id} is no longer PENDING`);
   }
 
-  /** Refunds PENDING since at least `ageMs` ago, oldest first, with the capture reference of their payment. */
+  /** Refunds PENDING since at least `ageMs` ago, oldest first, with the provider and capture reference of their payment. */
   async pendingFor(ageMs: number, limit: number): Promise<PendingRefund[]> {
-    const rows = await this.dataSource.query<(RefundRow & { capture_ref: string })[]>(
-      `SELECT r.*, p.provider_ref AS capture_ref FROM payments.refund r JOIN payments.payment p ON p.id = r.payment_id
+    const rows = await this.dataSource.query<(RefundRow & { capture_ref: string; provider: PaymentProviderName })[]>(
+      `SELECT r.*, p.provider_ref AS capture_ref, p.provider FROM payments.refund r JOIN payments.payment p ON p.id = r.payment_id
        WHERE r.status = 'PENDING' AND r.updated_at < now() - $1::int * interval '1 millisecond'
        ORDER BY r.updated_at LIMIT $2`,
       [ageMs, limit],
     );
-    return rows.map((row) => ({ refund: toRefund(row), captureRef: row.capture_ref }));
+    return rows.map((row) => ({ refund: toRefund(row), captureRef: row.capture_ref, provider: row.provider }));
   }
 
   /** The payment's refunds, oldest first; undefined when there is no such payment, or it is not `customerId`'s. */

@@ -43,11 +43,11 @@ export class ApplyProviderEventHandler implements ICommandHandler<ApplyProviderE
     });
   }
 
-  /** The payment the event names, locked; none when the ids the provider echoes are not one of ours. */
-  private async paymentOf(tx: Transaction, { orderId, paymentId }: ProviderEvent): Promise<Payment | undefined> {
+  /** The payment the event names, locked; none when the ids the provider echoes are not one of ours, or of a payment made at another provider. */
+  private async paymentOf(tx: Transaction, { orderId, paymentId, provider }: ProviderEvent): Promise<Payment | undefined> {
     if (orderId === undefined) return undefined;
     const payment = (await this.payments.lockMany(tx.manager, [orderId])).get(orderId);
-    return payment?.id === paymentId ? payment : undefined;
+    return payment && payment.id === paymentId && payment.provider === provider ? payment : undefined;
   }
 
   private apply(payment: Payment, event: ProviderEvent): Effect {

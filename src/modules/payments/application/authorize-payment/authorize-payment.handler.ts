@@ -3,15 +3,27 @@ import { PaymentAuthorizedV1, PaymentDeclinedV1, PaymentVoidedV1 } from '../../.
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
-import { DECLINE_REASON, Payment, ProviderOutcome } from '../../domain/payment';
+import { DECLINE_REASON, Payment, PaymentProviderName, ProviderOutcome } from '../../domain/payment';
 import { OpenedPaymentMethod, PaymentMethodOpener } from '../../infrastructure/payment-method-opener';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
-import { PAYMENT_PROVIDER, ProviderTimeoutError } from '../ports/payment-provider';
-import type { PaymentProvider, VoidRequest } from '../ports/payment-provider';
+import { PAYMENT_PROVIDERS, ProviderTimeoutError } from '../ports/payment-provider';
+import type { PaymentProviders, VoidRequest } from '../ports/payment-provider';
 import { withProviderRetries } from '../provider-retries';
 import { AuthorizePaymentCommand } from './authorize-payment.command';
+
+/** An authorization request to ask the payment's provider about. */
+interface ToAsk {
+  command: AuthorizePaymentCommand;
+  paymentId: string;
+  provider: PaymentProviderName;
+}
+
+/** An authorization to void at the provider that made it. */
+interface Release extends VoidRequest {
+  provider: PaymentProviderName;
+}
 
 /**
  * Three steps, so that no database transaction stays open while the provider thinks:
@@ -29,7 +41,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
     private readonly paymentMethods: PaymentMethodOpener,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
@@ -46,7 +58,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     const toAsk = await this.unitOfWork.run((tx) => this.open(tx, commands), { finalStep: false });
     if (toAsk.length === 0) return;
     if (failpoints.armed) await failpoints.reach('before-authorize-call');
-    const answers = await Promise.all(toAsk.map(async ({ command, paymentId }) => ({ command, ...(await this.askProvider(command, paymentId)) })));
+    const answers = await Promise.all(toAsk.map(async (asked) => ({ command: asked.command, ...(await this.askProvider(asked)) })));
     const toRelease = await this.unitOfWork.run((tx) => this.settle(tx, answers));
     await Promise.all(toRelease.map((request) => this.release(request)));
   }
@@ -55,9 +67,9 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
    * Voids at the provider an authorization that came after the order's void. After the commit, so a
    * failed call costs no recorded answer; a crash before it leaves the authorization to expire at the provider.
    */
-  private async release(request: VoidRequest): Promise<void> {
+  private async release({ provider, ...request }: Release): Promise<void> {
     try {
-      await withProviderRetries(() => this.provider.void(request), this.options);
+      await withProviderRetries(() => this.providers.of(provider).void(request), this.options);
     } catch (error) {
       this.logger.error(`the authorization of payment ${request.paymentId}, voided here, is still held by the provider: ${String(error)}`);
     }
@@ -67,7 +79,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
   private async open(
     tx: Transaction,
     commands: readonly AuthorizePaymentCommand[],
-  ): Promise<{ command: AuthorizePaymentCommand; paymentId: string }[]> {
+  ): Promise<ToAsk[]> {
     const requested = new Map(commands.map((command) => [command.orderId, command]));
     const payments = await this.payments.lockOrCreateMany(tx.manager, [...requested.keys()], (orderId) => {
       const { customerId, amount, method } = requested.get(orderId)!;
@@ -79,7 +91,8 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
       const answer = payment.answerAuthorizationRequest();
       switch (answer.kind) {
         case 'ask-provider':
-          return [{ command, paymentId: payment.id }];
+          // A payment with a request to ask about has its method's provider.
+          return [{ command, paymentId: payment.id, provider: payment.provider! }];
         case 'authorized':
           tx.publish(this.authorized(payment), orderId, command);
           return [];
@@ -90,7 +103,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     });
   }
 
-  private async askProvider(command: AuthorizePaymentCommand, paymentId: string): Promise<{ outcome: ProviderOutcome; attempts: number }> {
+  private async askProvider({ command, paymentId, provider }: ToAsk): Promise<{ outcome: ProviderOutcome; attempts: number }> {
     // Opened at the last moment, so an expiry holds until the provider is asked.
     const paymentMethod = this.paymentMethods.open(command.orderId, command.instrument, new Date());
     if (paymentMethod.kind !== 'token') return { outcome: this.unusable(command.orderId, paymentMethod), attempts: 0 };
@@ -98,7 +111,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     try {
       const answer = await withProviderRetries((attempt) => {
         attempts = attempt;
-        return this.provider.authorize({
+        return this.providers.of(provider).authorize({
           paymentId,
           orderId: command.orderId,
           amount: command.amount,
@@ -134,8 +147,8 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
   private async settle(
     tx: Transaction,
     answers: readonly { command: AuthorizePaymentCommand; outcome: ProviderOutcome; attempts: number }[],
-  ): Promise<VoidRequest[]> {
-    const toRelease: VoidRequest[] = [];
+  ): Promise<Release[]> {
+    const toRelease: Release[] = [];
     if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-authorize-commit'));
     const payments = await this.payments.lockMany(tx.manager, [...new Set(answers.map(({ command }) => command.orderId))]);
     const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
@@ -154,7 +167,7 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
           break;
         case 'authorized-after-void':
           this.logger.warn(`payment of order ${orderId} was authorized after its void; released at once`);
-          toRelease.push({ paymentId: payment.id, reference: payment.providerRef! });
+          toRelease.push({ paymentId: payment.id, reference: payment.providerRef!, provider: payment.provider! });
           tx.publish(new PaymentVoidedV1({ orderId }), orderId, command);
           break;
         case 'still-pending':

@@ -2,12 +2,12 @@ import { Inject, Logger } from '@nestjs/common';
 import { PaymentCapturedV1 } from '../../../../../libs/contracts/payments';
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
-import { Payment } from '../../domain/payment';
+import { Payment, PaymentProviderName } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
-import { PAYMENT_PROVIDER } from '../ports/payment-provider';
-import type { CaptureRequest, PaymentProvider } from '../ports/payment-provider';
+import { PAYMENT_PROVIDERS } from '../ports/payment-provider';
+import type { CaptureRequest, PaymentProviders } from '../ports/payment-provider';
 import { withProviderRetries } from '../provider-retries';
 import { CapturePaymentCommand } from './capture-payment.command';
 
@@ -27,7 +27,7 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
@@ -39,35 +39,42 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
     const orderIds = [...new Set(commands.map((c) => c.orderId))];
     const toCapture = await this.unitOfWork.run((tx) => this.authorizedOf(tx, orderIds), { finalStep: false });
     // Every call ends before the batch fails, so none is still running when its message is handled again.
-    const calls = await Promise.allSettled(toCapture.map((request) => withProviderRetries(() => this.provider.capture(request), this.options)));
+    const calls = await Promise.allSettled(
+      toCapture.map(async ({ provider, ...request }) => {
+        const reference = await withProviderRetries(() => this.providers.of(provider).capture(request), this.options);
+        return [request.paymentId, reference] as const;
+      }),
+    );
     const failed = calls.find((call) => call.status === 'rejected');
     if (failed) throw failed.reason;
+    // The provider's reference of each capture, by payment id: what refunds will name.
+    const captureRefs = new Map(calls.flatMap((call) => (call.status === 'fulfilled' ? [call.value] : [])));
     await this.unitOfWork.run(async (tx) => {
       if (failpoints.armed) tx.afterCommit(() => failpoints.reach('after-capture-commit'));
       const payments = await this.payments.lockMany(tx.manager, orderIds);
       const before = new Map([...payments.values()].map((payment) => [payment, payment.status]));
-      for (const command of commands) this.capture(tx, command, payments.get(command.orderId));
+      for (const command of commands) this.capture(tx, command, payments.get(command.orderId), captureRefs);
       const changes = [...before].filter(([payment, status]) => payment.status !== status);
       await this.payments.saveMany(tx.manager, changes.map(([payment, expectedStatus]) => ({ payment, expectedStatus })));
     });
   }
 
-  /** The provider calls the authorized payments need; an authorized payment has an amount and a reference. */
-  private async authorizedOf(tx: Transaction, orderIds: readonly string[]): Promise<CaptureRequest[]> {
+  /** The provider calls the authorized payments need; an authorized payment has an amount, a reference and its provider. */
+  private async authorizedOf(tx: Transaction, orderIds: readonly string[]): Promise<(CaptureRequest & { provider: PaymentProviderName })[]> {
     const payments = await this.payments.lockMany(tx.manager, orderIds);
     return [...payments.values()]
       .filter((payment) => payment.status === 'AUTHORIZED')
-      .map((payment) => ({ paymentId: payment.id, reference: payment.providerRef!, amount: payment.amount! }));
+      .map((payment) => ({ paymentId: payment.id, reference: payment.providerRef!, amount: payment.amount!, provider: payment.provider! }));
   }
 
-  private capture(tx: Transaction, command: CapturePaymentCommand, payment: Payment | undefined): void {
+  private capture(tx: Transaction, command: CapturePaymentCommand, payment: Payment | undefined, captureRefs: ReadonlyMap<string, string>): void {
     const { orderId } = command;
     if (!payment) {
       this.logger.warn(`capture of order ${orderId} ignored: it has no payment`);
       return;
     }
     const before = payment.status;
-    switch (payment.capture()) {
+    switch (payment.capture(captureRefs.get(payment.id))) {
       case 'captured':
       case 'already-captured':
         tx.publish(new PaymentCapturedV1({ orderId }), orderId, command);

@@ -1,6 +1,11 @@
-import { Money } from '../../domain/payment';
+import { Money, PaymentProviderName } from '../../domain/payment';
 
-export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');
+export const PAYMENT_PROVIDERS = Symbol('PAYMENT_PROVIDERS');
+
+/** The payment providers by name: the one a payment was authorized at takes all its later calls. */
+export interface PaymentProviders {
+  of(name: PaymentProviderName): PaymentProvider;
+}
 
 export interface AuthorizationRequest {
   /** With the operation, the idempotency key the provider gets, so a repeated request authorizes once. */
@@ -29,7 +34,7 @@ export interface VoidRequest {
 /** Gives back part or all of a captured amount; the refund id makes the call's idempotency key. */
 export interface RefundRequest {
   refundId: string;
-  /** The provider's reference of the captured payment. */
+  /** The provider's reference of the captured payment (as the capture answered it). */
   reference: string;
   amount: Money;
 }
@@ -38,13 +43,14 @@ export interface RefundRequest {
 export type ProviderAnswer = { approved: true; reference: string } | { approved: false; reason: string };
 
 /**
- * The payment service provider (card acquirer, PayPal, …) that authorizes amounts, then captures
+ * A payment service provider (card acquirer, PayPal, crypto) that authorizes amounts, then captures
  * or voids them, and refunds what it captured. Each call is idempotent per payment (or refund)
  * and operation: repeating one has no second effect.
  */
 export interface PaymentProvider {
   authorize(request: AuthorizationRequest): Promise<ProviderAnswer>;
-  capture(request: CaptureRequest): Promise<void>;
+  /** Resolves to the provider's reference of the captured payment, which refunds name. */
+  capture(request: CaptureRequest): Promise<string>;
   void(request: VoidRequest): Promise<void>;
   /** Resolves to the provider's reference of the refund. */
   refund(request: RefundRequest): Promise<string>;

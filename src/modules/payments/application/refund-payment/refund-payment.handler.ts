@@ -40,8 +40,9 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
   ) {}
 
   async execute(command: RefundPaymentCommand): Promise<RefundResult> {
-    const { refund, captureRef, replayed } = await this.unitOfWork.run((tx) => this.request(tx, command));
-    if (refund.status === 'PENDING') await this.settlement.settle({ refund, captureRef });
+    const { replayed, ...pending } = await this.unitOfWork.run((tx) => this.request(tx, command));
+    const { refund } = pending;
+    if (refund.status === 'PENDING') await this.settlement.settle(pending);
     // The refund exists from step 1 on.
     const view = (await this.refunds.viewOf(refund.id))!;
     if (view.status === 'FAILED') throw new RefundRefusedError(view.id, view.failureReason!);
@@ -52,16 +53,16 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
     const payment = await this.payments.lock(tx.manager, paymentId);
     if (!payment) throw new PaymentNotFoundError(paymentId);
     const earlier = await this.refunds.byKey(tx.manager, paymentId, idempotencyKey);
-    // Only a captured payment has refunds, and a captured payment has the provider's reference.
+    // Only a captured payment has refunds, and a captured payment has its provider and the provider's reference.
     if (earlier) {
       if (!earlier.isSameRequest(amount, reason)) throw new RefundKeyReusedError(paymentId);
-      return { refund: earlier, captureRef: payment.providerRef!, replayed: true };
+      return { refund: earlier, captureRef: payment.providerRef!, provider: payment.provider!, replayed: true };
     }
     const check = payment.checkRefund(amount, (await this.refunds.totalsOf(tx.manager, paymentId)).held);
     if (check.kind === 'not-captured') throw new PaymentNotCapturedError(paymentId, check.status);
     if (check.kind === 'exceeds-refundable') throw new RefundExceedsRefundableError(paymentId, check.refundable);
     const refund = Refund.request(newId(), paymentId, { amount, currency: payment.amount!.currency }, reason, idempotencyKey, requestedBy);
     await this.refunds.insert(tx.manager, refund);
-    return { refund, captureRef: payment.providerRef!, replayed: false };
+    return { refund, captureRef: payment.providerRef!, provider: payment.provider!, replayed: false };
   }
 }

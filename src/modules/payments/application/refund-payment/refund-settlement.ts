@@ -7,8 +7,8 @@ import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PendingRefund, RefundRepository } from '../../infrastructure/refund.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
-import { PAYMENT_PROVIDER, ProviderError, ProviderRefusedError, ProviderTimeoutError, ProviderUnavailableError } from '../ports/payment-provider';
-import type { PaymentProvider } from '../ports/payment-provider';
+import { PAYMENT_PROVIDERS, ProviderError, ProviderRefusedError, ProviderTimeoutError, ProviderUnavailableError } from '../ports/payment-provider';
+import type { PaymentProviders } from '../ports/payment-provider';
 import { withProviderRetries } from '../provider-retries';
 
 type ProviderOutcome = { kind: 'refunded'; reference: string } | { kind: 'refused'; code: string };
@@ -26,19 +26,21 @@ export class RefundSettlement {
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
     private readonly refunds: RefundRepository,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
-  async settle({ refund, captureRef }: PendingRefund): Promise<void> {
-    const outcome = await this.askProvider(refund, captureRef);
+  async settle(pending: PendingRefund): Promise<void> {
+    const { refund } = pending;
+    const outcome = await this.askProvider(pending);
     await this.unitOfWork.run((tx) => this.record(tx, refund, outcome));
   }
 
-  private async askProvider(refund: Refund, captureRef: string): Promise<ProviderOutcome> {
+  /** Asks the provider that captured the payment. */
+  private async askProvider({ refund, captureRef, provider }: PendingRefund): Promise<ProviderOutcome> {
     try {
       const request = { refundId: refund.id, reference: captureRef, amount: refund.amount };
-      const reference = await withProviderRetries(() => this.provider.refund(request), this.options);
+      const reference = await withProviderRetries(() => this.providers.of(provider).refund(request), this.options);
       return { kind: 'refunded', reference };
     } catch (error) {
       if (error instanceof ProviderRefusedError) return { kind: 'refused', code: error.code };

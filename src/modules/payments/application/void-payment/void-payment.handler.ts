@@ -7,8 +7,8 @@ import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
-import { PAYMENT_PROVIDER } from '../ports/payment-provider';
-import type { PaymentProvider } from '../ports/payment-provider';
+import { PAYMENT_PROVIDERS } from '../ports/payment-provider';
+import type { PaymentProviders } from '../ports/payment-provider';
 import { withProviderRetries } from '../provider-retries';
 import { VoidPaymentCommand } from './void-payment.command';
 
@@ -26,7 +26,7 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
   ) {}
 
@@ -35,8 +35,8 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
       finalStep: false,
     });
     if (held?.status === 'AUTHORIZED') {
-      // An authorized payment has the provider's reference.
-      await withProviderRetries(() => this.provider.void({ paymentId: held.id, reference: held.providerRef! }), this.options);
+      // An authorized payment has its provider and the provider's reference.
+      await withProviderRetries(() => this.providers.of(held.provider!).void({ paymentId: held.id, reference: held.providerRef! }), this.options);
     }
     await this.unitOfWork.run(async (tx) => {
       const { payment, created } = await this.payments.lockOrCreate(tx.manager, orderId, () =>
