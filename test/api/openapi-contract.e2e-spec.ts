@@ -166,7 +166,6 @@ describe('OpenAPI contract, checked by Prism', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ MESSAGE_MAX_ATTEMPTS: '2', ...RATE_LIMITS_ON });
-    await app.nest.listen(0, '127.0.0.1');
     appUrl = `http://127.0.0.1:${(app.nest.getHttpServer().address() as AddressInfo).port}`;
     document = (await app.http().get('/docs-json').expect(200)).body;
     directory = await mkdtemp(join(tmpdir(), 'openapi-contract-'));

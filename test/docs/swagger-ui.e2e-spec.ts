@@ -21,7 +21,6 @@ describe('Swagger UI at /docs, in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run this suite`);
     app = await startTestApp();
-    await app.nest.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.nest.getHttpServer().address() as AddressInfo).port}`;
     customer = await newCustomer(app);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-background-networking'] });

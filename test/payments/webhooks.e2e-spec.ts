@@ -94,7 +94,6 @@ describe('Card provider webhooks', () => {
     // The simulator must know the service's webhook URL when it starts, and the service the simulator's URL.
     const simulatorPort = await freePort();
     app = await startTestApp({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${simulatorPort}`, PAYMENT_WEBHOOK_SECRET_CARD: SECRET });
-    await app.nest.listen(0, '127.0.0.1');
     const { port } = app.nest.getHttpServer().address() as AddressInfo;
     simulator = await startProviderSimulator({
       port: simulatorPort,

@@ -14,15 +14,10 @@ function rawExchange(port: number, bytes: string): Promise<string> {
 
 /**
  * Sends bytes no HTTP client would (broken or oversized request heads) to the app's server,
- * listening for the exchange only, and answers with the response's head and body.
+ * which listens already, and answers with the response's head and body.
  */
 export async function sendRaw(server: Server, bytes: string): Promise<{ head: string; body: string }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const answer = await rawExchange((server.address() as AddressInfo).port, bytes);
-    const [head, body] = answer.split('\r\n\r\n');
-    return { head, body };
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+  const answer = await rawExchange((server.address() as AddressInfo).port, bytes);
+  const [head, body] = answer.split('\r\n\r\n');
+  return { head, body };
 }

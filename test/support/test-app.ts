@@ -33,7 +33,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : {};
   const config = loadConfig({ ...TEST_ENV, ...database.env, ...redis, ...env });
   const nest = await createApp(config);
-  await nest.getHttpAdapter().getInstance().ready();
+  // Listening from the start, on a port of its own: requests then never wait on SuperTest starting
+  // and closing the server around each one, which refused a connection now and then.
+  await nest.listen(0, '127.0.0.1');
   const dataSource = nest.get(DataSource);
   return {
     nest,
