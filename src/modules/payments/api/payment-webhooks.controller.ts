@@ -4,7 +4,6 @@ import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty,
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../../../libs/auth';
 import { BodyLimit, ProblemResponses } from '../../../../libs/http';
-import { SkipRateLimit } from '../../../../libs/rate-limit';
 import { ApplyProviderEventCommand } from '../application/apply-provider-event/apply-provider-event.command';
 import type { ProviderEventOutcome } from '../application/apply-provider-event/apply-provider-event.command';
 import { PAYMENTS_OPTIONS, WEBHOOK_PROVIDERS } from '../payments.options';
@@ -43,8 +42,7 @@ export class PaymentWebhooksController {
   @Post(':provider')
   // No token: the provider proves itself by signing the raw body with the endpoint's secret.
   @Public()
-  // A provider delivers from a few addresses, in bursts; a 429 would spend one of its few attempts. Forgeries cost one HMAC each.
-  @SkipRateLimit()
+  // Limited like any public route (the default profile, per address): a provider retries a 429 later, as it does any failure.
   @HttpCode(200)
   @BodyLimit(WEBHOOK_BODY_LIMIT_BYTES)
   @ApiOperation({
