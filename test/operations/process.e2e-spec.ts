@@ -67,6 +67,11 @@ describe('The service as a process', () => {
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       OUTBOX_POLL_MS: '100',
+      // Far enough on a loaded machine that only the drain decides: no provider timeout, no deadline, no drain cut short.
+      PAYMENT_TIMEOUT_MS: '30000',
+      SAGA_DEADLINE_MS: '120000',
+      SHUTDOWN_DRAIN_MS: '30000',
+      SHUTDOWN_TIMEOUT_MS: '40000',
       ...ADMIN_ENV,
     });
     try {
@@ -85,6 +90,7 @@ describe('The service as a process', () => {
       // The provider call is under way: a graceful stop lets it finish and record its answer.
       await app.stop('SIGTERM');
       expect(app.exitCode).toBe(0);
+      expect(app.output.join('')).not.toContain('deliveries to the lease');
 
       await setTestProviderLatency(0);
       await app.start();
