@@ -44,6 +44,7 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  globalSetup: '<rootDir>/test/jest/global-setup.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

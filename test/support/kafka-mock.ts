@@ -14,6 +14,37 @@ export function kafkaMockUnavailable(): string | undefined {
   }
 }
 
+/** Marks this project's redirect rules with the PID of the test process that owns them. */
+const RULE_TAG = 'commerce-kafka-mock';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the redirect rules of test processes that died before deleting theirs (killed, timed
+ * out): left behind, a rule would send a later server's connections on a reused port to a proxy
+ * that is gone. Does nothing where iptables is not usable.
+ */
+export function removeStaleRedirects(): void {
+  let rules: string;
+  try {
+    rules = execFileSync('iptables', ['-t', 'nat', '-S', 'OUTPUT'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return;
+  }
+  for (const line of rules.split('\n')) {
+    const owner = new RegExp(`--comment "?${RULE_TAG}:(\\d+)"?`).exec(line);
+    if (!line.startsWith('-A ') || !owner || isAlive(Number(owner[1]))) continue;
+    execFileSync('iptables', ['-t', 'nat', '-D', ...line.slice(3).replaceAll('"', '').split(' ')]);
+  }
+}
+
 /** Why the brokers' connections cannot be redirected through proxies here, or undefined when they can. */
 export function interpositionUnavailable(): string | undefined {
   try {
@@ -32,11 +63,12 @@ export function interpositionUnavailable(): string | undefined {
  */
 export class InterposedBrokers {
   private constructor(
-    readonly proxies: readonly FaultProxy[],
-    private readonly rules: readonly string[][],
+    private readonly proxies: FaultProxy[],
+    private readonly rules: string[][],
   ) {}
 
   static async start(brokers: string): Promise<InterposedBrokers> {
+    removeStaleRedirects();
     const proxies: FaultProxy[] = [];
     const rules: string[][] = [];
     const interposed = new InterposedBrokers(proxies, rules);
@@ -45,7 +77,11 @@ export class InterposedBrokers {
         const port = Number(address.slice(address.lastIndexOf(':') + 1));
         const proxy = await FaultProxy.start({ host: '127.0.0.1', port, localAddress: PROXY_SOURCE });
         proxies.push(proxy);
-        const rule = ['OUTPUT', '-p', 'tcp', '-s', '127.0.0.1', '-d', '127.0.0.1', '--dport', String(port), '-j', 'REDIRECT', '--to-ports', String(proxy.port)];
+        const rule = [
+          'OUTPUT', '-p', 'tcp', '-s', '127.0.0.1', '-d', '127.0.0.1', '--dport', String(port),
+          '-m', 'comment', '--comment', `${RULE_TAG}:${process.pid}`,
+          '-j', 'REDIRECT', '--to-ports', String(proxy.port),
+        ];
         execFileSync('iptables', ['-t', 'nat', '-A', ...rule]);
         rules.push(rule);
       }
@@ -68,10 +104,10 @@ export class InterposedBrokers {
     this.proxies.forEach((proxy) => proxy.pass());
   }
 
-  /** Deletes the rules, then closes the proxies and the connections through them. */
+  /** Deletes the rules, then closes the proxies and the connections through them. Once; again does nothing. */
   async remove(): Promise<void> {
-    for (const rule of this.rules) execFileSync('iptables', ['-t', 'nat', '-D', ...rule]);
-    await Promise.all(this.proxies.map((proxy) => proxy.close()));
+    for (const rule of this.rules.splice(0)) execFileSync('iptables', ['-t', 'nat', '-D', ...rule]);
+    await Promise.all(this.proxies.splice(0).map((proxy) => proxy.close()));
   }
 }
 
@@ -82,6 +118,7 @@ export class InterposedBrokers {
 export class KafkaMock {
   /** How the cluster's process ended, once it has: a suite that did not stop it has lost its broker. */
   exitedWith?: string;
+  private readonly interposed: InterposedBrokers[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -144,11 +181,14 @@ export class KafkaMock {
   /** Redirects new connections to the brokers through fault proxies, then resets the open ones so that every client reconnects through them. */
   async interpose(): Promise<InterposedBrokers> {
     const interposed = await InterposedBrokers.start(this.brokers);
+    this.interposed.push(interposed);
     this.resetConnections();
     return interposed;
   }
 
+  /** Stops the cluster, and first takes away the redirects to its ports, which a later server may get. */
   async stop(): Promise<void> {
+    await Promise.all(this.interposed.splice(0).map((interposed) => interposed.remove()));
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.resume();
