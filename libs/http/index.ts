@@ -1,4 +1,5 @@
 export * from './cursor';
+export * from './idempotency-key';
 export * from './json-depth';
 export * from './limit';
 export * from './openapi';

@@ -3,13 +3,12 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownerScope, type Principal, Requires } from '../../../../libs/auth';
-import { IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
+import { IDEMPOTENCY_KEY_PATTERN, IdParams, ProblemResponses, requiredIdempotencyKey } from '../../../../libs/http';
 import { ListNotificationsQuery } from '../application/list-notifications/list-notifications.query';
 import { ResendNotificationCommand } from '../application/resend-notification/resend-notification.command';
 import { ListNotificationsRequest } from './list-notifications.request';
 import { NOTIFICATION_LIST_EXAMPLE, NotificationListResponse, NotificationResponse } from './notification.response';
 
-const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$';
 
 @ApiTags('notifications')
 @Controller('api/v1/notifications')
@@ -66,12 +65,10 @@ export class NotificationsController {
   async resend(
     @CurrentPrincipal() caller: Principal,
     @Param() { id }: IdParams,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NotificationResponse> {
-    if (idempotencyKey === undefined || !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-      throw new InvalidInputException([{ field: 'Idempotency-Key', message: 'required: 1 to 255 printable ASCII characters without spaces' }]);
-    }
+    const idempotencyKey = requiredIdempotencyKey(idempotencyKeyHeader);
     const { notification, replayed } = await this.commandBus.execute(new ResendNotificationCommand(id, idempotencyKey, caller.id));
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return NotificationResponse.of(notification);

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownerScope, type Principal, Requires } from '../../../../libs/auth';
-import { IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
+import { IDEMPOTENCY_KEY_PATTERN, IdParams, ProblemResponses, optionalIdempotencyKey } from '../../../../libs/http';
 import { RateLimit } from '../../../../libs/rate-limit';
 import { PlaceOrderCommand } from '../application/place-order/place-order.command';
 import { IdempotencyKeyReusedError } from '../domain/order.errors';
@@ -22,7 +22,6 @@ import {
 import { PlaceOrderRequest } from './place-order.request';
 
 /** Printable ASCII without spaces, as Stripe accepts: room for a UUID or a client's own scheme. */
-const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$';
 
 @ApiTags('ordering')
 @Controller('api/v1/orders')
@@ -66,12 +65,10 @@ export class OrdersController {
   async place(
     @CurrentPrincipal() customer: Principal,
     @Body() body: PlaceOrderRequest,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderAcceptedResponse> {
-    if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-      throw new InvalidInputException([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
-    }
+    const idempotencyKey = optionalIdempotencyKey(idempotencyKeyHeader);
     const command = new PlaceOrderCommand({ ...body, customerId: customer.id, idempotencyKey });
     const { id, replayed } = await this.commandBus.execute(command).catch((error: unknown) => {
       if (error instanceof IdempotencyKeyReusedError) throw new UnprocessableEntityException(error.message);

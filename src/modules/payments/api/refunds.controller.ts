@@ -16,7 +16,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, ownerScope, type Principal, Requires } from '../../../../libs/auth';
-import { BodyLimit, IdParams, InvalidInputException, ProblemResponses } from '../../../../libs/http';
+import { BodyLimit, IDEMPOTENCY_KEY_PATTERN, IdParams, ProblemResponses, requiredIdempotencyKey } from '../../../../libs/http';
 import { ListRefundsQuery } from '../application/list-refunds/list-refunds.query';
 import { RefundPaymentCommand } from '../application/refund-payment/refund-payment.command';
 import {
@@ -31,7 +31,6 @@ import { RefundPaymentRequest } from './refund-payment.request';
 import { REFUND_EXAMPLE, RefundListResponse, RefundResponse } from './refund.response';
 
 /** Printable ASCII without spaces, as Stripe accepts: room for a UUID or a client's own scheme. */
-const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$';
 
 /** An amount and a reason of 500 characters, with room to spare. */
 const REFUND_BODY_LIMIT = 4 * 1024;
@@ -99,12 +98,10 @@ export class RefundsController {
     @CurrentPrincipal() caller: Principal,
     @Param() { id }: IdParams,
     @Body() body: RefundPaymentRequest,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RefundResponse> {
-    if (idempotencyKey === undefined || !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-      throw new InvalidInputException([{ field: 'Idempotency-Key', message: 'required: 1 to 255 printable ASCII characters without spaces' }]);
-    }
+    const idempotencyKey = requiredIdempotencyKey(idempotencyKeyHeader);
     const command = new RefundPaymentCommand(id, body.amount, body.reason ?? null, idempotencyKey, caller.id);
     const { refund, replayed } = await this.commandBus.execute(command).catch(rethrowForHttp(reply));
     if (replayed) void reply.header('idempotent-replayed', 'true');
