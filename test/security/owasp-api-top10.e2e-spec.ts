@@ -390,6 +390,22 @@ describe('OWASP API Security Top 10 (2023)', () => {
         expect(fieldsOf(read)).toContain('payment');
         expect(await orderRowsOf(app, [customer.id])).toBe(0);
       });
+
+      it('API4:2023 unrestricted resource consumption: refunds, notification preferences and provider webhooks refuse JSON nested too deep (400), as orders do', async () => {
+        const customer = await newCustomer(app);
+        const tooDeep = `{"amount": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+        const answers = [
+          await (await asAdmin(app)).post(`/api/v1/payments/${randomUUID()}/refunds`).set('idempotency-key', randomUUID()).set('content-type', 'application/json').send(tooDeep),
+          await customer.http().put('/api/v1/notifications/preferences').set('content-type', 'application/json').send(tooDeep),
+          await app.http().post('/api/v1/payments/webhooks/card').set('content-type', 'application/json').send(tooDeep),
+        ];
+        for (const refused of answers) {
+          expectProblem(refused, 400);
+          expect(refused.body.detail).toBe(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+        }
+        const { body: preferences } = await customer.http().get('/api/v1/notifications/preferences').expect(200);
+        expect(preferences).toMatchObject({ channels: { email: true, sms: false, push: false }, updatedAt: null });
+      });
     });
 
     describe('API5:2023 broken function level authorization', () => {
