@@ -10,14 +10,16 @@ import {
 } from '../../libs/contracts/inventory';
 import { UserRegisteredV1 } from '../../libs/contracts/identity';
 import { IntegrationMessage } from '../../libs/contracts/message';
-import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
+import { OrderCancelledV1, OrderCompletedV1, OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
 import {
   AuthorizePaymentV1,
   AuthorizePaymentV2,
   CapturePaymentV1,
   PaymentAuthorizedV1,
   PaymentCapturedV1,
+  PaymentCaptureFailedV1,
   PaymentDeclinedV1,
+  PaymentParkedV1,
   PaymentRefundedV1,
   PaymentVoidedV1,
   VoidPaymentV1,
@@ -72,7 +74,19 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
     totalRefunded: { amount: 1999, currency: 'EUR' },
     paymentStatus: 'PARTIALLY_REFUNDED',
   }),
-  new OrderConfirmedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
+  new PaymentCaptureFailedV1({ orderId: ORDER, paymentId: PAYMENT, reason: 'authorization_expired' }),
+  new PaymentParkedV1({ orderId: ORDER, parkedUntil: '2026-01-15T09:50:00.000Z' }),
+  new OrderConfirmedV1({
+    orderId: ORDER,
+    customerId: 'cus_42',
+    total: { amount: 5997, currency: 'EUR' },
+    lines: [
+      { productId: PRODUCT, quantity: 2, unitPrice: { amount: 1999, currency: 'EUR' } },
+      { productId: OTHER_PRODUCT, quantity: 1, unitPrice: { amount: 1999, currency: 'EUR' } },
+    ],
+  }),
+  new OrderCompletedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
+  new OrderCancelledV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' }, reasons: ['payment: authorization_expired'] }),
   new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),
   new OrderRejectedV1({
     orderId: ORDER,

@@ -1,5 +1,6 @@
 import { definitionOf, IntegrationMessage } from '../../libs/contracts/message';
 import { contractKey, CONTRACTS } from '../../libs/contracts/registry';
+import { OrderConfirmedV1 } from '../../libs/contracts/ordering';
 import { JsonSchema } from '../../libs/contracts/schema';
 import { createEnvelope } from '../../libs/messaging';
 import { MessageDecoder } from '../../libs/messaging/message-decoder';
@@ -82,5 +83,15 @@ describe('Contract wire shapes', () => {
       expect(decoded).toBeInstanceOf(CONTRACTS.get(key)!);
       expect(decoded.payload).toEqual(message.payload);
     });
+  });
+});
+
+describe('Additive contract changes', () => {
+  const decoder = new MessageDecoder(CONTRACTS);
+
+  it('still decode an OrderConfirmedV1 sent before it carried its lines', () => {
+    const before = new OrderConfirmedV1({ orderId: '01a20000-0000-7000-8000-0000000000a1', customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } });
+    const envelope = createEnvelope(before, before.payload.orderId, { correlationId: 'correlation-1', causationId: null, traceparent: null });
+    expect(decoder.decode(JSON.parse(JSON.stringify(envelope))).payload).toEqual(before.payload);
   });
 });

@@ -1,7 +1,7 @@
 import { defineMessage } from '../message';
 import { OrderConfirmedV1Payload, orderConfirmedV1Schema } from './payloads';
 
-/** Stock is committed and payment captured: the order will ship. */
+/** Stock is reserved and payment authorized: the order is accepted; capture and stock commit follow (OrderCompletedV1). */
 export class OrderConfirmedV1 extends defineMessage<OrderConfirmedV1Payload>(
   {
     type: 'ordering.order.confirmed',

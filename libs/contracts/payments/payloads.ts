@@ -64,3 +64,18 @@ export interface PaymentDeclinedV1Payload extends OrderPaymentV1 {
 }
 
 export const paymentDeclinedV1Schema = object<PaymentDeclinedV1Payload>({ orderId: uuid(), reason: text(1000) });
+
+export interface PaymentCaptureFailedV1Payload extends OrderPaymentV1 {
+  paymentId: string;
+  /** The provider's code for why it refused the capture for good, as `authorization_expired`. */
+  reason: string;
+}
+
+export const paymentCaptureFailedV1Schema = object<PaymentCaptureFailedV1Payload>({ orderId: uuid(), paymentId: uuid(), reason: text(1000) });
+
+export interface PaymentParkedV1Payload extends OrderPaymentV1 {
+  /** ISO 8601 instant after which the parked authorization is declined if the provider is still unavailable. */
+  parkedUntil: string;
+}
+
+export const paymentParkedV1Schema = object<PaymentParkedV1Payload>({ orderId: uuid(), parkedUntil: text(40) });
