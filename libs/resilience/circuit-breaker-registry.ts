@@ -1,10 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { InjectMetric, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import { InjectMetric, makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import type CircuitBreaker from 'opossum';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { ROLLING_WINDOW_MS } from './circuit-breaker';
 
 export const CIRCUIT_BREAKER_STATE = 'circuit_breaker_state';
+export const CIRCUIT_BREAKER_TRANSITIONS = 'circuit_breaker_transitions_total';
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
@@ -58,7 +59,10 @@ function stateOf(breaker: CircuitBreaker): BreakerState {
 export class CircuitBreakerRegistry {
   private readonly breakers = new Map<string, Tracked>();
 
-  constructor(@InjectMetric(CIRCUIT_BREAKER_STATE) private readonly gauge: Gauge<'breaker' | 'provider'>) {}
+  constructor(
+    @InjectMetric(CIRCUIT_BREAKER_STATE) private readonly gauge: Gauge<'breaker' | 'provider'>,
+    @InjectMetric(CIRCUIT_BREAKER_TRANSITIONS) private readonly transitions: Counter<'breaker' | 'provider' | 'state'>,
+  ) {}
 
   track(breaker: CircuitBreaker, labels: BreakerLabels): void {
     const tracked: Tracked = { breaker, labels, state: stateOf(breaker), since: new Date() };
@@ -68,10 +72,14 @@ export class CircuitBreakerRegistry {
       tracked.since = new Date();
       this.gauge.set({ breaker: breaker.name, provider: labels.provider }, BREAKER_STATE_VALUES[state]);
     };
+    const transition = (state: BreakerState): void => {
+      enter(state);
+      this.transitions.inc({ breaker: breaker.name, provider: labels.provider, state });
+    };
     enter(tracked.state);
-    breaker.on('open', () => enter('open'));
-    breaker.on('halfOpen', () => enter('half-open'));
-    breaker.on('close', () => enter('closed'));
+    breaker.on('open', () => transition('open'));
+    breaker.on('halfOpen', () => transition('half-open'));
+    breaker.on('close', () => transition('closed'));
     breaker.on('shutdown', () => this.breakers.delete(breaker.name));
   }
 
@@ -109,6 +117,12 @@ export class CircuitBreakerRegistry {
       name: CIRCUIT_BREAKER_STATE,
       help: 'State of each circuit breaker: 0 closed, 1 half-open (one probe call), 2 open (calls refused at once)',
       labelNames: ['breaker', 'provider'],
+    }),
+    makeCounterProvider({
+      name: CIRCUIT_BREAKER_TRANSITIONS,
+      // Each half-open period lets exactly one probe call through, so this also counts the probes.
+      help: 'Times each circuit breaker entered a state (open, half-open, closed)',
+      labelNames: ['breaker', 'provider', 'state'],
     }),
   ],
   exports: [CircuitBreakerRegistry],
