@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { ensureBuilt } from '../support/app-process';
+import { eventually } from '../support/test-env';
 
 const SECRET = 'whsec_simulator_test';
 /** How far a signature's timestamp may lie from the receiver's clock, as Stripe's libraries allow. */
@@ -523,17 +524,32 @@ describe('provider simulator', () => {
       await call('GET', '/card/v1/payment_intents/pi_unknown');
 
       const counted = await stats();
-      expect(counted.sms).toEqual({ calls: 1, injectedFailures: 1, operations: { 'POST /sms/v1/messages': 1 } });
+      expect(counted.sms).toMatchObject({ calls: 1, injectedFailures: 1, operations: { 'POST /sms/v1/messages': 1 }, maxInFlight: 1 });
       expect(counted.push.calls).toBe(1);
-      expect(counted.card).toEqual({
+      expect(counted.card).toMatchObject({
         calls: 2,
         injectedFailures: 0,
         operations: { 'POST /card/v1/payment_intents': 1, 'GET /card/v1/payment_intents/:id': 1 },
+        // One call after the other.
+        maxInFlight: 1,
       });
       expect(counted.paypal.calls).toBe(0);
 
       await call('POST', '/control/reset');
       expect((await stats()).card.calls).toBe(0);
+    });
+
+    it('counts the calls under way at once: the most since the last reset, and none once all are answered', async () => {
+      await call('POST', '/control/reset');
+      await control({ provider: 'card', latencyMs: 300 });
+      await Promise.all([authorizedIntent(), authorizedIntent(), authorizedIntent()]);
+      await control({ provider: 'card', latencyMs: 0 });
+      const counted = await eventually(async () => {
+        const card = (await stats()).card;
+        expect(card.inFlight).toBe(0);
+        return card;
+      });
+      expect(counted).toMatchObject({ calls: 3, maxInFlight: 3 });
     });
 
     it('sets every provider at once when no provider is named, and refuses settings out of range', async () => {

@@ -7,6 +7,10 @@ export interface ProviderCalls {
   injectedFailures: number;
   /** Calls per route, as `POST /card/v1/payment_intents/:id/capture`. */
   operations: Record<string, number>;
+  /** Calls under way now: received, neither answered nor given up by the client. */
+  inFlight: number;
+  /** The most calls under way at once since the stats were cleared. */
+  maxInFlight: number;
 }
 
 /** What each provider was asked, for tests that count how often the service called a provider. */
@@ -14,13 +18,20 @@ export class CallStats {
   private counts = perProvider(() => CallStats.empty());
 
   private static empty(): ProviderCalls {
-    return { calls: 0, injectedFailures: 0, operations: {} };
+    return { calls: 0, injectedFailures: 0, operations: {}, inFlight: 0, maxInFlight: 0 };
   }
 
   received(provider: ProviderName, operation: string): void {
     const counts = this.counts[provider];
     counts.calls += 1;
     counts.operations[operation] = (counts.operations[operation] ?? 0) + 1;
+    counts.inFlight += 1;
+    counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
+  }
+
+  /** A call was answered, or its client went away. */
+  ended(provider: ProviderName): void {
+    this.counts[provider].inFlight -= 1;
   }
 
   failedOnPurpose(provider: ProviderName): void {
@@ -31,7 +42,9 @@ export class CallStats {
     return structuredClone(this.counts);
   }
 
+  /** Forgets the counts; the calls under way stay under way. */
   clear(): void {
-    this.counts = perProvider(() => CallStats.empty());
+    const inFlight = perProvider((provider) => this.counts[provider].inFlight);
+    this.counts = perProvider((provider) => ({ ...CallStats.empty(), inFlight: inFlight[provider], maxInFlight: inFlight[provider] }));
   }
 }

@@ -68,8 +68,10 @@ function acceptJsonBodies(app: FastifyInstance): void {
 
 /** Counts each call of the provider, then delays or fails it as its behaviour says, before its route runs. */
 function asProviderScope(scope: FastifyInstance, provider: ProviderName, faults: FaultInjection, stats: CallStats, closing: AbortSignal): void {
-  scope.addHook('onRequest', (request, _reply, done) => {
+  scope.addHook('onRequest', (request, reply, done) => {
     stats.received(provider, `${request.method} ${request.routeOptions.url}`);
+    // Closed once answered, or when the client gave up first.
+    reply.raw.once('close', () => stats.ended(provider));
     done();
   });
   scope.addHook('preHandler', async (request) => {
