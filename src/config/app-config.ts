@@ -69,6 +69,9 @@ export interface AppConfig {
     breakerErrorPercent: number;
     breakerVolume: number;
     breakerResetMs: number;
+    /** The longest a payment waits parked for its unavailable provider before it is declined. */
+    parkMaxMs: number;
+    parkSweepMs: number;
     /** What each provider signs its webhook events with; unset, its webhook endpoint answers 404. */
     webhookSecrets: { card?: string };
     webhookToleranceSeconds: number;
@@ -410,6 +413,8 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       breakerErrorPercent: read.int('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
       breakerVolume: read.int('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
       breakerResetMs: read.int('PAYMENT_BREAKER_RESET_MS', 60_000, 100, 3_600_000),
+      parkMaxMs: read.int('PAYMENT_PARK_MAX_MS', 600_000, 1000, 86_400_000),
+      parkSweepMs: read.int('PAYMENT_PARK_SWEEP_MS', 5000, 10, 3_600_000),
       webhookSecrets: { card: read.optional('PAYMENT_WEBHOOK_SECRET_CARD') },
       webhookToleranceSeconds: read.int('PAYMENT_WEBHOOK_TOLERANCE_S', 300, 1, 3600),
     },

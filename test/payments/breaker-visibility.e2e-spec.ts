@@ -1,6 +1,7 @@
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin, newCustomer } from '../support/auth';
 import { requestAuthorization } from '../support/payment-requests';
+import { paymentOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 type Shown = { gauge: number; ready: { status: string; since: string }; admin: { state: string; since: string; window: Record<string, number> } };
@@ -10,11 +11,11 @@ describe('Payment provider breaker visibility', () => {
   let simulator: RunningProviderSimulator;
   let app: TestApp;
 
-  async function setCardFailureRate(failureRate: number): Promise<void> {
+  async function setCard(behaviour: { failureRate?: number; latencyMs?: number }): Promise<void> {
     const response = await fetch(`${simulator.url}/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'card', failureRate }),
+      body: JSON.stringify({ provider: 'card', ...behaviour }),
     });
     expect(response.status).toBe(200);
   }
@@ -38,6 +39,8 @@ describe('Payment provider breaker visibility', () => {
       // Long enough for the three reads of the open breaker to end before it probes, even on a loaded machine; short enough to wait for.
       PAYMENT_BREAKER_RESET_MS: '2000',
       PAYMENT_RETRY_ATTEMPTS: '3',
+      // The probe is held at the provider (see below) well within this.
+      PAYMENT_TIMEOUT_MS: '20000',
     });
   });
 
@@ -50,10 +53,12 @@ describe('Payment provider breaker visibility', () => {
     expect(await shown()).toMatchObject({ gauge: 0, ready: { state: 'closed' }, admin: { state: 'closed', breaker: 'payments.card' } });
     expect((await app.http().get('/health/ready').expect(200)).body.checks.circuitBreakers.status).toBe('up');
 
-    await setCardFailureRate(1);
-    // Three calls each, retries included: the fifth failure in a row opens the circuit.
+    await setCard({ failureRate: 1 });
+    // Three calls each, retries included: the fifth failure in a row opens the circuit, and the
+    // second request, refused by it, is parked.
     expect((await requestAuthorization(app)).status).toBe('DECLINED');
-    expect((await requestAuthorization(app)).status).toBe('DECLINED');
+    const parked = await requestAuthorization(app);
+    expect(parked.status).toBe('PARKED');
 
     const open = await shown();
     expect(open).toMatchObject({ gauge: 2, ready: { state: 'open' }, admin: { state: 'open' } });
@@ -62,8 +67,11 @@ describe('Payment provider breaker visibility', () => {
     // Degraded, and still ready: orders are accepted while payments wait for the provider.
     expect((await app.http().get('/health/ready').expect(200)).body.checks.circuitBreakers.status).toBe('degraded');
 
-    await setCardFailureRate(0);
+    // The parked payment is the probe; held at the provider, it keeps the circuit half-open long enough to be seen.
+    await setCard({ failureRate: 0, latencyMs: 4000 });
     await app.eventually(async () => expect(await shown()).toMatchObject({ gauge: 1, ready: { state: 'half-open' }, admin: { state: 'half-open' } }));
+    await app.eventually(async () => expect(await paymentOf(app, parked.orderId)).toMatchObject({ status: 'AUTHORIZED' }));
+    await setCard({ latencyMs: 0 });
 
     expect((await requestAuthorization(app)).status).toBe('AUTHORIZED');
 

@@ -32,15 +32,20 @@ describe('Payment providers by method', () => {
   }
 
   /** The order, placed by the shopper with this method, in its final state, and its payment as the API and the row show it. */
-  async function paidOrder(method: string, token = 'tok_visa', product = productId): Promise<{ status: string; payment: Json; providerRef: string }> {
+  async function placedOrder(method: string, token = 'tok_visa', product = productId): Promise<string> {
     const { body } = await (await shopperOf(app))
       .http()
       .post('/api/v1/orders')
       .send({ items: [{ productId: product, quantity: QUANTITY }], payment: { method, token } })
       .expect(202);
-    const { status } = await finalOrder(app, body.id);
+    return body.id;
+  }
+
+  async function paidOrder(method: string, token = 'tok_visa', product = productId): Promise<{ status: string; payment: Json; providerRef: string }> {
+    const orderId = await placedOrder(method, token, product);
+    const { status } = await finalOrder(app, orderId);
     const payment = await app.eventually(async () => {
-      const settled = await paymentOf(app, body.id);
+      const settled = await paymentOf(app, orderId);
       expect(['CAPTURED', 'DECLINED', 'VOIDED']).toContain(settled.status);
       return settled;
     });
@@ -153,11 +158,12 @@ describe('Payment providers by method', () => {
     expect(await breakerStates()).toEqual({ card: 'closed', paypal: 'closed', crypto: 'closed' });
     await failPaypalCalls(1);
     try {
-      // Three calls each, retries included: the fifth failure in a row opens the circuit.
-      for (let order = 0; order < 2; order += 1) {
-        const { payment } = await paidOrder('paypal');
-        expect(payment).toMatchObject({ status: 'DECLINED', declineReason: 'processing_error' });
-      }
+      // Three calls each, retries included: the fifth failure in a row opens the circuit, and the second order's
+      // payment, refused by it, is parked for the PayPal provider's return.
+      const { payment: failed } = await paidOrder('paypal');
+      expect(failed).toMatchObject({ status: 'DECLINED', declineReason: 'processing_error' });
+      const parked = await placedOrder('paypal');
+      await app.eventually(async () => expect(await paymentOf(app, parked)).toMatchObject({ status: 'PARKED', provider: 'paypal' }));
       expect(await breakerStates()).toEqual({ card: 'closed', paypal: 'open', crypto: 'closed' });
       const { text: metrics } = await app.http().get('/metrics').expect(200);
       expect(metrics).toMatch(/^circuit_breaker_state\{breaker="payments\.paypal",provider="paypal"\} 2$/m);

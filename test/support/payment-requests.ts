@@ -11,16 +11,7 @@ import { TestApp } from './test-app';
  */
 export async function requestAuthorization(app: TestApp, amount = 1500): Promise<{ orderId: string; status: string; providerRef: string | null }> {
   const orderId = newId();
-  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
-  const request = new AuthorizePaymentV2({
-    orderId,
-    customerId: 'cus_payment_requests',
-    amount: { amount, currency: 'EUR' },
-    method: 'card',
-    paymentMethodRef: ref,
-    paymentMethodRefExpiresAt: expiresAt.toISOString(),
-  });
-  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(request, orderId)));
+  await sendAuthorizationRequest(app, orderId, amount);
   const [row] = await app.eventually(async () => {
     const rows = await sql<{ status: string; provider_ref: string | null }>(
       app,
@@ -31,4 +22,18 @@ export async function requestAuthorization(app: TestApp, amount = 1500): Promise
     return rows;
   });
   return { orderId, status: row.status, providerRef: row.provider_ref };
+}
+
+/** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
+export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500): Promise<void> {
+  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
+  const request = new AuthorizePaymentV2({
+    orderId,
+    customerId: 'cus_payment_requests',
+    amount: { amount, currency: 'EUR' },
+    method: 'card',
+    paymentMethodRef: ref,
+    paymentMethodRefExpiresAt: expiresAt.toISOString(),
+  });
+  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(request, orderId)));
 }

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { makeGaugeProvider } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
 import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
 import { PaymentProvidersController } from './api/payment-providers.controller';
 import { PaymentWebhooksController } from './api/payment-webhooks.controller';
@@ -7,6 +9,8 @@ import { ApplyProviderEventHandler } from './application/apply-provider-event/ap
 import { PaymentsController } from './api/payments.controller';
 import { RefundsController } from './api/refunds.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
+import { ProviderAuthorization } from './application/authorize-payment/provider-authorization';
+import { ParkedPaymentResumer } from './application/resume-parked-payments/parked-payment-resumer';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
 import { paymentsInbound } from './application/inbound-routes';
 import { ListPaymentProvidersHandler } from './application/list-payment-providers/list-payment-providers.handler';
@@ -26,7 +30,7 @@ import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { WebhookEventRepository } from './infrastructure/webhook-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
-import { PaymentProviderName } from './domain/payment';
+import { PAYMENT_PROVIDER_NAMES, PaymentProviderName } from './domain/payment';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
 
 /** Payment authorization, capture, void and refunds at the card, PayPal or crypto provider of each payment's method, over HTTP. */
@@ -69,6 +73,19 @@ export class PaymentsModule {
         },
         { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },
         AuthorizePaymentHandler,
+        ProviderAuthorization,
+        ParkedPaymentResumer,
+        makeGaugeProvider({
+          name: 'payments_parked',
+          help: 'Payments parked while their provider is unavailable, per provider (counted in the database, so every process shows all of them)',
+          labelNames: ['provider'],
+          inject: [PaymentRepository],
+          async collect(this: Gauge<'provider'>, payments: PaymentRepository) {
+            // A scrape while the database is unreachable keeps the last counts instead of failing /metrics.
+            const parked = await payments.parkedCounts().catch(() => undefined);
+            if (parked) for (const provider of PAYMENT_PROVIDER_NAMES) this.set({ provider }, parked.get(provider) ?? 0);
+          },
+        }),
         CapturePaymentHandler,
         VoidPaymentHandler,
         RefundPaymentHandler,

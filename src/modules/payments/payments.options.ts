@@ -29,6 +29,13 @@ export interface PaymentsOptions {
   retryAttempts: number;
   /** First retry delay; it doubles on each retry, with jitter. */
   retryBaseMs: number;
+  /**
+   * How long a payment whose provider is unavailable waits parked for it, at most (and never past
+   * its sealed payment method's expiry), before it is declined `provider_unavailable`.
+   */
+  parkMaxMs: number;
+  /** How often parked payments are looked at: resumed where their provider takes calls, declined past their deadline. */
+  parkSweepMs: number;
   /** The chain and addresses crypto payments are received on and refunded from. */
   crypto: CryptoSettlement;
   /** Opens the payment methods of authorization requests (docs/decisions/0022). */
@@ -48,6 +55,9 @@ export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   breakerResetMs: 60_000,
   retryAttempts: 3,
   retryBaseMs: 100,
+  // Below the 15 minutes a sealed payment method lives (PAYMENT_METHOD_REF_TTL_MS), so it still opens at the end.
+  parkMaxMs: 600_000,
+  parkSweepMs: 5000,
   paymentMethodRefs: { keyMadeAtStart: false },
   // The simulator's: it checks only that the addresses are Polygon's.
   crypto: {
@@ -66,7 +76,7 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
   const problems: string[] = [];
   if (typeof resolved.providerUrl === 'string' && !URL.canParse(resolved.providerUrl)) problems.push('providerUrl must be a URL');
   if (!(resolved.providerTimeoutMs > 0)) problems.push('providerTimeoutMs must be > 0');
-  for (const name of ['providerMaxConcurrent', 'breakerVolume', 'breakerConsecutiveFailures', 'breakerResetMs'] as const) {
+  for (const name of ['providerMaxConcurrent', 'breakerVolume', 'breakerConsecutiveFailures', 'breakerResetMs', 'parkMaxMs', 'parkSweepMs'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1) problems.push(`${name} must be an integer >= 1`);
   }
   if (!(resolved.breakerErrorPercent > 0 && resolved.breakerErrorPercent <= 100)) problems.push('breakerErrorPercent must be in (0, 100]');

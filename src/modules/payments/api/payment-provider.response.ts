@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { BreakerState, BreakerStatus } from '../../../../libs/resilience';
+import type { BreakerState } from '../../../../libs/resilience';
+import type { PaymentProviderStatus } from '../application/list-payment-providers/list-payment-providers.query';
 
 const BREAKER_STATES: BreakerState[] = ['closed', 'half-open', 'open'];
 
@@ -44,6 +45,13 @@ export class PaymentProviderResponse {
 
   @ApiProperty({ type: BreakerWindowResponse, description: "The breaker's rolling window" })
   window!: BreakerWindowResponse;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'Payments parked while the provider is unavailable: resumed by themselves once it takes calls, declined after PAYMENT_PARK_MAX_MS',
+  })
+  parked!: number;
 }
 
 export class PaymentProviderListResponse {
@@ -59,10 +67,11 @@ export const PAYMENT_PROVIDER_LIST_EXAMPLE: PaymentProviderListResponse = {
       state: 'open',
       since: '2026-01-15T09:30:00.200Z',
       window: { durationMs: 10000, calls: 12, successes: 5, failures: 5, timeouts: 0, rejected: 2, overCapacity: 0 },
+      parked: 3,
     },
   ],
 };
 
-export function toPaymentProviderResponse({ provider, breaker, state, since, window }: BreakerStatus): PaymentProviderResponse {
-  return { provider, breaker, state, since: since.toISOString(), window: { ...window } };
+export function toPaymentProviderResponse({ provider, breaker, state, since, window, parked }: PaymentProviderStatus): PaymentProviderResponse {
+  return { provider, breaker, state, since: since.toISOString(), window: { ...window }, parked };
 }

@@ -13,8 +13,9 @@ export class PaymentProvidersController {
   @Get()
   @Requires('payments:read-all')
   @ApiOperation({
-    summary: "Each payment provider with its circuit breaker's state, since when, and its rolling-window counts",
-    description: 'An open breaker refuses calls to the provider at once: authorizations, captures and voids wait and are retried.',
+    summary: "Each payment provider with its circuit breaker's state, since when, its rolling-window counts and its parked payments",
+    description:
+      'An open breaker refuses calls to the provider at once: captures and voids are retried, authorizations are parked and resumed once it takes calls again.',
   })
   @ApiOkResponse({ type: PaymentProviderListResponse, example: PAYMENT_PROVIDER_LIST_EXAMPLE })
   async list(): Promise<PaymentProviderListResponse> {

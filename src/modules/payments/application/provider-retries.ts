@@ -3,7 +3,7 @@ import type { PaymentsOptions } from '../payments.options';
 import { ProviderError, ProviderUnavailableError } from './ports/payment-provider';
 
 /** Longest pause between two provider calls of one request. */
-const MAX_RETRY_DELAY_MS = 5_000;
+export const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * Calls the provider until it answers, retrying its errors and an open circuit with backoff

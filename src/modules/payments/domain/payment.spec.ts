@@ -2,6 +2,8 @@ import { DECLINE_REASON, Payment, PaymentStatus, ProviderOutcome } from './payme
 
 const ORDER = '0190b000-0000-7000-8000-000000000001';
 const EUR_10 = { amount: 1000, currency: 'EUR' };
+const PARKED_UNTIL = new Date('2026-01-15T10:10:00.000Z');
+const SEALED = { sealed: 'pmr1.key.eph.iv.ct.tag', expiresAt: '2026-01-15T10:15:00.000Z' };
 
 function paymentIn(status: PaymentStatus): Payment {
   return Payment.restore({
@@ -15,6 +17,7 @@ function paymentIn(status: PaymentStatus): Payment {
     attempts: 1,
     declineReason: status === 'DECLINED' ? 'card_declined' : null,
     providerRef: status === 'AUTHORIZED' || status === 'CAPTURED' ? 'sim_1' : null,
+    parking: status === 'PARKED' ? { until: PARKED_UNTIL, paymentMethod: SEALED } : null,
   });
 }
 
@@ -22,6 +25,7 @@ describe(Payment.name, () => {
   describe('answerAuthorizationRequest', () => {
     it.each<[PaymentStatus, ReturnType<Payment['answerAuthorizationRequest']>]>([
       ['PENDING', { kind: 'ask-provider' }],
+      ['PARKED', { kind: 'parked', until: PARKED_UNTIL }],
       ['AUTHORIZED', { kind: 'authorized' }],
       ['CAPTURED', { kind: 'authorized' }],
       ['PARTIALLY_REFUNDED', { kind: 'authorized' }],
@@ -103,9 +107,65 @@ describe(Payment.name, () => {
     );
   });
 
+  describe('parking', () => {
+    const unavailable = (parkUntil: Date, paymentMethod: typeof SEALED | null = SEALED): ProviderOutcome => ({ kind: 'unavailable', parkUntil, paymentMethod });
+
+    it('parks a pending payment its provider could not be asked about, keeping its sealed payment method', () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle(unavailable(PARKED_UNTIL), 3)).toEqual({ kind: 'parked', until: PARKED_UNTIL });
+      expect(payment.toState()).toMatchObject({ status: 'PARKED', attempts: 4, parking: { until: PARKED_UNTIL, paymentMethod: SEALED } });
+    });
+
+    it('parks no later than its payment method expires, when it could no longer be used', () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle(unavailable(new Date('2026-01-15T11:00:00.000Z')), 1)).toEqual({
+        kind: 'parked',
+        until: new Date(SEALED.expiresAt),
+      });
+    });
+
+    it('declines as a processing error a request that carried its token, which may not be kept', () => {
+      const payment = paymentIn('PENDING');
+      expect(payment.settle(unavailable(PARKED_UNTIL, null), 1)).toEqual({ kind: 'declined', reason: 'processing_error' });
+    });
+
+    it.each<ProviderOutcome>([unavailable(PARKED_UNTIL), { kind: 'timed-out' }])('a parked payment stays parked without an answer (%j)', (outcome) => {
+      const payment = paymentIn('PARKED');
+      expect(payment.settle(outcome, 1)).toEqual({ kind: 'still-parked' });
+      expect(payment.toState()).toMatchObject({ status: 'PARKED', parking: { until: PARKED_UNTIL } });
+    });
+
+    it.each<[ProviderOutcome, PaymentStatus, ReturnType<Payment['settle']>]>([
+      [{ kind: 'approved', reference: 'sim_resumed' }, 'AUTHORIZED', { kind: 'authorized' }],
+      [{ kind: 'declined', reason: 'card_declined' }, 'DECLINED', { kind: 'declined', reason: 'card_declined' }],
+      [{ kind: 'failed' }, 'DECLINED', { kind: 'declined', reason: 'processing_error' }],
+    ])('a resumed parked payment takes the answer %j and drops its payment method', (outcome, status, settlement) => {
+      const payment = paymentIn('PARKED');
+      expect(payment.settle(outcome, 1)).toEqual(settlement);
+      expect(payment.toState()).toMatchObject({ status, parking: null });
+    });
+
+    it('declines a parked payment past its deadline as provider_unavailable, and no other', () => {
+      const parked = paymentIn('PARKED');
+      expect(parked.expireParking(new Date(PARKED_UNTIL.getTime() - 1))).toEqual({ kind: 'already-settled' });
+      expect(parked.expireParking(PARKED_UNTIL)).toEqual({ kind: 'declined', reason: DECLINE_REASON.providerUnavailable });
+      expect(parked.toState()).toMatchObject({ status: 'DECLINED', declineReason: 'provider_unavailable', parking: null });
+      expect(paymentIn('AUTHORIZED').expireParking(PARKED_UNTIL)).toEqual({ kind: 'already-settled' });
+    });
+
+    it('a void of a parked payment wins: voided, and a late approval is released', () => {
+      const payment = paymentIn('PARKED');
+      expect(payment.void()).toBe('voided');
+      expect(payment.toState()).toMatchObject({ status: 'VOIDED', parking: null });
+      expect(payment.settle({ kind: 'approved', reference: 'sim_late' }, 1)).toEqual({ kind: 'authorized-after-void' });
+      expect(payment.status).toBe('VOIDED');
+    });
+  });
+
   describe('void', () => {
     it.each<[PaymentStatus, ReturnType<Payment['void']>, PaymentStatus]>([
       ['PENDING', 'voided', 'VOIDED'],
+      ['PARKED', 'voided', 'VOIDED'],
       ['AUTHORIZED', 'voided', 'VOIDED'],
       ['VOIDED', 'already-voided', 'VOIDED'],
       ['DECLINED', 'nothing-held', 'DECLINED'],

@@ -1,4 +1,4 @@
-export const PAYMENT_STATUSES = ['PENDING', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED', 'DECLINED'] as const;
+export const PAYMENT_STATUSES = ['PENDING', 'PARKED', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED', 'DECLINED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Statuses of a payment whose amount was captured: refunds take back part or all of it. */
@@ -26,7 +26,22 @@ export const DECLINE_REASON = {
   paymentMethodExpired: 'payment_method_expired',
   /** The sealed payment method does not open here: malformed, altered, or sealed for another key or order. */
   paymentMethodUnknown: 'payment_method_unknown',
+  /** The provider stayed unavailable until the parked payment's deadline. */
+  providerUnavailable: 'provider_unavailable',
 } as const;
+
+/** A payment method sealed for payments (AuthorizePaymentV2): kept as it came, never opened at rest. */
+export interface SealedPaymentMethod {
+  sealed: string;
+  /** ISO date after which it no longer opens. */
+  expiresAt: string;
+}
+
+/** Why and until when a payment waits for its provider, with what to ask it again. */
+export interface Parking {
+  until: Date;
+  paymentMethod: SealedPaymentMethod;
+}
 
 export interface PaymentState {
   id: string;
@@ -44,6 +59,8 @@ export interface PaymentState {
   /** Set when DECLINED. */
   declineReason: string | null;
   providerRef: string | null;
+  /** Set while PARKED only. */
+  parking: Parking | null;
 }
 
 /** What the provider did for one authorization request, after retries. */
@@ -51,18 +68,30 @@ export type ProviderOutcome =
   | { kind: 'approved'; reference: string }
   | { kind: 'declined'; reason: string }
   | { kind: 'failed' }
-  | { kind: 'timed-out' };
+  | { kind: 'timed-out' }
+  /**
+   * The provider could not be asked (its circuit open, its bulkhead full, or failing while its
+   * circuit opened). `paymentMethod` is absent for a request that carried its token itself, which
+   * cannot be kept to ask again.
+   */
+  | { kind: 'unavailable'; parkUntil: Date; paymentMethod: SealedPaymentMethod | null };
 
 /** The answer an authorization request gets from the payment as it stands. */
 export type AuthorizationAnswer =
   | { kind: 'ask-provider' }
   | { kind: 'authorized' }
-  | { kind: 'declined'; reason: string };
+  | { kind: 'declined'; reason: string }
+  /** Waiting for its provider to recover: resumed by payments itself, not by the request. */
+  | { kind: 'parked'; until: Date };
 
 /** What a provider outcome did to the payment. */
 export type Settlement =
   | { kind: 'authorized' }
   | { kind: 'declined'; reason: string }
+  /** The provider is unavailable: the payment waits for it, until `until`. */
+  | { kind: 'parked'; until: Date }
+  /** Parked, and the provider still unavailable. */
+  | { kind: 'still-parked' }
   /** No answer in time: the payment waits for the order to void it. */
   | { kind: 'still-pending' }
   /** Approved after the order voided the payment: the authorization is released at once. */
@@ -103,6 +132,7 @@ export class Payment {
       attempts: 0,
       declineReason: null,
       providerRef: null,
+      parking: null,
     });
   }
 
@@ -119,11 +149,12 @@ export class Payment {
       attempts: 0,
       declineReason: null,
       providerRef: null,
+      parking: null,
     });
   }
 
   static restore(state: PaymentState): Payment {
-    return new Payment({ ...state });
+    return new Payment({ ...state, parking: state.parking && { ...state.parking } });
   }
 
   get id(): string {
@@ -142,6 +173,11 @@ export class Payment {
     return this.state.amount;
   }
 
+  /** The payment method named by the authorization request; null on a tombstone. */
+  get method(): string | null {
+    return this.state.method;
+  }
+
   /** The provider that authorized it (or will); null on a tombstone. */
   get provider(): PaymentProviderName | null {
     return this.state.provider;
@@ -152,8 +188,12 @@ export class Payment {
     return this.state.providerRef;
   }
 
+  get parking(): Parking | null {
+    return this.state.parking;
+  }
+
   toState(): PaymentState {
-    return { ...this.state };
+    return { ...this.state, parking: this.state.parking && { ...this.state.parking } };
   }
 
   /** How a (possibly repeated) authorization request is answered before asking the provider. */
@@ -161,6 +201,8 @@ export class Payment {
     switch (this.state.status) {
       case 'PENDING':
         return { kind: 'ask-provider' };
+      case 'PARKED':
+        return { kind: 'parked', until: this.state.parking!.until };
       case 'AUTHORIZED':
       case 'CAPTURED':
       case 'PARTIALLY_REFUNDED':
@@ -174,7 +216,11 @@ export class Payment {
     }
   }
 
-  /** Records what the provider did; only a PENDING payment changes status. */
+  /**
+   * Records what the provider did; only a PENDING or PARKED payment changes status. A PENDING one
+   * the provider could not be asked about is parked until `parkUntil`, or the expiry of its payment
+   * method if sooner; a PARKED one stays parked while no answer comes.
+   */
   settle(outcome: ProviderOutcome, attempts: number): Settlement {
     this.state.attempts += attempts;
     if (this.state.status === 'VOIDED') {
@@ -182,10 +228,11 @@ export class Payment {
       this.state.providerRef = outcome.reference;
       return { kind: 'authorized-after-void' };
     }
-    if (this.state.status !== 'PENDING') return { kind: 'already-settled' };
+    if (this.state.status !== 'PENDING' && this.state.status !== 'PARKED') return { kind: 'already-settled' };
+    const parked = this.state.status === 'PARKED';
     switch (outcome.kind) {
       case 'approved':
-        this.state.status = 'AUTHORIZED';
+        this.leave('AUTHORIZED');
         this.state.providerRef = outcome.reference;
         return { kind: 'authorized' };
       case 'declined':
@@ -193,15 +240,25 @@ export class Payment {
       case 'failed':
         return this.decline(DECLINE_REASON.processingError);
       case 'timed-out':
-        return { kind: 'still-pending' };
+        return parked ? { kind: 'still-parked' } : { kind: 'still-pending' };
+      case 'unavailable':
+        if (parked) return { kind: 'still-parked' };
+        return outcome.paymentMethod ? this.park(outcome.parkUntil, outcome.paymentMethod) : this.decline(DECLINE_REASON.processingError);
     }
+  }
+
+  /** A PARKED payment whose deadline passed is declined: its provider stayed unavailable. */
+  expireParking(now: Date): Settlement {
+    if (this.state.status !== 'PARKED' || this.state.parking!.until > now) return { kind: 'already-settled' };
+    return this.decline(DECLINE_REASON.providerUnavailable);
   }
 
   void(): VoidResult {
     switch (this.state.status) {
       case 'PENDING':
+      case 'PARKED':
       case 'AUTHORIZED':
-        this.state.status = 'VOIDED';
+        this.leave('VOIDED');
         return 'voided';
       case 'VOIDED':
         return 'already-voided';
@@ -243,8 +300,22 @@ export class Payment {
   }
 
   private decline(reason: string): Settlement {
-    this.state.status = 'DECLINED';
+    this.leave('DECLINED');
     this.state.declineReason = reason;
     return { kind: 'declined', reason };
+  }
+
+  private park(parkUntil: Date, paymentMethod: SealedPaymentMethod): Settlement {
+    // Asked after its payment method expired, the provider could only be refused it.
+    const until = new Date(Math.min(parkUntil.getTime(), Date.parse(paymentMethod.expiresAt)));
+    this.state.status = 'PARKED';
+    this.state.parking = { until, paymentMethod: { ...paymentMethod } };
+    return { kind: 'parked', until };
+  }
+
+  /** Any status but PARKED drops the parking, and with it the sealed payment method: it is needed no more. */
+  private leave(status: Exclude<PaymentStatus, 'PARKED'>): void {
+    this.state.status = status;
+    this.state.parking = null;
   }
 }

@@ -8,6 +8,7 @@ import {
   PaymentProvider,
   PaymentProviders,
   ProviderAnswer,
+  ProviderCircuit,
   ProviderRefusedError,
   ProviderUnavailableError,
   RefundRequest,
@@ -79,6 +80,16 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     return this.fire(() => this.provider.refund(request));
   }
 
+  get circuit(): ProviderCircuit {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  /** `listener` runs when the circuit half-opens (one probe may go) and when it closes. */
+  onCallsAdmitted(listener: (circuit: Exclude<ProviderCircuit, 'open'>) => void): void {
+    this.breaker.on('halfOpen', () => listener('half-open'));
+    this.breaker.on('close', () => listener('closed'));
+  }
+
   onApplicationShutdown(): void {
     this.breaker.shutdown();
   }
@@ -100,6 +111,16 @@ export class CircuitBreakingPaymentProviders implements PaymentProviders, OnAppl
 
   of(name: PaymentProviderName): PaymentProvider {
     return this.providers[name];
+  }
+
+  circuitOf(name: PaymentProviderName): ProviderCircuit {
+    return this.providers[name].circuit;
+  }
+
+  onCallsAdmitted(listener: (name: PaymentProviderName, circuit: Exclude<ProviderCircuit, 'open'>) => void): void {
+    for (const [name, provider] of Object.entries(this.providers) as [PaymentProviderName, CircuitBreakingPaymentProvider][]) {
+      provider.onCallsAdmitted((circuit) => listener(name, circuit));
+    }
   }
 
   onApplicationShutdown(): void {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, rowsOf } from '../../../../libs/persistence';
 import { PaymentView } from '../application/payment.view';
-import { Money, Payment, PaymentProviderName, PaymentStatus } from '../domain/payment';
+import { Money, Parking, Payment, PaymentProviderName, PaymentStatus } from '../domain/payment';
 
 interface PaymentRow {
   id: string;
@@ -16,12 +16,23 @@ interface PaymentRow {
   attempts: number;
   decline_reason: string | null;
   provider_ref: string | null;
+  parked_until: Date | null;
+  payment_method_ref: string | null;
+  payment_method_ref_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 function moneyOf(row: PaymentRow): Money | null {
   return row.amount === null || row.currency === null ? null : { amount: Number(row.amount), currency: row.currency };
+}
+
+function parkingOf(row: PaymentRow): Parking | null {
+  if (row.parked_until === null || row.payment_method_ref === null || row.payment_method_ref_expires_at === null) return null;
+  return {
+    until: new Date(row.parked_until),
+    paymentMethod: { sealed: row.payment_method_ref, expiresAt: new Date(row.payment_method_ref_expires_at).toISOString() },
+  };
 }
 
 function toPayment(row: PaymentRow): Payment {
@@ -36,6 +47,7 @@ function toPayment(row: PaymentRow): Payment {
     attempts: row.attempts,
     declineReason: row.decline_reason,
     providerRef: row.provider_ref,
+    parking: parkingOf(row),
   });
 }
 
@@ -129,18 +141,70 @@ export class PaymentRepository {
     const rows = rowsOf<unknown>(
       await manager.query(
         `UPDATE payments.payment p
-         SET status = u.status, attempts = u.attempts, decline_reason = u.decline_reason, provider_ref = u.provider_ref, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-           AS u(id, expected_status, status, attempts, decline_reason, provider_ref)
+         SET status = u.status, attempts = u.attempts, decline_reason = u.decline_reason, provider_ref = u.provider_ref,
+             parked_until = u.parked_until, payment_method_ref = u.payment_method_ref,
+             payment_method_ref_expires_at = u.payment_method_ref_expires_at, resume_leased_until = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[])
+           AS u(id, expected_status, status, attempts, decline_reason, provider_ref, parked_until, payment_method_ref,
+                payment_method_ref_expires_at)
          WHERE p.id = u.id AND p.status = u.expected_status RETURNING p.id`,
         columnsOf(changes, ({ payment, expectedStatus }) => {
           const state = payment.toState();
-          return [state.id, expectedStatus, state.status, state.attempts, state.declineReason, state.providerRef];
+          return [
+            state.id,
+            expectedStatus,
+            state.status,
+            state.attempts,
+            state.declineReason,
+            state.providerRef,
+            state.parking?.until.toISOString() ?? null,
+            state.parking?.paymentMethod.sealed ?? null,
+            state.parking?.paymentMethod.expiresAt ?? null,
+          ];
         }),
       ),
     );
     // Callers hold the row locks, so no status can have moved under them.
     if (rows.length !== changes.length) throw new Error(`${changes.length - rows.length} payments are no longer in their expected status`);
+  }
+
+  /**
+   * Leases up to `limit` PARKED payments of the provider whose deadline has not passed and that no
+   * process is resuming, oldest deadline first, for `leaseMs`; in one statement, so two processes
+   * never lease the same payment. Saving a payment ends its lease; a process that dies mid-resume
+   * leaves it to expire, and the payment is resumed again.
+   */
+  async leaseParked(provider: PaymentProviderName, limit: number, leaseMs: number): Promise<Payment[]> {
+    const rows = await this.dataSource.query<PaymentRow[]>(
+      `UPDATE payments.payment SET resume_leased_until = now() + $3 * interval '1 millisecond'
+       WHERE id IN (
+         SELECT id FROM payments.payment
+         WHERE status = 'PARKED' AND provider = $1 AND parked_until > now()
+           AND (resume_leased_until IS NULL OR resume_leased_until < now())
+         ORDER BY parked_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [provider, limit, leaseMs],
+    );
+    return rowsOf<PaymentRow>(rows).map(toPayment);
+  }
+
+  /** Locks up to `limit` PARKED payments past their deadline that no process is resuming; rows locked elsewhere are skipped. */
+  async lockOverdueParked(manager: EntityManager, limit: number): Promise<Payment[]> {
+    const rows = await manager.query<PaymentRow[]>(
+      `SELECT * FROM payments.payment
+       WHERE status = 'PARKED' AND parked_until <= now() AND (resume_leased_until IS NULL OR resume_leased_until < now())
+       ORDER BY parked_until LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toPayment);
+  }
+
+  /** How many payments are PARKED, per provider (providers with none are absent). */
+  async parkedCounts(): Promise<Map<PaymentProviderName, number>> {
+    const rows = await this.dataSource.query<{ provider: PaymentProviderName; parked: number }[]>(
+      `SELECT provider, count(*)::int AS parked FROM payments.payment WHERE status = 'PARKED' GROUP BY provider`,
+    );
+    return new Map(rows.map((row) => [row.provider, row.parked]));
   }
 
   /** Inserts the payments of orders that have none; returns the order ids inserted. */

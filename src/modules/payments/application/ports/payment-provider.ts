@@ -2,9 +2,18 @@ import { Money, PaymentProviderName } from '../../domain/payment';
 
 export const PAYMENT_PROVIDERS = Symbol('PAYMENT_PROVIDERS');
 
+/**
+ * Whether calls to a provider go through: `closed`, all of them; `half-open`, one probe call whose
+ * outcome closes or opens the circuit again; `open`, none.
+ */
+export type ProviderCircuit = 'closed' | 'half-open' | 'open';
+
 /** The payment providers by name: the one a payment was authorized at takes all its later calls. */
 export interface PaymentProviders {
   of(name: PaymentProviderName): PaymentProvider;
+  circuitOf(name: PaymentProviderName): ProviderCircuit;
+  /** Calls `listener` each time a provider's circuit starts letting calls through again (half-open, then closed). */
+  onCallsAdmitted(listener: (name: PaymentProviderName, circuit: Exclude<ProviderCircuit, 'open'>) => void): void;
 }
 
 export interface AuthorizationRequest {
