@@ -1,0 +1,257 @@
+import { VoidPaymentV1 } from '../../libs/contracts/payments';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { ParkedPaymentResumer } from '../../src/modules/payments/application/resume-parked-payments/parked-payment-resumer';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+import { asAdmin } from '../support/auth';
+import { sendAuthorizationRequest } from '../support/payment-requests';
+import { paymentOf, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const AUTHORIZE = 'POST /card/v1/payment_intents';
+const CAPTURE = 'POST /card/v1/payment_intents/:id/capture';
+
+type CardCalls = { calls: number; injectedFailures: number; operations: Record<string, number>; inFlight: number; maxInFlight: number };
+
+/** The card provider at the simulator: its faults, set while the service runs, and the calls it received. */
+class CardProvider {
+  constructor(private readonly simulator: RunningProviderSimulator) {}
+
+  async set(behaviour: { failureRate?: number; latencyMs?: number }): Promise<void> {
+    const response = await this.post('/control', { provider: 'card', ...behaviour });
+    expect(response.status).toBe(200);
+  }
+
+  async resetStats(): Promise<void> {
+    expect((await this.post('/control/reset', {})).status).toBe(204);
+  }
+
+  async calls(): Promise<CardCalls> {
+    const stats = (await (await fetch(`${this.simulator.url}/control/stats`)).json()) as { card: CardCalls };
+    return stats.card;
+  }
+
+  private post(path: string, body: object): Promise<Response> {
+    return fetch(`${this.simulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+}
+
+/** The card breaker and parked payments as an operator sees them: the admin endpoint and /metrics. */
+async function cardSeen(app: TestApp): Promise<{ state: string; parked: number; parkedGauge: number; halfOpens: number; opens: number }> {
+  const { body } = await (await asAdmin(app)).get('/api/v1/payments/providers').expect(200);
+  const card = body.items.find((item: { provider: string }) => item.provider === 'card');
+  const { text } = await app.http().get('/metrics').expect(200);
+  const metric = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    state: card.state,
+    parked: card.parked,
+    parkedGauge: metric(/^payments_parked\{provider="card"\} (\d+)$/m),
+    halfOpens: metric(/^circuit_breaker_transitions_total\{breaker="payments\.card",provider="card",state="half-open"\} (\d+)$/m),
+    opens: metric(/^circuit_breaker_transitions_total\{breaker="payments\.card",provider="card",state="open"\} (\d+)$/m),
+  };
+}
+
+async function orderStatus(app: TestApp, orderId: string): Promise<{ status: string; reasons: string[] }> {
+  const { body } = await (await asAdmin(app)).get(`/api/v1/orders/${orderId}`).expect(200);
+  return body;
+}
+
+function eventuallyPaymentIs(app: TestApp, orderId: string, status: string): Promise<unknown> {
+  return app.eventually(async () => expect(await paymentOf(app, orderId)).toMatchObject({ status }), 60_000);
+}
+
+/** A provider simulator and the service calling it, started for a describe block and stopped after it. */
+function serviceWithSimulator(env: Record<string, string>): { app: TestApp; card: CardProvider } {
+  let simulator: RunningProviderSimulator | undefined;
+  const started = {} as { app: TestApp; card: CardProvider };
+  beforeAll(async () => {
+    simulator = await startProviderSimulator({ port: 0 });
+    started.card = new CardProvider(simulator);
+    started.app = await startTestApp({ PAYMENT_PROVIDER_URL: simulator.url, ...env });
+  });
+  afterAll(async () => {
+    await started.app?.close();
+    await simulator?.close();
+  });
+  return started;
+}
+
+async function repliesOf(app: TestApp, orderId: string, type: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = $2', [orderId, type]);
+  return n;
+}
+
+const OUTAGE_ENV = {
+  // Six calls per request: a lone order's fifth failure in a row opens the circuit, its sixth call is refused and it parks.
+  PAYMENT_RETRY_ATTEMPTS: '6',
+  PAYMENT_BREAKER_RESET_MS: '1500',
+  PAYMENT_PARK_SWEEP_MS: '200',
+  // The saga must not roll back parked orders for time while they wait.
+  SAGA_DEADLINE_MS: '300000',
+};
+
+describe('Payments while the provider is down', () => {
+  describe('parking and resuming', () => {
+    const service = serviceWithSimulator(OUTAGE_ENV);
+    let app: TestApp;
+    let card: CardProvider;
+    beforeAll(() => {
+      ({ app, card } = service);
+    });
+
+    it('opens the circuit, stops calling the provider, parks the orders, then completes each once the provider is back, charged once', async () => {
+      const productId = await stockedProduct(app, 50);
+      await card.set({ failureRate: 1 });
+
+      const first = await placeOrder(app, [{ productId, quantity: 1 }]);
+      await eventuallyPaymentIs(app, first, 'PARKED');
+      expect((await cardSeen(app)).state).toBe('open');
+      const atOpen = { hits: (await card.calls()).calls, ...(await cardSeen(app)) };
+      // The threshold: five failures in a row, the sixth call refused without reaching the provider.
+      expect(atOpen.hits).toBe(5);
+
+      const more = [];
+      for (let i = 0; i < 5; i++) more.push(await placeOrder(app, [{ productId, quantity: 1 }]));
+      for (const orderId of more) await eventuallyPaymentIs(app, orderId, 'PARKED');
+      // The saga re-drives its request every SAGA_REDRIVE_AFTER_MS: a parked payment answers it again, asking no one.
+      await sendAuthorizationRequest(app, first);
+      await app.eventually(async () => expect(await repliesOf(app, first, 'payments.payment.parked')).toBe(2));
+
+      // Open, the circuit fails calls fast: the only calls that reached the provider since are the probes, one per half-open.
+      await app.eventually(async () => {
+        const hits = (await card.calls()).calls;
+        const seen = await cardSeen(app);
+        expect(hits - atOpen.hits).toBe(seen.halfOpens - atOpen.halfOpens);
+      });
+      const orders = [first, ...more];
+      expect(await cardSeen(app)).toMatchObject({ parked: 6, parkedGauge: 6 });
+      for (const orderId of orders) expect((await orderStatus(app, orderId)).status).toBe('PENDING');
+
+      await card.set({ failureRate: 0 });
+      for (const orderId of orders) {
+        await app.eventually(async () => expect((await orderStatus(app, orderId)).status).toBe('CONFIRMED'), 60_000);
+        await eventuallyPaymentIs(app, orderId, 'CAPTURED');
+      }
+      expect(await cardSeen(app)).toMatchObject({ state: 'closed', parked: 0, parkedGauge: 0 });
+      // None lost, none charged twice: one authorization that went through and one capture per order at the provider
+      // (the only failures were the injected ones, all of authorizations: nothing was captured during the outage).
+      const { operations, injectedFailures } = await card.calls();
+      expect(operations[AUTHORIZE] - injectedFailures).toBe(orders.length);
+      expect(operations[CAPTURE]).toBe(orders.length);
+      expect((await stockOf(app, productId)).onHand).toBe(50 - orders.length);
+    });
+
+    it('half-open, lets exactly one probe through: a failing one opens the circuit again, a good one closes it', async () => {
+      await card.set({ failureRate: 1 });
+      const orderIds = [newId(), newId(), newId(), newId()];
+      await sendAuthorizationRequest(app, orderIds[0]);
+      await eventuallyPaymentIs(app, orderIds[0], 'PARKED');
+      for (const orderId of orderIds.slice(1)) await sendAuthorizationRequest(app, orderId);
+      for (const orderId of orderIds) await eventuallyPaymentIs(app, orderId, 'PARKED');
+
+      // Four parked payments wait, yet each half-open period sends one call, and its failure opens the circuit again.
+      const before = { hits: (await card.calls()).calls, ...(await cardSeen(app)) };
+      await app.eventually(async () => {
+        const hits = (await card.calls()).calls;
+        const seen = await cardSeen(app);
+        expect(seen.halfOpens - before.halfOpens).toBeGreaterThanOrEqual(2);
+        expect(seen.opens - before.opens).toBe(seen.halfOpens - before.halfOpens);
+        expect(hits - before.hits).toBe(seen.halfOpens - before.halfOpens);
+      }, 30_000);
+
+      // A good probe, held at the provider so the half-open circuit can be seen with it under way alone.
+      await card.set({ failureRate: 0, latencyMs: 3000 });
+      await card.resetStats();
+      await app.eventually(async () => {
+        const calls = await card.calls();
+        expect((await cardSeen(app)).state).toBe('half-open');
+        expect(calls.inFlight).toBe(1);
+        // Counted since the reset: the probe, unless it arrived just before.
+        expect(calls.calls).toBeLessThanOrEqual(1);
+      }, 30_000);
+      await card.set({ latencyMs: 0 });
+      for (const orderId of orderIds) await eventuallyPaymentIs(app, orderId, 'AUTHORIZED');
+      expect((await cardSeen(app)).state).toBe('closed');
+    });
+
+    it('a void of a parked payment wins: it is voided and never authorized once the provider is back', async () => {
+      await card.set({ failureRate: 1 });
+      const orderId = newId();
+      await sendAuthorizationRequest(app, orderId);
+      await eventuallyPaymentIs(app, orderId, 'PARKED');
+      await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(new VoidPaymentV1({ orderId }), orderId)));
+      await eventuallyPaymentIs(app, orderId, 'VOIDED');
+      expect(await repliesOf(app, orderId, 'payments.payment.voided')).toBe(1);
+
+      await card.set({ failureRate: 0 });
+      // A payment authorized after recovery shows the circuit closed and the sweeps gone past the voided one.
+      const later = newId();
+      await sendAuthorizationRequest(app, later);
+      await eventuallyPaymentIs(app, later, 'AUTHORIZED');
+      await app.eventually(async () => expect((await cardSeen(app)).state).toBe('closed'));
+      await app.nest.get(ParkedPaymentResumer).sweep();
+      const [voided] = await sql<{ status: string; provider_ref: string | null }>(app, 'SELECT status, provider_ref FROM payments.payment WHERE order_id = $1', [
+        orderId,
+      ]);
+      // Never authorized: no reference from the provider, and no answer but the void's.
+      expect(voided).toEqual({ status: 'VOIDED', provider_ref: null });
+      expect(await repliesOf(app, orderId, 'payments.payment.authorized')).toBe(0);
+      expect(await repliesOf(app, orderId, 'payments.payment.voided')).toBe(1);
+    });
+  });
+
+  describe('past PAYMENT_PARK_MAX_MS', () => {
+    // The circuit stays open for the whole case: only the parking deadline decides.
+    const service = serviceWithSimulator({ ...OUTAGE_ENV, PAYMENT_BREAKER_RESET_MS: '600000', PAYMENT_PARK_MAX_MS: '1000' });
+    let app: TestApp;
+    beforeAll(async () => {
+      app = service.app;
+      await service.card.set({ failureRate: 1 });
+    });
+
+    it('declines the parked payment provider_unavailable, and the order is rolled back with its stock released', async () => {
+      const productId = await stockedProduct(app, 5);
+      const orderId = await placeOrder(app, [{ productId, quantity: 2 }]);
+      await app.eventually(async () => expect((await orderStatus(app, orderId)).status).toBe('ROLLED_BACK'), 60_000);
+      expect(await orderStatus(app, orderId)).toMatchObject({ reasons: ['payment: provider_unavailable'] });
+      expect(await paymentOf(app, orderId)).toMatchObject({ status: 'DECLINED', declineReason: 'provider_unavailable' });
+      expect(await repliesOf(app, orderId, 'payments.payment.parked')).toBe(1);
+      await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 5, reserved: 0, available: 5 }));
+      expect((await cardSeen(app)).parked).toBe(0);
+    });
+  });
+
+  describe('limits under 200 concurrent orders', () => {
+    const MAX_CONCURRENT = 10;
+    const service = serviceWithSimulator({ PAYMENT_PROVIDER_MAX_CONCURRENT: String(MAX_CONCURRENT), PAYMENT_PARK_SWEEP_MS: '200', SAGA_DEADLINE_MS: '300000' });
+    let app: TestApp;
+    let card: CardProvider;
+    beforeAll(() => {
+      ({ app, card } = service);
+    });
+
+    it('holds the bulkhead and the timeout at the provider, and decides every order', async () => {
+      const productId = await stockedProduct(app, 1000);
+      await card.set({ latencyMs: 200 });
+      await card.resetStats();
+      const orderIds = await Promise.all(Array.from({ length: 200 }, () => placeOrder(app, [{ productId, quantity: 1 }])));
+      await app.eventually(async () => {
+        const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM payments.payment WHERE status = 'CAPTURED' AND order_id = ANY($1::uuid[])`, [
+          orderIds,
+        ]);
+        expect(n).toBe(orderIds.length);
+      }, 240_000);
+      for (const orderId of orderIds) expect((await orderStatus(app, orderId)).status).toBe('CONFIRMED');
+
+      const calls = await card.calls();
+      // The bulkhead: never more calls under way at the provider than allowed, and it was reached.
+      expect(calls.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENT);
+      expect(calls.maxInFlight).toBeGreaterThan(1);
+      // No call ran into the timeout (PAYMENT_TIMEOUT_MS), which would have left its order to the saga's deadline: each
+      // authorized and captured once.
+      expect(calls.operations[AUTHORIZE]).toBe(orderIds.length);
+      expect(calls.operations[CAPTURE]).toBe(orderIds.length);
+      expect((await stockOf(app, productId)).onHand).toBe(1000 - orderIds.length);
+    }, 300_000);
+  });
+});
