@@ -26,6 +26,11 @@ class CardProvider {
     expect((await this.post('/control/reset', {})).status).toBe(204);
   }
 
+  /** A payment intent as the provider holds it. */
+  async intent(id: string): Promise<{ status: string; amount_received: number }> {
+    return (await fetch(`${this.simulator.url}/card/v1/payment_intents/${id}`)).json() as Promise<{ status: string; amount_received: number }>;
+  }
+
   async calls(): Promise<CardCalls> {
     const stats = (await (await fetch(`${this.simulator.url}/control/stats`)).json()) as { card: CardCalls };
     return stats.card;
@@ -86,8 +91,6 @@ const OUTAGE_ENV = {
   PAYMENT_RETRY_ATTEMPTS: '6',
   PAYMENT_BREAKER_RESET_MS: '1500',
   PAYMENT_PARK_SWEEP_MS: '200',
-  // The saga must not roll back parked orders for time while they wait.
-  SAGA_DEADLINE_MS: '300000',
 };
 
 describe('Payments while the provider is down', () => {
@@ -129,7 +132,7 @@ describe('Payments while the provider is down', () => {
 
       await card.set({ failureRate: 0 });
       for (const orderId of orders) {
-        await app.eventually(async () => expect((await orderStatus(app, orderId)).status).toBe('CONFIRMED'), 60_000);
+        await app.eventually(async () => expect((await orderStatus(app, orderId)).status).toBe('COMPLETED'), 60_000);
         await eventuallyPaymentIs(app, orderId, 'CAPTURED');
       }
       expect(await cardSeen(app)).toMatchObject({ state: 'closed', parked: 0, parkedGauge: 0 });
@@ -193,10 +196,11 @@ describe('Payments while the provider is down', () => {
       const [voided] = await sql<{ status: string; provider_ref: string | null }>(app, 'SELECT status, provider_ref FROM payments.payment WHERE order_id = $1', [
         orderId,
       ]);
-      // Never authorized: no reference from the provider, and no answer but the void's.
-      expect(voided).toEqual({ status: 'VOIDED', provider_ref: null });
+      // Never authorized: the order only ever heard of the void. A resume already under way when the void landed (a
+      // half-open probe) may have been approved: that authorization was released at the provider at once.
+      expect(voided.status).toBe('VOIDED');
+      if (voided.provider_ref !== null) await app.eventually(async () => expect(await card.intent(voided.provider_ref!)).toMatchObject({ status: 'canceled' }));
       expect(await repliesOf(app, orderId, 'payments.payment.authorized')).toBe(0);
-      expect(await repliesOf(app, orderId, 'payments.payment.voided')).toBe(1);
     });
   });
 
@@ -223,7 +227,13 @@ describe('Payments while the provider is down', () => {
 
   describe('limits under 200 concurrent orders', () => {
     const MAX_CONCURRENT = 10;
-    const service = serviceWithSimulator({ PAYMENT_PROVIDER_MAX_CONCURRENT: String(MAX_CONCURRENT), PAYMENT_PARK_SWEEP_MS: '200', SAGA_DEADLINE_MS: '300000' });
+    const service = serviceWithSimulator({
+      PAYMENT_PROVIDER_MAX_CONCURRENT: String(MAX_CONCURRENT),
+      PAYMENT_PARK_SWEEP_MS: '200',
+      // A capture refused by the full bulkhead fails its message, delivered again later: with the suites' 200 ms
+      // ceiling the eight deliveries could all fall within the burst on a loaded machine; 5 s is nearer production's 30 s.
+      MESSAGE_RETRY_MAX_MS: '5000',
+    });
     let app: TestApp;
     let card: CardProvider;
     beforeAll(() => {
@@ -236,21 +246,34 @@ describe('Payments while the provider is down', () => {
       await card.resetStats();
       const orderIds = await Promise.all(Array.from({ length: 200 }, () => placeOrder(app, [{ productId, quantity: 1 }])));
       await app.eventually(async () => {
-        const [{ n }] = await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM payments.payment WHERE status = 'CAPTURED' AND order_id = ANY($1::uuid[])`, [
-          orderIds,
-        ]);
-        expect(n).toBe(orderIds.length);
+        const orders = await sql<{ status: string; n: number }>(
+          app,
+          'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) GROUP BY status',
+          [orderIds],
+        );
+        const payments = await sql<{ status: string; n: number }>(
+          app,
+          'SELECT status, count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) GROUP BY status',
+          [orderIds],
+        );
+        const byStatus = (rows: { status: string; n: number }[]) => Object.fromEntries(rows.map(({ status, n }) => [status, n]));
+        expect({ orders: byStatus(orders), payments: byStatus(payments) }).toEqual({ orders: { COMPLETED: 200 }, payments: { CAPTURED: 200 } });
       }, 240_000);
-      for (const orderId of orderIds) expect((await orderStatus(app, orderId)).status).toBe('CONFIRMED');
 
       const calls = await card.calls();
       // The bulkhead: never more calls under way at the provider than allowed, and it was reached.
       expect(calls.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENT);
       expect(calls.maxInFlight).toBeGreaterThan(1);
-      // No call ran into the timeout (PAYMENT_TIMEOUT_MS), which would have left its order to the saga's deadline: each
-      // authorized and captured once.
+      // No call ran into the timeout (PAYMENT_TIMEOUT_MS), which would have left its order to the saga's deadline, and
+      // each payment was authorized once and captured once at the provider: a capture asked again (its batch failed on
+      // another's full bulkhead) is replayed under its key, so each intent holds its amount received once.
       expect(calls.operations[AUTHORIZE]).toBe(orderIds.length);
-      expect(calls.operations[CAPTURE]).toBe(orderIds.length);
+      const intents = await sql<{ provider_ref: string; amount: string }>(app, 'SELECT provider_ref, amount FROM payments.payment WHERE order_id = ANY($1::uuid[])', [
+        orderIds,
+      ]);
+      for (const { provider_ref: intentId, amount } of intents) {
+        expect(await card.intent(intentId)).toMatchObject({ status: 'succeeded', amount_received: Number(amount) });
+      }
       expect((await stockOf(app, productId)).onHand).toBe(1000 - orderIds.length);
     }, 300_000);
   });
