@@ -104,7 +104,7 @@ describe('notifications by SMS and push', () => {
     expect(push).toMatchObject({ recipient: `${phoneOfApp} ${tablet}`, subject: 'Order confirmed', status: 'SENT', attempts: 1 });
     await app.drained();
     expect(smtp.to(customer.email)).toHaveLength(1);
-    expect(await providers.textsTo(phone)).toEqual([expect.objectContaining({ body: `Your order ${orderId} is confirmed. 25.99 EUR paid; we are preparing it.` })]);
+    expect(await providers.textsTo(phone)).toEqual([expect.objectContaining({ body: `Your order ${orderId} is confirmed. 25.99 EUR authorized; we will tell you once it is paid.` })]);
     for (const device of [phoneOfApp, tablet]) {
       expect(await providers.pushesTo(device)).toEqual([
         expect.objectContaining({ title: 'Order confirmed', body: expect.stringContaining(orderId), data: { orderId, notice: 'order-confirmed' } }),
