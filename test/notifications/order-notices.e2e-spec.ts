@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { ParsedMail } from 'mailparser';
+import { OrderCancelledV1, OrderCompletedV1, OrderConfirmedV1, PricedOrderLineV1 } from '../../libs/contracts/ordering';
+import { PaymentRefundedV1 } from '../../libs/contracts/payments';
+import { IntegrationMessage } from '../../libs/contracts';
+import { UnitOfWork } from '../../libs/messaging';
+import { newId } from '../../libs/persistence';
+import { asAdmin, Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
+import { catalogProduct, finalOrder, paymentOf, placeOrder, stockedProduct } from '../support/shop';
+import { startTestApp, TestApp } from '../support/test-app';
+import { SmtpCatcher } from './smtp-catcher';
+
+const EUR = (amount: number) => ({ amount, currency: 'EUR' });
+const DEAD_LETTER_ATTEMPTS = 3;
+
+/** What customers are told of their orders after the confirmation: paid, cancelled, refunded; and the confirmation's lines. */
+describe('order notices', () => {
+  let smtp: SmtpCatcher;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    smtp = await SmtpCatcher.start();
+    app = await startTestApp({
+      ...FAST_PASSWORD_HASHING,
+      SMTP_URL: smtp.url,
+      NOTIFICATION_POLL_MS: '100',
+      MESSAGE_MAX_ATTEMPTS: String(DEAD_LETTER_ATTEMPTS),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await smtp?.close();
+  });
+
+  /** A registered customer whose address notifications has already learnt. */
+  async function knownCustomer(): Promise<Customer> {
+    const customer = await newCustomer(app);
+    await app.drained();
+    return customer;
+  }
+
+  function publish(message: IntegrationMessage, orderId: string): Promise<void> {
+    return app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, orderId)));
+  }
+
+  /** The one e-mail to the customer with this subject, once it arrived. */
+  function mailTo(customer: Customer, subject: string): Promise<ParsedMail> {
+    return app.eventually(() => {
+      const mails = smtp.to(customer.email).filter((mail) => mail.subject === subject);
+      expect(mails).toHaveLength(1);
+      return Promise.resolve(mails[0]);
+    });
+  }
+
+  async function confirmed(customer: Customer, total: number, lines?: PricedOrderLineV1[]): Promise<string> {
+    const orderId = newId();
+    await publish(new OrderConfirmedV1({ orderId, customerId: customer.id, total: EUR(total), lines }), orderId);
+    return orderId;
+  }
+
+  it('e-mails the customer that their order is paid, with its id and the amount taken', async () => {
+    const customer = await knownCustomer();
+    const orderId = await confirmed(customer, 4599);
+
+    await publish(new OrderCompletedV1({ orderId, customerId: customer.id, total: EUR(4599) }), orderId);
+
+    const mail = await mailTo(customer, 'Your order is paid');
+    expect(mail.text).toContain(`Your payment of 45.99 EUR for order ${orderId} has been taken.`);
+    expect(mail.html).toContain(`<strong>45.99 EUR</strong> for order <strong>${orderId}</strong>`);
+  });
+
+  it('e-mails the customer that their order is cancelled, that nothing was charged, and why', async () => {
+    const customer = await knownCustomer();
+    const orderId = await confirmed(customer, 2500);
+
+    await publish(new OrderCancelledV1({ orderId, customerId: customer.id, total: EUR(2500), reasons: ['payment: authorization_expired'] }), orderId);
+
+    const mail = await mailTo(customer, 'Your order has been cancelled');
+    expect(mail.text).toContain(`your order ${orderId} has been cancelled because its payment could not be taken`);
+    expect(mail.text).toContain('Nothing was charged: the 25.00 EUR held on your payment method is released.');
+    expect(mail.text).toContain('Reasons: payment: authorization expired.');
+    expect(mail.html).toContain('<li>payment: authorization expired</li>');
+  });
+
+  it("lists the confirmation's lines by product name, escaped in HTML, and names a product it does not know by its id", async () => {
+    const customer = await knownCustomer();
+    const admin = await asAdmin(app);
+    const lamp = await catalogProduct(app, 1999);
+    await admin.patch(`/api/v1/products/${lamp}`).send({ name: 'Desk lamp <script>alert(1)</script>' }).expect(200);
+    const mug = await catalogProduct(app, 750);
+    await admin.patch(`/api/v1/products/${mug}`).send({ name: 'Blue mug' }).expect(200);
+    const unknown = newId();
+    await app.drained();
+
+    const orderId = await confirmed(customer, 5998 + 750 + 1000, [
+      { productId: lamp, quantity: 2, unitPrice: EUR(2999) },
+      { productId: mug, quantity: 1, unitPrice: EUR(750) },
+      { productId: unknown, quantity: 4, unitPrice: EUR(250) },
+    ]);
+
+    const mail = await mailTo(customer, 'Your order is confirmed');
+    expect(mail.text).toContain(`Thank you for your order ${orderId}.`);
+    expect(mail.text).toContain(
+      [
+        '2 x Desk lamp <script>alert(1)</script> at 29.99 EUR: 59.98 EUR',
+        '1 x Blue mug at 7.50 EUR: 7.50 EUR',
+        `4 x Product ${unknown} (name not available) at 2.50 EUR: 10.00 EUR`,
+        'Total: 77.48 EUR',
+      ].join('\n'),
+    );
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('<td>Desk lamp &lt;script&gt;alert(1)&lt;/script&gt;</td><td align="right">2</td>');
+    expect(mail.html).toContain('<td>Blue mug</td>');
+    expect(mail.html).toContain(`<td>Product ${unknown} (name not available)</td><td align="right">4</td>`);
+    expect(mail.html).toContain('<th align="right">77.48 EUR</th>');
+  });
+
+  it('tells of each refund of a paid order, partial then full, with its amount and the total refunded', async () => {
+    const customer = await knownCustomer();
+    const productId = await stockedProduct(app, 10, 1000);
+    const orderId = await placeOrder(app, [{ productId, quantity: 3 }], 'tok_visa', customer);
+    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    const paymentId = await app.eventually(async () => {
+      const payment = await paymentOf(app, orderId);
+      expect(payment.status).toBe('CAPTURED');
+      return payment.id as string;
+    });
+    const refund = async (amount: number) =>
+      (await asAdmin(app)).post(`/api/v1/payments/${paymentId}/refunds`).set('idempotency-key', randomUUID()).send({ amount }).expect(201);
+
+    await refund(1000);
+    const partial = await mailTo(customer, 'Part of your order is refunded');
+    expect(partial.text).toContain(`We have refunded 10.00 EUR for your order ${orderId}.`);
+    expect(partial.text).toContain('Refunded so far: 10.00 EUR; the rest of your payment stands.');
+
+    await refund(2000);
+    const full = await mailTo(customer, 'Your order is refunded');
+    expect(full.text).toContain(`We have refunded 20.00 EUR for your order ${orderId}.`);
+    expect(full.text).toContain('Your payment is now refunded in full: 30.00 EUR.');
+    const { body } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
+    expect(body.items.filter((n: { template: string }) => n.template === 'payment-refunded')).toHaveLength(2);
+  });
+
+  it('tells of a refund once however often its event is delivered', async () => {
+    const customer = await knownCustomer();
+    const orderId = await confirmed(customer, 3000);
+    const refunded = new PaymentRefundedV1({
+      orderId,
+      paymentId: newId(),
+      refundId: newId(),
+      amount: EUR(500),
+      totalRefunded: EUR(500),
+      paymentStatus: 'PARTIALLY_REFUNDED',
+    });
+
+    for (let i = 0; i < 3; i++) await publish(refunded, orderId);
+
+    await mailTo(customer, 'Part of your order is refunded');
+    await app.drained();
+    expect(smtp.to(customer.email).filter((mail) => mail.subject === 'Part of your order is refunded')).toHaveLength(1);
+  });
+
+  it('dead-letters a refund of an order it never heard of, saying its customer is unknown', async () => {
+    const orderId = newId();
+    await publish(
+      new PaymentRefundedV1({ orderId, paymentId: newId(), refundId: newId(), amount: EUR(500), totalRefunded: EUR(500), paymentStatus: 'PARTIALLY_REFUNDED' }),
+      orderId,
+    );
+
+    const letter = await app.eventually(async () => {
+      const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
+      const found = body.find((l: { type: string; envelope: { aggregateId: string } }) => l.type === 'payments.payment.refunded' && l.envelope.aggregateId === orderId);
+      if (!found) throw new Error('not dead-lettered yet');
+      return found;
+    });
+    expect(letter).toMatchObject({ attempts: DEAD_LETTER_ATTEMPTS, consumers: ['notifications/payments.payment.refunded@1'] });
+    expect(letter.error).toContain(`no payment-refunded notice for order ${orderId}: its customer is unknown`);
+    const [{ n }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM notifications.notification WHERE order_id = $1', [orderId]);
+    expect(n).toBe(0);
+  });
+});
