@@ -3,12 +3,12 @@ import { EVENT_TYPE, isObject, isResourceId, oursIn, UUID } from './webhook-even
 
 /**
  * What a payment request's event means for the payment it settles. A settled request is an
- * authorization (our call records it); a cancelled one never held anything; one given back in
- * full is what a void of a settled transfer is (docs/decisions/0037). A partial refund moves nothing.
+ * authorization (our call records it); one given back in full is what a void of a settled transfer
+ * is (docs/decisions/0037). A partial refund, or a request cancelled while it awaited its transfer
+ * (our call declines its payment), moves nothing.
  */
 function changeOf(type: string, request: Record<string, unknown>): ProviderChange {
   if (type === 'payment_request.settled') return 'authorized';
-  if (type === 'payment_request.cancelled') return 'voided';
   const { amount_received: received, amount_refunded: refunded } = request;
   const givenBackInFull = Number.isSafeInteger(received) && (received as number) > 0 && refunded === received;
   return type === 'payment_request.refunded' && givenBackInFull ? 'voided' : 'other';
