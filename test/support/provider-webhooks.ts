@@ -1,23 +1,12 @@
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
-import { PaymentProviderName, RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+import { PAYMENT_PROVIDERS, PaymentProviderName, RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
+import { freePort } from './app-process';
 import { sql } from './shop';
 import { startTestApp, TestApp } from './test-app';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
 export type Json = any;
-
-/** A port free now, for a server that must be named before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export function webhookPath(provider: string): string {
   return `/api/v1/payments/webhooks/${provider}`;
@@ -52,10 +41,11 @@ export async function startWebhookHarness(endpoints: Partial<Record<PaymentProvi
   // The simulator must know the service's webhook URL when it starts, and the service the simulator's URL.
   const simulatorPort = await freePort();
   const env: Record<string, string> = { PAYMENT_PROVIDER_URL: `http://127.0.0.1:${simulatorPort}` };
-  for (const [provider, { secret, webhookId }] of Object.entries(endpoints)) {
-    env[`PAYMENT_WEBHOOK_SECRET_${provider.toUpperCase()}`] = secret;
-    if (webhookId) env[`PAYMENT_WEBHOOK_ID_${provider.toUpperCase()}`] = webhookId;
+  // Only these providers have an endpoint: an empty secret is none.
+  for (const provider of PAYMENT_PROVIDERS) {
+    env[`PAYMENT_WEBHOOK_SECRET_${provider.toUpperCase()}`] = endpoints[provider]?.secret ?? '';
   }
+  env.PAYMENT_WEBHOOK_ID_PAYPAL = endpoints.paypal?.webhookId ?? '';
   const app = await startTestApp(env);
   const { port } = app.nest.getHttpServer().address() as AddressInfo;
   const simulator = await startProviderSimulator({
