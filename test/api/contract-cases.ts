@@ -531,6 +531,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
           beyondSchema: 'a signature is checked with the secret',
         },
         { name: 'a provider without an endpoint', request: { method: 'post', path: webhook('nope'), raw: valid, headers: signed(valid) }, status: 404 },
+        { name: 'a signed body that is no provider\'s event', request: { method: 'post', path: webhook('card'), raw: '{"id":"evt_1"}', headers: signed('{"id":"evt_1"}') }, status: 400 },
         ...bodyFormat('post', webhook('card')),
       ],
     };

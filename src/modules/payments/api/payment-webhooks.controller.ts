@@ -80,9 +80,30 @@ export class PaymentWebhooksController {
       "The provider's event as it signed it: card, Stripe's envelope `{ id, object, type, created, data: { object } }`; paypal, " +
       "PayPal's `{ id, event_type, resource_type, resource }`; crypto, Coinbase Commerce's delivery `{ id, scheduled_for, attempt_number, event: { id, type, data } }`",
     schema: {
-      type: 'object',
       // The provider's fields are its own and grow over time; the signature, not a closed schema, vouches for them.
-      additionalProperties: true,
+      anyOf: [
+        {
+          title: 'card',
+          type: 'object',
+          required: ['id', 'type', 'data'],
+          properties: { id: { type: 'string' }, type: { type: 'string' }, data: { type: 'object', additionalProperties: true } },
+          additionalProperties: true,
+        },
+        {
+          title: 'paypal',
+          type: 'object',
+          required: ['id', 'event_type', 'resource'],
+          properties: { id: { type: 'string' }, event_type: { type: 'string' }, resource: { type: 'object', additionalProperties: true } },
+          additionalProperties: true,
+        },
+        {
+          title: 'crypto',
+          type: 'object',
+          required: ['id', 'scheduled_for', 'event'],
+          properties: { id: { type: 'string' }, scheduled_for: { type: 'string', format: 'date-time' }, event: { type: 'object', additionalProperties: true } },
+          additionalProperties: true,
+        },
+      ],
     },
   })
   @ApiOkResponse({ type: WebhookReceiptResponse, example: { outcome: 'captured' } })
