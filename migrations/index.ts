@@ -23,6 +23,7 @@ import { PaymentRefunds1767000002700 } from './1767000002700-payment-refunds';
 import { PaymentWebhookEvents1767000002800 } from './1767000002800-payment-webhook-events';
 import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
 import { PaymentProvider1767000003000 } from './1767000003000-payment-provider';
+import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
 import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   PaymentWebhookEvents1767000002800,
   NotificationChannels1767000002900,
   PaymentProvider1767000003000,
+  OrderCompletion1767000003200,
   PaymentProviderReferences1767000003400,
 ];

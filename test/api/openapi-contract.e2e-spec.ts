@@ -113,7 +113,7 @@ async function createFixtures(app: TestApp): Promise<Fixtures> {
     .send({ sku: `ARCHIVE-${productId}`, name: 'To archive', description: '', category: 'contract', price: { amount: 500, currency: 'EUR' } })
     .expect(201);
   const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_visa', customer);
-  expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+  expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
   // Captured after the decision: only then can it be refunded.
   const paymentId = await app.eventually(async () => {
     const payment = await paymentOf(app, orderId);

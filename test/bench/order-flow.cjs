@@ -1,6 +1,6 @@
 'use strict';
 // The order flow the benchmarks drive over HTTP: a stocked product, orders, and end-to-end timing
-// from POST /api/v1/orders until GET /api/v1/orders/:id says CONFIRMED. `port` is the service's
+// from POST /api/v1/orders until GET /api/v1/orders/:id says CONFIRMED (or already COMPLETED). `port` is the service's
 // port, or a function from a path to the port of the process serving it (a split deployment).
 // The catalog and stock are set up as the service's admin (bench.ADMIN); orders are placed by
 // registered customers, each with its access token.
@@ -107,7 +107,8 @@ async function firstConfirmedOrder(port, order, customer) {
 async function untilConfirmed(port, orderId, deadline, customer) {
   for (;;) {
     const { status, body } = await bench.request(port, 'GET', `/api/v1/orders/${orderId}`, undefined, { token: customer.token });
-    if (status === 200 && body.status === 'CONFIRMED') return;
+    // COMPLETED follows CONFIRMED once the capture and the stock commit are in.
+    if (status === 200 && (body.status === 'CONFIRMED' || body.status === 'COMPLETED')) return;
     if (status === 200 && body.status !== 'PENDING') throw new Error(`order ${orderId} ended ${body.status}: ${body.reasons.join('; ')}`);
     // 404: the order's read model is not written yet.
     if (status !== 200 && status !== 404) throw new Error(`GET order ${orderId}: ${status} ${JSON.stringify(body)}`);

@@ -5,7 +5,7 @@
 //     then how long the sagas take to decide that backlog and how it ended, and when the outbox is
 //     empty again (compensations and re-sent requests included);
 //  2. end to end, on the quiet service: orders placed a fixed number at a time, each timed from
-//     its POST until GET /api/v1/orders/:id (polled every 20 ms) says CONFIRMED.
+//     its POST until GET /api/v1/orders/:id (polled every 20 ms) says CONFIRMED (or COMPLETED).
 // Runs on a throwaway embedded database, then on PostgreSQL when BENCH_DATABASE_URL names a
 // database it may fill (use an empty one). Usage: npm run bench:orders
 // (`npm run bench` is test/bench/suite.cjs, which runs the burst of orderBurst on fresh databases.)
@@ -120,12 +120,18 @@ async function burstOutcome(port, token, customerIds, accepted, loadStartedAt, d
     }
   }
   const seconds = (performance.now() - loadStartedAt) / 1000;
-  const confirmed = await ordersIn(port, token, customerIds, 'CONFIRMED');
+  // A confirmed order completes once captured and committed: either status counts as confirmed here.
+  const confirmed = {
+    count: (await ordersIn(port, token, customerIds, 'CONFIRMED')).count + (await ordersIn(port, token, customerIds, 'COMPLETED')).count,
+  };
+  const cancelled = await ordersIn(port, token, customerIds, 'CANCELLED');
   const rejected = await ordersIn(port, token, customerIds, 'REJECTED');
   const rolledBack = await ordersIn(port, token, customerIds, 'ROLLED_BACK');
-  const decided = confirmed.count + rejected.count + rolledBack.count;
-  if (decided !== accepted) throw new Error(`${accepted} orders were accepted, ${decided} ended CONFIRMED, REJECTED or ROLLED_BACK`);
+  const decided = confirmed.count + cancelled.count + rejected.count + rolledBack.count;
+  if (decided !== accepted) throw new Error(`${accepted} orders were accepted, ${decided} were decided`);
   await untilOutboxEmpty(port, deadline);
+  const completed = (await ordersIn(port, token, customerIds, 'COMPLETED')).count;
+  if (completed !== confirmed.count) throw new Error(`${confirmed.count} orders were confirmed, ${completed} completed once the outbox was empty`);
   const outboxEmptyAfterS = (performance.now() - loadStartedAt) / 1000;
   const delivered = (await metrics(port)).outbox_lag_seconds_count - deliveredBefore;
   return {
@@ -133,6 +139,7 @@ async function burstOutcome(port, token, customerIds, accepted, loadStartedAt, d
     decidedPerSecond: bench.round(decided / seconds),
     confirmedPerSecond: bench.round(confirmed.count / seconds),
     confirmed: confirmed.count,
+    cancelled,
     rejected,
     rolledBack,
     outboxEmptyAfterS: bench.round(outboxEmptyAfterS, 2),

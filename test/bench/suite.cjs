@@ -246,8 +246,8 @@ function figureRows(results) {
       });
       row(name, 'orders sent: accepted (202) / refused (503)', null, { text: `${accepted.accepted} / ${accepted.refused}` });
       const rolledBack = burst.rolledBack.count;
-      row(name, 'decided: CONFIRMED / REJECTED / ROLLED_BACK', null, {
-        text: `${burst.confirmed} / ${burst.rejected.count} / ${rolledBack > 0 ? `**${rolledBack} ROLLED_BACK**` : 0}`,
+      row(name, 'decided: CONFIRMED (all COMPLETED) / CANCELLED / REJECTED / ROLLED_BACK', null, {
+        text: `${burst.confirmed} / ${burst.cancelled.count} / ${burst.rejected.count} / ${rolledBack > 0 ? `**${rolledBack} ROLLED_BACK**` : 0}`,
         target: 'ROLLED_BACK = 0',
         ok: rolledBack === 0,
       });

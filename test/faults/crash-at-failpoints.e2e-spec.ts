@@ -73,7 +73,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
         await eventually(async () => expect(await count(db, UNDELIVERED_MESSAGES)).toBe(0), 30_000);
         const recoveryMs = Date.now() - backAt;
 
-        const confirmed = (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'CONFIRMED'`)).rows.map((r) => r.id).sort();
+        const confirmed = (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'COMPLETED'`)).rows.map((r) => r.id).sort();
         expect(confirmed.length).toBeGreaterThan(0);
         expect(await json(`${app.url}/api/v1/inventory/${productId}`, {})).toEqual({
           productId,

@@ -213,14 +213,14 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
     return answer;
   }
 
-  /** Places an order, under one key however often it must try, and waits for it to be CONFIRMED. */
+  /** Places an order, under one key however often it must try, and waits for it to be COMPLETED. */
   async function confirmedOrder(shopper: Shopper): Promise<{ total: { amount: number } }> {
     const key = randomUUID();
     await eventually(async () => expectStatus(await placeOrder(shopper, key), 202));
     const url = `${app.url}/api/v1/orders/${shopper.accepted.get(key)}`;
     return eventually(async () => {
       const order = expectStatus(await ask(url, {}, shopper.session), 200).body;
-      expect(order.status).toBe('CONFIRMED');
+      expect(order.status).toBe('COMPLETED');
       return order;
     }, 20_000);
   }
@@ -287,7 +287,7 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
       return rows;
     }, RECOVERY_MS);
     expect(orders.map(({ id }) => id).sort()).toEqual([...new Set(accepted)].sort());
-    const confirmed = orders.filter(({ status }) => status === 'CONFIRMED').length;
+    const confirmed = orders.filter(({ status }) => status === 'COMPLETED').length;
     // Inventory commits a confirmed order's reservation when the confirmation reaches it.
     await eventually(async () => {
       const stock = expectStatus(await ask(`${app.url}/api/v1/inventory/${shopper.product.id}`, {}, admin), 200).body;

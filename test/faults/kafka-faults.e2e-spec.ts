@@ -61,7 +61,7 @@ async function changePrice(app: SplitApp, productId: string): Promise<void> {
 }
 
 /**
- * Everything a fault must leave right once it is over: every order CONFIRMED once, stock and
+ * Everything a fault must leave right once it is over: every order COMPLETED once, stock and
  * captures adding up, nothing undelivered or dead, every process alive and ready, and the price
  * changed during the fault served and charged. Resolves with when delivery had caught up.
  */
@@ -82,7 +82,7 @@ async function expectRecovered(app: SplitApp, customer: Customer, productId: str
     'SELECT status, count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 GROUP BY status',
     [customer.id],
   );
-  expect(outcomes).toEqual([{ status: 'CONFIRMED', n: ORDERS }]);
+  expect(outcomes).toEqual([{ status: 'COMPLETED', n: ORDERS }]);
   expect(await stockOf(app, productId)).toEqual({ productId, onHand: STOCK - ORDERS * QUANTITY, reserved: 0, available: STOCK - ORDERS * QUANTITY });
   const [{ n: captured }] = await app.sql<{ n: number }>(
     `SELECT count(*)::int AS n FROM payments.payment WHERE order_id = ANY($1::uuid[]) AND status = 'CAPTURED'`,

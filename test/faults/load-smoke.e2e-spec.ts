@@ -125,7 +125,7 @@ describeOnPostgres('A minute of mixed load', () => {
       expect(new Set(orderIds).size).toBe(orders.length);
       expect(await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view')).toBe(orders.length);
       const confirmed = new Set(
-        (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'CONFIRMED'`)).rows.map((r) => r.id),
+        (await db.query<{ id: string }>(`SELECT id FROM ordering.order_view WHERE status = 'COMPLETED'`)).rows.map((r) => r.id),
       );
       for (const productId of productIds) {
         const sold = orders.filter((o) => o.productId === productId && confirmed.has(o.id)).reduce((sum, o) => sum + o.quantity, 0);

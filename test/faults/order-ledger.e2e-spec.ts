@@ -331,7 +331,7 @@ function summaryOf(seed: number, service: KilledService, orders: LedgerOrder[], 
     unanswered: total((order) => order.unanswered),
     replayed: total((order) => Number(order.replayed)),
     busy: total((order) => order.busy),
-    confirmed: withStatus('CONFIRMED'),
+    confirmed: withStatus('COMPLETED'),
     rejected: withStatus('REJECTED'),
     rolled_back: withStatus('ROLLED_BACK'),
     lost: verdict.lost.length,
@@ -403,7 +403,7 @@ describeOnPostgres('The order ledger of a service killed while orders stream in'
         const prices = new Map(products.map((product) => [product.id, product.price]));
         expect(rows.map(({ status: _status, ...order }) => order)).toEqual(byId(acknowledged.map((order) => pricedAsPlaced(order, prices))));
 
-        const confirmed = rows.filter((row) => row.status === 'CONFIRMED');
+        const confirmed = rows.filter((row) => row.status === 'COMPLETED');
         const declined = new Set(acknowledged.filter((order) => order.token === 'tok_chargeDeclined').map((order) => order.orderId));
         expect(confirmed.filter((row) => declined.has(row.id))).toEqual([]);
         for (const product of products) {

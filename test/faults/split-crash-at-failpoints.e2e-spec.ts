@@ -98,7 +98,7 @@ describeSplit('Three processes over Kafka, each killed at a failpoint of the ord
       const recoveryMs = Date.now() - backAt;
 
       const confirmed = (
-        await app.sql<{ id: string }>(`SELECT id FROM ordering.order_view WHERE customer_id = $1 AND status = 'CONFIRMED' ORDER BY id`, [customer.id])
+        await app.sql<{ id: string }>(`SELECT id FROM ordering.order_view WHERE customer_id = $1 AND status = 'COMPLETED' ORDER BY id`, [customer.id])
       ).map((r) => r.id);
       expect(confirmed.length).toBeGreaterThan(0);
       const left = STOCK - QUANTITY * confirmed.length;

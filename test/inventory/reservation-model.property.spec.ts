@@ -150,11 +150,15 @@ describe('inventory against a model of its reservations', () => {
     if (reservation?.status === 'COMMITTED') order.published.push({ type: 'inventory.reservation.committed', payload: { orderId: order.id } });
   }
 
-  /** Held stock comes back; a release before the reservation leaves a tombstone; a committed order is not released. */
+  /** Held stock comes back, committed stock back on hand (a cancelled order); a release before the reservation leaves a tombstone. */
   function releaseInModel(model: Model, order: ModelOrder): void {
     order.sagaEnded = true;
     const reservation = order.reservation;
-    if (reservation?.status === 'COMMITTED') return;
+    if (reservation?.status === 'COMMITTED') {
+      for (const { product: name, quantity } of reservation.lines) model.stock[name as Stocked].onHand += quantity;
+      reservation.status = 'RELEASED';
+      reservation.reply = RELEASED_REPLY;
+    }
     if (!reservation) order.reservation = { status: 'RELEASED', lines: [], reply: RELEASED_REPLY };
     if (reservation?.status === 'RESERVED') {
       for (const { product: name, quantity } of reservation.lines) model.stock[name as Stocked].reserved -= quantity;

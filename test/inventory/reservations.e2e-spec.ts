@@ -190,7 +190,7 @@ describe('inventory reservations', () => {
     ]);
   });
 
-  it('neither releases a committed reservation nor commits a released one', async () => {
+  it('returns the stock of a committed reservation released (its order cancelled), once, and never commits a released one', async () => {
     const productId = await stocked(10);
     const committed = newId();
     const released = newId();
@@ -199,13 +199,18 @@ describe('inventory reservations', () => {
     await commands.execute(new CommitReservationCommand(committed));
     await commands.execute(new ReleaseReservationCommand(released));
 
+    expect(await stockOf(productId)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+
+    await commands.execute(new ReleaseReservationCommand(committed));
     await commands.execute(new ReleaseReservationCommand(committed));
     await commands.execute(new CommitReservationCommand(released));
 
-    expect(await stockOf(productId)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+    expect(await stockOf(productId)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     expect((await published(committed)).map((m) => m.type)).toEqual([
       'inventory.stock.reserved',
       'inventory.reservation.committed',
+      'inventory.reservation.released',
+      'inventory.reservation.released',
     ]);
     expect((await published(released)).map((m) => m.type)).toEqual([
       'inventory.stock.reserved',

@@ -41,7 +41,7 @@ describe('Message delivery', () => {
   it('gives a message delivered twice one effect', async () => {
     const productId = await stockedProduct(app, 10);
     const orderId = await placeOrder(app, [{ productId, quantity: 4 }]);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     await drained(app);
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 6, reserved: 0 });
 

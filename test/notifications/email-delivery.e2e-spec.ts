@@ -67,7 +67,7 @@ describe('notifications by e-mail over SMTP', () => {
     const customer = await knownCustomer();
     const productId = await stockedProduct(app, 10, 1999);
     const orderId = await placeOrder(app, [{ productId, quantity: 3 }], 'tok_visa', customer);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
 
     const [mail] = await app.eventually(() => {
       const mails = smtp.to(customer.email);

@@ -54,7 +54,7 @@ describe('The service as a process', () => {
       const customerAgain = await logInAt(app.url, customer.email, customer.password);
       await eventually(async () => {
         const { items } = await json(`${app.url}/api/v1/orders`, customerAgain);
-        expect(items).toMatchObject([{ status: 'CONFIRMED' }]);
+        expect(items).toMatchObject([{ status: 'COMPLETED' }]);
       });
     } finally {
       await app.stop();
@@ -98,7 +98,7 @@ describe('The service as a process', () => {
       const customerAgain = await logInAt(app.url, customer.email, customer.password);
       const adminAgain = await logInAt(app.url, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
       await eventually(async () => {
-        expect((await json(`${app.url}/api/v1/orders/${String(order.id)}`, customerAgain)).status).toBe('CONFIRMED');
+        expect((await json(`${app.url}/api/v1/orders/${String(order.id)}`, customerAgain)).status).toBe('COMPLETED');
       });
       // The capture reaches the provider after the decision.
       await eventually(async () => {

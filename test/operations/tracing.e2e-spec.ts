@@ -58,7 +58,7 @@ describe('Traces exported over OTLP', () => {
       const { id } = (await placed.json()) as { id: string };
       await eventually(async () => {
         const order = (await (await fetch(`${app.url}/api/v1/orders/${id}`, { headers: bearer(session) })).json()) as { status: string };
-        expect(order.status).toBe('CONFIRMED');
+        expect(order.status).toBe('COMPLETED');
       });
     } finally {
       // SIGTERM exports the spans still buffered.

@@ -92,7 +92,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     await app.start();
     const finals = await eventually(async () => {
       const orders = await Promise.all(orderIds.map((id) => json(`${app.url}/api/v1/orders/${id}`, undefined, customer)));
-      expect(orders.map((o) => o.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
+      expect(orders.map((o) => o.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
       return orders;
     }, 30_000);
     expect(finals).toHaveLength(4);
@@ -111,7 +111,8 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       `SELECT order_id, count(*)::int AS n FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) GROUP BY order_id`,
       [orderIds],
     );
-    expect(events.map((e) => e.n)).toEqual([4, 4, 4, 4]);
+    // Placed, stock reserved, payment authorized, confirmed, stock committed, payment captured, completed.
+    expect(events.map((e) => e.n)).toEqual([7, 7, 7, 7]);
   });
 
   it('loses and duplicates nothing when killed while batches of replies are being handled', async () => {
@@ -150,7 +151,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
       expect(rows[0].n).toBe(0);
     }, 60_000);
     const { rows: statuses } = await db.query(`SELECT status, count(*)::int AS n FROM ordering.order_view WHERE id = ANY($1::uuid[]) GROUP BY status`, [orderIds]);
-    expect(statuses).toEqual([{ status: 'CONFIRMED', n: 300 }]);
+    expect(statuses).toEqual([{ status: 'COMPLETED', n: 300 }]);
     expect(await json(`${app.url}/api/v1/inventory/${product.id}`)).toEqual({ productId: product.id, onHand: 700, reserved: 0, available: 700 });
     const { rows: payments } = await db.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CAPTURED')::int AS captured FROM payments.payment WHERE order_id = ANY($1::uuid[])`,
@@ -158,7 +159,7 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
     );
     expect(payments[0]).toEqual({ n: 300, captured: 300 });
     const { rows: events } = await db.query(
-      `SELECT count(*)::int AS n FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) GROUP BY order_id HAVING count(*) <> 4`,
+      `SELECT count(*)::int AS n FROM ordering.order_event WHERE order_id = ANY($1::uuid[]) GROUP BY order_id HAVING count(*) <> 7`,
       [orderIds],
     );
     expect(events).toEqual([]);

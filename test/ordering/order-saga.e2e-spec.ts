@@ -14,7 +14,7 @@ describe('Order saga over HTTP', () => {
     await app?.close();
   });
 
-  it('confirms an order: stock committed, payment captured, customer notified', async () => {
+  it('confirms an order, then completes it once the stock is committed and the payment captured; the customer is told', async () => {
     const productId = await stockedProduct(app, 10, 1999);
     const customer = await newCustomer(app);
     const response = await customer
@@ -30,7 +30,7 @@ describe('Order saga over HTTP', () => {
     await drained(app);
     expect(order).toMatchObject({
       id: orderId,
-      status: 'CONFIRMED',
+      status: 'COMPLETED',
       customerId: customer.id,
       items: [{ productId, quantity: 3, unitPrice: { amount: 1999, currency: 'EUR' } }],
       total: { amount: 5997, currency: 'EUR' },
@@ -46,10 +46,13 @@ describe('Order saga over HTTP', () => {
       ]);
     });
     const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
-    expect(events.map((e: { type: string }) => e.type).sort()).toEqual(
-      ['OrderConfirmed', 'OrderPlaced', 'PaymentAuthorized', 'StockReserved'].sort(),
-    );
-    expect(events.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4]);
+    const types = events.map((e: { type: string }) => e.type);
+    // The replies come in either order, and so do the capture and the stock commit.
+    expect(types.slice(0, 4).sort()).toEqual(['OrderConfirmed', 'OrderPlaced', 'PaymentAuthorized', 'StockReserved'].sort());
+    expect(types[3]).toBe('OrderConfirmed');
+    expect(types.slice(4, 6).sort()).toEqual(['PaymentCaptured', 'StockCommitted']);
+    expect(types[6]).toBe('OrderCompleted');
+    expect(events.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('rolls back an out-of-stock order with a good card: stock unchanged, payment voided', async () => {
@@ -117,7 +120,7 @@ describe('Order saga over HTTP', () => {
         )
       ).map(({ status, n }) => [status, n]),
     );
-    expect(byStatus).toEqual({ CONFIRMED: 100, ROLLED_BACK: 400 });
+    expect(byStatus).toEqual({ COMPLETED: 100, ROLLED_BACK: 400 });
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 0, reserved: 0, available: 0 });
     const captured = await sql<{ n: number }>(
       app,
@@ -126,4 +129,24 @@ describe('Order saga over HTTP', () => {
     );
     expect(captured[0].n).toBe(100);
   }, 240_000);
+
+  it('cancels a confirmed order whose capture the provider declines for good: stock returned, authorization voided, every step in its history', async () => {
+    const productId = await stockedProduct(app, 5);
+    const customer = await newCustomer(app);
+    const orderId = await placeOrder(app, [{ productId, quantity: 2 }], 'tok_captureDeclined', customer);
+
+    const order = await finalOrder(app, orderId);
+    await drained(app);
+    expect(order).toMatchObject({ status: 'CANCELLED', reasons: ['payment: capture_declined'] });
+    expect(await stockOf(app, productId)).toEqual({ productId, onHand: 5, reserved: 0, available: 5 });
+    expect((await paymentOf(app, orderId)).status).toBe('VOIDED');
+    const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
+    const types: string[] = events.map((e: { type: string }) => e.type);
+    expect(types[3]).toBe('OrderConfirmed');
+    expect(types.slice(-2)).toEqual(['PaymentCaptureFailed', 'OrderCancelled']);
+    expect(events.at(-2).data).toEqual({ reason: 'capture_declined' });
+    expect(types.filter((type) => type === 'OrderCompleted' || type === 'PaymentCaptured')).toEqual([]);
+    const letters = await sql(app, `SELECT type FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId]);
+    expect(letters).toEqual([]);
+  });
 });

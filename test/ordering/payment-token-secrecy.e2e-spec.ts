@@ -53,7 +53,7 @@ describe('Payment tokens at rest', () => {
     // The saga sends its sealed payment method again, and payments opens it.
     const order = await finalOrder(app, orderId);
     await drained(app);
-    expect(order.status).toBe('CONFIRMED');
+    expect(order.status).toBe('COMPLETED');
     expect(await paymentOf(app, orderId)).toMatchObject({ status: 'CAPTURED' });
     const requests = await sql<{ version: number; payload: Record<string, unknown> }>(
       app,

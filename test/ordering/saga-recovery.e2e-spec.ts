@@ -35,7 +35,7 @@ describe('Saga recovery', () => {
     }
     const order = await finalOrder(app, orderId!);
     await drained(app);
-    expect(order.status).toBe('CONFIRMED');
+    expect(order.status).toBe('COMPLETED');
     const [saga] = await sql<{ redrive_count: number }>(app, 'SELECT redrive_count FROM ordering.order_saga WHERE order_id = $1', [orderId!]);
     expect(saga.redrive_count).toBeGreaterThanOrEqual(1);
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 3, reserved: 0 });

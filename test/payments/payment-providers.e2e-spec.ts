@@ -76,7 +76,7 @@ describe('Payment providers by method', () => {
 
     const { status, payment, providerRef } = await paidOrder('paypal');
 
-    expect(status).toBe('CONFIRMED');
+    expect(status).toBe('COMPLETED');
     expect(payment).toMatchObject({ status: 'CAPTURED', method: 'paypal', provider: 'paypal' });
     expect(await atSimulator(`/paypal/v2/payments/captures/${providerRef}`)).toMatchObject({
       status: 'COMPLETED',
@@ -100,7 +100,7 @@ describe('Payment providers by method', () => {
 
     const { status, payment, providerRef } = await paidOrder('crypto');
 
-    expect(status).toBe('CONFIRMED');
+    expect(status).toBe('COMPLETED');
     expect(payment).toMatchObject({ status: 'CAPTURED', method: 'crypto', provider: 'crypto' });
     // A euro cent is 10^4 of EURC's smallest unit.
     const settled = await atSimulator(`/crypto/v1/payment_requests/${providerRef}`);
@@ -171,7 +171,7 @@ describe('Payment providers by method', () => {
 
       const card = await paidOrder('card');
 
-      expect(card.status).toBe('CONFIRMED');
+      expect(card.status).toBe('COMPLETED');
       expect(card.payment).toMatchObject({ status: 'CAPTURED', provider: 'card' });
       expect(await breakerStates()).toEqual({ card: 'closed', paypal: 'open', crypto: 'closed' });
     } finally {

@@ -112,7 +112,7 @@ describe('Payments at the card provider', () => {
     expect(await simulatorGet(`/card/v1/payment_intents/${intentId}`)).toMatchObject({ status: 'canceled', amount_capturable: 0 });
   });
 
-  it('dead-letters a capture the provider refuses for good, once, and keeps the payment authorized', async () => {
+  it('answers a capture the provider refuses for good with PaymentCaptureFailedV1, once, and keeps the payment authorized', async () => {
     const { orderId, intentId } = await authorizedOrder();
     // Released behind our back: the provider can no longer capture it.
     await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}/cancel`, {
@@ -123,17 +123,17 @@ describe('Payments at the card provider', () => {
     const callsBefore = await callsOf(CAPTURE_ROUTE);
 
     await send(new CapturePaymentV1({ orderId }), orderId);
+    await drained(app);
 
-    const [letter] = await app.eventually(async () => {
-      const letters = await sql<{ error: string; attempts: number }>(
-        app,
-        `SELECT error, attempts FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1 AND type = 'payments.payment.capture'`,
-        [orderId],
-      );
-      expect(letters).toHaveLength(1);
-      return letters;
-    });
-    expect(letter).toMatchObject({ attempts: 1, error: expect.stringContaining('payment_intent_unexpected_state') });
+    expect(await repliesOf(orderId, 'payments.payment.capture-failed')).toBe(1);
+    const [reply] = await sql<{ payload: Json }>(app, `SELECT envelope->'payload' AS payload FROM messaging.outbox WHERE aggregate_id = $1 AND type = $2`, [
+      orderId,
+      'payments.payment.capture-failed',
+    ]);
+    expect(reply.payload).toMatchObject({ orderId, reason: 'payment_intent_unexpected_state' });
+    expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(0);
+    const letters = await sql(app, `SELECT 1 FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId]);
+    expect(letters).toEqual([]);
     expect(await callsOf(CAPTURE_ROUTE)).toBe(callsBefore + 1);
     expect(await statusOf(orderId)).toBe('AUTHORIZED');
   });

@@ -44,7 +44,7 @@ describe('Refunds', () => {
   /** A confirmed order of the shopper, its payment captured at the provider. */
   async function capturedPayment(): Promise<CapturedPayment> {
     const orderId = await placeOrder(app, [{ productId, quantity: QUANTITY }]);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     const paymentId = await app.eventually(async () => {
       const payment = await paymentOf(app, orderId);
       expect(payment.status).toBe('CAPTURED');

@@ -73,7 +73,7 @@ describeSplit('Three processes over Kafka', () => {
   it('runs the contexts in their own processes, and messages between them cross Kafka', async () => {
     const productId = await stockedProduct(app, 5);
     const orderId = await placeOrder(app, [{ productId, quantity: 2 }]);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     await app.drained();
     const origins = await app.sql<{ type: string; origin: string }>(
       `SELECT type, origin FROM messaging.outbox WHERE aggregate_id = $1 ORDER BY seq`,
@@ -95,7 +95,7 @@ describeSplit('Three processes over Kafka', () => {
   it('verifies access tokens in the workers with the keys the edge publishes', async () => {
     const productId = await stockedProduct(app, 1);
     const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     // The capture reaches the provider after the decision.
     await app.drained();
     const { accessToken } = await logIn(app, TEST_ENV.ADMIN_EMAIL, TEST_ENV.ADMIN_PASSWORD);
@@ -133,20 +133,20 @@ describeSplit('Three processes over Kafka', () => {
       const productId = await stockedProduct(app, 20);
       const orderIds = await Promise.all(Array.from({ length: 10 }, () => placeOrder(app, [{ productId, quantity: 1 }])));
       // A member joining or leaving makes the group rebalance; records wait for it, none are lost.
-      for (const orderId of orderIds) expect((await finalOrder(app, orderId, 120_000)).status).toBe('CONFIRMED');
+      for (const orderId of orderIds) expect((await finalOrder(app, orderId, 120_000)).status).toBe('COMPLETED');
     } finally {
       await worker.stop('SIGTERM');
     }
     expect(worker.exitCode).toBe(0);
     const productId = await stockedProduct(app, 1);
     const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
-    expect((await finalOrder(app, orderId, 120_000)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId, 120_000)).status).toBe('COMPLETED');
   }, 360_000);
 
   it('has one effect when the same Kafka record arrives twice', async () => {
     const productId = await stockedProduct(app, 10);
     const orderId = await placeOrder(app, [{ productId, quantity: 3 }]);
-    expect((await finalOrder(app, orderId)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     await app.drained();
     const [{ envelope }] = await app.sql<{ envelope: Envelope }>(
       `SELECT envelope FROM messaging.outbox WHERE aggregate_id = $1 AND type = 'inventory.stock.reserve'`,
@@ -212,7 +212,7 @@ describeSplit('Three processes over Kafka', () => {
 
     const productId = await stockedProduct(app, 1);
     const next = await placeOrder(app, [{ productId, quantity: 1 }]);
-    expect((await finalOrder(app, next)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, next)).status).toBe('COMPLETED');
   });
 
   it('replays a dead letter of a Kafka consumer from the admin endpoint', async () => {
@@ -232,7 +232,7 @@ describeSplit('Three processes over Kafka', () => {
     expect(letter).toMatchObject({ type: 'inventory.stock.reserve', source: 'kafka:inventory.commands', attempts: 3 });
     expect(await deadLetterTopicHas(letter.messageId)).toBe(true);
     await (await asAdmin(app)).post(`/api/v1/admin/dead-letters/${letter.id}/replay`).expect(202);
-    expect((await finalOrder(app, orderId!, 30_000)).status).toBe('CONFIRMED');
+    expect((await finalOrder(app, orderId!, 30_000)).status).toBe('COMPLETED');
     await app.drained();
     expect(await stockOf(app, productId)).toEqual({ productId, onHand: 3, reserved: 0, available: 3 });
   });
@@ -255,7 +255,7 @@ describeSplit('Three processes over Kafka', () => {
     const orders = await Promise.all(orderIds.map((id) => finalOrder(app, id, 180_000)));
     await app.drained(60_000);
     const byStatus = orders.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.status]: (acc[o.status] ?? 0) + 1 }), {});
-    expect(byStatus).toEqual({ CONFIRMED: onHand, ROLLED_BACK: 200 - onHand });
+    expect(byStatus).toEqual({ COMPLETED: onHand, ROLLED_BACK: 200 - onHand });
 
     const stock = await stockOf(app, productId);
     expect(stock).toEqual({ productId, onHand: 0, reserved: 0, available: 0 });

@@ -2,7 +2,8 @@ import { newId } from '../../libs/persistence';
 import { asAdmin, Customer, shopperOf } from './auth';
 import { TestApp } from './test-app';
 
-export const FINAL_STATUSES = ['CONFIRMED', 'REJECTED', 'ROLLED_BACK'];
+/** Statuses an order ends in: nothing follows them. */
+export const FINAL_STATUSES = ['COMPLETED', 'CANCELLED', 'REJECTED', 'ROLLED_BACK'];
 
 /** Resolves once every committed message has been delivered (or dead-lettered). */
 export function drained(app: TestApp, timeoutMs?: number): Promise<void> {

@@ -9,6 +9,7 @@ import { PlaceOrderHandler } from './application/place-order/place-order.handler
 import { PlaceOrderSaga } from './application/place-order-saga/place-order.saga';
 import {
   ExpireOrderSagaHandler,
+  RecordOrderProgressHandler,
   RecordParticipantReplyHandler,
   RedriveOrderSagaHandler,
 } from './application/place-order-saga/saga.handlers';
@@ -27,6 +28,7 @@ import { ProductPriceRepository } from './infrastructure/product-price.repositor
 const commandHandlers = [
   PlaceOrderHandler,
   RecordParticipantReplyHandler,
+  RecordOrderProgressHandler,
   ExpireOrderSagaHandler,
   RedriveOrderSagaHandler,
   RecordProductPriceHandler,
@@ -42,6 +44,11 @@ const metrics = [
   makeCounterProvider({
     name: 'orders_created_total',
     help: 'Orders that reached a final state, by outcome',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: 'orders_closed_total',
+    help: 'Confirmed orders that ended: COMPLETED (payment captured, stock committed) or CANCELLED (the capture failed for good)',
     labelNames: ['outcome'],
   }),
   makeHistogramProvider({

@@ -3,7 +3,7 @@ import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, metadata, minorUnits, optionalFields, paymentToken } from './schemas';
 import { newId, resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
-import { DECLINE_MESSAGES, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
+import { authorizes, captureRefusalOf, DECLINE_MESSAGES, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 import { stripeStyleEvent } from './webhooks';
 
 type IntentStatus = 'requires_payment_method' | 'requires_capture' | 'succeeded' | 'canceled';
@@ -153,7 +153,7 @@ export class CardProvider implements SimulatedProvider {
       last_payment_error: null,
     };
     this.intents.set(intent.id, intent);
-    if (outcome !== 'approve') {
+    if (!authorizes(outcome)) {
       const lastPaymentError = { code: outcome, message: DECLINE_MESSAGES[outcome] };
       Object.assign(intent, { status: 'requires_payment_method', amount_capturable: 0, last_payment_error: lastPaymentError });
       this.emit('payment_intent.payment_failed', intent);
@@ -173,6 +173,8 @@ export class CardProvider implements SimulatedProvider {
   private capture(id: string, amountToCapture: number | undefined): Outcome {
     const intent = this.intent(id);
     this.expectStatus(intent, 'requires_capture', 'captured');
+    const refusal = captureRefusalOf(intent.payment_method);
+    if (refusal) throw refusal;
     const amount = amountToCapture ?? intent.amount_capturable;
     if (amount > intent.amount_capturable) {
       throw invalidRequest('amount_too_large', `amount_to_capture (${amount}) is greater than the amount capturable (${intent.amount_capturable})`);

@@ -4,7 +4,7 @@ import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, optionalFields, paymentToken } from './schemas';
 import { newId, resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
-import { declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
+import { authorizes, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 import { coinbaseStyleEvent } from './webhooks';
 
 /** The payer's test token that leaves a payment request waiting for its transfer (`POST /control/crypto/…/transfer`). */
@@ -130,7 +130,7 @@ export class CryptoProvider implements SimulatedProvider {
     const outcome = body.payment_method === AWAIT_TRANSFER_TOKEN ? 'approve' : outcomeOfToken(body.payment_method);
     if (outcome === 'processing_error') throw processingError();
     if (outcome === 'no_answer') return neverAnswer(http, this.context.closing);
-    if (outcome !== 'approve') throw declineFor(outcome);
+    if (!authorizes(outcome)) throw declineFor(outcome);
     const request: PaymentRequest = {
       id: newId('cpr_'),
       object: 'crypto_payment_request',

@@ -4,7 +4,7 @@ import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, optionalFields, paymentToken } from './schemas';
 import { resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider } from './simulated-provider';
-import { declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
+import { authorizes, captureRefusalOf, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 
 /** PayPal's money: a currency code and a decimal string with two places. */
 interface Money {
@@ -227,7 +227,7 @@ export class PaypalProvider implements SimulatedProvider {
     const outcome = outcomeOfToken(order.tokenId);
     if (outcome === 'processing_error') throw processingError();
     if (outcome === 'no_answer') return neverAnswer(request, this.context.closing);
-    if (outcome !== 'approve') throw declineFor(outcome);
+    if (!authorizes(outcome)) throw declineFor(outcome);
     const now = new Date().toISOString();
     const authorization: Authorization = {
       id: paypalId(),
@@ -250,6 +250,8 @@ export class PaypalProvider implements SimulatedProvider {
     const authorization = this.found(this.authorizations, 'authorization', id);
     if (authorization.status === 'VOIDED') throw unprocessable('authorization_voided', `Authorization ${id} has been voided`);
     if (authorization.status === 'CAPTURED') throw unprocessable('authorization_already_captured', `Authorization ${id} has been captured in full`);
+    const refusal = captureRefusalOf(this.found(this.orders, 'order', authorization.orderId).tokenId);
+    if (refusal) throw refusal;
     const remaining = authorization.amount - authorization.captured;
     const amount = this.amountOf(request.amount, authorization.currency) ?? remaining;
     if (amount > remaining) {

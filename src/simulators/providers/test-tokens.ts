@@ -14,13 +14,35 @@ export const TEST_TOKENS = {
   tok_processingError: 'processing_error',
   /** No answer at all: the request stays open until the client gives up or the simulator stops. */
   tok_timeout: 'no_answer',
+  /**
+   * Card and PayPal: authorizes, but every capture is declined for good (`capture_declined`, as an
+   * issuer may at capture time); the authorization stays open until it is voided.
+   */
+  tok_captureDeclined: 'approve_then_decline_capture',
 } as const;
 
-export type TokenOutcome = 'approve' | 'card_declined' | 'insufficient_funds' | 'invalid_token' | 'processing_error' | 'no_answer';
+export type TokenOutcome =
+  | 'approve'
+  | 'approve_then_decline_capture'
+  | 'card_declined'
+  | 'insufficient_funds'
+  | 'invalid_token'
+  | 'processing_error'
+  | 'no_answer';
 
 export function outcomeOfToken(token: string): TokenOutcome {
   if (Object.hasOwn(TEST_TOKENS, token)) return TEST_TOKENS[token as keyof typeof TEST_TOKENS];
   return token.startsWith('tok_') ? 'approve' : 'invalid_token';
+}
+
+/** Whether an authorization with this outcome is approved. */
+export function authorizes(outcome: TokenOutcome): outcome is 'approve' | 'approve_then_decline_capture' {
+  return outcome === 'approve' || outcome === 'approve_then_decline_capture';
+}
+
+/** The refusal of a capture of a payment authorized with `token`, if its test token says so. */
+export function captureRefusalOf(token: string): ProviderError | undefined {
+  return outcomeOfToken(token) === 'approve_then_decline_capture' ? declined('capture_declined', 'The card issuer declined the capture.') : undefined;
 }
 
 export const DECLINE_MESSAGES = {

@@ -112,7 +112,7 @@ describe('decideCommit and decideRelease', () => {
   it.each([
     ['missing', undefined, { action: 'NOT_COMMITTABLE' }, { action: 'TOMBSTONE' }],
     ['RESERVED', withStatus('RESERVED'), { action: 'COMMIT', lines }, { action: 'RELEASE', lines }],
-    ['COMMITTED', withStatus('COMMITTED'), { action: 'ALREADY_COMMITTED' }, { action: 'NOT_RELEASABLE' }],
+    ['COMMITTED', withStatus('COMMITTED'), { action: 'ALREADY_COMMITTED' }, { action: 'RESTOCK', lines }],
     ['RELEASED', withStatus('RELEASED'), { action: 'NOT_COMMITTABLE' }, { action: 'ALREADY_RELEASED' }],
     ['REJECTED', rejected, { action: 'NOT_COMMITTABLE' }, { action: 'ALREADY_RELEASED' }],
   ])('a %s reservation: commit %j, release %j', (_name, reservation, commit, release) => {

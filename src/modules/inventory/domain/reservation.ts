@@ -106,11 +106,16 @@ export function decideCommit(reservation: Reservation | undefined): CommitDecisi
 
 export type ReleaseDecision =
   | { action: 'RELEASE'; lines: ReservationLine[] }
+  /** Committed units go back on hand: the order was cancelled before anything shipped. */
+  | { action: 'RESTOCK'; lines: ReservationLine[] }
   | { action: 'TOMBSTONE' }
-  | { action: 'ALREADY_RELEASED' }
-  | { action: 'NOT_RELEASABLE' };
+  | { action: 'ALREADY_RELEASED' };
 
-/** Releasing is compensation, so it is idempotent and may arrive before the reservation itself. */
+/**
+ * Releasing is compensation, so it is idempotent and may arrive before the reservation itself.
+ * A committed reservation is released when its order is cancelled after confirmation (its payment
+ * could not be captured): the units it took are returned.
+ */
 export function decideRelease(reservation: Reservation | undefined): ReleaseDecision {
   switch (reservation?.status) {
     case undefined:
@@ -121,6 +126,6 @@ export function decideRelease(reservation: Reservation | undefined): ReleaseDeci
     case 'REJECTED':
       return { action: 'ALREADY_RELEASED' };
     case 'COMMITTED':
-      return { action: 'NOT_RELEASABLE' };
+      return { action: 'RESTOCK', lines: reservation.lines };
   }
 }

@@ -77,6 +77,11 @@ export class StockRepository {
     return this.changeMany(manager, quantities, 'on_hand = s.on_hand - q.quantity, reserved = s.reserved - q.quantity');
   }
 
+  /** Units that had left with a cancelled order come back on hand. */
+  restock(manager: EntityManager, productId: string, quantity: number): Promise<void> {
+    return this.change(manager, productId, 'on_hand = on_hand + $2', quantity);
+  }
+
   async isEmpty(manager: EntityManager): Promise<boolean> {
     const rows = await manager.query<unknown[]>('SELECT 1 FROM inventory.stock LIMIT 1');
     return rows.length === 0;

@@ -1,8 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order';
 
-const STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'ROLLED_BACK'] as const;
+const STATUS_DESCRIPTION =
+  'PENDING until the saga decides: CONFIRMED (stock reserved, payment authorized), REJECTED (neither) or ROLLED_BACK ' +
+  '(one side said no, the other was given back). A CONFIRMED order then becomes COMPLETED once its payment is captured and ' +
+  'its stock committed, or CANCELLED when the capture fails for good (stock returned, authorization released, nothing charged).';
 
 /** Letters spelled out rather than `\w`: the OpenAPI document carries the same pattern to other validators. */
 const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9_.@:-]{1,100}$';
@@ -26,7 +30,7 @@ export class OrderAcceptedResponse {
 
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: STATUSES }) status!: (typeof STATUSES)[number];
+  @ApiProperty({ enum: ORDER_STATUSES, description: STATUS_DESCRIPTION }) status!: OrderStatus;
   @ApiProperty() customerId!: string;
   @ApiProperty({ type: [OrderItemResponse] }) items!: OrderItemResponse[];
   @ApiProperty({ type: MoneyResponse }) total!: MoneyResponse;
@@ -55,10 +59,10 @@ export class ListOrdersRequest {
   @Matches(new RegExp(CUSTOMER_ID_PATTERN), { message: CUSTOMER_ID_MESSAGE })
   customerId?: string;
 
-  @ApiProperty({ required: false, enum: STATUSES })
+  @ApiProperty({ required: false, enum: ORDER_STATUSES })
   @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
 
   @ApiProperty({ required: false, type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
@@ -81,13 +85,13 @@ export const ORDER_ACCEPTED_EXAMPLE: OrderAcceptedResponse = { id: ORDER_ID, sta
 
 export const ORDER_EXAMPLE: OrderResponse = {
   id: ORDER_ID,
-  status: 'CONFIRMED',
+  status: 'COMPLETED',
   customerId: 'cus_42',
   items: [LINE],
   total: { amount: 3998, currency: 'EUR' },
   reasons: [],
   createdAt: '2026-01-15T09:30:00.000Z',
-  updatedAt: '2026-01-15T09:30:00.412Z',
+  updatedAt: '2026-01-15T09:30:00.689Z',
 };
 
 export const ORDER_PAGE_EXAMPLE: OrderPageResponse = {
@@ -110,4 +114,7 @@ export const ORDER_EVENTS_EXAMPLE: OrderEventResponse[] = [
     data: { paymentId: '0190a3f2-3b1a-7e43-8a61-2b3c4d5e6f70' },
   },
   { version: 4, type: 'OrderConfirmed', occurredAt: '2026-01-15T09:30:00.412Z', data: {} },
+  { version: 5, type: 'StockCommitted', occurredAt: '2026-01-15T09:30:00.590Z', data: {} },
+  { version: 6, type: 'PaymentCaptured', occurredAt: '2026-01-15T09:30:00.689Z', data: {} },
+  { version: 7, type: 'OrderCompleted', occurredAt: '2026-01-15T09:30:00.689Z', data: {} },
 ];

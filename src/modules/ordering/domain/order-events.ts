@@ -18,9 +18,16 @@ export type OrderEvent =
   | { type: 'StockReservationRejected'; data: { reason: string } }
   | { type: 'PaymentAuthorized'; data: { paymentId: string } }
   | { type: 'PaymentDeclined'; data: { reason: string } }
+  /** The provider was unavailable: payments retries by itself until `parkedUntil` (ISO 8601). */
+  | { type: 'PaymentParked'; data: { parkedUntil: string } }
   | { type: 'OrderConfirmed'; data: Record<string, never> }
   | { type: 'OrderRejected'; data: { reasons: string[] } }
-  | { type: 'OrderRolledBack'; data: { reasons: string[] } };
+  | { type: 'OrderRolledBack'; data: { reasons: string[] } }
+  | { type: 'PaymentCaptured'; data: Record<string, never> }
+  | { type: 'StockCommitted'; data: Record<string, never> }
+  | { type: 'PaymentCaptureFailed'; data: { reason: string } }
+  | { type: 'OrderCompleted'; data: Record<string, never> }
+  | { type: 'OrderCancelled'; data: { reasons: string[] } };
 
 export type OrderEventType = OrderEvent['type'];
 

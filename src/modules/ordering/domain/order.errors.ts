@@ -1,8 +1,9 @@
-export class OrderAlreadyFinalError extends Error {
-  readonly code = 'ORDERING.ORDER_FINAL';
+/** An event that does not follow from the order's status, as a reply to a decided order. */
+export class OrderNotExpectingError extends Error {
+  readonly code = 'ORDERING.ORDER_NOT_EXPECTING';
 
-  constructor(orderId: string, status: string) {
-    super(`order ${orderId} is already ${status}`);
+  constructor(orderId: string, status: string, eventType: string) {
+    super(`order ${orderId} is ${status}: it takes no ${eventType}`);
   }
 }
 

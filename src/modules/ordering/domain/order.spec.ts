@@ -1,5 +1,5 @@
 import { Order } from './order';
-import { MixedCurrencyError, OrderAlreadyFinalError, OrderTotalTooLargeError } from './order.errors';
+import { MixedCurrencyError, OrderNotExpectingError, OrderTotalTooLargeError } from './order.errors';
 import { OrderLine, RecordedOrderEvent } from './order-events';
 import { MAX_ORDER_TOTAL } from './order-total';
 
@@ -54,9 +54,43 @@ describe(Order.name, () => {
     expect(replayed.loadedVersion).toBe(4);
   });
 
-  it('accepts nothing once final', () => {
+  it('takes no saga reply once decided, and nothing once final', () => {
     const order = placed();
     order.record({ type: 'OrderConfirmed', data: {} }, now);
-    expect(() => order.record({ type: 'StockReserved', data: {} }, now)).toThrow(OrderAlreadyFinalError);
+    expect(() => order.record({ type: 'StockReserved', data: {} }, now)).toThrow(OrderNotExpectingError);
+    order.cancelForFailedCapture('capture_declined', now);
+    expect(() => order.acknowledge('StockCommitted', now)).toThrow(OrderNotExpectingError);
+  });
+
+  it('takes no capture or stock commit before it is confirmed', () => {
+    expect(() => placed().acknowledge('PaymentCaptured', now)).toThrow(OrderNotExpectingError);
+  });
+
+  it('completes a confirmed order once both its capture and its stock commit are in, whichever comes first, once each', () => {
+    const order = placed();
+    order.record({ type: 'OrderConfirmed', data: {} }, now);
+    expect(order.acknowledge('StockCommitted', now)).toBe(false);
+    expect(order.acknowledge('StockCommitted', now)).toBe(false);
+    expect(order.state.status).toBe('CONFIRMED');
+    expect(order.acknowledge('PaymentCaptured', now)).toBe(true);
+    expect(order.state).toMatchObject({ status: 'COMPLETED', paymentCaptured: true, stockCommitted: true });
+    expect(order.uncommitted.map((e) => e.type)).toEqual(['OrderPlaced', 'OrderConfirmed', 'StockCommitted', 'PaymentCaptured', 'OrderCompleted']);
+    expect(order.isFinal).toBe(true);
+  });
+
+  it('cancels a confirmed order whose capture failed, with the reason, and rebuilds it so', () => {
+    const order = placed();
+    order.record({ type: 'OrderConfirmed', data: {} }, now);
+    order.acknowledge('StockCommitted', now);
+    order.cancelForFailedCapture('capture_declined', now);
+    expect(order.state).toMatchObject({ status: 'CANCELLED', reasons: ['payment: capture_declined'] });
+    const history: RecordedOrderEvent[] = order.uncommitted.map((event, i) => ({ orderId: 'o1', version: i + 1, occurredAt: now, event }));
+    expect(Order.fromHistory(history).state).toEqual(order.state);
+  });
+
+  it('remembers until when its payment is parked', () => {
+    const order = placed();
+    order.record({ type: 'PaymentParked', data: { parkedUntil: '2026-01-01T00:10:00.000Z' } }, now);
+    expect(order.state).toMatchObject({ status: 'PENDING', paymentParkedUntil: '2026-01-01T00:10:00.000Z' });
   });
 });

@@ -1,8 +1,29 @@
-import { EmptyOrderError, MixedCurrencyError, OrderAlreadyFinalError } from './order.errors';
+import { EmptyOrderError, MixedCurrencyError, OrderNotExpectingError } from './order.errors';
 import { Money, OrderEvent, OrderLine, PaymentMethod, RecordedOrderEvent } from './order-events';
 import { orderTotal } from './order-total';
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'ROLLED_BACK';
+/**
+ * PENDING until the saga decides: CONFIRMED (stock reserved, payment authorized), REJECTED or
+ * ROLLED_BACK. A confirmed order then ends COMPLETED (payment captured and stock committed) or
+ * CANCELLED (the capture failed for good: stock returned, authorization released).
+ */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'COMPLETED' | 'CANCELLED' | 'REJECTED' | 'ROLLED_BACK';
+
+export const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'CONFIRMED', 'COMPLETED', 'CANCELLED', 'REJECTED', 'ROLLED_BACK'];
+
+/** Statuses nothing follows. */
+const FINAL_STATUSES: readonly OrderStatus[] = ['COMPLETED', 'CANCELLED', 'REJECTED', 'ROLLED_BACK'];
+
+type RecordableEvent = Exclude<OrderEvent, { type: 'OrderPlaced' }>;
+
+/** What a confirmed order waits for; every other event belongs to a PENDING order. */
+const AFTER_CONFIRMATION: ReadonlySet<OrderEvent['type']> = new Set([
+  'PaymentCaptured',
+  'StockCommitted',
+  'PaymentCaptureFailed',
+  'OrderCompleted',
+  'OrderCancelled',
+]);
 
 export interface OrderState {
   id: string;
@@ -12,15 +33,23 @@ export interface OrderState {
   total: Money;
   paymentMethod: PaymentMethod;
   reasons: string[];
+  /** Set once payments parked the authorization: until when it retries by itself. */
+  paymentParkedUntil: string | null;
+  /** After CONFIRMED: the capture and the stock commit acknowledged so far. */
+  paymentCaptured: boolean;
+  stockCommitted: boolean;
   createdAt: Date;
   updatedAt: Date;
   version: number;
 }
 
-const FINAL_EVENTS: Partial<Record<OrderEvent['type'], OrderStatus>> = {
+/** The events that set a status. */
+const STATUS_EVENTS: Partial<Record<OrderEvent['type'], OrderStatus>> = {
   OrderConfirmed: 'CONFIRMED',
   OrderRejected: 'REJECTED',
   OrderRolledBack: 'ROLLED_BACK',
+  OrderCompleted: 'COMPLETED',
+  OrderCancelled: 'CANCELLED',
 };
 
 /**
@@ -66,8 +95,13 @@ export class Order {
     return this.current;
   }
 
-  get isFinal(): boolean {
+  /** Decided by the saga: no longer PENDING. */
+  get isDecided(): boolean {
     return this.current.status !== 'PENDING';
+  }
+
+  get isFinal(): boolean {
+    return FINAL_STATUSES.includes(this.current.status);
   }
 
   /** Events recorded since loading, in order, with the version each will get. */
@@ -80,10 +114,31 @@ export class Order {
     return this.current.version - this.pending.length;
   }
 
-  record(event: Exclude<OrderEvent, { type: 'OrderPlaced' }>, now: Date): void {
-    if (this.isFinal) throw new OrderAlreadyFinalError(this.current.id, this.current.status);
+  /** A PENDING order takes the saga's replies and its decision; a CONFIRMED one what completes or cancels it. */
+  record(event: RecordableEvent, now: Date): void {
+    const expected: OrderStatus = AFTER_CONFIRMATION.has(event.type) ? 'CONFIRMED' : 'PENDING';
+    if (this.current.status !== expected) throw new OrderNotExpectingError(this.current.id, this.current.status, event.type);
     this.current = Order.apply(this.current, event, now, this.current.version + 1);
     this.pending.push(event);
+  }
+
+  /**
+   * Records an acknowledged capture or stock commit of a confirmed order, once each; with both in,
+   * the order is COMPLETED. True when this completed it.
+   */
+  acknowledge(step: 'PaymentCaptured' | 'StockCommitted', now: Date): boolean {
+    const done = step === 'PaymentCaptured' ? this.current.paymentCaptured : this.current.stockCommitted;
+    if (done) return false;
+    this.record({ type: step, data: {} }, now);
+    if (!this.current.paymentCaptured || !this.current.stockCommitted) return false;
+    this.record({ type: 'OrderCompleted', data: {} }, now);
+    return true;
+  }
+
+  /** A confirmed order whose payment cannot be captured is CANCELLED: nothing was charged. */
+  cancelForFailedCapture(reason: string, now: Date): void {
+    this.record({ type: 'PaymentCaptureFailed', data: { reason } }, now);
+    this.record({ type: 'OrderCancelled', data: { reasons: [`payment: ${reason}`] } }, now);
   }
 
   private static initial(id: string, placed: OrderEvent, at: Date): OrderState {
@@ -96,6 +151,9 @@ export class Order {
       total: placed.data.total,
       paymentMethod: placed.data.paymentMethod,
       reasons: [],
+      paymentParkedUntil: null,
+      paymentCaptured: false,
+      stockCommitted: false,
       createdAt: at,
       updatedAt: at,
       version: 1,
@@ -104,9 +162,24 @@ export class Order {
 
   private static apply(state: OrderState, event: OrderEvent, at: Date, version: number): OrderState {
     const next = { ...state, updatedAt: at, version };
-    const finalStatus = FINAL_EVENTS[event.type];
-    if (finalStatus) next.status = finalStatus;
-    if (event.type === 'OrderRejected' || event.type === 'OrderRolledBack') next.reasons = event.data.reasons;
+    const status = STATUS_EVENTS[event.type];
+    if (status) next.status = status;
+    switch (event.type) {
+      case 'OrderRejected':
+      case 'OrderRolledBack':
+      case 'OrderCancelled':
+        next.reasons = event.data.reasons;
+        break;
+      case 'PaymentParked':
+        next.paymentParkedUntil = event.data.parkedUntil;
+        break;
+      case 'PaymentCaptured':
+        next.paymentCaptured = true;
+        break;
+      case 'StockCommitted':
+        next.stockCommitted = true;
+        break;
+    }
     return next;
   }
 }

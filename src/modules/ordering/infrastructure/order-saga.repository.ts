@@ -115,12 +115,12 @@ export class OrderSagaRepository {
     await manager.query(
       `UPDATE ordering.order_saga s SET status = u.status, inventory = u.inventory, payment = u.payment,
          outcome = u.outcome, reasons = u.reasons::jsonb, payment_method_ref = u.payment_method_ref,
-         payment_method_ref_expires_at = u.payment_method_ref_expires_at, last_driven_at = u.last_driven_at,
-         redrive_count = u.redrive_count, finished_at = u.finished_at
+         payment_method_ref_expires_at = u.payment_method_ref_expires_at, deadline_at = u.deadline_at,
+         last_driven_at = u.last_driven_at, redrive_count = u.redrive_count, finished_at = u.finished_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                   $9::timestamptz[], $10::int[], $11::timestamptz[])
+                   $9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[])
          AS u(order_id, status, inventory, payment, outcome, reasons, payment_method_ref, payment_method_ref_expires_at,
-              last_driven_at, redrive_count, finished_at)
+              deadline_at, last_driven_at, redrive_count, finished_at)
        WHERE s.order_id = u.order_id`,
       columnsOf(sagas, (saga) => [
         saga.orderId,
@@ -131,6 +131,7 @@ export class OrderSagaRepository {
         JSON.stringify(saga.reasons),
         saga.sealedPaymentMethod?.ref ?? null,
         saga.sealedPaymentMethod?.expiresAt ?? null,
+        saga.deadlineAt,
         saga.lastDrivenAt,
         saga.redriveCount,
         saga.finishedAt,

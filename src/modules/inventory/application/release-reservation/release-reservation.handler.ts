@@ -26,14 +26,16 @@ export class ReleaseReservationHandler implements ICommandHandler<ReleaseReserva
           for (const line of decision.lines) await this.stock.unreserve(tx.manager, line.productId, line.quantity);
           await this.reservations.setStatus(tx.manager, orderId, 'RELEASED');
           break;
+        case 'RESTOCK':
+          for (const line of decision.lines) await this.stock.restock(tx.manager, line.productId, line.quantity);
+          await this.reservations.setStatus(tx.manager, orderId, 'RELEASED');
+          this.logger.log(`order ${orderId}: committed stock returned`);
+          break;
         case 'TOMBSTONE':
           await this.reservations.insert(tx.manager, releasedTombstone(orderId));
           break;
         case 'ALREADY_RELEASED':
           break;
-        case 'NOT_RELEASABLE':
-          this.logger.warn(`order ${orderId}: reservation is already committed, nothing to release`);
-          return;
       }
       tx.publish(new ReservationReleasedV1({ orderId }), orderId);
     });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { Counter, Histogram } from 'prom-client';
-import { OrderConfirmedV1, OrderRejectedV1 } from '../../../../../libs/contracts/ordering';
+import { OrderCancelledV1, OrderCompletedV1, OrderConfirmedV1, OrderRejectedV1 } from '../../../../../libs/contracts/ordering';
 import { CommitReservationV1, ReleaseReservationV1, ReserveStockV1 } from '../../../../../libs/contracts/inventory';
 import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../../../../libs/contracts/payments';
 import { failpoints } from '../../../../../libs/failpoints';
@@ -42,6 +42,16 @@ function replyEvent(reply: ParticipantReply): Exclude<OrderEvent, { type: 'Order
     : { type: 'PaymentDeclined', data: { reason: reply.reason ?? 'unknown' } };
 }
 
+/**
+ * What an order hears after its participants' first answers: its payment parked while the
+ * provider is unavailable, and, once CONFIRMED, whether the capture and the stock commit went through.
+ */
+export type OrderProgress =
+  | { kind: 'payment-parked'; parkedUntil: Date }
+  | { kind: 'payment-captured' }
+  | { kind: 'stock-committed' }
+  | { kind: 'capture-failed'; reason: string };
+
 /** Changes a saga (and its order); true when it changed something. */
 type SagaStep = (tx: Transaction, saga: OrderSagaState, order: Order, now: Date) => boolean;
 
@@ -69,6 +79,7 @@ export class PlaceOrderSaga {
     @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
     @InjectMetric('orders_created_total') private readonly ordersCreated: Counter,
     @InjectMetric('saga_duration_seconds') private readonly sagaDuration: Histogram,
+    @InjectMetric('orders_closed_total') private readonly ordersClosed: Counter,
   ) {}
 
   /**
@@ -137,6 +148,14 @@ export class PlaceOrderSaga {
     );
   }
 
+  /** Progress of many orders in one unit of work, as `onReplies`. */
+  async onProgress(updates: readonly { orderId: string; progress: OrderProgress; cause?: object }[]): Promise<void> {
+    await this.advance(
+      updates.map(({ orderId, progress, cause }) => ({ orderId, cause, step: (tx, saga, order, now) => this.progress(tx, saga, order, progress, now, cause) })),
+      false,
+    );
+  }
+
   async onDeadline(orderId: string): Promise<void> {
     const step: SagaStep = (_tx, saga, _order, now) => {
       if (saga.status === 'DONE' || saga.deadlineAt > now) return false;
@@ -190,6 +209,41 @@ export class PlaceOrderSaga {
     }
   }
 
+  private progress(tx: Transaction, saga: OrderSagaState, order: Order, progress: OrderProgress, now: Date, cause?: object): boolean {
+    const { orderId } = saga;
+    if (progress.kind === 'payment-parked') {
+      // A re-driven request is answered with the same parking: nothing new to record.
+      if (saga.status === 'DONE' || saga.payment !== 'PENDING' || order.state.paymentParkedUntil === progress.parkedUntil.toISOString()) return false;
+      order.record({ type: 'PaymentParked', data: { parkedUntil: progress.parkedUntil.toISOString() } }, now);
+      // The payment decides by itself until then; only a reply missing past that counts against the order.
+      const parkedDeadline = new Date(progress.parkedUntil.getTime() + this.options.deadlineMs);
+      if (parkedDeadline > saga.deadlineAt) saga.deadlineAt = parkedDeadline;
+      return true;
+    }
+    if (order.state.status !== 'CONFIRMED') {
+      this.logger.warn(`order ${orderId} is ${order.state.status}: ${progress.kind} ignored`);
+      return false;
+    }
+    if (progress.kind === 'capture-failed') {
+      order.cancelForFailedCapture(progress.reason, now);
+      this.logger.warn(`order ${orderId} cancelled: its payment could not be captured (${progress.reason})`);
+      // Inventory returns committed stock as well as held stock; payments releases the authorization.
+      this.dispatchActions(tx, orderId, { inventory: 'RELEASE', payment: 'VOID' }, cause);
+      const { customerId, total, reasons } = order.state;
+      tx.publish(new OrderCancelledV1({ orderId, customerId, total, reasons }), orderId, cause);
+      tx.afterCommit(() => this.ordersClosed.inc({ outcome: 'CANCELLED' }));
+      return true;
+    }
+    const versionBefore = order.state.version;
+    const completed = order.acknowledge(progress.kind === 'payment-captured' ? 'PaymentCaptured' : 'StockCommitted', now);
+    if (completed) {
+      const { customerId, total } = order.state;
+      tx.publish(new OrderCompletedV1({ orderId, customerId, total }), orderId, cause);
+      tx.afterCommit(() => this.ordersClosed.inc({ outcome: 'COMPLETED' }));
+    }
+    return order.state.version !== versionBefore;
+  }
+
   /** An acceptance after the saga ended without it holds stock or money nobody will use. */
   private compensateLateAcceptance(tx: Transaction, saga: OrderSagaState, reply: ParticipantReply, cause?: object): void {
     if (!reply.accepted || saga.outcome === 'CONFIRMED') return;
@@ -219,6 +273,7 @@ export class PlaceOrderSaga {
         }
         if (!step(tx, saga, order, now)) continue;
         changed.set(orderId, { saga, order });
+        if (saga.status !== 'RUNNING') continue;
         const decision = decide(saga.inventory, saga.payment, expiring);
         if (decision.outcome === 'WAIT') continue;
         saga.status = 'DONE';
@@ -269,9 +324,9 @@ export class PlaceOrderSaga {
   }
 
   private announce(tx: Transaction, order: Order, saga: OrderSagaState, cause?: object): void {
-    const { id: orderId, customerId, total } = order.state;
+    const { id: orderId, customerId, total, lines } = order.state;
     if (saga.outcome === 'CONFIRMED') {
-      tx.publish(new OrderConfirmedV1({ orderId, customerId, total }), orderId, cause);
+      tx.publish(new OrderConfirmedV1({ orderId, customerId, total, lines }), orderId, cause);
     } else if (saga.outcome) {
       tx.publish(new OrderRejectedV1({ orderId, customerId, status: saga.outcome, reasons: saga.reasons }), orderId, cause);
     }

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { BatchCommandHandler } from '../../../../../libs/messaging';
 import { PlaceOrderSaga } from './place-order.saga';
-import { ExpireOrderSagaCommand, RecordParticipantReplyCommand, RedriveOrderSagaCommand } from './saga.commands';
+import { ExpireOrderSagaCommand, RecordOrderProgressCommand, RecordParticipantReplyCommand, RedriveOrderSagaCommand } from './saga.commands';
 
 @BatchCommandHandler(RecordParticipantReplyCommand)
 export class RecordParticipantReplyHandler implements BatchCommandHandler<RecordParticipantReplyCommand> {
@@ -13,6 +13,19 @@ export class RecordParticipantReplyHandler implements BatchCommandHandler<Record
 
   executeBatch(commands: readonly RecordParticipantReplyCommand[]): Promise<void> {
     return this.saga.onReplies(commands.map((cause) => ({ orderId: cause.orderId, reply: cause.reply, cause })));
+  }
+}
+
+@BatchCommandHandler(RecordOrderProgressCommand)
+export class RecordOrderProgressHandler implements BatchCommandHandler<RecordOrderProgressCommand> {
+  constructor(private readonly saga: PlaceOrderSaga) {}
+
+  execute(command: RecordOrderProgressCommand): Promise<void> {
+    return this.executeBatch([command]);
+  }
+
+  executeBatch(commands: readonly RecordOrderProgressCommand[]): Promise<void> {
+    return this.saga.onProgress(commands.map((cause) => ({ orderId: cause.orderId, progress: cause.progress, cause })));
   }
 }
 
