@@ -24,6 +24,7 @@ import { PaymentWebhookEvents1767000002800 } from './1767000002800-payment-webho
 import { NotificationChannels1767000002900 } from './1767000002900-notification-channels';
 import { PaymentProvider1767000003000 } from './1767000003000-payment-provider';
 import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
+import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   NotificationChannels1767000002900,
   PaymentProvider1767000003000,
   OrderCompletion1767000003200,
+  PaymentProviderReferences1767000003400,
 ];
