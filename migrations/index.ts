@@ -25,6 +25,7 @@ import { NotificationChannels1767000002900 } from './1767000002900-notification-
 import { PaymentProvider1767000003000 } from './1767000003000-payment-provider';
 import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
 import { NotificationOrders1767000003300 } from './1767000003300-notification-orders';
+import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   PaymentProvider1767000003000,
   OrderCompletion1767000003200,
   NotificationOrders1767000003300,
+  PaymentProviderReferences1767000003400,
 ];
