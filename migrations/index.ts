@@ -25,6 +25,8 @@ import { NotificationChannels1767000002900 } from './1767000002900-notification-
 import { PaymentProvider1767000003000 } from './1767000003000-payment-provider';
 import { ParkedPayments1767000003100 } from './1767000003100-parked-payments';
 import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
+import { NotificationOrders1767000003300 } from './1767000003300-notification-orders';
+import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -55,4 +57,6 @@ export const MIGRATIONS = [
   PaymentProvider1767000003000,
   ParkedPayments1767000003100,
   OrderCompletion1767000003200,
+  NotificationOrders1767000003300,
+  PaymentProviderReferences1767000003400,
 ];

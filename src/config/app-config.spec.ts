@@ -72,7 +72,19 @@ describe(loadConfig.name, () => {
       webhookToleranceSeconds: 60,
     });
     expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_CARD: 'short' })).toThrow('PAYMENT_WEBHOOK_SECRET_CARD must be at least 32 characters');
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_CRYPTO: 'short' })).toThrow('PAYMENT_WEBHOOK_SECRET_CRYPTO must be at least 32 characters');
     expect(() => loadConfig({ PAYMENT_WEBHOOK_TOLERANCE_S: '0' })).toThrow('PAYMENT_WEBHOOK_TOLERANCE_S must be an integer from 1 to 3600 (got "0")');
+  });
+
+  it('gives the PayPal and crypto webhook endpoints their secrets, PayPal only with the webhook id its signatures cover', () => {
+    const secret = 'whsec_0123456789abcdef0123456789abcdef';
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET_PAYPAL: secret, PAYMENT_WEBHOOK_ID_PAYPAL: '8PT597110X687430LKGECATA', PAYMENT_WEBHOOK_SECRET_CRYPTO: secret }).payments).toMatchObject({
+      webhookSecrets: { paypal: secret, crypto: secret },
+      paypalWebhookId: '8PT597110X687430LKGECATA',
+    });
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_PAYPAL: secret })).toThrow('PAYMENT_WEBHOOK_ID_PAYPAL must be the webhook id');
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_PAYPAL: secret, PAYMENT_WEBHOOK_ID_PAYPAL: 'not an id' })).toThrow('PAYMENT_WEBHOOK_ID_PAYPAL must be the webhook id');
+    expect(() => loadConfig({ PAYMENT_WEBHOOK_SECRET_PAYPAL: 'short', PAYMENT_WEBHOOK_ID_PAYPAL: 'WH1' })).toThrow('PAYMENT_WEBHOOK_SECRET_PAYPAL must be at least 32 characters');
   });
 
   it('bounds a stop by SHUTDOWN_TIMEOUT_MS, which must leave the drain its time', () => {

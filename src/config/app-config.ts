@@ -73,7 +73,9 @@ export interface AppConfig {
     parkMaxMs: number;
     parkSweepMs: number;
     /** What each provider signs its webhook events with; unset, its webhook endpoint answers 404. */
-    webhookSecrets: { card?: string };
+    webhookSecrets: { card?: string; paypal?: string; crypto?: string };
+    /** The id PayPal gave the webhook subscription, which its signatures cover; required with PayPal's secret. */
+    paypalWebhookId?: string;
     webhookToleranceSeconds: number;
   };
   rateLimit: RateLimitOptions;
@@ -415,7 +417,12 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       breakerResetMs: read.int('PAYMENT_BREAKER_RESET_MS', 60_000, 100, 3_600_000),
       parkMaxMs: read.int('PAYMENT_PARK_MAX_MS', 600_000, 1000, 86_400_000),
       parkSweepMs: read.int('PAYMENT_PARK_SWEEP_MS', 5000, 10, 3_600_000),
-      webhookSecrets: { card: read.optional('PAYMENT_WEBHOOK_SECRET_CARD') },
+      webhookSecrets: {
+        card: read.optional('PAYMENT_WEBHOOK_SECRET_CARD'),
+        paypal: read.optional('PAYMENT_WEBHOOK_SECRET_PAYPAL'),
+        crypto: read.optional('PAYMENT_WEBHOOK_SECRET_CRYPTO'),
+      },
+      paypalWebhookId: read.optional('PAYMENT_WEBHOOK_ID_PAYPAL'),
       webhookToleranceSeconds: read.int('PAYMENT_WEBHOOK_TOLERANCE_S', 300, 1, 3600),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
@@ -423,8 +430,15 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
-  if ((config.payments.webhookSecrets.card?.length ?? 32) < 32) {
-    read.problems.push('PAYMENT_WEBHOOK_SECRET_CARD must be at least 32 characters: anyone who guesses it can forge webhook events');
+  for (const [provider, secret] of Object.entries(config.payments.webhookSecrets)) {
+    if ((secret?.length ?? 32) < 32) {
+      read.problems.push(`PAYMENT_WEBHOOK_SECRET_${provider.toUpperCase()} must be at least 32 characters: anyone who guesses it can forge webhook events`);
+    }
+  }
+  const { paypal: paypalSecret } = config.payments.webhookSecrets;
+  const { paypalWebhookId } = config.payments;
+  if (paypalWebhookId !== undefined ? !/^[A-Za-z0-9]{1,50}$/.test(paypalWebhookId) : paypalSecret !== undefined) {
+    read.problems.push('PAYMENT_WEBHOOK_ID_PAYPAL must be the webhook id PayPal gave the endpoint (letters and digits, at most 50) when PAYMENT_WEBHOOK_SECRET_PAYPAL is set');
   }
   if (config.shutdownTimeoutMs <= config.messaging.drainTimeoutMs) {
     read.problems.push(`SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (${config.messaging.drainTimeoutMs})`);

@@ -1,5 +1,5 @@
 import { newId } from '../../libs/persistence';
-import { webhookSignature } from '../../src/simulators/providers/webhooks';
+import { coinbaseDelivery, coinbaseSignature, paypalTransmissionHeaders, webhookSignature } from '../../src/simulators/providers/webhooks';
 import { TEST_ENV } from '../support/test-env';
 import { ProxiedRequest } from './prism-proxy';
 
@@ -497,11 +497,33 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
       'simulator-signature': webhookSignature(TEST_ENV.PAYMENT_WEBHOOK_SECRET_CARD, payload, Math.floor(Date.now() / 1000)),
     });
     const valid = event(`evt_contract${newId().replace(/-/g, '')}`);
+    // PayPal's capture and the crypto provider's payment request, neither ours.
+    const paypal = JSON.stringify({
+      id: `WH-CONTRACT${newId().replace(/-/g, '').toUpperCase()}`,
+      event_type: 'PAYMENT.CAPTURE.COMPLETED',
+      resource_type: 'capture',
+      resource: { id: 'CAPTURECONTRACT', supplementary_data: { related_ids: { authorization_id: 'AUTHCONTRACT' } } },
+    });
+    const crypto = coinbaseDelivery(JSON.stringify({ id: newId(), type: 'payment_request.refunded', data: { id: 'cpr_contract', object: 'crypto_payment_request' } }), 1);
     return {
       caller: 'nobody',
-      valid: [{ method: 'post', path: webhook('card'), raw: valid, headers: signed(valid) }],
+      valid: [
+        { method: 'post', path: webhook('card'), raw: valid, headers: signed(valid) },
+        {
+          method: 'post',
+          path: webhook('paypal'),
+          raw: paypal,
+          headers: paypalTransmissionHeaders(TEST_ENV.PAYMENT_WEBHOOK_SECRET_PAYPAL, TEST_ENV.PAYMENT_WEBHOOK_ID_PAYPAL, paypal),
+        },
+        { method: 'post', path: webhook('crypto'), raw: crypto, headers: { 'x-cc-webhook-signature': coinbaseSignature(TEST_ENV.PAYMENT_WEBHOOK_SECRET_CRYPTO, crypto) } },
+      ],
       invalid: [
-        { name: 'no signature', request: { method: 'post', path: webhook('card'), raw: valid }, status: 400 },
+        {
+          name: 'no signature',
+          request: { method: 'post', path: webhook('card'), raw: valid },
+          status: 400,
+          beyondSchema: 'which signature headers a delivery needs depends on its provider',
+        },
         {
           name: 'a signature of another body',
           request: { method: 'post', path: webhook('card'), raw: valid, headers: signed(event('evt_other')) },
@@ -509,6 +531,7 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
           beyondSchema: 'a signature is checked with the secret',
         },
         { name: 'a provider without an endpoint', request: { method: 'post', path: webhook('nope'), raw: valid, headers: signed(valid) }, status: 404 },
+        { name: 'a signed body that is no provider\'s event', request: { method: 'post', path: webhook('card'), raw: '{"id":"evt_1"}', headers: signed('{"id":"evt_1"}') }, status: 400 },
         ...bodyFormat('post', webhook('card')),
       ],
     };

@@ -49,7 +49,7 @@ describe('Message topology read from the contexts', () => {
     expect(topology.topicsReadBy('inventory')).toEqual(['catalog.events', 'inventory.commands']);
     expect(topology.topicsReadBy('payments')).toEqual(['payments.commands']);
     expect(topology.topicsReadBy('ordering')).toEqual(['catalog.events', 'inventory.events', 'payments.events']);
-    expect(topology.topicsReadBy('notifications')).toEqual(['identity.events', 'ordering.events']);
+    expect(topology.topicsReadBy('notifications')).toEqual(['catalog.events', 'identity.events', 'ordering.events', 'payments.events']);
     expect(topology.topicsReadBy('catalog')).toEqual(['catalog.events']);
   });
 

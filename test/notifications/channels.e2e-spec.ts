@@ -1,4 +1,5 @@
 import { OrderConfirmedV1 } from '../../libs/contracts/ordering';
+import { PaymentRefundedV1 } from '../../libs/contracts/payments';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { RunningProviderSimulator } from '../../src/simulators/providers';
@@ -29,6 +30,7 @@ interface Preferences {
 const PREFERENCES = '/api/v1/notifications/preferences';
 // Retries come every 200 ms at most: room for seconds of outage on a loaded machine before one gives up.
 const MAX_ATTEMPTS = 50;
+const PAYMENT = '0190c000-0000-7000-8000-0000000000cc';
 
 /** Every notification of the order, by channel, once `count` are recorded and each is `settled`. */
 async function notificationsOf(
@@ -104,12 +106,47 @@ describe('notifications by SMS and push', () => {
     expect(push).toMatchObject({ recipient: `${phoneOfApp} ${tablet}`, subject: 'Order confirmed', status: 'SENT', attempts: 1 });
     await app.drained();
     expect(smtp.to(customer.email)).toHaveLength(1);
-    expect(await providers.textsTo(phone)).toEqual([expect.objectContaining({ body: `Your order ${orderId} is confirmed. 25.99 EUR paid; we are preparing it.` })]);
+    expect(await providers.textsTo(phone)).toEqual([expect.objectContaining({ body: `Your order ${orderId} is confirmed. 25.99 EUR authorized; we will tell you once it is paid.` })]);
     for (const device of [phoneOfApp, tablet]) {
       expect(await providers.pushesTo(device)).toEqual([
         expect.objectContaining({ title: 'Order confirmed', body: expect.stringContaining(orderId), data: { orderId, notice: 'order-confirmed' } }),
       ]);
     }
+  });
+
+  it("tells of each refund of an order on the channels its customer chose, the customer found by the order's confirmation", async () => {
+    const [phone, device] = [newPhone(), newDevice()];
+    const customer = await customerWith(app, { channels: { email: false, sms: true, push: true }, phone, devices: [device] });
+    const orderId = await confirm(app, customer);
+    const refund = (amount: number, totalRefunded: number, paymentStatus: 'PARTIALLY_REFUNDED' | 'REFUNDED') =>
+      new PaymentRefundedV1({
+        orderId,
+        paymentId: PAYMENT,
+        refundId: newId(),
+        amount: { amount, currency: 'EUR' },
+        totalRefunded: { amount: totalRefunded, currency: 'EUR' },
+        paymentStatus,
+      });
+
+    for (const refunded of [refund(599, 599, 'PARTIALLY_REFUNDED'), refund(2000, 2599, 'REFUNDED')]) {
+      await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(refunded, orderId)));
+    }
+
+    // Sent side by side from the queue: in any order.
+    await notificationsOf(app, customer, orderId, 6, (n) => n.status === 'SENT');
+    const texts = (await providers.textsTo(phone)).map((text) => text.body).sort();
+    expect(texts).toEqual([
+      `20.00 EUR refunded for your order ${orderId}. Refunded in full.`,
+      `5.99 EUR refunded for your order ${orderId}. Refunded so far: 5.99 EUR.`,
+      `Your order ${orderId} is confirmed. 25.99 EUR authorized; we will tell you once it is paid.`,
+    ]);
+    const pushes = await providers.pushesTo(device);
+    expect(pushes.map((push) => push.title).sort()).toEqual(['Order confirmed', 'Order refunded', 'Partial refund']);
+    expect(pushes.filter((push) => push.title !== 'Order confirmed')).toEqual([
+      expect.objectContaining({ data: { orderId, notice: 'payment-refunded' } }),
+      expect.objectContaining({ data: { orderId, notice: 'payment-refunded' } }),
+    ]);
+    expect(smtp.to(customer.email)).toEqual([]);
   });
 
   it('sends nothing on a channel the customer turned off', async () => {

@@ -54,28 +54,35 @@ describe('notifications by e-mail over SMTP', () => {
       .then(() => orderId);
   }
 
-  async function notificationOf(customer: Customer, orderId: string, settled: (n: NotificationItem) => boolean): Promise<NotificationItem> {
+  /** The order's one e-mail of this template, once `settled`. */
+  async function notificationOf(
+    customer: Customer,
+    orderId: string,
+    settled: (n: NotificationItem) => boolean,
+    template = 'order-confirmed',
+  ): Promise<NotificationItem> {
     return app.eventually(async () => {
       const { body } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
-      expect(body.items).toHaveLength(1);
-      expect(settled(body.items[0])).toBe(true);
-      return body.items[0];
+      const items = body.items.filter((n: { template: string }) => n.template === template);
+      expect(items).toHaveLength(1);
+      expect(settled(items[0])).toBe(true);
+      return items[0];
     });
   }
 
-  it('delivers the confirmation of a placed order to the customer, with the order id and total', async () => {
+  it('delivers the confirmation of a placed order to the customer, with the order id and total, then that it is paid', async () => {
     const customer = await knownCustomer();
     const productId = await stockedProduct(app, 10, 1999);
     const orderId = await placeOrder(app, [{ productId, quantity: 3 }], 'tok_visa', customer);
     expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
 
-    const [mail] = await app.eventually(() => {
-      const mails = smtp.to(customer.email);
-      expect(mails).toHaveLength(1);
-      return Promise.resolve(mails);
+    const mails = await app.eventually(() => {
+      const received = smtp.to(customer.email);
+      expect(received.map((sent) => sent.subject).sort()).toEqual(['Your order is confirmed', 'Your order is paid']);
+      return Promise.resolve(received);
     });
+    const mail = mails.find((sent) => sent.subject === 'Your order is confirmed')!;
     expect(mail.from?.text).toBe('"Shop" <shop@test.example>');
-    expect(mail.subject).toBe('Your order is confirmed');
     expect(mail.text).toContain(orderId);
     expect(mail.text).toContain('59.97 EUR');
     expect(mail.html).toContain(`<strong>${orderId}</strong>`);
@@ -83,6 +90,7 @@ describe('notifications by e-mail over SMTP', () => {
     expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
     const notification = await notificationOf(customer, orderId, (n) => n.status === 'SENT');
     expect(notification).toMatchObject({ attempts: 1, lastError: null, sentAt: expect.any(String) });
+    expect(await notificationOf(customer, orderId, (n) => n.status === 'SENT', 'order-completed')).toMatchObject({ attempts: 1 });
   });
 
   it('sends a notice once however often its event is delivered', async () => {

@@ -1,5 +1,3 @@
-import { PaymentParkedV1 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newCustomer, shopperOf } from '../support/auth';
 import { drained, finalOrder, paymentOf, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -9,7 +7,9 @@ describe('Order saga over HTTP', () => {
 
   beforeAll(async () => {
     // A deadline no burst here comes near: a split deployment's Kafka backlog is not queued in the outbox.
-    app = await startTestApp({ PAYMENT_RETRY_ATTEMPTS: '3', SAGA_DEADLINE_MS: '120000' });
+    // Nor an admission bound: on a loaded machine the 500-order burst's delivery lag passed the default
+    // 10 s and some orders got a 503, which is admission's suite's subject, not this one's.
+    app = await startTestApp({ PAYMENT_RETRY_ATTEMPTS: '3', SAGA_DEADLINE_MS: '120000', ORDER_ADMISSION_MAX_LAG_MS: '600000' });
   });
 
   afterAll(async () => {
@@ -43,9 +43,13 @@ describe('Order saga over HTTP', () => {
     // Sent after the commit, by the delivery worker; without SMTP_URL it is rendered and kept.
     await app.eventually(async () => {
       const { body: notifications } = await customer.http().get('/api/v1/notifications').query({ orderId }).expect(200);
-      expect(notifications.items).toEqual([
-        expect.objectContaining({ orderId, template: 'order-confirmed', status: 'NOT_SENT', statusReason: 'no SMTP_URL' }),
-      ]);
+      expect(notifications.items).toHaveLength(2);
+      expect(notifications.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ orderId, template: 'order-confirmed', status: 'NOT_SENT', statusReason: 'no SMTP_URL' }),
+          expect.objectContaining({ orderId, template: 'order-completed', status: 'NOT_SENT', statusReason: 'no SMTP_URL' }),
+        ]),
+      );
     });
     const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
     const types = events.map((e: { type: string }) => e.type);
@@ -150,35 +154,5 @@ describe('Order saga over HTTP', () => {
     expect(types.filter((type) => type === 'OrderCompleted' || type === 'PaymentCaptured')).toEqual([]);
     const letters = await sql(app, `SELECT type FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId]);
     expect(letters).toEqual([]);
-  });
-
-  it('keeps a parked payment from running out the order\'s deadline, and records the parking once', async () => {
-    const productId = await stockedProduct(app, 5);
-    const customer = await newCustomer(app);
-    // The provider never answers: the payment stays pending, as it would while parked.
-    const orderId = await placeOrder(app, [{ productId, quantity: 1 }], 'tok_timeout', customer);
-    const [{ deadline_at: deadlineBefore }] = await sql<{ deadline_at: Date }>(app, 'SELECT deadline_at FROM ordering.order_saga WHERE order_id = $1', [
-      orderId,
-    ]);
-    const parkedUntil = new Date(Date.now() + 600_000);
-    const park = () =>
-      app.nest.get(UnitOfWork).run((tx) => {
-        tx.publish(new PaymentParkedV1({ orderId, parkedUntil: parkedUntil.toISOString() }), orderId);
-        return Promise.resolve();
-      });
-    await park();
-    await park();
-    await drained(app);
-
-    const [{ deadline_at: deadlineAfter }] = await sql<{ deadline_at: Date }>(app, 'SELECT deadline_at FROM ordering.order_saga WHERE order_id = $1', [
-      orderId,
-    ]);
-    expect(new Date(deadlineAfter).getTime()).toBe(parkedUntil.getTime() + 120_000);
-    expect(new Date(deadlineAfter).getTime()).toBeGreaterThan(new Date(deadlineBefore).getTime());
-    const { body: events } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
-    expect(events.filter((e: { type: string }) => e.type === 'PaymentParked')).toEqual([
-      expect.objectContaining({ data: { parkedUntil: parkedUntil.toISOString() } }),
-    ]);
-    expect((await customer.http().get(`/api/v1/orders/${orderId}`).expect(200)).body.status).toBe('PENDING');
   });
 });

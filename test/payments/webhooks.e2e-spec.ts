@@ -1,51 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { webhookSignature } from '../../src/simulators/providers/webhooks';
 import { requestAuthorization } from '../support/payment-requests';
+import { Json, startWebhookHarness, WebhookHarness } from '../support/provider-webhooks';
 import { sql } from '../support/shop';
-import { startTestApp, TestApp } from '../support/test-app';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
-type Json = any;
+import { TestApp } from '../support/test-app';
 
 const SECRET = `whsec_${randomBytes(24).toString('hex')}`;
-const WEBHOOK = '/api/v1/payments/webhooks/card';
-
-/** A port free now, for a server that must be named before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The card provider's webhooks as the service receives them: signed, repeated, out of order, or forged. */
 describe('Card provider webhooks', () => {
-  let simulator: RunningProviderSimulator;
+  let harness: WebhookHarness;
   let app: TestApp;
-
-  async function control(path: string, body?: object): Promise<Json> {
-    const response = await fetch(`${simulator.url}${path}`, {
-      method: body ? 'POST' : 'GET',
-      headers: body ? { 'content-type': 'application/json' } : {},
-      body: body && JSON.stringify(body),
-    });
-    return response.status === 204 ? undefined : response.json();
-  }
+  const control = (path: string, body?: object): Promise<Json> => harness.control(path, body);
+  const statusOf = (orderId: string): Promise<string> => harness.statusOf(orderId);
+  const published = (orderId: string, type: string): Promise<number> => harness.published(orderId, type);
+  const recorded = (intentId: string): Promise<{ type: string; outcome: string }[]> => harness.recorded(intentId);
 
   /** Calls the provider as someone other than payments would (or as its call that timed out did): the service is not told. */
   async function atProvider(intentId: string, operation: 'capture' | 'cancel'): Promise<void> {
-    const response = await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}/${operation}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `behind-our-back-${intentId}-${operation}` },
-      body: '{}',
-    });
-    expect(response.status).toBe(200);
+    await harness.atProvider(`/card/v1/payment_intents/${intentId}/${operation}`);
   }
 
   /** An authorized payment; unless events are held, once the service has received the authorization's event. */
@@ -58,20 +31,6 @@ describe('Card provider webhooks', () => {
     return { orderId, intentId: providerRef! };
   }
 
-  async function statusOf(orderId: string): Promise<string> {
-    const [{ status }] = await sql<{ status: string }>(app, 'SELECT status FROM payments.payment WHERE order_id = $1', [orderId]);
-    return status;
-  }
-
-  async function published(orderId: string, type: string): Promise<number> {
-    const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = $2', [orderId, type]);
-    return n;
-  }
-
-  async function recorded(resourceId: string): Promise<{ type: string; outcome: string }[]> {
-    return sql(app, 'SELECT type, outcome FROM payments.webhook_event WHERE resource_id = $1 ORDER BY received_at', [resourceId]);
-  }
-
   /** The simulator's event of `type` about the intent. */
   async function emitted(intentId: string, type: string): Promise<Json> {
     const intents = await sql<{ event_id: string }>(app, 'SELECT event_id FROM payments.webhook_event WHERE resource_id = $1 AND type = $2', [intentId, type]);
@@ -81,30 +40,21 @@ describe('Card provider webhooks', () => {
 
   /** An event as the card provider makes it, about the intent as it stands at the provider now. */
   async function cardEvent(intentId: string, type: string): Promise<string> {
-    const intent = await (await fetch(`${simulator.url}/card/v1/payment_intents/${intentId}`)).json();
+    const intent = await (await fetch(`${harness.simulator.url}/card/v1/payment_intents/${intentId}`)).json();
     const id = `evt_${randomBytes(12).toString('hex')}`;
     return JSON.stringify({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object: intent } });
   }
 
-  function deliver(payload: string, signature = webhookSignature(SECRET, payload, Math.floor(Date.now() / 1000)), path = WEBHOOK) {
-    return app.http().post(path).set('content-type', 'application/json').set('simulator-signature', signature).send(payload);
+  function deliver(payload: string, signature = webhookSignature(SECRET, payload, Math.floor(Date.now() / 1000)), provider = 'card') {
+    return harness.deliver(provider, payload, { 'simulator-signature': signature });
   }
 
   beforeAll(async () => {
-    // The simulator must know the service's webhook URL when it starts, and the service the simulator's URL.
-    const simulatorPort = await freePort();
-    app = await startTestApp({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${simulatorPort}`, PAYMENT_WEBHOOK_SECRET_CARD: SECRET });
-    const { port } = app.nest.getHttpServer().address() as AddressInfo;
-    simulator = await startProviderSimulator({
-      port: simulatorPort,
-      webhooks: { card: { url: `http://127.0.0.1:${port}${WEBHOOK}`, secret: SECRET } },
-    });
+    harness = await startWebhookHarness({ card: { secret: SECRET } });
+    ({ app } = harness);
   });
 
-  afterAll(async () => {
-    await simulator?.close();
-    await app?.close();
-  });
+  afterAll(() => harness?.close());
 
   it('captures a payment the provider captured while our call timed out, once however often the event comes', async () => {
     const { orderId, intentId } = await authorized();
@@ -156,7 +106,7 @@ describe('Card provider webhooks', () => {
 
   it('records and acknowledges an event about a payment it does not know', async () => {
     const intent: Json = await (
-      await fetch(`${simulator.url}/card/v1/payment_intents`, {
+      await fetch(`${harness.simulator.url}/card/v1/payment_intents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': `not-ours-${randomBytes(8).toString('hex')}` },
         body: JSON.stringify({ amount: 500, currency: 'eur', payment_method: 'tok_visa', capture_method: 'automatic' }),
@@ -221,7 +171,7 @@ describe('Card provider webhooks', () => {
     });
 
     it('no signature, or one of another shape', async () => {
-      await app.http().post(WEBHOOK).set('content-type', 'application/json').send(payload).expect(400);
+      await harness.deliver('card', payload, {}).expect(400);
       await deliver(payload, `t=${now()}`).expect(400);
       await deliver(payload, `t=${now()},v1=xyz`).expect(400);
       await deliver(payload, 'x'.repeat(2000)).expect(400);
@@ -238,8 +188,8 @@ describe('Card provider webhooks', () => {
     });
 
     it('a provider without a webhook endpoint', async () => {
-      await deliver(payload, undefined, '/api/v1/payments/webhooks/paypal').expect(404);
-      await deliver(payload, undefined, '/api/v1/payments/webhooks/nope').expect(404);
+      await deliver(payload, undefined, 'paypal').expect(404);
+      await deliver(payload, undefined, 'nope').expect(404);
     });
   });
 });

@@ -4,11 +4,13 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { ensureBuilt } from '../support/app-process';
 import { eventually } from '../support/test-env';
 
 const SECRET = 'whsec_simulator_test';
+const PAYPAL_WEBHOOK_ID = 'WHSIMULATORTEST';
 /** How far a signature's timestamp may lie from the receiver's clock, as Stripe's libraries allow. */
 const TOLERANCE_SECONDS = 300;
 const ETHEREUM_ADDRESS = '0x52908400098527886E0F7030069857D2E4169EE7';
@@ -39,6 +41,30 @@ function verifySignature(header: string, payload: string, secret: string, nowSec
   const expected = createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest();
   const given = Buffer.from(parts.v1, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function isRecent(time: string | undefined): boolean {
+  return time !== undefined && Math.abs(Date.now() - Date.parse(time)) <= TOLERANCE_SECONDS * 1000;
+}
+
+/** Checks a delivery to `path` (`/card`, `/paypal`, `/crypto`) the way docs/providers-simulator.md tells that provider's receiver to. */
+function verifyDelivery(path: string, headers: IncomingMessage['headers'], payload: string): boolean {
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const matches = (given: Buffer, expected: Buffer): boolean => given.length === expected.length && timingSafeEqual(given, expected);
+  if (path === '/paypal') {
+    const [id, time, signature] = ['paypal-transmission-id', 'paypal-transmission-time', 'paypal-transmission-sig'].map(header);
+    if (header('paypal-auth-algo') !== 'HMACSHA256' || !id || !signature || !isRecent(time)) return false;
+    const expected = createHmac('sha256', SECRET).update(`${id}|${time}|${PAYPAL_WEBHOOK_ID}|${crc32(payload)}`).digest();
+    return matches(Buffer.from(signature, 'base64'), expected);
+  }
+  if (path === '/crypto') {
+    const expected = createHmac('sha256', SECRET).update(payload).digest();
+    return matches(Buffer.from(header('x-cc-webhook-signature') ?? '', 'hex'), expected) && isRecent(JSON.parse(payload).scheduled_for);
+  }
+  return verifySignature(header('simulator-signature') ?? '', payload, SECRET);
 }
 
 /** A tiny webhook endpoint: verifies each delivery, records it, and can refuse the first attempts. */
@@ -74,12 +100,14 @@ class WebhookReceiver {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const payload = Buffer.concat(chunks).toString('utf8');
     const signature = String(request.headers['simulator-signature'] ?? '');
-    if (!verifySignature(signature, payload, SECRET)) {
+    if (!verifyDelivery(request.url ?? '', request.headers, payload)) {
       this.rejected.push(payload);
       response.writeHead(400).end();
       return;
     }
-    const event = JSON.parse(payload);
+    // A crypto delivery wraps its event.
+    const body = JSON.parse(payload);
+    const event = body.event ?? body;
     const eventId: string = event.id;
     if (this.failOnce.delete(eventId)) {
       response.writeHead(500).end();
@@ -141,7 +169,7 @@ describe('provider simulator', () => {
       seed: 42,
       webhooks: {
         card: { url: receiver.url('/card'), secret: SECRET },
-        paypal: { url: receiver.url('/paypal'), secret: SECRET },
+        paypal: { url: receiver.url('/paypal'), secret: SECRET, webhookId: PAYPAL_WEBHOOK_ID },
         crypto: { url: receiver.url('/crypto'), secret: SECRET },
       },
     });
@@ -669,7 +697,13 @@ describe('provider simulator', () => {
       expect(record.deliveries.map((attempt: Json) => attempt.status)).toEqual([500, 200]);
     });
 
-    it('sends PayPal events in its envelope and crypto events in Stripe’s', async () => {
+    it('refuses to start a PayPal endpoint without the webhook id its signatures cover', async () => {
+      await expect(startProviderSimulator({ webhooks: { paypal: { url: receiver.url('/paypal'), secret: SECRET } } })).rejects.toThrow(
+        'the paypal webhook needs its webhook id',
+      );
+    });
+
+    it('sends PayPal events in its envelope, signed over its transmission headers, and crypto events in Coinbase Commerce’s deliveries', async () => {
       const order = await post('/paypal/v2/checkout/orders', paypalOrder('tok_visa'), randomUUID(), 'PayPal-Request-Id');
       await post(`/paypal/v2/checkout/orders/${order.body.id}/authorize`, undefined, randomUUID(), 'PayPal-Request-Id');
       await post('/crypto/v1/payment_requests', { chain: 'ethereum', asset: 'ETH', amount: 1_000_000, receiving_address: ETHEREUM_ADDRESS, payment_method: 'tok_visa' });
@@ -678,6 +712,10 @@ describe('provider simulator', () => {
       expect(paypalEvent).toMatchObject({ event_type: 'PAYMENT.AUTHORIZATION.CREATED', resource_type: 'authorization', resource: { status: 'CREATED' } });
       expect(paypalEvent.id).toMatch(/^WH-/);
       expect(deliveredTypes('/crypto')).toEqual(['payment_request.settled']);
+      const cryptoDelivery = JSON.parse(receiver.deliveries.find((d) => d.path === '/crypto')!.payload);
+      expect(cryptoDelivery).toMatchObject({ attempt_number: 1, event: { resource: 'event', type: 'payment_request.settled', data: { status: 'settled' } } });
+      expect(cryptoDelivery.event.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(receiver.rejected).toEqual([]);
     });
   });
 

@@ -1,3 +1,4 @@
+import { IntegrationMessage } from '../../libs/contracts';
 import { AuthorizePaymentV2 } from '../../libs/contracts/payments';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
@@ -6,12 +7,16 @@ import { sql } from './shop';
 import { TestApp } from './test-app';
 
 /**
- * Asks payments, as the saga does, to authorize a new order's payment of `amount` EUR cents;
- * resolves once the request has its outcome, with the payment's row.
+ * Asks payments, as the saga does, to authorize a new order's payment of `amount` EUR cents by
+ * `method`; resolves once the request has its outcome, with the payment's row.
  */
-export async function requestAuthorization(app: TestApp, amount = 1500): Promise<{ orderId: string; status: string; providerRef: string | null }> {
+export async function requestAuthorization(
+  app: TestApp,
+  amount = 1500,
+  method: 'card' | 'paypal' | 'crypto' = 'card',
+): Promise<{ orderId: string; status: string; providerRef: string | null }> {
   const orderId = newId();
-  await sendAuthorizationRequest(app, orderId, amount);
+  await sendAuthorizationRequest(app, orderId, amount, method);
   const [row] = await app.eventually(async () => {
     const rows = await sql<{ status: string; provider_ref: string | null }>(
       app,
@@ -25,15 +30,20 @@ export async function requestAuthorization(app: TestApp, amount = 1500): Promise
 }
 
 /** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
-export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500): Promise<void> {
+export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): Promise<void> {
   const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
   const request = new AuthorizePaymentV2({
     orderId,
     customerId: 'cus_payment_requests',
     amount: { amount, currency: 'EUR' },
-    method: 'card',
+    method,
     paymentMethodRef: ref,
     paymentMethodRefExpiresAt: expiresAt.toISOString(),
   });
-  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(request, orderId)));
+  await sendToPayments(app, request, orderId);
+}
+
+/** Publishes a message to payments as the order's saga does, keyed by the order. */
+export async function sendToPayments(app: TestApp, message: IntegrationMessage, orderId: string): Promise<void> {
+  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, orderId)));
 }

@@ -31,8 +31,11 @@ export const TEST_ENV: Record<string, string> = {
   // The admin every suite acts as for staff work (see test/support/auth.ts).
   ADMIN_EMAIL: 'admin@test.example',
   ADMIN_PASSWORD: 'admin-password-for-tests',
-  // What the suites sign the card provider's webhook events with (see test/payments/webhooks.e2e-spec.ts).
+  // What the suites sign the providers' webhook events with (see test/payments/webhooks.e2e-spec.ts).
   PAYMENT_WEBHOOK_SECRET_CARD: 'whsec_test_0123456789abcdef0123456789abcdef',
+  PAYMENT_WEBHOOK_SECRET_PAYPAL: 'paypal_test_0123456789abcdef0123456789abcdef',
+  PAYMENT_WEBHOOK_ID_PAYPAL: 'WHTEST0123456789',
+  PAYMENT_WEBHOOK_SECRET_CRYPTO: 'crypto_test_0123456789abcdef0123456789abcdef',
 };
 
 /**

@@ -7,12 +7,15 @@ import { notificationsInbound } from './application/inbound-routes';
 import { ListNotificationsHandler } from './application/list-notifications/list-notifications.handler';
 import { NOTIFICATION_SENDERS, NotificationSenders } from './application/ports/notification-sender';
 import { RecordContactHandler } from './application/record-contact/record-contact.handler';
+import { RecordProductNameHandler } from './application/record-product-name/record-product-name.handler';
 import { ResendNotificationHandler } from './application/resend-notification/resend-notification.handler';
 import { SendNotificationHandler } from './application/send-notification/send-notification.handler';
 import { UpdatePreferencesHandler } from './application/update-preferences/update-preferences.handler';
 import { ContactRepository } from './infrastructure/contact.repository';
 import { MessagingProviderClient } from './infrastructure/messaging-provider.client';
 import { NotificationRepository } from './infrastructure/notification.repository';
+import { OrderCustomerRepository } from './infrastructure/order-customer.repository';
+import { ProductNameRepository } from './infrastructure/product-name.repository';
 import { PushNotificationSender } from './infrastructure/push-notification.sender';
 import { SmsNotificationSender } from './infrastructure/sms-notification.sender';
 import { SmtpNotificationSender } from './infrastructure/smtp-notification.sender';
@@ -37,6 +40,7 @@ export class NotificationsModule {
         { provide: NOTIFICATIONS_OPTIONS, useValue: resolved },
         SendNotificationHandler,
         RecordContactHandler,
+        RecordProductNameHandler,
         ListNotificationsHandler,
         ResendNotificationHandler,
         GetPreferencesHandler,
@@ -45,6 +49,8 @@ export class NotificationsModule {
         NotificationDelivery,
         NotificationRepository,
         ContactRepository,
+        OrderCustomerRepository,
+        ProductNameRepository,
         {
           provide: NOTIFICATION_SENDERS,
           useFactory: async (): Promise<NotificationSenders> => {

@@ -4,7 +4,7 @@ import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
 export const PAYMENTS_OPTIONS = Symbol('PAYMENTS_OPTIONS');
 
 /** The providers whose signed webhook events payments receives. */
-export const WEBHOOK_PROVIDERS = ['card'] as const;
+export const WEBHOOK_PROVIDERS = ['card', 'paypal', 'crypto'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 export interface PaymentsOptions {
@@ -42,6 +42,8 @@ export interface PaymentsOptions {
   paymentMethodRefs: PaymentMethodKey;
   /** The secret each provider signs its webhook events with; a provider without one has no webhook endpoint (404). */
   webhookSecrets: Partial<Record<WebhookProvider, string>>;
+  /** The id PayPal gave the webhook subscription, which each of its transmission signatures covers; required with PayPal's secret. */
+  paypalWebhookId?: string;
   /** How far, in seconds, a webhook's signed timestamp may be from this process's clock. */
   webhookToleranceSeconds: number;
 }
@@ -87,6 +89,7 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
   if (!Number.isInteger(resolved.webhookToleranceSeconds) || resolved.webhookToleranceSeconds < 1) {
     problems.push('webhookToleranceSeconds must be an integer >= 1');
   }
+  if (resolved.webhookSecrets.paypal !== undefined && !resolved.paypalWebhookId) problems.push('paypalWebhookId is required with a paypal webhook secret');
   if (problems.length > 0) throw new Error(`Invalid payments options: ${problems.join('; ')}`);
   return resolved;
 }

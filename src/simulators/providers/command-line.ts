@@ -14,6 +14,7 @@ const FLAGS = [
   'failure-rate',
   ...PROVIDER_NAMES.flatMap((provider) => [`${provider}-latency-ms`, `${provider}-failure-rate`]),
   ...PAYMENT_PROVIDERS.flatMap((provider) => [`${provider}-webhook-url`, `${provider}-webhook-secret`]),
+  'paypal-webhook-id',
 ];
 
 /** Each flag's environment variable: `--card-failure-rate` is PROVIDERS_CARD_FAILURE_RATE. */
@@ -51,7 +52,7 @@ export function optionsFromCommandLine(argv: string[], env: NodeJS.ProcessEnv): 
   const webhooks: Partial<Record<PaymentProviderName, WebhookEndpoint>> = {};
   for (const provider of PAYMENT_PROVIDERS) {
     const url = setting(`${provider}-webhook-url`);
-    if (url) webhooks[provider] = { url, secret: setting(`${provider}-webhook-secret`) ?? '' };
+    if (url) webhooks[provider] = { url, secret: setting(`${provider}-webhook-secret`) ?? '', webhookId: provider === 'paypal' ? setting('paypal-webhook-id') : undefined };
   }
   return {
     host: setting('host') ?? '127.0.0.1',

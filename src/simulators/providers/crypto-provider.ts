@@ -5,7 +5,7 @@ import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, optionalFields, paymentToken } from './schemas';
 import { newId, resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
 import { authorizes, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
-import { stripeStyleEvent } from './webhooks';
+import { coinbaseStyleEvent } from './webhooks';
 
 /** The payer's test token that leaves a payment request waiting for its transfer (`POST /control/crypto/…/transfer`). */
 export const AWAIT_TRANSFER_TOKEN = 'tok_awaitTransfer';
@@ -191,7 +191,7 @@ export class CryptoProvider implements SimulatedProvider {
   }
 
   private emit(type: string, request: PaymentRequest): void {
-    this.context.webhooks.emit(this.name, stripeStyleEvent(type, structuredClone(request)));
+    this.context.webhooks.emit(this.name, coinbaseStyleEvent(type, structuredClone(request)));
   }
 }
 

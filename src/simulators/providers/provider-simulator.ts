@@ -50,6 +50,9 @@ function checkWebhooks(webhooks: ProviderSimulatorOptions['webhooks'] = {}): voi
       throw new RangeError(`the ${provider} webhook URL must be an http(s) URL, got '${endpoint.url}'`);
     }
     if (!endpoint.secret) throw new RangeError(`the ${provider} webhook needs a secret to sign its events`);
+    if (provider === 'paypal' && !/^[A-Za-z0-9]{1,50}$/.test(endpoint.webhookId ?? '')) {
+      throw new RangeError('the paypal webhook needs its webhook id (letters and digits), which its signatures cover');
+    }
   }
 }
 

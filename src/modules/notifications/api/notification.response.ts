@@ -1,13 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Notification, NOTIFICATION_CHANNELS } from '../domain/notification';
+import { Notification, NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../domain/notification';
 
 export class NotificationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() customerId!: string;
-  @ApiProperty({ enum: NOTIFICATION_CHANNELS, description: 'One notification per order, kind of notice and channel the customer chose' })
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS, description: 'One notification per order, kind of notice (and refund) and channel the customer chose' })
   channel!: string;
-  @ApiProperty({ enum: ['order-confirmed', 'order-rejected'] }) template!: string;
+  @ApiProperty({ enum: NOTIFICATION_TEMPLATES }) template!: string;
   @ApiProperty({
     nullable: true,
     type: String,

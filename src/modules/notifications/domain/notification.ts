@@ -4,12 +4,36 @@ export interface Money {
   currency: string;
 }
 
+/** A line of an order as bought: `unitPrice` is what was charged for one. */
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+  unitPrice: Money;
+}
+
 /** Something that happened to a customer's order and that the customer is told about. */
 export type OrderNotice =
-  | { kind: 'order-confirmed'; orderId: string; customerId: string; total: Money }
-  | { kind: 'order-rejected'; orderId: string; customerId: string; reasons: string[] };
+  /** `lines`: absent on confirmations sent before they carried them. */
+  | { kind: 'order-confirmed'; orderId: string; customerId: string; total: Money; lines?: readonly OrderLine[] }
+  | { kind: 'order-rejected'; orderId: string; customerId: string; reasons: string[] }
+  | { kind: 'order-completed'; orderId: string; customerId: string; total: Money }
+  | { kind: 'order-cancelled'; orderId: string; customerId: string; total: Money; reasons: string[] }
+  /**
+   * A refund's event does not name the customer: they are the one notifications recorded for the
+   * order. Each refund of an order is a notice of its own (`refundId`).
+   */
+  | { kind: 'payment-refunded'; orderId: string; refundId: string; amount: Money; totalRefunded: Money; fullyRefunded: boolean };
 
 export type NotificationTemplate = OrderNotice['kind'];
+
+/** Every kind of notice, as each notification names its template. */
+export const NOTIFICATION_TEMPLATES = [
+  'order-confirmed',
+  'order-rejected',
+  'order-completed',
+  'order-cancelled',
+  'payment-refunded',
+] as const satisfies readonly NotificationTemplate[];
 
 /** The ways a customer can be told: e-mail, a text message to their phone, a push to their app's devices. */
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'push'] as const;

@@ -50,8 +50,13 @@ function toNotification(row: NotificationRow): Notification {
   };
 }
 
-/** A notification as its event records it: not tried yet. */
-export type NewNotification = Omit<Notification, 'attempts' | 'resends' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'createdAt'>;
+/**
+ * A notification as its event records it: not tried yet. `noticeKey` tells notices of one kind
+ * for one order apart (a refund's id); empty for a notice an order gets once.
+ */
+export type NewNotification = Omit<Notification, 'attempts' | 'resends' | 'lastError' | 'nextAttemptAt' | 'sentAt' | 'createdAt'> & {
+  noticeKey: string;
+};
 
 export interface NotificationFilter {
   orderId?: string;
@@ -65,7 +70,7 @@ export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records the notifications not recorded yet for their order, template and channel, the PENDING ones
+   * Records the notifications not recorded yet for their order, template, notice key and channel, the PENDING ones
    * due now; returns the ids of those recorded now (a duplicate of a recorded one, or of one
    * earlier in the list, is not).
    */
@@ -73,16 +78,17 @@ export class NotificationRepository {
     const rows = rowsOf<{ id: string }>(
       await manager.query(
         `INSERT INTO notifications.notification
-           (id, order_id, customer_id, channel, template, recipient, subject, body, html_body, status, status_reason, next_attempt_at)
+           (id, order_id, customer_id, notice_key, channel, template, recipient, subject, body, html_body, status, status_reason, next_attempt_at)
          SELECT *, CASE WHEN status = 'PENDING' THEN now() END
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS n(id, order_id, customer_id, channel, template, recipient, subject, body, html_body, status, status_reason)
-         ON CONFLICT (order_id, template, channel) DO NOTHING
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+           AS n(id, order_id, customer_id, notice_key, channel, template, recipient, subject, body, html_body, status, status_reason)
+         ON CONFLICT (order_id, template, notice_key, channel) DO NOTHING
          RETURNING id`,
         columnsOf(notifications, (n) => [
           n.id,
           n.orderId,
           n.customerId,
+          n.noticeKey,
           n.channel,
           n.template,
           n.recipient,

@@ -96,6 +96,18 @@ export class PaymentRepository {
   }
 
   /**
+   * Locks the payment of `provider` whose stored reference is one of `references` (a provider that
+   * does not echo our ids names its authorization or capture); none when no payment, or more than one, has one.
+   */
+  async lockByProviderReference(manager: EntityManager, provider: PaymentProviderName, references: readonly string[]): Promise<Payment | undefined> {
+    const rows = await manager.query<PaymentRow[]>(
+      'SELECT * FROM payments.payment WHERE provider = $1 AND provider_ref = ANY($2::text[]) ORDER BY id LIMIT 2 FOR UPDATE',
+      [provider, references],
+    );
+    return rows.length === 1 ? toPayment(rows[0]) : undefined;
+  }
+
+  /**
    * Locks the order's payment, creating it with `create` when there is none. `created` is false
    * when the payment existed, including when a concurrent transaction inserted it first.
    */

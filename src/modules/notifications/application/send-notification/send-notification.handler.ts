@@ -1,10 +1,14 @@
+import { EntityManager } from 'typeorm';
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
-import { NO_RECIPIENT } from '../../domain/notification';
+import { NO_RECIPIENT, OrderNotice } from '../../domain/notification';
+import { OrderCustomerUnknownError } from '../../domain/notification.errors';
 import { chosenChannels, CustomerContact, recipientOn, UNKNOWN_CUSTOMER } from '../../domain/preferences';
 import { noticeView } from '../../domain/render-notice';
 import { ContactRepository } from '../../infrastructure/contact.repository';
 import { NewNotification, NotificationRepository } from '../../infrastructure/notification.repository';
+import { OrderCustomerRepository } from '../../infrastructure/order-customer.repository';
+import { ProductNameRepository } from '../../infrastructure/product-name.repository';
 import { noticeRenderer } from '../../infrastructure/templates';
 import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
 import { SendNotificationCommand } from './send-notification.command';
@@ -13,8 +17,10 @@ import { SendNotificationCommand } from './send-notification.command';
  * Records one notification per channel the customer chose, in the inbound message's
  * transaction, queued for the delivery worker, which sends them after the commit: no
  * transaction waits for a mail server or a provider. A row is claimed by (order, template,
- * channel), so a redelivered event records nothing more. Where the customer has no address on
- * a channel, nothing is sent there: the notification is kept NOT_SENT, with the reason.
+ * channel, and for a refund the refund's id), so a redelivered event records nothing more. Where
+ * the customer has no address on a channel, nothing is sent there: the notification is kept
+ * NOT_SENT, with the reason. The customer of each order its events name is kept, for the
+ * refund's event, which does not; an order's lines are shown with the names catalog announced.
  */
 @BatchCommandHandler(SendNotificationCommand)
 export class SendNotificationHandler implements BatchCommandHandler<SendNotificationCommand> {
@@ -22,6 +28,8 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
     private readonly unitOfWork: UnitOfWork,
     private readonly notifications: NotificationRepository,
     private readonly contacts: ContactRepository,
+    private readonly orderCustomers: OrderCustomerRepository,
+    private readonly productNames: ProductNameRepository,
     private readonly delivery: NotificationDelivery,
   ) {}
 
@@ -32,16 +40,22 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
   /** A batch is recorded with one insert. */
   async executeBatch(commands: readonly SendNotificationCommand[]): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
-      const contacts = await this.contacts.contactsOf(tx.manager, commands.map(({ notice }) => notice.customerId));
-      const notifications = commands.flatMap(({ notice }) => {
-        const contact: CustomerContact = contacts.get(notice.customerId) ?? UNKNOWN_CUSTOMER;
-        const view = noticeView(notice);
+      const notices = await this.withCustomers(tx.manager, commands.map(({ notice }) => notice));
+      const contacts = await this.contacts.contactsOf(tx.manager, notices.map(({ customerId }) => customerId));
+      const productNames = await this.productNames.namesOf(
+        tx.manager,
+        notices.flatMap(({ notice }) => (notice.kind === 'order-confirmed' ? (notice.lines ?? []).map((line) => line.productId) : [])),
+      );
+      const notifications = notices.flatMap(({ notice, customerId }) => {
+        const contact: CustomerContact = contacts.get(customerId) ?? UNKNOWN_CUSTOMER;
+        const view = noticeView(notice, productNames);
         return chosenChannels(contact.preferences).map((channel): NewNotification => {
           const recipient = recipientOn(channel, contact);
           return {
             id: newId(),
             orderId: notice.orderId,
-            customerId: notice.customerId,
+            customerId,
+            noticeKey: notice.kind === 'payment-refunded' ? notice.refundId : '',
             channel,
             ...noticeRenderer.render(view, channel),
             recipient,
@@ -55,6 +69,25 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
       if (notifications.some((notification) => recorded.has(notification.id) && notification.status === 'PENDING')) {
         tx.afterCommit(() => this.delivery.kick());
       }
+    });
+  }
+
+  /**
+   * Each notice with its customer: the one it names, kept for the order, or for a notice that
+   * names none (a refund's), the one kept for its order, this batch's included. Throws
+   * OrderCustomerUnknownError for an order none was kept for.
+   */
+  private async withCustomers(manager: EntityManager, notices: readonly OrderNotice[]): Promise<{ notice: OrderNotice; customerId: string }[]> {
+    const named = notices.flatMap((notice) => ('customerId' in notice ? [{ orderId: notice.orderId, customerId: notice.customerId }] : []));
+    await this.orderCustomers.saveMany(manager, named);
+    const kept = await this.orderCustomers.customersOf(
+      manager,
+      notices.filter((notice) => !('customerId' in notice)).map((notice) => notice.orderId),
+    );
+    return notices.map((notice) => {
+      const customerId = 'customerId' in notice ? notice.customerId : kept.get(notice.orderId);
+      if (customerId === undefined) throw new OrderCustomerUnknownError(notice.orderId, notice.kind);
+      return { notice, customerId };
     });
   }
 }

@@ -1,21 +1,28 @@
 import { Command } from '@nestjs/cqrs';
+import type { PaymentProviderName } from '../../domain/payment';
 
 /** What a provider's event says happened to one of its payments. */
 export type ProviderChange = 'authorized' | 'captured' | 'voided' | 'other';
 
-/** A payment provider's webhook event, verified and read. */
+/** A payment provider's webhook event, verified and read into the same shape whatever the provider. */
 export interface ProviderEvent {
-  /** The provider's name, as in the webhook's URL: `card`. */
-  provider: string;
+  /** The provider's name, as in the webhook's URL. */
+  provider: PaymentProviderName;
   /** The provider's event id, unique per provider: what deduplicates repeated deliveries. */
   id: string;
   type: string;
-  /** The provider's id of what the event is about: the payment intent (our payment's provider reference). */
+  /** The provider's id of what the event is about (a payment intent, an authorization, a capture, a refund), recorded with it. */
   resourceId: string;
-  /** Our ids, as our call gave them to the provider; absent when it is not a payment of ours. */
-  orderId?: string;
-  paymentId?: string;
+  /**
+   * The provider's references that may name our payment: its authorization's and, where the provider
+   * gives the capture an id of its own (PayPal), the capture's. The payment's stored reference must be one of them.
+   */
+  references: string[];
+  /** Our ids, where the provider echoes the metadata of our call (card, crypto); without them the payment is found by its reference. */
+  ours?: { orderId: string; paymentId: string };
   change: ProviderChange;
+  /** The capture's own id, which becomes the payment's reference once captured (refunds name it). */
+  captureReference?: string;
 }
 
 /**

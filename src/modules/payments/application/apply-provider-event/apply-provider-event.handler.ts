@@ -10,7 +10,8 @@ import { ApplyProviderEventCommand, ProviderEvent, ProviderEventOutcome } from '
 type Effect = Exclude<ProviderEventOutcome, 'duplicate'>;
 
 /**
- * Reconciles a payment with the provider's truth, told by its webhook: a capture or a void the
+ * Reconciles a payment with the provider's truth, told by its webhook, whichever provider it is
+ * (each webhook is read into one ProviderEvent shape first): a capture or a void the
  * provider made while our call timed out moves the payment as our own call's answer would have,
  * through the same domain rules, and publishes the same message. The payment only moves forward
  * (AUTHORIZED → CAPTURED or VOIDED), so an event that arrives late, such as the authorization
@@ -43,22 +44,27 @@ export class ApplyProviderEventHandler implements ICommandHandler<ApplyProviderE
     });
   }
 
-  /** The payment the event names, locked; none when the ids the provider echoes are not one of ours, or of a payment made at another provider. */
-  private async paymentOf(tx: Transaction, { orderId, paymentId, provider }: ProviderEvent): Promise<Payment | undefined> {
-    if (orderId === undefined) return undefined;
-    const payment = (await this.payments.lockMany(tx.manager, [orderId])).get(orderId);
-    return payment && payment.id === paymentId && payment.provider === provider ? payment : undefined;
+  /**
+   * The payment the event names, locked: by our ids where the provider echoes them, else by the
+   * provider's reference we stored. None when it is not one of ours, or was made at another provider.
+   */
+  private async paymentOf(tx: Transaction, { ours, references, provider }: ProviderEvent): Promise<Payment | undefined> {
+    const payment = ours
+      ? (await this.payments.lockMany(tx.manager, [ours.orderId])).get(ours.orderId)
+      : await this.payments.lockByProviderReference(tx.manager, provider, references);
+    if (!payment || payment.provider !== provider) return undefined;
+    return !ours || payment.id === ours.paymentId ? payment : undefined;
   }
 
   private apply(payment: Payment, event: ProviderEvent): Effect {
     if (event.change === 'authorized') return 'unchanged';
-    if (payment.providerRef !== event.resourceId) {
-      this.logger.warn(`${event.type} ${event.id} ignored: it names ${event.resourceId}, payment ${payment.id} is ${payment.providerRef}`);
+    if (payment.providerRef === null || !event.references.includes(payment.providerRef)) {
+      this.logger.warn(`${event.type} ${event.id} ignored: it names ${event.references.join(', ')}, payment ${payment.id} is ${payment.providerRef}`);
       return 'unchanged';
     }
     const before = payment.status;
     if (event.change === 'captured') {
-      const result = payment.capture();
+      const result = payment.capture(event.captureReference);
       if (result === 'not-authorized') {
         this.logger.warn(`${event.type} ${event.id}: the provider captured payment ${payment.id}, which is ${before} here; an operator has to look`);
       }
