@@ -10,7 +10,7 @@ import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
 import { BrokerHealth, KafkaBroker } from './kafka-broker';
 import { fromKafkaRecord, KafkaRecord, ReceivedKafkaRecord } from './kafka-envelope';
-import { describeError, isRetryable } from './messaging.errors';
+import { describeError, isDeferred, isRetryable } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
 const RESTART_BASE_MS = 1000;
@@ -178,7 +178,9 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
         await this.deadLetter(context, topic, record, undefined, error, 1);
       }
     }
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    // Failed deliveries per record; one that failed only because a dependency is down is not counted.
+    const attempts = new Map<Envelope, number>();
+    for (let round = 1; pending.length > 0; round++) {
       const failed = await this.dispatcher.dispatchBatch(
         pending.map((p) => p.envelope),
         context,
@@ -188,6 +190,8 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
       if (failing.length > 0 && this.stopping) throw failing[0].error;
       pending = [];
       for (const { record, envelope, error } of failing) {
+        const attempt = (attempts.get(envelope) ?? 0) + (isDeferred(error) ? 0 : 1);
+        attempts.set(envelope, attempt);
         if (!isRetryable(error) || attempt >= this.options.maxAttempts) {
           await this.deadLetter(context, topic, record, envelope, error, attempt);
         } else {
@@ -198,7 +202,8 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
         if (failpoints.armed) await failpoints.reach('before-offset-commit');
         return;
       }
-      const delay = backoffDelay(attempt, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+      const onlyDeferred = failing.every(({ error }) => isDeferred(error));
+      const delay = onlyDeferred ? this.options.retryMaxMs : backoffDelay(round, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
       this.logger.warn(`${context}: retrying ${pending.length} records of ${topic} in ${delay} ms: ${describeError(failing[0].error)}`);
       await sleep(delay);
       await heartbeat();

@@ -32,6 +32,16 @@ export function isRetryable(error: unknown): boolean {
   return (error as { retryable?: unknown } | null)?.retryable !== false;
 }
 
+/**
+ * An error says the message is not at fault, only a dependency known to be down for now (an open
+ * circuit), by carrying `deferred: true`: the message is retried with backoff until that dependency
+ * is back, and its failed deliveries never use up MESSAGE_MAX_ATTEMPTS.
+ */
+export function isDeferred(error: unknown): boolean {
+  if (error instanceof DeliveryError) return error.failures.every((f) => isDeferred(f.error));
+  return (error as { deferred?: unknown } | null)?.deferred === true;
+}
+
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -16,7 +16,7 @@ import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
-import { describeError, isRetryable } from './messaging.errors';
+import { describeError, isDeferred, isRetryable } from './messaging.errors';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxWriter } from './outbox-writer';
 
@@ -219,15 +219,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async failed(row: ClaimedRow, error: unknown): Promise<void> {
-    const attempts = row.attempts + 1;
     const reason = describeError(error);
+    // A dependency known to be down is not the message's fault: it waits for it, its deliveries uncounted.
+    const deferred = isDeferred(error);
+    const attempts = deferred ? row.attempts : row.attempts + 1;
     if (!isRetryable(error) || attempts >= this.options.maxAttempts) {
       this.logger.error(`dead-lettering ${row.envelope.type} ${row.envelope.id} after ${attempts} attempts: ${reason}`);
       await this.deadLetters.fromOutbox(row.seq, row.envelope, error, attempts);
       return;
     }
-    const delay = backoffDelay(attempts, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
-    this.logger.warn(`retrying ${row.envelope.type} ${row.envelope.id} in ${delay} ms (attempt ${attempts}): ${reason}`);
+    const delay = deferred ? this.options.retryMaxMs : backoffDelay(attempts, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+    this.logger.warn(`retrying ${row.envelope.type} ${row.envelope.id} in ${delay} ms (attempt ${attempts}${deferred ? ', deferred' : ''}): ${reason}`);
     await this.dataSource.query(
       `UPDATE messaging.outbox SET attempts = $2, last_error = $3, locked_until = NULL,
          next_attempt_at = now() + make_interval(secs => $4::float8 / 1000) WHERE seq = $1`,

@@ -1,10 +1,10 @@
-import { VoidPaymentV1 } from '../../libs/contracts/payments';
+import { CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
 import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { ParkedPaymentResumer } from '../../src/modules/payments/application/resume-parked-payments/parked-payment-resumer';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin } from '../support/auth';
-import { sendAuthorizationRequest } from '../support/payment-requests';
+import { requestAuthorization, sendAuthorizationRequest, sendToPayments } from '../support/payment-requests';
 import { paymentOf, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -222,6 +222,43 @@ describe('Payments while the provider is down', () => {
       expect(await repliesOf(app, orderId, 'payments.payment.parked')).toBe(1);
       await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 5, reserved: 0, available: 5 }));
       expect((await cardSeen(app)).parked).toBe(0);
+    });
+  });
+
+  describe('a capture that meets an open circuit', () => {
+    // One call per request, so five failing authorizations open the circuit; deliveries a fifth of a second apart, at most two counted.
+    const service = serviceWithSimulator({
+      ...OUTAGE_ENV,
+      PAYMENT_RETRY_ATTEMPTS: '1',
+      PAYMENT_BREAKER_RESET_MS: '3000',
+      MESSAGE_MAX_ATTEMPTS: '2',
+      MESSAGE_RETRY_MAX_MS: '200',
+    });
+
+    it('waits for the provider past MESSAGE_MAX_ATTEMPTS instead of being dead-lettered, then captures once', async () => {
+      const { app, card } = service;
+      const { orderId, providerRef } = await requestAuthorization(app);
+      await card.set({ failureRate: 1 });
+      for (let i = 0; i < 5; i++) await requestAuthorization(app);
+      expect((await cardSeen(app)).state).toBe('open');
+
+      await sendToPayments(app, new CapturePaymentV1({ orderId }), orderId);
+      const captureRow = () =>
+        sql<{ attempts: number; last_error: string | null; published_at: Date | null }>(
+          app,
+          `SELECT attempts, last_error, published_at FROM messaging.outbox WHERE aggregate_id = $1 AND type = 'payments.payment.capture'`,
+          [orderId],
+        );
+      await app.eventually(async () => expect((await captureRow())[0].last_error).toMatch(/ProviderUnavailableError/));
+      // Several deliveries later, each refused by the open circuit: none counted, none dead-lettered.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await captureRow()).toEqual([expect.objectContaining({ attempts: 0, published_at: null })]);
+      expect(await sql(app, `SELECT 1 FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId])).toEqual([]);
+
+      await card.set({ failureRate: 0 });
+      await eventuallyPaymentIs(app, orderId, 'CAPTURED');
+      expect(await card.intent(providerRef!)).toMatchObject({ status: 'succeeded', amount_received: 1500 });
+      expect(await repliesOf(app, orderId, 'payments.payment.captured')).toBe(1);
     });
   });
 

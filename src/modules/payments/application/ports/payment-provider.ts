@@ -88,6 +88,11 @@ export class ProviderRefusedError extends Error {
 /** Calls are short-circuited while the provider keeps failing; worth retrying later. */
 export class ProviderUnavailableError extends Error {
   override readonly name = 'ProviderUnavailableError';
+  /**
+   * Messaging retries a message that fails so (a capture or void meeting an open circuit) until the
+   * provider is back, without using up its deliveries: the order must not be left to an operator for an outage.
+   */
+  readonly deferred = true;
 }
 
 /**
