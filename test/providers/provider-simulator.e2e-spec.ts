@@ -577,7 +577,26 @@ describe('provider simulator', () => {
         expect(card.inFlight).toBe(0);
         return card;
       });
-      expect(counted).toMatchObject({ calls: 3, maxInFlight: 3 });
+      expect(counted).toMatchObject({ calls: 3, maxInFlight: 3, abandoned: 0 });
+    });
+
+    it('counts a call whose client gave up before the answer as abandoned, and it has no effect', async () => {
+      await call('POST', '/control/reset');
+      await control({ provider: 'card', latencyMs: 5000 });
+      const key = randomUUID();
+      const body = { amount: 1000, currency: 'eur', payment_method: 'tok_visa' };
+      await expect(post('/card/v1/payment_intents', body, key, 'Idempotency-Key', AbortSignal.timeout(200))).rejects.toThrow();
+      const counted = await eventually(async () => {
+        const card = (await stats()).card;
+        expect(card.inFlight).toBe(0);
+        return card;
+      });
+      await control({ provider: 'card', latencyMs: 0 });
+      expect(counted).toMatchObject({ calls: 1, abandoned: 1 });
+      // Nothing was kept under the key: the same call runs afresh.
+      const again = await post('/card/v1/payment_intents', body, key);
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
     });
 
     it('sets every provider at once when no provider is named, and refuses settings out of range', async () => {

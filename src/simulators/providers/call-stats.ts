@@ -11,6 +11,8 @@ export interface ProviderCalls {
   inFlight: number;
   /** The most calls under way at once since the stats were cleared. */
   maxInFlight: number;
+  /** Calls whose client hung up before the answer (a client timeout, say): they had no effect. */
+  abandoned: number;
 }
 
 /** What each provider was asked, for tests that count how often the service called a provider. */
@@ -18,7 +20,7 @@ export class CallStats {
   private counts = perProvider(() => CallStats.empty());
 
   private static empty(): ProviderCalls {
-    return { calls: 0, injectedFailures: 0, operations: {}, inFlight: 0, maxInFlight: 0 };
+    return { calls: 0, injectedFailures: 0, operations: {}, inFlight: 0, maxInFlight: 0, abandoned: 0 };
   }
 
   received(provider: ProviderName, operation: string): void {
@@ -29,9 +31,10 @@ export class CallStats {
     counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
   }
 
-  /** A call was answered, or its client went away. */
-  ended(provider: ProviderName): void {
+  /** A call was answered, or its client went away first. */
+  ended(provider: ProviderName, answered: boolean): void {
     this.counts[provider].inFlight -= 1;
+    if (!answered) this.counts[provider].abandoned += 1;
   }
 
   failedOnPurpose(provider: ProviderName): void {

@@ -74,7 +74,7 @@ function asProviderScope(scope: FastifyInstance, provider: ProviderName, faults:
   scope.addHook('onRequest', (request, reply, done) => {
     stats.received(provider, `${request.method} ${request.routeOptions.url}`);
     // Closed once answered, or when the client gave up first.
-    reply.raw.once('close', () => stats.ended(provider));
+    reply.raw.once('close', () => stats.ended(provider, reply.raw.writableFinished));
     done();
   });
   scope.addHook('preHandler', async (request) => {
