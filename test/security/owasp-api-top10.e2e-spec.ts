@@ -397,7 +397,11 @@ describe('OWASP API Security Top 10 (2023)', () => {
         const answers = [
           await (await asAdmin(app)).post(`/api/v1/payments/${randomUUID()}/refunds`).set('idempotency-key', randomUUID()).set('content-type', 'application/json').send(tooDeep),
           await customer.http().put('/api/v1/notifications/preferences').set('content-type', 'application/json').send(tooDeep),
-          await app.http().post('/api/v1/payments/webhooks/card').set('content-type', 'application/json').send(tooDeep),
+          ...(await Promise.all(
+            ['card', 'paypal', 'crypto'].map((provider) =>
+              app.http().post(`/api/v1/payments/webhooks/${provider}`).set('content-type', 'application/json').send(tooDeep),
+            ),
+          )),
         ];
         for (const refused of answers) {
           expectProblem(refused, 400);
