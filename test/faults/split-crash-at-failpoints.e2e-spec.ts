@@ -10,17 +10,20 @@ const unavailable = splitUnavailable();
 if (unavailable) process.stdout.write(`split crash-at-failpoints suite skipped: ${unavailable}\n`);
 const describeSplit = unavailable ? describe.skip : describe;
 
+/** The processes on the order path; notifications, which the order does not wait for, runs unarmed throughout. */
+type OrderPathRole = Exclude<SplitRole, 'notifications'>;
+
 /**
  * Every failpoint, each armed in a process where it fires. A round arms one in each of the three
- * processes at once, so crashes in one process meet the recovery of another; four rounds cover all.
+ * order-path processes at once, so crashes in one process meet the recovery of another; four rounds cover all.
  */
-const ROUNDS: Record<SplitRole, FailpointName>[] = [
+const ROUNDS: Record<OrderPathRole, FailpointName>[] = [
   { edge: 'after-placement-commit', inventory: 'after-reserve-commit', payments: 'before-authorize-call' },
   { edge: 'after-reply-commit', inventory: 'after-stock-commit', payments: 'after-authorize-commit' },
   { edge: 'after-decision-commit', inventory: 'before-offset-commit', payments: 'after-capture-commit' },
   { edge: 'after-outbox-claim', inventory: 'after-outbox-publish', payments: 'after-outbox-mark' },
 ];
-const ROLES = Object.keys(ROUNDS[0]) as SplitRole[];
+const ROLES = Object.keys(ROUNDS[0]) as OrderPathRole[];
 
 const ORDERS = 30;
 /** Orders sent at once; the next wave goes when this one is answered (or refused). */
@@ -35,7 +38,7 @@ it('arms every failpoint in one of its rounds', () => {
   expect(ROUNDS.flatMap((round) => Object.values(round)).sort()).toEqual([...FAILPOINT_NAMES].sort());
 });
 
-describeSplit('Three processes over Kafka, each killed at a failpoint of the order path', () => {
+describeSplit('The split over Kafka, its three order-path processes each killed at a failpoint', () => {
   let app: SplitApp;
 
   beforeAll(async () => {
@@ -49,7 +52,7 @@ describeSplit('Three processes over Kafka, each killed at a failpoint of the ord
 
   it.each(ROUNDS.map((round) => [round.edge, round.inventory, round.payments, round]))(
     'finishes every order after the edge is killed at %s, inventory at %s and payments at %s',
-    async (_edge, _inventory, _payments, round: Record<SplitRole, FailpointName>) => {
+    async (_edge, _inventory, _payments, round: Record<OrderPathRole, FailpointName>) => {
       const productId = await stockedProduct(app, STOCK, 500);
       const customer = await newCustomer(app);
       const orders = ordersOf(productId, ORDERS, QUANTITY);
@@ -60,7 +63,7 @@ describeSplit('Three processes over Kafka, each killed at a failpoint of the ord
         }),
       );
       // Each armed process dies at its failpoint and comes back without it, while the client goes on.
-      const endedBy: Partial<Record<SplitRole, NodeJS.Signals | null>> = {};
+      const endedBy: Partial<Record<OrderPathRole, NodeJS.Signals | null>> = {};
       let backAt = 0;
       const restarted = Promise.allSettled(
         ROLES.map(async (role) => {

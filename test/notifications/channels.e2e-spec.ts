@@ -1,6 +1,5 @@
 import { OrderConfirmedV1 } from '../../libs/contracts/ordering';
 import { PaymentRefundedV1 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { RunningProviderSimulator } from '../../src/simulators/providers';
 import { testProvider } from '../support/app-process';
@@ -51,7 +50,7 @@ async function notificationsOf(
 function confirm(app: TestApp, customer: Customer, deliveries = 1): Promise<string> {
   const orderId = newId();
   const confirmed = new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 2599, currency: 'EUR' } });
-  const publish = (): Promise<void> => app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(confirmed, orderId)));
+  const publish = (): Promise<void> => app.publish(confirmed, orderId);
   return Array.from({ length: deliveries })
     .reduce<Promise<void>>((previous) => previous.then(publish), Promise.resolve())
     .then(() => orderId);
@@ -129,7 +128,7 @@ describe('notifications by SMS and push', () => {
       });
 
     for (const refunded of [refund(599, 599, 'PARTIALLY_REFUNDED'), refund(2000, 2599, 'REFUNDED')]) {
-      await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(refunded, orderId)));
+      await app.publish(refunded, orderId);
     }
 
     // Sent side by side from the queue: in any order.

@@ -1,5 +1,4 @@
 import { OrderConfirmedV1 } from '../../libs/contracts/ordering';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { finalOrder, placeOrder, stockedProduct } from '../support/shop';
@@ -48,10 +47,7 @@ describe('notifications by e-mail over SMTP', () => {
   function confirm(customer: Customer, amount = 1250): Promise<string> {
     const orderId = newId();
     const confirmed = new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount, currency: 'EUR' } });
-    return app.nest
-      .get(UnitOfWork)
-      .run((tx) => Promise.resolve(tx.publish(confirmed, orderId)))
-      .then(() => orderId);
+    return app.publish(confirmed, orderId).then(() => orderId);
   }
 
   /** The order's one e-mail of this template, once `settled`. */
@@ -97,7 +93,7 @@ describe('notifications by e-mail over SMTP', () => {
     const customer = await knownCustomer();
     const orderId = newId();
     const confirmed = new OrderConfirmedV1({ orderId, customerId: customer.id, total: { amount: 500, currency: 'EUR' } });
-    for (let i = 0; i < 3; i++) await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(confirmed, orderId)));
+    for (let i = 0; i < 3; i++) await app.publish(confirmed, orderId);
 
     await notificationOf(customer, orderId, (n) => n.status === 'SENT');
     await app.drained();

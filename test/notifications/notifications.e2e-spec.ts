@@ -1,5 +1,4 @@
 import { OrderConfirmedV1, OrderRejectedV1 } from '../../libs/contracts/ordering';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { drained, sql } from '../support/shop';
@@ -22,7 +21,7 @@ describe('notifications', () => {
   });
 
   function publish(message: OrderConfirmedV1 | OrderRejectedV1): Promise<void> {
-    return app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, message.payload.orderId)));
+    return app.publish(message, message.payload.orderId);
   }
 
   /** The order's notifications once `count` are recorded and none is still queued. */

@@ -3,7 +3,6 @@ import { ParsedMail } from 'mailparser';
 import { OrderConfirmedV1, PricedOrderLineV1 } from '../../libs/contracts/ordering';
 import { PaymentRefundedV1 } from '../../libs/contracts/payments';
 import { IntegrationMessage } from '../../libs/contracts';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
 import { asAdmin, Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
 import { catalogProduct, finalOrder, paymentOf, placeOrder, stockedProduct } from '../support/shop';
@@ -41,7 +40,7 @@ describe('order notices', () => {
   }
 
   function publish(message: IntegrationMessage, orderId: string): Promise<void> {
-    return app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, orderId)));
+    return app.publish(message, orderId);
   }
 
   /** The one e-mail to the customer with this subject, once it arrived. */

@@ -1,10 +1,14 @@
 import { IntegrationMessage } from '../../libs/contracts';
 import { AuthorizePaymentV2 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
+import { loadConfig } from '../../src/config/app-config';
 import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { sql } from './shop';
 import { TestApp } from './test-app';
+import { TEST_ENV } from './test-env';
+
+/** Seals payment tokens as ordering does, with the key every process under test is given. */
+const sealer = PaymentMethodSealer.forKey(loadConfig(TEST_ENV).paymentMethodRefs);
 
 /**
  * Asks payments, as the saga does, to authorize a new order's payment of `amount` EUR cents by
@@ -31,7 +35,7 @@ export async function requestAuthorization(
 
 /** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
 export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): Promise<void> {
-  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
+  const { ref, expiresAt } = sealer.seal(orderId, 'tok_visa', new Date());
   const request = new AuthorizePaymentV2({
     orderId,
     customerId: 'cus_payment_requests',
@@ -44,6 +48,6 @@ export async function sendAuthorizationRequest(app: TestApp, orderId: string, am
 }
 
 /** Publishes a message to payments as the order's saga does, keyed by the order. */
-export async function sendToPayments(app: TestApp, message: IntegrationMessage, orderId: string): Promise<void> {
-  await app.nest.get(UnitOfWork).run((tx) => Promise.resolve(tx.publish(message, orderId)));
+export function sendToPayments(app: TestApp, message: IntegrationMessage, orderId: string): Promise<void> {
+  return app.publish(message, orderId);
 }

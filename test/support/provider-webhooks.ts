@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
 import { PAYMENT_PROVIDERS, PaymentProviderName, RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { freePort } from './app-process';
@@ -47,11 +46,10 @@ export async function startWebhookHarness(endpoints: Partial<Record<PaymentProvi
   }
   env.PAYMENT_WEBHOOK_ID_PAYPAL = endpoints.paypal?.webhookId ?? '';
   const app = await startTestApp(env);
-  const { port } = app.nest.getHttpServer().address() as AddressInfo;
   const simulator = await startProviderSimulator({
     port: simulatorPort,
     webhooks: Object.fromEntries(
-      Object.entries(endpoints).map(([provider, settings]) => [provider, { url: `http://127.0.0.1:${port}${webhookPath(provider)}`, ...settings }]),
+      Object.entries(endpoints).map(([provider, settings]) => [provider, { url: `${app.urlOf('payments')}${webhookPath(provider)}`, ...settings }]),
     ),
   });
   const call = async (path: string, init: RequestInit): Promise<Json> => {

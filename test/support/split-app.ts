@@ -1,6 +1,7 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
+import { IntegrationMessage } from '../../libs/contracts';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/app-config';
@@ -8,13 +9,14 @@ import { AppProcess, ensureBuilt, freePort } from './app-process';
 import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestApp } from './test-app';
-import { createTestDatabase, eventually, HttpRoutes, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
+import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
-/** The split the deployment docs describe: an edge with the customer-facing contexts, and two workers. */
+/** The split the deployment docs describe: an edge with the customer-facing contexts, and three workers. */
 export const SPLIT_ROLES = {
-  edge: ['ordering', 'catalog', 'notifications', 'identity'],
+  edge: ['ordering', 'catalog', 'identity'],
   inventory: ['inventory'],
   payments: ['payments'],
+  notifications: ['notifications'],
 } as const satisfies Record<string, readonly ContextName[]>;
 export type SplitRole = keyof typeof SPLIT_ROLES;
 
@@ -34,7 +36,7 @@ export function splitUnavailable(): string | undefined {
 }
 
 /**
- * The service as three OS processes sharing one Postgres database and talking over a
+ * The service as four OS processes sharing one Postgres database and talking over a
  * Kafka-protocol broker, with a gateway that sends each `/api/v1/<context>` path to the process
  * hosting that context.
  */
@@ -85,9 +87,19 @@ export class SplitApp implements TestApp {
   /** The process serving a path, as the gateway routes it; operations paths go to the edge. */
   processFor(path: string): AppProcess {
     const context = ROUTE_CONTEXT[/^\/api\/v1\/([^/?]+)/.exec(path)?.[1] ?? ''];
-    const role = (Object.keys(SPLIT_ROLES) as SplitRole[]).find((r) =>
-      (SPLIT_ROLES[r] as readonly ContextName[]).includes(context),
-    );
+    return context ? this.processHosting(context) : this.processes.edge;
+  }
+
+  urlOf(context: ContextName): string {
+    return this.processHosting(context).url;
+  }
+
+  publish(message: IntegrationMessage, aggregateId: string): Promise<void> {
+    return publishThroughOutbox((query, params) => this.db.query(query, params), message, aggregateId);
+  }
+
+  private processHosting(context: ContextName): AppProcess {
+    const role = (Object.keys(SPLIT_ROLES) as SplitRole[]).find((r) => (SPLIT_ROLES[r] as readonly ContextName[]).includes(context));
     return this.processes[role ?? 'edge'];
   }
 

@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
 import TestAgent from 'supertest/lib/agent';
+import { IntegrationMessage } from '../../libs/contracts';
+import { createEnvelope } from '../../libs/messaging/envelope';
 import { newId } from '../../libs/persistence';
 
 /** The HTTP verbs the suites use, against the one process or through the split's gateway routes. */
@@ -75,3 +77,20 @@ export async function eventually<T>(assertion: () => Promise<T>, timeoutMs = 15_
   }
 }
 
+
+/**
+ * Commits `message` to the outbox as a context of the service would, keyed by `aggregateId`. The
+ * row has no origin, so whichever process' relay claims it first delivers it, over Kafka when
+ * the addressee lives in another process.
+ */
+export async function publishThroughOutbox(
+  sql: (query: string, params: unknown[]) => Promise<unknown>,
+  message: IntegrationMessage,
+  aggregateId: string,
+): Promise<void> {
+  const envelope = createEnvelope(message, aggregateId, { correlationId: newId(), causationId: null, traceparent: null });
+  await sql(
+    `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin) VALUES ($1, $2, $3, $4, $5::jsonb, NULL)`,
+    [envelope.id, envelope.type, envelope.version, envelope.aggregateId, JSON.stringify(envelope)],
+  );
+}
