@@ -1,6 +1,6 @@
 'use strict';
 // Orders confirmed end to end, the service as one process against the same service split into
-// three processes over Kafka (edge: ordering, catalog, notifications, identity; inventory; payments), in
+// four processes over Kafka (edge: ordering, catalog, identity; inventory; payments; notifications), in
 // one run on the same PostgreSQL server, each on a database of its own. The broker is librdkafka's
 // mock cluster (3 brokers) started through kcat. Each order is timed from its POST until
 // GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
@@ -13,8 +13,8 @@ const bench = require('./service.cjs');
 const { endToEnd, firstConfirmedOrder, orderOf, shop } = require('./order-flow.cjs');
 
 const SETTINGS = { orders: 300, inFlight: 20, kafkaMaxWaitMs: 100 };
-const ROLES = { edge: 'ordering,catalog,notifications,identity', inventory: 'inventory', payments: 'payments' };
-const ROUTES = { products: 'edge', orders: 'edge', notifications: 'edge', inventory: 'inventory', payments: 'payments' };
+const ROLES = { edge: 'ordering,catalog,identity', inventory: 'inventory', payments: 'payments', notifications: 'notifications' };
+const ROUTES = { products: 'edge', orders: 'edge', notifications: 'notifications', inventory: 'inventory', payments: 'payments' };
 
 /** Why no mock Kafka cluster can be started here, or undefined when it can. */
 function kafkaMockUnavailable() {
@@ -70,7 +70,7 @@ async function oneProcess(databaseUrl) {
 }
 
 /**
- * The mock cluster and the three processes on `databaseUrl` (`env` added to theirs). `portFor`
+ * The mock cluster and the four processes on `databaseUrl` (`env` added to theirs). `portFor`
  * sends a path to the process serving it; `stop()` stops them all and returns how each stopped.
  */
 async function startSplit(databaseUrl, env = {}) {
@@ -82,7 +82,7 @@ async function startSplit(databaseUrl, env = {}) {
     kafka.stop();
     return stopped;
   };
-  // One key for the three: the edge seals payment tokens that the payments process opens.
+  // One key for all: the edge seals payment tokens that the payments process opens.
   const paymentMethodKey = generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' });
   try {
     for (const [role, modules] of Object.entries(ROLES)) {

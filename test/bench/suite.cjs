@@ -5,7 +5,7 @@
 //     and duration) and commit (a pgbench-style order transaction from `pg`, one client per
 //     connection for the same duration); see ceilings.cjs.
 //  2. Scenarios, each on a database created for it and dropped afterwards: a burst of --orders
-//     orders on PostgreSQL (one process), the same split into three processes over librdkafka's
+//     orders on PostgreSQL (one process), the same split into four processes over librdkafka's
 //     mock cluster (only when kcat is on PATH), the same on embedded PGlite (memory://); then the
 //     catalog: --products products seeded and indexed through events, catalog:reindex, cached GET,
 //     uncached GET and search under load (see orders.cjs, split.cjs, catalog.cjs).
