@@ -1,5 +1,14 @@
 import { DataSource } from 'typeorm';
 
+/**
+ * An undelivered outbox row that no delivery has tried yet. A row that failed has a last_error,
+ * also one whose failures were not counted in its attempts (it waits for a dependency known to be
+ * down): it waits for a retry, not behind other messages.
+ */
+function neverTried(alias = ''): string {
+  return `${alias}attempts = 0 AND ${alias}last_error IS NULL`;
+}
+
 /** Messages not yet delivered, by what holds them back: for a diagnosis when work does not finish. */
 export interface OutboxBacklog {
   /** Due, or soon due, for a first delivery. */
@@ -16,11 +25,11 @@ export interface OutboxBacklog {
 export async function outboxBacklog(dataSource: DataSource, typePrefix: string): Promise<OutboxBacklog> {
   const [row]: Record<keyof OutboxBacklog, number>[] = await dataSource.query(
     `SELECT
-       count(*) FILTER (WHERE undelivered AND NOT leased AND attempts = 0)::int AS waiting,
+       count(*) FILTER (WHERE undelivered AND NOT leased AND never_tried)::int AS waiting,
        count(*) FILTER (WHERE undelivered AND leased)::int AS leased,
-       count(*) FILTER (WHERE undelivered AND NOT leased AND attempts > 0)::int AS retrying,
+       count(*) FILTER (WHERE undelivered AND NOT leased AND NOT never_tried)::int AS retrying,
        count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead
-     FROM (SELECT attempts, dead_at, published_at IS NULL AND dead_at IS NULL AS undelivered,
+     FROM (SELECT dead_at, published_at IS NULL AND dead_at IS NULL AS undelivered, (${neverTried()}) AS never_tried,
                   coalesce(locked_until > now(), false) AS leased
            FROM messaging.outbox WHERE starts_with(type, $1)) AS message`,
     [typePrefix],
@@ -41,7 +50,7 @@ export function describeBacklog(backlog: OutboxBacklog): string {
 export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<number> {
   const [row]: { lag_ms: number | null }[] = await dataSource.query(
     `SELECT (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS lag_ms
-     FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL AND attempts = 0`,
+     FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL AND ${neverTried()}`,
   );
   return Math.max(0, Number(row?.lag_ms ?? 0));
 }
@@ -53,5 +62,5 @@ export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<numbe
 export function hasQueuedMessages(aggregateIdColumn: string): string {
   return `EXISTS (SELECT 1 FROM messaging.outbox o
                   WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NULL AND o.dead_at IS NULL
-                    AND o.attempts = 0)`;
+                    AND ${neverTried('o.')})`;
 }

@@ -232,10 +232,13 @@ describe('Payments while the provider is down', () => {
       PAYMENT_BREAKER_RESET_MS: '3000',
       MESSAGE_MAX_ATTEMPTS: '2',
       MESSAGE_RETRY_MAX_MS: '200',
+      // Shorter than the capture waits: a message waiting for a provider is not a delivery backlog.
+      ORDER_ADMISSION_MAX_LAG_MS: '800',
     });
 
-    it('waits for the provider past MESSAGE_MAX_ATTEMPTS instead of being dead-lettered, then captures once', async () => {
+    it('waits for the provider past MESSAGE_MAX_ATTEMPTS instead of being dead-lettered, then captures once; checkout still takes orders meanwhile', async () => {
       const { app, card } = service;
+      const productId = await stockedProduct(app, 1);
       const { orderId, providerRef } = await requestAuthorization(app);
       await card.set({ failureRate: 1 });
       for (let i = 0; i < 5; i++) await requestAuthorization(app);
@@ -259,6 +262,8 @@ describe('Payments while the provider is down', () => {
       if (!SPLIT) expect(await captureRow()).toEqual([expect.objectContaining({ attempts: 0, published_at: null })]);
       expect(await sql(app, `SELECT 1 FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId])).toEqual([]);
       expect(await paymentOf(app, orderId)).toMatchObject({ status: 'AUTHORIZED' });
+      const placed = await placeOrder(app, [{ productId, quantity: 1 }]);
+      await eventuallyPaymentIs(app, placed, 'PARKED');
 
       await card.set({ failureRate: 0 });
       await eventuallyPaymentIs(app, orderId, 'CAPTURED');
