@@ -15,8 +15,6 @@ export interface BreakerOptions {
   volumeThreshold?: number;
   /** Failures in a row that open the circuit, however few calls the window holds. */
   consecutiveFailuresToOpen?: number;
-  /** Calls under way at once; more are refused at once (a bulkhead). Unlimited when absent. */
-  capacity?: number;
   /** Errors that are answers, not failures (a declined card must not open the circuit). */
   isFailure?: (error: unknown) => boolean;
 }
@@ -33,7 +31,6 @@ export function createBreaker<A extends unknown[], R>(
     resetTimeout: options.resetTimeoutMs ?? 10_000,
     volumeThreshold: options.volumeThreshold ?? 10,
     rollingCountTimeout: ROLLING_WINDOW_MS,
-    capacity: options.capacity,
     errorFilter: options.isFailure ? (error: unknown) => !options.isFailure!(error) : undefined,
   });
   const { consecutiveFailuresToOpen } = options;
@@ -56,9 +53,4 @@ export function isTimeout(error: unknown): boolean {
 
 export function isOpenCircuit(error: unknown): boolean {
   return (error as { code?: string })?.code === 'EOPENBREAKER';
-}
-
-/** The call was refused because the breaker's capacity was taken. */
-export function isOverCapacity(error: unknown): boolean {
-  return (error as { code?: string })?.code === 'ESEMLOCKED';
 }

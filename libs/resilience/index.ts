@@ -1,3 +1,4 @@
 export * from './backoff';
 export * from './circuit-breaker';
 export * from './circuit-breaker-registry';
+export * from './bulkhead';

@@ -64,6 +64,7 @@ export interface AppConfig {
     providerFailureRate: number;
     providerTimeoutMs: number;
     providerMaxConcurrent: number;
+    providerMaxWaitMs: number;
     retryAttempts: number;
     retryBaseMs: number;
     breakerErrorPercent: number;
@@ -412,6 +413,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       retryAttempts: read.int('PAYMENT_RETRY_ATTEMPTS', 3, 1, 20),
       retryBaseMs: read.int('PAYMENT_RETRY_BASE_MS', 100, 1),
       providerMaxConcurrent: read.int('PAYMENT_PROVIDER_MAX_CONCURRENT', 400, 1, 10_000),
+      providerMaxWaitMs: read.int('PAYMENT_PROVIDER_MAX_WAIT_MS', 1000, 1, 60_000),
       breakerErrorPercent: read.int('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
       breakerVolume: read.int('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
       breakerResetMs: read.int('PAYMENT_BREAKER_RESET_MS', 60_000, 100, 3_600_000),

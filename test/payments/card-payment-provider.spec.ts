@@ -148,7 +148,7 @@ describe(CardPaymentProvider.name, () => {
   });
 
   describe(CircuitBreakingPaymentProvider.name, () => {
-    const DEFAULTS: BreakerSettings = { name: 'card', errorPercent: 50, volume: 10, consecutiveFailures: 5, resetMs: 60_000, maxConcurrent: 400 };
+    const DEFAULTS: BreakerSettings = { name: 'card', errorPercent: 50, volume: 10, consecutiveFailures: 5, resetMs: 60_000, maxConcurrent: 400, maxWaitMs: 1000 };
     const opened: CircuitBreakingPaymentProvider[] = [];
     function breaking(settings: Partial<BreakerSettings> = {}, provider: PaymentProvider = card): CircuitBreakingPaymentProvider {
       const breaker = new CircuitBreakingPaymentProvider(provider, { ...DEFAULTS, ...settings });
@@ -233,8 +233,8 @@ describe(CardPaymentProvider.name, () => {
       expect(await cardCalls()).toBe(before + 1);
     });
 
-    it('refuses calls beyond its capacity without reaching the provider, and without opening the circuit', async () => {
-      const provider = breaking({ maxConcurrent: 2, consecutiveFailures: 1 });
+    it('refuses calls that waited beyond maxWaitMs for a free slot, without reaching the provider, and without opening the circuit', async () => {
+      const provider = breaking({ maxConcurrent: 2, maxWaitMs: 50, consecutiveFailures: 1 });
       await control('', { latencyMs: 300, provider: 'card' });
       const before = await cardCalls();
 
@@ -243,6 +243,17 @@ describe(CardPaymentProvider.name, () => {
       expect(ends.flat().sort()).toEqual(['ProviderUnavailableError', 'answered', 'answered']);
       expect(await cardCalls()).toBe(before + 2);
       await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
+    });
+
+    it('lets a call beyond its capacity wait its turn for up to maxWaitMs, then answers it', async () => {
+      const provider = breaking({ maxConcurrent: 2, maxWaitMs: 10_000 });
+      await control('', { latencyMs: 300, provider: 'card' });
+      const before = await cardCalls();
+
+      const ends = await Promise.all(['tok_visa', 'tok_visa', 'tok_visa'].map((token) => callInTurn(provider, [token])));
+
+      expect(ends.flat()).toEqual(['answered', 'answered', 'answered']);
+      expect(await cardCalls()).toBe(before + 3);
     });
 
     it('lets errors other than its own through unchanged', async () => {

@@ -60,6 +60,7 @@ export class PaymentsModule {
                   consecutiveFailures: resolved.breakerConsecutiveFailures,
                   resetMs: resolved.breakerResetMs,
                   maxConcurrent: resolved.providerMaxConcurrent,
+                  maxWaitMs: resolved.providerMaxWaitMs,
                 },
                 breakers,
               );

@@ -15,8 +15,10 @@ export interface PaymentsOptions {
   providerUrl: string | (() => Promise<string>);
   /** A provider call without an answer after this long counts as timed out. */
   providerTimeoutMs: number;
-  /** Provider calls under way at once, per provider; more are refused, and retried like a provider error (a bulkhead). */
+  /** Provider calls under way at once, per provider (a bulkhead); more wait for a free slot… */
   providerMaxConcurrent: number;
+  /** …up to this long, then are refused, and retried like an unavailable provider. */
+  providerMaxWaitMs: number;
   /** Each provider's circuit opens past this share of failed calls, in percent, over its rolling window… */
   breakerErrorPercent: number;
   /** …once the window holds this many calls, */
@@ -51,6 +53,7 @@ export interface PaymentsOptions {
 export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
   providerTimeoutMs: 2000,
   providerMaxConcurrent: 400,
+  providerMaxWaitMs: 1000,
   breakerErrorPercent: 50,
   breakerVolume: 10,
   breakerConsecutiveFailures: 5,
@@ -78,7 +81,7 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
   const problems: string[] = [];
   if (typeof resolved.providerUrl === 'string' && !URL.canParse(resolved.providerUrl)) problems.push('providerUrl must be a URL');
   if (!(resolved.providerTimeoutMs > 0)) problems.push('providerTimeoutMs must be > 0');
-  for (const name of ['providerMaxConcurrent', 'breakerVolume', 'breakerConsecutiveFailures', 'breakerResetMs', 'parkMaxMs', 'parkSweepMs'] as const) {
+  for (const name of ['providerMaxConcurrent', 'providerMaxWaitMs', 'breakerVolume', 'breakerConsecutiveFailures', 'breakerResetMs', 'parkMaxMs', 'parkSweepMs'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1) problems.push(`${name} must be an integer >= 1`);
   }
   if (!(resolved.breakerErrorPercent > 0 && resolved.breakerErrorPercent <= 100)) problems.push('breakerErrorPercent must be in (0, 100]');

@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type CircuitBreaker from 'opossum';
-import { CircuitBreakerRegistry, createBreaker, isOpenCircuit, isOverCapacity } from '../../../../libs/resilience';
+import { Bulkhead, BulkheadFullError, CircuitBreakerRegistry, createBreaker, isOpenCircuit } from '../../../../libs/resilience';
 import { PaymentProviderName } from '../domain/payment';
 import {
   AuthorizationRequest,
@@ -28,21 +28,24 @@ export interface BreakerSettings {
   consecutiveFailures: number;
   /** How long the circuit stays open before one probe call decides: closed on success, open again on failure. */
   resetMs: number;
-  /** Calls under way at once; more are refused at once (a bulkhead). */
+  /** Calls under way at once (a bulkhead); more wait their turn for up to `maxWaitMs`, then are refused. */
   maxConcurrent: number;
+  maxWaitMs: number;
 }
 
 /**
  * Calls a provider through one circuit breaker for all its operations, so a provider that hangs
  * or keeps failing costs a fast error instead of a stuck message, and through a bulkhead, so it
- * never holds more than `maxConcurrent` calls. The provider's client times its calls out itself
- * (and aborts them); a timeout counts as a failure here. Declines resolve and refusals are
- * answers, so neither opens the circuit, nor does the bulkhead's refusal, which is ours. An open
- * circuit and a full bulkhead become the port's ProviderUnavailableError, retried later. The
+ * never holds more than `maxConcurrent` calls: a burst queues for a free slot, briefly. The
+ * provider's client times its calls out itself (and aborts them); a timeout counts as a failure
+ * here. Declines resolve and refusals are answers, so neither opens the circuit, nor does the
+ * bulkhead, which is ours and sits in front of the breaker. An open circuit and a call that waited
+ * too long for a slot become the port's ProviderUnavailableError, retried later. The
  * breaker's state and counts are shown through `breakers` (metrics, readiness, admin endpoint).
  */
 export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplicationShutdown {
   private readonly breaker: CircuitBreaker<[ProviderCall], unknown>;
+  private readonly bulkhead: Bulkhead;
   private readonly name: string;
 
   constructor(
@@ -58,9 +61,9 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
       volumeThreshold: settings.volume,
       consecutiveFailuresToOpen: settings.consecutiveFailures,
       resetTimeoutMs: settings.resetMs,
-      capacity: settings.maxConcurrent,
-      isFailure: (error) => !(error instanceof ProviderRefusedError) && !isOverCapacity(error),
+      isFailure: (error) => !(error instanceof ProviderRefusedError),
     });
+    this.bulkhead = new Bulkhead(settings.maxConcurrent, settings.maxWaitMs);
     breakers?.track(this.breaker, { owner: 'payments', provider: settings.name });
   }
 
@@ -96,10 +99,10 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
 
   private async fire<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return (await this.breaker.fire(call)) as T;
+      return (await this.bulkhead.run(() => this.breaker.fire(call))) as T;
     } catch (error) {
       if (isOpenCircuit(error)) throw new ProviderUnavailableError(`the circuit of the ${this.name} provider is open`);
-      if (isOverCapacity(error)) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`);
+      if (error instanceof BulkheadFullError) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`);
       throw error;
     }
   }
