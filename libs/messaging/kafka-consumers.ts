@@ -10,7 +10,7 @@ import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
 import { BrokerHealth, KafkaBroker } from './kafka-broker';
 import { fromKafkaRecord, KafkaRecord, ReceivedKafkaRecord } from './kafka-envelope';
-import { describeError, isDeferred, isRetryable } from './messaging.errors';
+import { deferredDelayMs, describeError, isDeferred, isRetryable } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
 const RESTART_BASE_MS = 1000;
@@ -203,7 +203,10 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
         return;
       }
       const onlyDeferred = failing.every(({ error }) => isDeferred(error));
-      const delay = onlyDeferred ? this.options.retryMaxMs : backoffDelay(round, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+      const bounds = { minMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs };
+      const delay = onlyDeferred
+        ? Math.max(...failing.map(({ error }) => deferredDelayMs(error, bounds)))
+        : backoffDelay(round, { baseMs: bounds.minMs, maxMs: bounds.maxMs });
       this.logger.warn(`${context}: retrying ${pending.length} records of ${topic} in ${delay} ms: ${describeError(failing[0].error)}`);
       await sleep(delay);
       await heartbeat();

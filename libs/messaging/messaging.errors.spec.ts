@@ -1,8 +1,12 @@
-import { DeliveryError, isDeferred, isRetryable, PoisonMessageError } from './messaging.errors';
+import { deferredDelayMs, DeliveryError, isDeferred, isRetryable, PoisonMessageError } from './messaging.errors';
 
 /** A dependency known to be down, as payments' ProviderUnavailableError says it (duck-typed, as `retryable`). */
 class DependencyDown extends Error {
   readonly deferred = true;
+
+  constructor(readonly retryAfterMs?: number) {
+    super('down');
+  }
 }
 
 describe('isDeferred', () => {
@@ -24,5 +28,22 @@ describe('isDeferred', () => {
         ]),
       ),
     ).toBe(false);
+  });
+});
+
+describe('deferredDelayMs', () => {
+  const bounds = { minMs: 200, maxMs: 30_000 };
+
+  it('waits until the dependency says it may take calls again, within the bounds', () => {
+    expect(deferredDelayMs(new DependencyDown(4000), bounds)).toBe(4000);
+    expect(deferredDelayMs(new DependencyDown(0), bounds)).toBe(200);
+    expect(deferredDelayMs(new DependencyDown(600_000), bounds)).toBe(30_000);
+  });
+
+  it('waits for the latest of a delivery whose consumers all say, and the most when any does not say', () => {
+    const failures = (...errors: Error[]) => new DeliveryError(errors.map((error, i) => ({ consumer: `c${i}`, error })));
+    expect(deferredDelayMs(failures(new DependencyDown(1000), new DependencyDown(3000)), bounds)).toBe(3000);
+    expect(deferredDelayMs(failures(new DependencyDown(1000), new DependencyDown()), bounds)).toBe(30_000);
+    expect(deferredDelayMs(new DependencyDown(), bounds)).toBe(30_000);
   });
 });

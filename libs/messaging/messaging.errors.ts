@@ -42,6 +42,18 @@ export function isDeferred(error: unknown): boolean {
   return (error as { deferred?: unknown } | null)?.deferred === true;
 }
 
+/**
+ * How long a deferred delivery waits before its next try: until its dependency says it may take
+ * calls again (`retryAfterMs` on the error, e.g. when an open circuit half-opens), never less than
+ * `minMs` nor more than `maxMs`; `maxMs` when the error does not say.
+ */
+export function deferredDelayMs(error: unknown, { minMs, maxMs }: { minMs: number; maxMs: number }): number {
+  const errors = error instanceof DeliveryError ? error.failures.map((f) => f.error) : [error];
+  const hints = errors.map((e) => (e as { retryAfterMs?: unknown } | null)?.retryAfterMs);
+  if (!hints.every((hint): hint is number => typeof hint === 'number' && hint >= 0)) return maxMs;
+  return Math.min(maxMs, Math.max(minMs, ...hints));
+}
+
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -16,7 +16,7 @@ import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
-import { describeError, isDeferred, isRetryable } from './messaging.errors';
+import { deferredDelayMs, describeError, isDeferred, isRetryable } from './messaging.errors';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxWriter } from './outbox-writer';
 
@@ -228,7 +228,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await this.deadLetters.fromOutbox(row.seq, row.envelope, error, attempts);
       return;
     }
-    const delay = deferred ? this.options.retryMaxMs : backoffDelay(attempts, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
+    const delay = deferred
+      ? deferredDelayMs(error, { minMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs })
+      : backoffDelay(attempts, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
     this.logger.warn(`retrying ${row.envelope.type} ${row.envelope.id} in ${delay} ms (attempt ${attempts}${deferred ? ', deferred' : ''}): ${reason}`);
     await this.dataSource.query(
       `UPDATE messaging.outbox SET attempts = $2, last_error = $3, locked_until = NULL,

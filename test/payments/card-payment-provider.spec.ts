@@ -198,7 +198,11 @@ describe(CardPaymentProvider.name, () => {
       );
       const before = await cardCalls();
 
-      await expect(provider.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderUnavailableError);
+      const refused = await provider.authorize(request('tok_visa')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ProviderUnavailableError);
+      // Messaging retries a deferred capture when the circuit half-opens: within the reset time from now.
+      expect((refused as ProviderUnavailableError).retryAfterMs).toBeGreaterThan(0);
+      expect((refused as ProviderUnavailableError).retryAfterMs).toBeLessThanOrEqual(DEFAULTS.resetMs);
       expect(await cardCalls()).toBe(before);
     });
 

@@ -47,6 +47,9 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
   private readonly breaker: CircuitBreaker<[ProviderCall], unknown>;
   private readonly bulkhead: Bulkhead;
   private readonly name: string;
+  private readonly resetMs: number;
+  /** When the circuit last opened: it half-opens `resetMs` later. */
+  private openedAt = 0;
 
   constructor(
     private readonly provider: PaymentProvider,
@@ -63,6 +66,8 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
       resetTimeoutMs: settings.resetMs,
       isFailure: (error) => !(error instanceof ProviderRefusedError),
     });
+    this.breaker.on('open', () => (this.openedAt = Date.now()));
+    this.resetMs = settings.resetMs;
     this.bulkhead = new Bulkhead(settings.maxConcurrent, settings.maxWaitMs);
     breakers?.track(this.breaker, { owner: 'payments', provider: settings.name });
   }
@@ -101,8 +106,12 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     try {
       return (await this.bulkhead.run(() => this.breaker.fire(call))) as T;
     } catch (error) {
-      if (isOpenCircuit(error)) throw new ProviderUnavailableError(`the circuit of the ${this.name} provider is open`);
-      if (error instanceof BulkheadFullError) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`);
+      if (isOpenCircuit(error)) {
+        const halfOpensInMs = Math.max(0, this.openedAt + this.resetMs - Date.now());
+        throw new ProviderUnavailableError(`the circuit of the ${this.name} provider is open`, halfOpensInMs);
+      }
+      // It waited for a slot already: it may go again at once.
+      if (error instanceof BulkheadFullError) throw new ProviderUnavailableError(`the ${this.name} provider has as many calls under way as it may`, 0);
       throw error;
     }
   }

@@ -93,6 +93,14 @@ export class ProviderUnavailableError extends Error {
    * provider is back, without using up its deliveries: the order must not be left to an operator for an outage.
    */
   readonly deferred = true;
+
+  /** When the provider may take calls again, if known (its circuit half-opens then): messaging retries then. */
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
