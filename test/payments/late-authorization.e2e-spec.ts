@@ -1,10 +1,8 @@
-import { IntegrationMessage } from '../../libs/contracts';
 import { AuthorizePaymentV2, VoidPaymentV1 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
-import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { asAdmin } from '../support/auth';
 import { sql } from '../support/shop';
+import { sealPaymentMethod } from '../support/payment-requests';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Payments: an authorization that arrives after the void', () => {
@@ -25,18 +23,10 @@ describe('Payments: an authorization that arrives after the void', () => {
     return body.items[0];
   }
 
-  /** Sends a contract message the way the ordering context would: through the outbox. */
-  async function send(message: IntegrationMessage, orderId: string): Promise<void> {
-    await app.nest.get(UnitOfWork).run((tx) => {
-      tx.publish(message, orderId);
-      return Promise.resolve();
-    });
-  }
-
   it('keeps the payment voided and tells the order the late authorization was voided too', async () => {
     const orderId = newId();
-    const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
-    await send(
+    const { ref, expiresAt } = sealPaymentMethod(orderId, 'tok_visa');
+    await app.publish(
       new AuthorizePaymentV2({
         orderId,
         customerId: 'cus_late',
@@ -49,7 +39,7 @@ describe('Payments: an authorization that arrives after the void', () => {
     );
     await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'PENDING', attempts: 0 }));
 
-    await send(new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
     await app.eventually(async () => expect(await payment(orderId)).toMatchObject({ status: 'VOIDED', attempts: 0 }));
 
     // The provider's approval lands on the voided payment.

@@ -1,10 +1,8 @@
-import { IntegrationMessage } from '../../libs/contracts';
 import { AuthorizePaymentV1, AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
-import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { asAdmin, newCustomer } from '../support/auth';
 import { drained, sql } from '../support/shop';
+import { sealPaymentMethod } from '../support/payment-requests';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const RETRY_ATTEMPTS = 3;
@@ -20,17 +18,9 @@ interface Reply {
   payload: Record<string, unknown>;
 }
 
-/** Sends a contract message the way another context would: through the outbox. */
-async function send(app: TestApp, message: IntegrationMessage, orderId: string): Promise<void> {
-  await app.nest.get(UnitOfWork).run((tx) => {
-    tx.publish(message, orderId);
-    return Promise.resolve();
-  });
-}
-
 /** An authorization request as the order's saga sends it: the token sealed for payments at `sealedAt`. */
-function authorize(app: TestApp, orderId: string, token: string, sealedAt = new Date(), customerId = 'cus_payments'): AuthorizePaymentV2 {
-  const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, token, sealedAt);
+function authorize(orderId: string, token: string, sealedAt = new Date(), customerId = 'cus_payments'): AuthorizePaymentV2 {
+  const { ref, expiresAt } = sealPaymentMethod(orderId, token, sealedAt);
   return new AuthorizePaymentV2({
     orderId,
     customerId,
@@ -92,7 +82,7 @@ describe('Payments', () => {
 
   it('authorizes with an approving token and tells the order', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
 
     const body = await settled(app, orderId, 'AUTHORIZED', 1);
     expect(body).toEqual({
@@ -117,10 +107,10 @@ describe('Payments', () => {
 
   it('answers a repeated authorization request from the stored payment, without calling the provider again', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
 
     const found = await repliesAfterDelivery(app, orderId, 2);
     expect(found.map((r) => r.type)).toEqual(['payments.payment.authorized', 'payments.payment.authorized']);
@@ -129,7 +119,7 @@ describe('Payments', () => {
 
   it('declines with a declining token and tells the order why', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_chargeDeclined'), orderId);
+    await app.publish(authorize(orderId, 'tok_chargeDeclined'), orderId);
 
     expect(await settled(app, orderId, 'DECLINED', 1)).toMatchObject({ declineReason: 'card_declined' });
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -139,12 +129,12 @@ describe('Payments', () => {
 
   it('captures an authorized payment once, and answers a repeated capture again', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
-    await send(app, new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
     await settled(app, orderId, 'CAPTURED', 1);
-    await send(app, new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
 
     const found = await repliesAfterDelivery(app, orderId, 3);
     expect(found.map((r) => r.type)).toEqual([
@@ -153,7 +143,7 @@ describe('Payments', () => {
       'payments.payment.captured',
     ]);
     // A captured payment cannot be voided any more.
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
     await drained(app);
     expect(await payment(app, orderId)).toMatchObject({ status: 'CAPTURED' });
     expect(await replies(app, orderId)).toHaveLength(3);
@@ -161,11 +151,11 @@ describe('Payments', () => {
 
   it('neither captures nor voids a declined payment', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_chargeDeclined'), orderId);
+    await app.publish(authorize(orderId, 'tok_chargeDeclined'), orderId);
     await settled(app, orderId, 'DECLINED', 1);
 
-    await send(app, new CapturePaymentV1({ orderId }), orderId);
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
     await drained(app);
 
     expect((await replies(app, orderId)).map((r) => r.type)).toEqual(['payments.payment.declined']);
@@ -174,10 +164,10 @@ describe('Payments', () => {
 
   it('blocks an authorization whose void arrived first', async () => {
     const orderId = newId();
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
     expect(await settled(app, orderId, 'VOIDED', 0)).toMatchObject({ amount: null, method: null });
 
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
 
     expect(await repliesAfterDelivery(app, orderId, 2)).toEqual([
       { type: 'payments.payment.voided', payload: { orderId } },
@@ -188,11 +178,11 @@ describe('Payments', () => {
 
   it('voids an authorized payment, and answers a repeated void again', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_visa'), orderId);
+    await app.publish(authorize(orderId, 'tok_visa'), orderId);
     await settled(app, orderId, 'AUTHORIZED', 1);
 
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
 
     const found = await repliesAfterDelivery(app, orderId, 3);
     expect(found.map((r) => r.type)).toEqual([
@@ -205,7 +195,7 @@ describe('Payments', () => {
 
   it('declines as processing_error once every retry has failed', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_processingError'), orderId);
+    await app.publish(authorize(orderId, 'tok_processingError'), orderId);
 
     expect(await settled(app, orderId, 'DECLINED', RETRY_ATTEMPTS)).toMatchObject({ declineReason: 'processing_error' });
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -215,13 +205,13 @@ describe('Payments', () => {
 
   it('leaves a payment whose provider never answers pending, silent, until the order voids it', async () => {
     const orderId = newId();
-    await send(app, authorize(app, orderId, 'tok_timeout'), orderId);
+    await app.publish(authorize(orderId, 'tok_timeout'), orderId);
 
     // A timeout is not retried: the provider may still authorize, and a retry would authorize twice.
     await settled(app, orderId, 'PENDING', 1);
     expect(await replies(app, orderId)).toEqual([]);
 
-    await send(app, new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
 
     await settled(app, orderId, 'VOIDED', 1);
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -232,7 +222,7 @@ describe('Payments', () => {
   it('declines a payment method that expired before the provider was asked, without asking it', async () => {
     const orderId = newId();
     const sealedLongAgo = new Date(Date.now() - 24 * 3600 * 1000);
-    await send(app, authorize(app, orderId, 'tok_visa', sealedLongAgo), orderId);
+    await app.publish(authorize(orderId, 'tok_visa', sealedLongAgo), orderId);
 
     expect(await settled(app, orderId, 'DECLINED', 0)).toMatchObject({ declineReason: 'payment_method_expired' });
     expect(await repliesAfterDelivery(app, orderId, 1)).toEqual([
@@ -242,10 +232,10 @@ describe('Payments', () => {
 
   it('declines a payment method that does not open, sealed for another order or not at all', async () => {
     const orderId = newId();
-    const forAnotherOrder = authorize(app, newId(), 'tok_visa').payload;
-    await send(app, new AuthorizePaymentV2({ ...forAnotherOrder, orderId }), orderId);
+    const forAnotherOrder = authorize(newId(), 'tok_visa').payload;
+    await app.publish(new AuthorizePaymentV2({ ...forAnotherOrder, orderId }), orderId);
     const unsealed = newId();
-    await send(app, new AuthorizePaymentV2({ ...forAnotherOrder, orderId: unsealed, paymentMethodRef: 'tok_visa' }), unsealed);
+    await app.publish(new AuthorizePaymentV2({ ...forAnotherOrder, orderId: unsealed, paymentMethodRef: 'tok_visa' }), unsealed);
 
     for (const id of [orderId, unsealed]) {
       expect(await settled(app, id, 'DECLINED', 0)).toMatchObject({ declineReason: 'payment_method_unknown' });
@@ -257,7 +247,7 @@ describe('Payments', () => {
 
   it('still answers a request sent with the token itself before tokens were sealed', async () => {
     const orderId = newId();
-    await send(app, new AuthorizePaymentV1({ orderId, amount: { amount: 2599, currency: 'EUR' }, method: 'card', token: 'tok_visa' }), orderId);
+    await app.publish(new AuthorizePaymentV1({ orderId, amount: { amount: 2599, currency: 'EUR' }, method: 'card', token: 'tok_visa' }), orderId);
 
     await settled(app, orderId, 'AUTHORIZED', 1);
     expect((await repliesAfterDelivery(app, orderId, 1)).map((r) => r.type)).toEqual(['payments.payment.authorized']);
@@ -288,7 +278,7 @@ describe('Payments', () => {
     it("answers its customer and staff; another customer finds none, and no token is a 401", async () => {
       const orderId = newId();
       const [customer, other] = [await newCustomer(app), await newCustomer(app)];
-      await send(app, authorize(app, orderId, 'tok_visa', new Date(), customer.id), orderId);
+      await app.publish(authorize(orderId, 'tok_visa', new Date(), customer.id), orderId);
       await settled(app, orderId, 'AUTHORIZED', 1);
 
       const anonymous = await app.http().get('/api/v1/payments').query({ orderId }).expect(401);

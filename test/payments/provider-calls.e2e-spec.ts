@@ -1,11 +1,9 @@
-import { IntegrationMessage } from '../../libs/contracts';
 import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../libs/contracts/payments';
-import { UnitOfWork } from '../../libs/messaging';
 import { newId } from '../../libs/persistence';
-import { PaymentMethodSealer } from '../../src/modules/ordering/infrastructure/payment-method-sealer';
 import { PaymentRepository } from '../../src/modules/payments/infrastructure/payment.repository';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { drained, sql } from '../support/shop';
+import { sealPaymentMethod } from '../support/payment-requests';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers are asserted, not typed
@@ -18,13 +16,6 @@ describe('Payments at the card provider', () => {
   let simulator: RunningProviderSimulator;
   let app: TestApp;
 
-  async function send(message: IntegrationMessage, orderId: string): Promise<void> {
-    await app.nest.get(UnitOfWork).run((tx) => {
-      tx.publish(message, orderId);
-      return Promise.resolve();
-    });
-  }
-
   async function simulatorGet(path: string): Promise<Json> {
     return (await fetch(`${simulator.url}${path}`)).json();
   }
@@ -34,7 +25,7 @@ describe('Payments at the card provider', () => {
   /** An authorized payment of a new order, and its payment intent at the provider. */
   async function authorizedOrder(): Promise<{ orderId: string; intentId: string }> {
     const orderId = newId();
-    const { ref, expiresAt } = app.nest.get(PaymentMethodSealer).seal(orderId, 'tok_visa', new Date());
+    const { ref, expiresAt } = sealPaymentMethod(orderId, 'tok_visa');
     const request = new AuthorizePaymentV2({
       orderId,
       customerId: 'cus_provider',
@@ -43,7 +34,7 @@ describe('Payments at the card provider', () => {
       paymentMethodRef: ref,
       paymentMethodRefExpiresAt: expiresAt.toISOString(),
     });
-    await send(request, orderId);
+    await app.publish(request, orderId);
     const [{ provider_ref: intentId }] = await app.eventually(async () => {
       const rows = await sql<{ provider_ref: string }>(app, `SELECT provider_ref FROM payments.payment WHERE order_id = $1 AND status = 'AUTHORIZED'`, [
         orderId,
@@ -82,7 +73,7 @@ describe('Payments at the card provider', () => {
     // The first delivery fails where a crash would: after the provider's answer, before the commit that records it.
     jest.spyOn(app.nest.get(PaymentRepository), 'saveMany').mockRejectedValueOnce(new Error('no commit'));
 
-    await send(new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
 
     await app.eventually(async () => expect(await statusOf(orderId)).toBe('CAPTURED'));
     await drained(app);
@@ -93,11 +84,11 @@ describe('Payments at the card provider', () => {
 
   it('answers a repeated capture from the captured payment, without calling the provider', async () => {
     const { orderId } = await authorizedOrder();
-    await send(new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
     await app.eventually(async () => expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(1));
     const callsBefore = await callsOf(CAPTURE_ROUTE);
 
-    await send(new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
 
     await app.eventually(async () => expect(await repliesOf(orderId, 'payments.payment.captured')).toBe(2));
     expect(await callsOf(CAPTURE_ROUTE)).toBe(callsBefore);
@@ -106,7 +97,7 @@ describe('Payments at the card provider', () => {
   it('releases a voided authorization at the provider', async () => {
     const { orderId, intentId } = await authorizedOrder();
 
-    await send(new VoidPaymentV1({ orderId }), orderId);
+    await app.publish(new VoidPaymentV1({ orderId }), orderId);
 
     await app.eventually(async () => expect(await statusOf(orderId)).toBe('VOIDED'));
     expect(await simulatorGet(`/card/v1/payment_intents/${intentId}`)).toMatchObject({ status: 'canceled', amount_capturable: 0 });
@@ -122,7 +113,7 @@ describe('Payments at the card provider', () => {
     });
     const callsBefore = await callsOf(CAPTURE_ROUTE);
 
-    await send(new CapturePaymentV1({ orderId }), orderId);
+    await app.publish(new CapturePaymentV1({ orderId }), orderId);
     await drained(app);
 
     expect(await repliesOf(orderId, 'payments.payment.capture-failed')).toBe(1);

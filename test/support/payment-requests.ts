@@ -10,6 +10,11 @@ import { TEST_ENV } from './test-env';
 /** Seals payment tokens as ordering does, with the key every process under test is given. */
 const sealer = PaymentMethodSealer.forKey(loadConfig(TEST_ENV).paymentMethodRefs);
 
+/** The order's payment token sealed for payments at `sealedAt`, as ordering seals it. */
+export function sealPaymentMethod(orderId: string, token: string, sealedAt = new Date()): { ref: string; expiresAt: Date } {
+  return sealer.seal(orderId, token, sealedAt);
+}
+
 /**
  * Asks payments, as the saga does, to authorize a new order's payment of `amount` EUR cents by
  * `method`; resolves once the request has its outcome, with the payment's row.
@@ -35,7 +40,7 @@ export async function requestAuthorization(
 
 /** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
 export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): Promise<void> {
-  const { ref, expiresAt } = sealer.seal(orderId, 'tok_visa', new Date());
+  const { ref, expiresAt } = sealPaymentMethod(orderId, 'tok_visa');
   const request = new AuthorizePaymentV2({
     orderId,
     customerId: 'cus_payment_requests',
