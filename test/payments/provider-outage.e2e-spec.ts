@@ -263,7 +263,8 @@ describe('Payments while the provider is down', () => {
       expect(await sql(app, `SELECT 1 FROM messaging.dead_letter WHERE envelope->>'aggregateId' = $1`, [orderId])).toEqual([]);
       expect(await paymentOf(app, orderId)).toMatchObject({ status: 'AUTHORIZED' });
       const placed = await placeOrder(app, [{ productId, quantity: 1 }]);
-      await eventuallyPaymentIs(app, placed, 'PARKED');
+      // Split, the payments consumer holds the waiting capture's partition: an authorization keyed to it waits behind.
+      if (!SPLIT) await eventuallyPaymentIs(app, placed, 'PARKED');
 
       await card.set({ failureRate: 0 });
       await eventuallyPaymentIs(app, orderId, 'CAPTURED');
