@@ -60,7 +60,15 @@ export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<numbe
  * outbox for their first delivery (behind others), not failed ones waiting for a retry.
  */
 export function hasQueuedMessages(aggregateIdColumn: string): string {
+  return undeliveredOf(aggregateIdColumn, ` AND ${neverTried('o.')}`);
+}
+
+/** A condition (SQL) true when the aggregate in `aggregateIdColumn` has messages in the outbox not delivered yet, queued or retrying. */
+export function hasUndeliveredMessages(aggregateIdColumn: string): string {
+  return undeliveredOf(aggregateIdColumn, '');
+}
+
+function undeliveredOf(aggregateIdColumn: string, condition: string): string {
   return `EXISTS (SELECT 1 FROM messaging.outbox o
-                  WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NULL AND o.dead_at IS NULL
-                    AND ${neverTried('o.')})`;
+                  WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NULL AND o.dead_at IS NULL${condition})`;
 }

@@ -1,5 +1,6 @@
 import { StockReservedV1 } from '../../libs/contracts/inventory';
 import { UnitOfWork } from '../../libs/messaging';
+import { CommitReservationHandler } from '../../src/modules/inventory/application/commit-reservation/commit-reservation.handler';
 import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -39,6 +40,32 @@ describe('Saga recovery', () => {
     const [saga] = await sql<{ redrive_count: number }>(app, 'SELECT redrive_count FROM ordering.order_saga WHERE order_id = $1', [orderId!]);
     expect(saga.redrive_count).toBeGreaterThanOrEqual(1);
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  it('asks again for the stock commit of a confirmed order whose commit was lost, and completes it once', async () => {
+    const productId = await stockedProduct(app, 4);
+    // The only delivery of CommitReservation fails: it is dead-lettered, the order stays CONFIRMED.
+    const handler = app.nest.get(CommitReservationHandler);
+    jest.spyOn(handler, 'executeBatch').mockRejectedValueOnce(new Error('commit lost'));
+    jest.spyOn(handler, 'execute').mockRejectedValueOnce(new Error('commit lost'));
+    const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+    await app.eventually(async () => {
+      const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
+      expect(body.some((l: { envelope: { aggregateId: string; type: string } }) => l.envelope.aggregateId === orderId && l.envelope.type === 'inventory.reservation.commit')).toBe(true);
+    });
+
+    expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
+    await drained(app);
+    const [saga] = await sql<{ redrive_count: number }>(app, 'SELECT redrive_count FROM ordering.order_saga WHERE order_id = $1', [orderId]);
+    expect(saga.redrive_count).toBeGreaterThanOrEqual(1);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 3, reserved: 0 });
+    const captures = await sql<{ n: number }>(
+      app,
+      `SELECT count(*)::int AS n FROM messaging.outbox WHERE aggregate_id = $1 AND type = 'payments.payment.capture'`,
+      [orderId],
+    );
+    // Only what was not acknowledged is asked again.
+    expect(captures[0].n).toBe(1);
   });
 
   it('releases a reservation that arrives after the order was rejected', async () => {

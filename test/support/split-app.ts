@@ -132,7 +132,8 @@ export class SplitApp implements TestApp {
     }, timeoutMs);
   }
 
-  private async pendingWork(): Promise<string | undefined> {
+  /** What is still undelivered and where, or undefined when everything committed was delivered. */
+  async pendingWork(): Promise<string | undefined> {
     if (this.kafka.exitedWith) return `the mock cluster exited (${this.kafka.exitedWith}): nothing can be delivered any more`;
     const [{ n }] = await this.sql<{ n: number }>(UNDELIVERED_MESSAGES);
     if (n > 0) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { hasQueuedMessages } from '../../../../libs/messaging';
+import { hasQueuedMessages, hasUndeliveredMessages } from '../../../../libs/messaging';
 import { columnsOf } from '../../../../libs/persistence';
 import { ReplyStatus, SagaOutcome } from '../application/place-order-saga/decision-matrix';
 import { OrderSagaState } from '../application/place-order-saga/order-saga.state';
@@ -166,6 +166,23 @@ export class OrderSagaRepository {
        WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - make_interval(secs => $1::float8 / 1000)
          AND NOT ${hasQueuedMessages('order_id')}
        ORDER BY last_driven_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.order_id);
+  }
+
+  /**
+   * Confirmed orders whose capture or stock commit has not been acknowledged long after it was
+   * asked for, with nothing of theirs left in the outbox: the request or its answer was lost on
+   * the way. Each further re-drive of an order waits twice as long (up to 16 times).
+   */
+  async findUnacknowledged(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: { order_id: string }[] = await manager.query(
+      `SELECT s.order_id FROM ordering.order_view v JOIN ordering.order_saga s ON s.order_id = v.id
+       WHERE v.status = 'CONFIRMED' AND s.status = 'DONE'
+         AND greatest(s.last_driven_at, s.finished_at) <= now() - make_interval(secs => $1::float8 / 1000 * power(2, least(s.redrive_count, 4)))
+         AND NOT ${hasUndeliveredMessages('s.order_id')}
+       ORDER BY s.last_driven_at LIMIT $2`,
       [olderThanMs, limit],
     );
     return rows.map((r) => r.order_id);

@@ -167,14 +167,22 @@ export class PlaceOrderSaga {
     await this.advance([{ orderId, step }], true);
   }
 
-  /** Sends the requests still unanswered again; participants are idempotent per order. */
+  /**
+   * Sends the requests still unanswered again: a running saga's, or a confirmed order's capture
+   * and stock commit not acknowledged yet. Participants are idempotent per order and answer a
+   * repeated request again.
+   */
   async redrive(orderId: string): Promise<void> {
     await this.uow.run(async (tx) => {
       const saga = await this.sagas.lock(tx.manager, orderId);
-      if (!saga || saga.status === 'DONE') return;
-      MessageContext.run({ correlationId: saga.correlationId, causationId: null, traceparent: null }, () =>
-        this.request(tx, saga),
-      );
+      if (!saga) return;
+      const order = saga.status === 'DONE' ? (await this.orders.loadMany(tx.manager, [orderId])).get(orderId) : undefined;
+      if (saga.status === 'DONE' && order?.state.status !== 'CONFIRMED') return;
+      MessageContext.run({ correlationId: saga.correlationId, causationId: null, traceparent: null }, () => {
+        if (!order) return this.request(tx, saga);
+        const { paymentCaptured, stockCommitted } = order.state;
+        this.dispatchActions(tx, orderId, { inventory: stockCommitted ? 'NONE' : 'COMMIT', payment: paymentCaptured ? 'NONE' : 'CAPTURE' });
+      });
       saga.lastDrivenAt = new Date();
       saga.redriveCount += 1;
       await this.sagas.update(tx.manager, saga);

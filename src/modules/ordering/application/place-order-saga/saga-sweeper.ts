@@ -11,8 +11,9 @@ import { SAGA_OPTIONS, SagaOptions } from './saga-options';
 const BATCH = 100;
 
 /**
- * Scheduled job: ends sagas whose deadline passed (a missing reply counts as a rejection) and
- * re-sends the requests of orders PENDING longer than the re-drive threshold.
+ * Scheduled job: ends sagas whose deadline passed (a missing reply counts as a rejection), and
+ * re-sends the requests of orders PENDING longer than the re-drive threshold and the capture or
+ * stock commit of CONFIRMED orders not acknowledged in that time.
  */
 @Injectable()
 export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,9 +43,11 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
       for (const orderId of await this.sagas.findExpired(this.dataSource.manager, BATCH)) {
         await this.commandBus.execute(new ExpireOrderSagaCommand(orderId));
       }
-      for (const orderId of await this.sagas.findStalled(this.dataSource.manager, this.options.redriveAfterMs, BATCH)) {
-        await this.commandBus.execute(new RedriveOrderSagaCommand(orderId));
-      }
+      const stalled = [
+        ...(await this.sagas.findStalled(this.dataSource.manager, this.options.redriveAfterMs, BATCH)),
+        ...(await this.sagas.findUnacknowledged(this.dataSource.manager, this.options.redriveAfterMs, BATCH)),
+      ];
+      for (const orderId of stalled) await this.commandBus.execute(new RedriveOrderSagaCommand(orderId));
     } catch (error) {
       this.logger.error(`saga sweep failed: ${describeError(error)}`);
     }
