@@ -73,8 +73,18 @@ function acceptJsonBodies(app: FastifyInstance): void {
 function asProviderScope(scope: FastifyInstance, provider: ProviderName, faults: FaultInjection, stats: CallStats, closing: AbortSignal): void {
   scope.addHook('onRequest', (request, reply, done) => {
     stats.received(provider, `${request.method} ${request.routeOptions.url}`);
-    // Closed once answered, or when the client gave up first.
-    reply.raw.once('close', () => stats.ended(provider, reply.raw.writableFinished));
+    // Ended once answered, or as soon as the client hangs up: its FIN is read before the connection's
+    // close is emitted, which can come after the client's next call has already arrived.
+    const socket = request.raw.socket;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      socket.off('end', end);
+      stats.ended(provider, reply.raw.writableFinished);
+    };
+    socket.once('end', end);
+    reply.raw.once('close', end);
     done();
   });
   scope.addHook('preHandler', async (request) => {
