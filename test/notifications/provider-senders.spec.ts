@@ -7,7 +7,8 @@ import { RunningProviderSimulator, startProviderSimulator } from '../../src/simu
 import { freePort } from '../support/app-process';
 import { newDevice, newPhone, ProviderControl } from './provider-control';
 
-const TIMEOUT_MS = 300;
+// Generous: a loaded CI machine must not turn a slow first answer into a timeout.
+const TIMEOUT_MS = 2000;
 
 function notification(recipient: string, deliveryKey = `notification-${randomUUID()}-0`): OutgoingNotification {
   return {
