@@ -283,6 +283,10 @@ describe('Payments while the provider is down', () => {
       SAGA_REDRIVE_AFTER_MS: '1000',
       // A capture refused by the full bulkhead fails its message as deferred: delivered again after this, uncounted.
       MESSAGE_RETRY_MAX_MS: '1000',
+      // Until the circuit opens, the first authorizations wait out the provider's timeout, and in the split the ones
+      // behind them in the payments consumer's partition wait too: the saga's deadline, which has suites of its own,
+      // must not decide an order before its payment is parked.
+      SAGA_DEADLINE_MS: '120000',
       // The burst's delivery lag may pass admission's 10 s on a loaded machine; admission has a suite of its own.
       ORDER_ADMISSION_MAX_LAG_MS: '600000',
     });
