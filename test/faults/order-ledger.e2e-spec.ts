@@ -47,14 +47,12 @@ interface RunShape {
    * and then how long orders may take to become final and messages to drain.
    */
   settleMs: number;
-  /** Jest's bound on one case. */
-  timeoutMs: number;
 }
 
 const SHAPE: RunShape =
   process.env.FAULTS_LONG === '1'
-    ? { name: 'long', orderingMs: 60_000, intervalMs: 20, kills: 8, uptimeMs: [1_000, 6_000], settleMs: 120_000, timeoutMs: 600_000 }
-    : { name: 'bounded', orderingMs: 10_000, intervalMs: 50, kills: 3, uptimeMs: [500, 2_000], settleMs: 30_000, timeoutMs: 120_000 };
+    ? { name: 'long', orderingMs: 60_000, intervalMs: 20, kills: 8, uptimeMs: [1_000, 6_000], settleMs: 120_000 }
+    : { name: 'bounded', orderingMs: 10_000, intervalMs: 50, kills: 3, uptimeMs: [500, 2_000], settleMs: 30_000 };
 
 const FIXED_SEED = 20_240_611;
 const PRODUCTS = 4;
@@ -74,6 +72,16 @@ const ANSWER_DELAY = { FAILPOINTS: 'after-placement-commit=delay(200)' };
 const SEND_TIMEOUT_MS = 10_000;
 /** How long a send left unanswered waits for a restart at most before it is sent again. */
 const RESEND_WAIT_MS = 1_000;
+/** How long one start may take to answer ready; past it the run fails with the process's output. */
+const START_TIMEOUT_MS = 30_000;
+/** Opening the shop before the run, and the checks after it. */
+const SETUP_AND_CHECKS_MS = 60_000;
+/**
+ * Jest's bound on one case: the sum of every phase's own bound, so that a slow phase fails with its
+ * own message (an app not ready, orders stuck, messages undelivered) before Jest's bare timeout.
+ */
+const CASE_TIMEOUT_MS =
+  SHAPE.orderingMs + SHAPE.kills * (SHAPE.uptimeMs[1] + START_TIMEOUT_MS) + 3 * SHAPE.settleMs + START_TIMEOUT_MS + SETUP_AND_CHECKS_MS;
 
 /** A seed from LEDGER_SEED, to replay a run, else a fresh one. */
 function randomCaseSeed(): number {
@@ -149,7 +157,7 @@ class KilledService {
     const killedAt = Date.now();
     await this.app.kill();
     this.kills++;
-    await this.app.start();
+    await this.app.start({}, START_TIMEOUT_MS);
     this.lastStartAt = Date.now();
     this.downMs += this.lastStartAt - killedAt;
     markUp();
@@ -377,7 +385,7 @@ describeOnPostgres('The order ledger of a service killed while orders stream in'
       const service = new KilledService(new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...ANSWER_DELAY, ...database.env }));
       const { app } = service;
       try {
-        await app.start();
+        await app.start({}, START_TIMEOUT_MS);
         await db.connect();
         const { products, shoppers } = await openShop(app, db, plan);
 
@@ -438,6 +446,6 @@ describeOnPostgres('The order ledger of a service killed while orders stream in'
         await database.drop();
       }
     },
-    SHAPE.timeoutMs,
+    CASE_TIMEOUT_MS,
   );
 });
