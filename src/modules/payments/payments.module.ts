@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { makeGaugeProvider } from '@willsoto/nestjs-prometheus';
-import type { Gauge } from 'prom-client';
+import { getToken, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { makeScrapedGaugeProvider } from '../../../libs/observability';
 import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
 import { PaymentProvidersController } from './api/payment-providers.controller';
 import { PaymentWebhooksController } from './api/payment-webhooks.controller';
@@ -23,7 +23,7 @@ import { RefundPaymentHandler } from './application/refund-payment/refund-paymen
 import { RefundSettlement } from './application/refund-payment/refund-settlement';
 import { VoidPaymentHandler } from './application/void-payment/void-payment.handler';
 import { CardPaymentProvider } from './infrastructure/card-payment-provider';
-import { CircuitBreakingPaymentProvider, CircuitBreakingPaymentProviders } from './infrastructure/circuit-breaking-payment-provider';
+import { CircuitBreakingPaymentProvider, CircuitBreakingPaymentProviders, ProviderCallMetrics } from './infrastructure/circuit-breaking-payment-provider';
 import { CryptoPaymentProvider } from './infrastructure/crypto-payment-provider';
 import { PaypalPaymentProvider } from './infrastructure/paypal-payment-provider';
 import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
@@ -32,6 +32,9 @@ import { WebhookEventRepository } from './infrastructure/webhook-event.repositor
 import { RefundRepository } from './infrastructure/refund.repository';
 import { PAYMENT_PROVIDER_NAMES, PaymentProviderName } from './domain/payment';
 import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
+
+const PAYMENTS_PROCESSED = 'payments_processed_total';
+const PAYMENT_PROCESSING_DURATION = 'payment_processing_duration_seconds';
 
 /** Payment authorization, capture, void and refunds at the card, PayPal or crypto provider of each payment's method, over HTTP. */
 @Module({})
@@ -46,7 +49,11 @@ export class PaymentsModule {
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
           provide: PAYMENT_PROVIDERS,
-          useFactory: async (breakers: CircuitBreakerRegistry): Promise<PaymentProviders> => {
+          useFactory: async (
+            breakers: CircuitBreakerRegistry,
+            processed: ProviderCallMetrics['processed'],
+            duration: ProviderCallMetrics['duration'],
+          ): Promise<PaymentProviders> => {
             const { providerUrl, providerTimeoutMs } = resolved;
             const endpoint = { baseUrl: typeof providerUrl === 'string' ? providerUrl : await providerUrl(), timeoutMs: providerTimeoutMs };
             // One breaker and bulkhead each, so one provider failing neither blocks nor uses up the calls of the others.
@@ -63,6 +70,7 @@ export class PaymentsModule {
                   maxWaitMs: resolved.providerMaxWaitMs,
                 },
                 breakers,
+                { processed, duration },
               );
             return new CircuitBreakingPaymentProviders({
               card: guarded('card', new CardPaymentProvider(endpoint)),
@@ -70,21 +78,31 @@ export class PaymentsModule {
               crypto: guarded('crypto', new CryptoPaymentProvider(endpoint, resolved.crypto)),
             });
           },
-          inject: [CircuitBreakerRegistry],
+          inject: [CircuitBreakerRegistry, getToken(PAYMENTS_PROCESSED), getToken(PAYMENT_PROCESSING_DURATION)],
         },
         { provide: PaymentMethodOpener, useFactory: () => PaymentMethodOpener.forKey(resolved.paymentMethodRefs) },
         AuthorizePaymentHandler,
         ProviderAuthorization,
         ParkedPaymentResumer,
-        makeGaugeProvider({
+        makeCounterProvider({
+          name: PAYMENTS_PROCESSED,
+          help: 'Calls to payment providers, by provider, operation and result (ok, declined, refused, unavailable, error)',
+          labelNames: ['provider', 'operation', 'result'],
+        }),
+        makeHistogramProvider({
+          name: PAYMENT_PROCESSING_DURATION,
+          help: 'Duration of calls to payment providers, the wait for a free slot included',
+          labelNames: ['provider', 'operation'],
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        }),
+        makeScrapedGaugeProvider({
           name: 'payments_parked',
           help: 'Payments parked while their provider is unavailable, per provider (counted in the database, so every process shows all of them)',
           labelNames: ['provider'],
           inject: [PaymentRepository],
-          async collect(this: Gauge<'provider'>, payments: PaymentRepository) {
-            // A scrape while the database is unreachable keeps the last counts instead of failing /metrics.
-            const parked = await payments.parkedCounts().catch(() => undefined);
-            if (parked) for (const provider of PAYMENT_PROVIDER_NAMES) this.set({ provider }, parked.get(provider) ?? 0);
+          read: async (payments: PaymentRepository) => {
+            const parked = await payments.parkedCounts();
+            return PAYMENT_PROVIDER_NAMES.map((provider) => [{ provider }, parked.get(provider) ?? 0] as const);
           },
         }),
         CapturePaymentHandler,

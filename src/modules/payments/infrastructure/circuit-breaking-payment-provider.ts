@@ -1,5 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type CircuitBreaker from 'opossum';
+import type { Counter, Histogram } from 'prom-client';
 import { Bulkhead, BulkheadFullError, CircuitBreakerRegistry, createBreaker, isOpenCircuit } from '../../../../libs/resilience';
 import { PaymentProviderName } from '../domain/payment';
 import {
@@ -16,6 +18,15 @@ import {
 } from '../application/ports/payment-provider';
 
 type ProviderCall = () => Promise<unknown>;
+type ProviderOperation = 'authorize' | 'capture' | 'void' | 'refund';
+/** ok: done (authorized, captured…); declined: the provider said no; refused: a final error; unavailable: not sent (open circuit, no slot); error: failed or timed out. */
+type ProviderCallResult = 'ok' | 'declined' | 'refused' | 'unavailable' | 'error';
+
+/** `payments_processed_total` and `payment_processing_duration_seconds` (the wait for a bulkhead slot included). */
+export interface ProviderCallMetrics {
+  processed: Counter<'provider' | 'operation' | 'result'>;
+  duration: Histogram<'provider' | 'operation'>;
+}
 
 export interface BreakerSettings {
   /** The provider's name; its breaker is `payments.<name>` in logs, metrics and statuses. */
@@ -55,6 +66,7 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     private readonly provider: PaymentProvider,
     settings: BreakerSettings,
     breakers?: CircuitBreakerRegistry,
+    private readonly metrics?: ProviderCallMetrics,
   ) {
     this.name = settings.name;
     this.breaker = createBreaker((call: ProviderCall) => call(), {
@@ -73,19 +85,19 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
   }
 
   authorize(request: AuthorizationRequest): Promise<ProviderAnswer> {
-    return this.fire(() => this.provider.authorize(request));
+    return this.fire('authorize', () => this.provider.authorize(request), (answer) => (answer.approved ? 'ok' : 'declined'));
   }
 
   capture(request: CaptureRequest): Promise<string> {
-    return this.fire(() => this.provider.capture(request));
+    return this.fire('capture', () => this.provider.capture(request));
   }
 
   void(request: VoidRequest): Promise<void> {
-    return this.fire(() => this.provider.void(request));
+    return this.fire('void', () => this.provider.void(request));
   }
 
   refund(request: RefundRequest): Promise<string> {
-    return this.fire(() => this.provider.refund(request));
+    return this.fire('refund', () => this.provider.refund(request));
   }
 
   get circuit(): ProviderCircuit {
@@ -102,10 +114,24 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     this.breaker.shutdown();
   }
 
-  private async fire<T>(call: () => Promise<T>): Promise<T> {
+  private async fire<T>(operation: ProviderOperation, call: () => Promise<T>, resultOf: (answer: T) => ProviderCallResult = () => 'ok'): Promise<T> {
+    const startedAt = performance.now();
+    const observe = (result: ProviderCallResult) => {
+      this.metrics?.processed.inc({ provider: this.name, operation, result });
+      this.metrics?.duration.observe({ provider: this.name, operation }, (performance.now() - startedAt) / 1000);
+    };
     try {
-      return (await this.bulkhead.run(() => this.breaker.fire(call))) as T;
+      const answer = (await this.bulkhead.run(() => this.breaker.fire(call))) as T;
+      observe(resultOf(answer));
+      return answer;
     } catch (error) {
+      observe(
+        error instanceof ProviderRefusedError
+          ? 'refused'
+          : isOpenCircuit(error) || error instanceof BulkheadFullError
+            ? 'unavailable'
+            : 'error',
+      );
       if (isOpenCircuit(error)) {
         const halfOpensInMs = Math.max(0, this.openedAt + this.resetMs - Date.now());
         throw new ProviderUnavailableError(`the circuit of the ${this.name} provider is open`, halfOpensInMs);
