@@ -10,15 +10,15 @@ import { OperationsEndpoint } from '../../libs/auth';
 @OperationsEndpoint('metrics:read')
 export class MetricsController extends PrometheusController {
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics: HTTP, orders, saga, outbox, process' })
+  @ApiOperation({ summary: 'Prometheus metrics: HTTP, orders, inventory, payments, Kafka, cache, search, messaging, process (docs/metrics.md)' })
   @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'Prometheus text exposition format',
     schema: { type: 'string' },
     example:
-      '# HELP orders_created_total Orders that reached a final state, by outcome\n' +
-      '# TYPE orders_created_total counter\n' +
-      'orders_created_total{outcome="CONFIRMED"} 42\n',
+      '# HELP orders_decided_total Orders the saga decided, by outcome (CONFIRMED, REJECTED, ROLLED_BACK)\n' +
+      '# TYPE orders_decided_total counter\n' +
+      'orders_decided_total{outcome="CONFIRMED"} 42\n',
   })
   override index(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     return super.index(response);

@@ -50,9 +50,10 @@ describe('Operations', () => {
     await finalOrder(app, await placeOrder(app, [{ productId, quantity: 1 }]));
     await drained(app);
     const { text } = await app.http().get('/metrics').expect(200);
-    expect(text).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/orders",status="202"\} \d+$/m);
-    expect(text).toMatch(/^orders_created_total\{outcome="CONFIRMED"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^saga_duration_seconds_count\{outcome="CONFIRMED"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/orders",status_class="2xx"\} \d+$/m);
+    expect(text).toMatch(/^orders_created_total\{outcome="placed"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^orders_decided_total\{outcome="CONFIRMED"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^order_processing_duration_seconds_count\{outcome="CONFIRMED"\} [1-9]\d*$/m);
     expect(text).toMatch(/^outbox_lag_seconds_count [1-9]\d*$/m);
   });
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { makeScrapedGaugeProvider } from '../../../libs/observability';
 import { OrdersController } from './api/orders.controller';
 import { GetOrderHandler, GetOrderHistoryHandler, ListOrdersHandler } from './application/get-order/order-query.handlers';
 import { orderingInbound } from './application/inbound-routes';
@@ -43,16 +44,39 @@ const metrics = [
   }),
   makeCounterProvider({
     name: 'orders_created_total',
-    help: 'Orders that reached a final state, by outcome',
+    help: 'Orders answered 202 by POST /orders: placed, or replayed for an Idempotency-Key that had placed it before',
     labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: 'orders_decided_total',
+    help: 'Orders the saga decided, by outcome (CONFIRMED, REJECTED, ROLLED_BACK)',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: 'order_revenue_minor_units_total',
+    help: 'Totals of confirmed orders in minor units of their currency (cents)',
+    labelNames: ['currency'],
   }),
   makeCounterProvider({
     name: 'orders_closed_total',
     help: 'Confirmed orders that ended: COMPLETED (payment captured, stock committed) or CANCELLED (the capture failed for good)',
     labelNames: ['outcome'],
   }),
+  makeScrapedGaugeProvider({
+    name: 'saga_states',
+    help: 'Orders whose saga is open, by state: pending (awaiting its decision), confirmed (awaiting capture and stock commit)',
+    labelNames: ['state'],
+    inject: [OrderViewReader],
+    read: async (orders: OrderViewReader) => {
+      const open = await orders.openCounts();
+      return [
+        [{ state: 'pending' }, open.get('PENDING') ?? 0],
+        [{ state: 'confirmed' }, open.get('CONFIRMED') ?? 0],
+      ] as const;
+    },
+  }),
   makeHistogramProvider({
-    name: 'saga_duration_seconds',
+    name: 'order_processing_duration_seconds',
     help: 'Time from placing an order to its saga decision',
     labelNames: ['outcome'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],

@@ -50,6 +50,14 @@ export class OrderViewReader {
     return rows.map(toView);
   }
 
+  /** Orders in each status still open: PENDING (awaiting the saga's decision) and CONFIRMED (awaiting capture and stock commit). */
+  async openCounts(): Promise<Map<OrderStatus, number>> {
+    const rows: { status: OrderStatus; n: number }[] = await this.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM ordering.order_view WHERE status IN ('PENDING', 'CONFIRMED') GROUP BY status`,
+    );
+    return new Map(rows.map((row) => [row.status, row.n]));
+  }
+
   async history(orderId: string): Promise<OrderHistoryEntry[]> {
     const rows: OrderEventRow[] = await this.dataSource.query(
       'SELECT * FROM ordering.order_event WHERE order_id = $1 ORDER BY version',

@@ -77,8 +77,9 @@ export class PlaceOrderSaga {
     private readonly sagas: OrderSagaRepository,
     private readonly paymentMethods: PaymentMethodSealer,
     @Inject(SAGA_OPTIONS) private readonly options: SagaOptions,
-    @InjectMetric('orders_created_total') private readonly ordersCreated: Counter,
-    @InjectMetric('saga_duration_seconds') private readonly sagaDuration: Histogram,
+    @InjectMetric('orders_decided_total') private readonly ordersDecided: Counter<'outcome'>,
+    @InjectMetric('order_processing_duration_seconds') private readonly processingDuration: Histogram<'outcome'>,
+    @InjectMetric('order_revenue_minor_units_total') private readonly revenue: Counter<'currency'>,
     @InjectMetric('orders_closed_total') private readonly ordersClosed: Counter,
   ) {}
 
@@ -312,10 +313,11 @@ export class PlaceOrderSaga {
     });
   }
 
-  private observeDecision({ outcome, startedAt, finishedAt }: OrderSagaState): void {
+  private observeDecision({ outcome, startedAt, finishedAt, total }: OrderSagaState): void {
     if (!outcome) return;
-    this.ordersCreated.inc({ outcome });
-    this.sagaDuration.observe({ outcome }, ((finishedAt?.getTime() ?? Date.now()) - startedAt.getTime()) / 1000);
+    this.ordersDecided.inc({ outcome });
+    this.processingDuration.observe({ outcome }, ((finishedAt?.getTime() ?? Date.now()) - startedAt.getTime()) / 1000);
+    if (outcome === 'CONFIRMED') this.revenue.inc({ currency: total.currency }, total.amount);
   }
 
   /** Forward actions for a confirmed order, compensations otherwise; each only where it applies. */

@@ -1,5 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
+import { Counter } from 'prom-client';
 import { failpoints } from '../../../../../libs/failpoints';
 import { FieldError, InvalidInputException } from '../../../../../libs/http';
 import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
@@ -62,17 +64,20 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     private readonly saga: PlaceOrderSaga,
     private readonly admission: OrderAdmission,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
+    @InjectMetric('orders_created_total') private readonly ordersCreated: Counter<'outcome'>,
   ) {}
 
   async execute({ input }: PlaceOrderCommand): Promise<PlacedOrder> {
     await this.admission.admit();
-    return new Promise((resolve, reject) => {
+    const placed = await new Promise<PlacedOrder>((resolve, reject) => {
       const placement = { input, resolve, reject };
       // Messages the order sets off carry the origin (correlation, trace) of its own request.
       MessageContext.rememberOrigin(placement, MessageContext.origin());
       this.waiting.push(placement);
       this.placeWaiting();
     });
+    this.ordersCreated.inc({ outcome: placed.replayed ? 'replayed' : 'placed' });
+    return placed;
   }
 
   private placeWaiting(): void {
