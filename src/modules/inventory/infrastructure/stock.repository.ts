@@ -28,6 +28,14 @@ export class StockRepository {
     return row ? toStockLevel(row) : undefined;
   }
 
+  /** Units on hand and reserved, summed over every product. */
+  async totals(): Promise<{ onHand: number; reserved: number }> {
+    const [row] = await this.dataSource.query<{ on_hand: string | null; reserved: string | null }[]>(
+      'SELECT sum(on_hand) AS on_hand, sum(reserved) AS reserved FROM inventory.stock',
+    );
+    return { onHand: Number(row?.on_hand ?? 0), reserved: Number(row?.reserved ?? 0) };
+  }
+
   /** Locks the product's row, if it exists, until the transaction ends. */
   async lock(manager: EntityManager, productId: string): Promise<StockLevel | undefined> {
     const [row] = await manager.query<StockRow[]>(

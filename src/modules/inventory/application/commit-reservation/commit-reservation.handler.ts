@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { ReservationCommittedV1 } from '../../../../../libs/contracts/inventory';
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { decideCommit } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { StockRepository } from '../../infrastructure/stock.repository';
+import { countOnCommit, INVENTORY_OPERATIONS, InventoryOperationResult, InventoryOperations } from '../inventory-operations.metric';
 import { CommitReservationCommand } from './commit-reservation.command';
 
 /**
@@ -19,6 +21,7 @@ export class CommitReservationHandler implements BatchCommandHandler<CommitReser
     private readonly unitOfWork: UnitOfWork,
     private readonly stock: StockRepository,
     private readonly reservations: ReservationRepository,
+    @InjectMetric(INVENTORY_OPERATIONS) private readonly operations: InventoryOperations,
   ) {}
 
   execute(command: CommitReservationCommand): Promise<void> {
@@ -31,6 +34,7 @@ export class CommitReservationHandler implements BatchCommandHandler<CommitReser
       const reservations = await this.reservations.lockMany(tx.manager, [...new Set(commands.map((c) => c.orderId))].sort());
       const shipped = new Map<string, number>();
       const committed: string[] = [];
+      const results: InventoryOperationResult[] = [];
       for (const command of commands) {
         const { orderId } = command;
         const reservation = reservations.get(orderId);
@@ -41,17 +45,21 @@ export class CommitReservationHandler implements BatchCommandHandler<CommitReser
             committed.push(orderId);
             reservations.set(orderId, { ...reservation!, status: 'COMMITTED' });
             tx.publish(new ReservationCommittedV1({ orderId }), orderId, command);
+            results.push('ok');
             break;
           case 'ALREADY_COMMITTED':
             tx.publish(new ReservationCommittedV1({ orderId }), orderId, command);
+            results.push('repeated');
             break;
           case 'NOT_COMMITTABLE':
             this.logger.warn(`order ${orderId}: no held stock to commit (reservation ${reservation?.status ?? 'missing'})`);
+            results.push('rejected');
             break;
         }
       }
       await this.stock.shipMany(tx.manager, shipped);
       await this.reservations.setStatusMany(tx.manager, committed, 'COMMITTED');
+      countOnCommit(tx, this.operations, 'commit', results);
     });
   }
 }

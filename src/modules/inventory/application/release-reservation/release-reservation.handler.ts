@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { ReservationReleasedV1 } from '../../../../../libs/contracts/inventory';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { decideRelease, releasedTombstone } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { StockRepository } from '../../infrastructure/stock.repository';
+import { countOnCommit, INVENTORY_OPERATIONS, InventoryOperations } from '../inventory-operations.metric';
 import { ReleaseReservationCommand } from './release-reservation.command';
 
 @CommandHandler(ReleaseReservationCommand)
@@ -15,6 +17,7 @@ export class ReleaseReservationHandler implements ICommandHandler<ReleaseReserva
     private readonly unitOfWork: UnitOfWork,
     private readonly stock: StockRepository,
     private readonly reservations: ReservationRepository,
+    @InjectMetric(INVENTORY_OPERATIONS) private readonly operations: InventoryOperations,
   ) {}
 
   execute({ orderId }: ReleaseReservationCommand): Promise<void> {
@@ -38,6 +41,7 @@ export class ReleaseReservationHandler implements ICommandHandler<ReleaseReserva
           break;
       }
       tx.publish(new ReservationReleasedV1({ orderId }), orderId);
+      countOnCommit(tx, this.operations, 'release', [decision.action === 'ALREADY_RELEASED' ? 'repeated' : 'ok']);
     });
   }
 }

@@ -1,3 +1,4 @@
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { StockReservationRejectedV1, StockReservedV1 } from '../../../../../libs/contracts/inventory';
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
@@ -11,6 +12,7 @@ import {
 } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { StockRepository } from '../../infrastructure/stock.repository';
+import { countOnCommit, INVENTORY_OPERATIONS, InventoryOperationResult, InventoryOperations } from '../inventory-operations.metric';
 import { ReserveStockCommand } from './reserve-stock.command';
 
 /**
@@ -27,6 +29,7 @@ export class ReserveStockHandler implements BatchCommandHandler<ReserveStockComm
     private readonly unitOfWork: UnitOfWork,
     private readonly stock: StockRepository,
     private readonly reservations: ReservationRepository,
+    @InjectMetric(INVENTORY_OPERATIONS) private readonly operations: InventoryOperations,
   ) {}
 
   async execute(command: ReserveStockCommand): Promise<ReservationReply> {
@@ -50,9 +53,11 @@ export class ReserveStockHandler implements BatchCommandHandler<ReserveStockComm
       ]);
       const created: Reservation[] = [];
       const reserved = new Map<string, number>();
+      const results: InventoryOperationResult[] = [];
       const replies = requests.map(({ command, lines }) => {
         let reservation = known.get(command.orderId);
-        if (!reservation) {
+        if (reservation) results.push('repeated');
+        else {
           reservation = reservationFromPlan(command.orderId, lines, planReservation(lines, available));
           if (reservation.status === 'RESERVED') {
             for (const { productId, quantity } of lines) {
@@ -62,6 +67,7 @@ export class ReserveStockHandler implements BatchCommandHandler<ReserveStockComm
           }
           known.set(command.orderId, reservation);
           created.push(reservation);
+          results.push(reservation.status === 'RESERVED' ? 'ok' : 'rejected');
         }
         const reply = replyTo(reservation);
         this.answer(tx, command, reply);
@@ -69,6 +75,7 @@ export class ReserveStockHandler implements BatchCommandHandler<ReserveStockComm
       });
       await this.stock.reserveMany(tx.manager, reserved);
       await this.reservations.insertMany(tx.manager, created);
+      countOnCommit(tx, this.operations, 'reserve', results);
       return replies;
     });
   }
