@@ -160,6 +160,15 @@ export class DeadLetterStore {
     this.deadLettered.inc({ type: envelope?.type ?? 'undecodable' });
   }
 
+  /** Dead letters not replayed, per context of the consumers that gave up on them (a consumer is `<context>/…`). */
+  async countsByContext(): Promise<Map<string, number>> {
+    const rows: { context: string; n: number }[] = await this.dataSource.query(
+      `SELECT split_part(consumer, '/', 1) AS context, count(DISTINCT d.id)::int AS n
+       FROM messaging.dead_letter d, unnest(d.consumers) AS consumer WHERE d.replayed_at IS NULL GROUP BY 1`,
+    );
+    return new Map(rows.map((row) => [row.context, row.n]));
+  }
+
   async list(options: { includeReplayed: boolean; limit: number }): Promise<DeadLetter[]> {
     const rows: DeadLetterRow[] = await this.dataSource.query(
       `SELECT * FROM messaging.dead_letter WHERE $1 OR replayed_at IS NULL ORDER BY id DESC LIMIT $2`,

@@ -84,6 +84,7 @@ export class InboundDispatcher implements OnModuleInit {
     if (list.some((s) => s.consumer === consumer)) throw new Error(`${consumer} has two routes`);
     list.push({ context, consumer, route });
     this.subscriptions.set(key, list);
+    this.inbox.declareConsumer(consumer);
   }
 
   /** To every local consumer of the message, or only to those of `context`. */
@@ -198,7 +199,10 @@ export class InboundDispatcher implements OnModuleInit {
       await this.handle(delivery, undefined, command);
       return [];
     } catch (error) {
-      if (error instanceof AlreadyProcessedError) return [];
+      if (error instanceof AlreadyProcessedError) {
+        this.inbox.countSkipped([delivery]);
+        return [];
+      }
       return [{ delivery, error }];
     }
   }

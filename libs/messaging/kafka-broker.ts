@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Counter } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import { CONTEXT_NAMES, ContextName } from '../contracts/message';
 import { Envelope } from './envelope';
@@ -9,7 +10,29 @@ import { deadLetterTopicOf, topicOf } from './message-topology';
 import { describeError } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
-const HEALTH_TIMEOUT_MS = 2000;
+/** How long a health check or a read of consumer offsets may wait for the brokers. */
+const ADMIN_TIMEOUT_MS = 2000;
+
+/** The promise's outcome, or a rejection once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How far a consumer group is behind on one partition: the log end offset minus the group's committed offset. */
+export interface PartitionLag {
+  group: string;
+  topic: string;
+  partition: number;
+  lag: number;
+}
 
 export interface BrokerHealth {
   status: 'up' | 'down';
@@ -31,7 +54,11 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly producer: ClientKafka;
   private readonly admin: Admin;
 
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions) {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
+    /** `kafka_messages_produced_total{topic}`: records the broker acknowledged. */
+    private readonly produced?: Counter<'topic'>,
+  ) {
     if (!messaging.kafka) throw new Error('KafkaBroker needs Kafka options');
     this.options = messaging.kafka;
     this.producer = new ClientKafka({
@@ -74,6 +101,7 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
       [...byTopic].map(async ([topic, list]) => {
         try {
           await lastValueFrom(this.producer.emitBatch(topic, { messages: list.map(toKafkaRecord) }), { defaultValue: undefined });
+          this.produced?.inc({ topic }, list.length);
         } catch (error) {
           list.forEach((envelope) => failed.set(envelope, error));
         }
@@ -88,22 +116,43 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
 
   async health(): Promise<BrokerHealth> {
     const brokers = this.options.brokers.join(',');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer in ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([this.admin.describeCluster(), timeout]);
+      await within(this.admin.describeCluster(), ADMIN_TIMEOUT_MS);
       return { status: 'up', brokers };
     } catch (error) {
       return { status: 'down', brokers, error: describeError(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  private send(topic: string, record: KafkaRecord): Promise<unknown> {
-    return lastValueFrom(this.producer.emit(topic, record));
+  /**
+   * Each group's lag on each partition of its topics, read from the broker's offsets. A partition
+   * the group has never committed on counts from the log's start: a group reads from the beginning.
+   */
+  consumerLag(groups: readonly { group: string; topics: readonly string[] }[]): Promise<PartitionLag[]> {
+    return within(this.readLag(groups), ADMIN_TIMEOUT_MS);
+  }
+
+  private async readLag(groups: readonly { group: string; topics: readonly string[] }[]): Promise<PartitionLag[]> {
+    const topics = [...new Set(groups.flatMap(({ topics }) => topics))];
+    const ends = new Map(await Promise.all(topics.map(async (topic) => [topic, await this.admin.fetchTopicOffsets(topic)] as const)));
+    const lags = await Promise.all(
+      groups.map(async ({ group, topics }) =>
+        (await this.admin.fetchOffsets({ groupId: group, topics: [...topics] })).flatMap(({ topic, partitions }) =>
+          partitions.map(({ partition, offset }) => {
+            const end = ends.get(topic)?.find((p) => p.partition === partition);
+            const committed = Number(offset) >= 0 ? Number(offset) : Number(end?.low ?? 0);
+            return { group, topic, partition, lag: Math.max(0, Number(end?.high ?? committed) - committed) };
+          }),
+        ),
+      ),
+    );
+    return lags.flat();
+  }
+
+  private async send(topic: string, record: KafkaRecord): Promise<unknown> {
+    const sent: unknown = await lastValueFrom(this.producer.emit(topic, record));
+    this.produced?.inc({ topic });
+    return sent;
   }
 
   /**

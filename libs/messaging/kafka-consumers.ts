@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microservices';
 import { Consumer, ConsumerCrashEvent } from 'kafkajs';
+import type { Counter } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextName } from '../contracts/message';
 import { failpoints } from '../failpoints';
@@ -8,7 +9,7 @@ import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { BrokerHealth, KafkaBroker } from './kafka-broker';
+import { BrokerHealth, KafkaBroker, PartitionLag } from './kafka-broker';
 import { fromKafkaRecord, KafkaRecord, ReceivedKafkaRecord } from './kafka-envelope';
 import { deferredDelayMs, describeError, isDeferred, isRetryable } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
@@ -88,6 +89,8 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
     private readonly dispatcher: InboundDispatcher,
     private readonly broker: KafkaBroker,
     private readonly deadLetters: DeadLetterStore,
+    /** `kafka_messages_consumed_total{topic,group}`: records handled or dead-lettered, so their offset may be committed. */
+    private readonly consumed?: Counter<'topic' | 'group'>,
   ) {
     if (!options.kafka) throw new Error('KafkaConsumers needs Kafka options');
     this.kafka = options.kafka;
@@ -111,6 +114,15 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
     const broker = await this.broker.health();
     const stalled = [...this.crashed.keys()];
     return stalled.length === 0 ? broker : { ...broker, status: 'down', stalledConsumers: stalled };
+  }
+
+  /** The lag of each hosted context's group on every partition of the topics it reads. */
+  lag(): Promise<PartitionLag[]> {
+    return this.broker.consumerLag(
+      this.options.hosted
+        .map((context) => ({ group: context, topics: this.options.topology.topicsReadBy(context) }))
+        .filter(({ topics }) => topics.length > 0),
+    );
   }
 
   private async listen(context: ContextName): Promise<void> {
@@ -199,6 +211,7 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
         }
       }
       if (pending.length === 0) {
+        this.consumed?.inc({ topic, group: context }, records.length);
         if (failpoints.armed) await failpoints.reach('before-offset-commit');
         return;
       }

@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CONTEXT_NAMES } from '../contracts/message';
 import { CONTRACTS } from '../contracts/registry';
-import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { getToken, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { makeScrapedGaugeProvider } from '../observability/scraped-gauge';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { InboxStore } from './inbox.store';
+import { INBOX_DUPLICATES_SKIPPED, InboxStore } from './inbox.store';
 import { KAFKA_BROKER, KAFKA_CONSUMERS } from './kafka.tokens';
 import { MessageDecoder } from './message-decoder';
 import { MESSAGE_TRANSPORT } from './message-transport';
@@ -24,6 +26,21 @@ const metrics = [
   }),
   makeGaugeProvider({ name: 'outbox_pending_messages', help: 'Outbox rows not yet delivered' }),
   makeCounterProvider({
+    name: INBOX_DUPLICATES_SKIPPED,
+    help: 'Deliveries of messages their consumer had handled already (found in its inbox), skipped',
+    labelNames: ['consumer'],
+  }),
+  makeScrapedGaugeProvider({
+    name: 'dead_letters',
+    help: 'Dead letters stored and not replayed, by the context whose consumer gave up on them',
+    labelNames: ['context'],
+    inject: [DeadLetterStore],
+    read: async (deadLetters: DeadLetterStore) => {
+      const stored = await deadLetters.countsByContext();
+      return CONTEXT_NAMES.map((context) => [{ context }, stored.get(context) ?? 0] as const);
+    },
+  }),
+  makeCounterProvider({
     name: 'messages_dead_lettered_total',
     help: 'Messages moved to the dead-letter table',
     labelNames: ['type'],
@@ -34,18 +51,36 @@ const metrics = [
  * The producer and the hosted contexts' consumer groups. Nest's microservices package and kafkajs
  * are loaded only here, so a process without KAFKA_BROKERS starts without them.
  */
+const KAFKA_PRODUCED = 'kafka_messages_produced_total';
+const KAFKA_CONSUMED = 'kafka_messages_consumed_total';
+
 const kafkaProviders: Provider[] = [
+  makeCounterProvider({ name: KAFKA_PRODUCED, help: 'Records the Kafka broker acknowledged, by topic', labelNames: ['topic'] }),
+  makeCounterProvider({
+    name: KAFKA_CONSUMED,
+    help: 'Records consumed (handled or dead-lettered, so their offset may be committed), by topic and consumer group',
+    labelNames: ['topic', 'group'],
+  }),
   {
     provide: KAFKA_BROKER,
-    useFactory: async (options: MessagingOptions) => new (await import('./kafka-broker')).KafkaBroker(options),
-    inject: [MESSAGING_OPTIONS],
+    useFactory: async (...deps: ConstructorParameters<typeof import('./kafka-broker').KafkaBroker>) =>
+      new (await import('./kafka-broker')).KafkaBroker(...deps),
+    inject: [MESSAGING_OPTIONS, getToken(KAFKA_PRODUCED)],
   },
   {
     provide: KAFKA_CONSUMERS,
     useFactory: async (...deps: ConstructorParameters<typeof import('./kafka-consumers').KafkaConsumers>) =>
       new (await import('./kafka-consumers')).KafkaConsumers(...deps),
-    inject: [MESSAGING_OPTIONS, InboundDispatcher, KAFKA_BROKER, DeadLetterStore],
+    inject: [MESSAGING_OPTIONS, InboundDispatcher, KAFKA_BROKER, DeadLetterStore, getToken(KAFKA_CONSUMED)],
   },
+  makeScrapedGaugeProvider({
+    name: 'kafka_consumer_lag',
+    help: "Records a hosted context's consumer group has yet to consume, by topic and partition (broker offsets)",
+    labelNames: ['topic', 'partition', 'group'],
+    inject: [KAFKA_CONSUMERS],
+    read: async (consumers: import('./kafka-consumers').KafkaConsumers) =>
+      (await consumers.lag()).map(({ group, topic, partition, lag }) => [{ group, topic, partition: String(partition) }, lag] as const),
+  }),
 ];
 
 /** Outbox, relay, inbox and transport; contexts use `UnitOfWork` and declare `consumes(...)` routes. */

@@ -109,8 +109,9 @@ export class UnitOfWork {
    * back the whole batch; the caller then handles its messages one by one.
    */
   async runBatch<T extends InboxKey>(items: readonly T[], work: (fresh: T[], batch: Transaction) => Promise<void>): Promise<void> {
+    let fresh = new Set<T>();
     const batch = await this.dataSource.transaction(async (manager) => {
-      const fresh = await this.inbox.recordMany(manager, items);
+      fresh = await this.inbox.recordMany(manager, items);
       const transaction = new Transaction(manager);
       await work(
         items.filter((item) => fresh.has(item)),
@@ -119,6 +120,7 @@ export class UnitOfWork {
       await this.outbox.enqueue(manager, transaction.published);
       return transaction;
     });
+    this.inbox.countSkipped(items.filter((item) => !fresh.has(item)));
     await this.afterCommit(batch);
   }
 
