@@ -1,16 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { CacheMetrics } from './cache.metrics';
+import { CacheMetrics, cacheMetricsIn } from './cache.metrics';
 import { TwoLevelCache } from './two-level-cache';
 
-function isolatedMetrics(): CacheMetrics {
-  const registers = [new Registry()];
-  return {
-    hits: new Counter({ name: 'cache_hits_total', help: 'hits', labelNames: ['namespace', 'level'], registers }),
-    misses: new Counter({ name: 'cache_misses_total', help: 'misses', labelNames: ['namespace'], registers }),
-    loads: new Counter({ name: 'cache_loads_total', help: 'loads', labelNames: ['namespace'], registers }),
-  };
-}
 
 async function count(counter: Counter, labels: Record<string, string>): Promise<number> {
   const { values } = await counter.get();
@@ -50,7 +42,7 @@ describe(TwoLevelCache.name, () => {
 
   beforeEach(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    metrics = isolatedMetrics();
+    metrics = cacheMetricsIn(new Registry());
     cache = new TwoLevelCache({ l1MaxEntries: 100 }, metrics);
     await cache.onModuleInit();
   });
@@ -62,7 +54,7 @@ describe(TwoLevelCache.name, () => {
 
   it('says at start that it runs in-process only when no Redis URL is given', async () => {
     const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    await new TwoLevelCache({ l1MaxEntries: 7 }, isolatedMetrics()).onModuleInit();
+    await new TwoLevelCache({ l1MaxEntries: 7 }, cacheMetricsIn(new Registry())).onModuleInit();
     expect(log).toHaveBeenCalledWith(expect.stringMatching(/in-process only \(L1, 7 entries\): REDIS_URL is not set/));
   });
 
@@ -123,7 +115,7 @@ describe(TwoLevelCache.name, () => {
   });
 
   it('evicts the least recently used entry beyond l1MaxEntries', async () => {
-    const small = new TwoLevelCache({ l1MaxEntries: 2 }, isolatedMetrics());
+    const small = new TwoLevelCache({ l1MaxEntries: 2 }, cacheMetricsIn(new Registry()));
     const load = (key: string) => small.getOrLoad('product', key, HOUR, () => Promise.resolve(key));
     await load('a');
     await load('b');

@@ -256,7 +256,13 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
   ): Promise<Filled> {
     const id = entryId(namespace, key);
     const shared = await this.shared('read', (l2) => l2.read(namespace, key));
-    if (shared && shared.generation >= generation) {
+    const current = shared !== undefined && shared.generation >= generation;
+    if (this.l2) {
+      // Both series of the namespace exist from its first read, so their rates are defined from then on.
+      this.metrics.redisHits.inc({ namespace }, current ? 1 : 0);
+      this.metrics.redisMisses.inc({ namespace }, current ? 0 : 1);
+    }
+    if (current) {
       // A newer generation in Redis means this instance missed a namespace invalidation.
       this.learnGeneration(namespace, shared.generation);
       if (stillWanted() && this.generations.get(namespace) === shared.generation) this.keep(id, shared);

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { createClient } from '@keyv/redis';
-import { Counter, Registry } from 'prom-client';
-import { CacheMetrics } from '../../libs/cache';
 
 /** Invalidations reach other instances asynchronously. */
 export { eventually } from '../support/test-env';
@@ -44,12 +42,3 @@ export async function deleteKeys(url: string, prefix: string): Promise<void> {
   await client.close();
 }
 
-/** Counters in a registry of their own, so several instances in one test keep separate counts. */
-export function isolatedMetrics(): CacheMetrics {
-  const registers = [new Registry()];
-  return {
-    hits: new Counter({ name: 'cache_hits_total', help: 'hits', labelNames: ['namespace', 'level'], registers }),
-    misses: new Counter({ name: 'cache_misses_total', help: 'misses', labelNames: ['namespace'], registers }),
-    loads: new Counter({ name: 'cache_loads_total', help: 'loads', labelNames: ['namespace'], registers }),
-  };
-}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { TwoLevelCache } from '../../libs/cache';
-import { isolatedMetrics } from './cache-test-support';
+import { cacheMetricsIn, TwoLevelCache } from '../../libs/cache';
+import { Registry } from 'prom-client';
 
 const HOUR = 3_600_000;
 // Nothing listens on port 1: every connection attempt is refused.
@@ -17,7 +17,7 @@ describe('TwoLevelCache with its Redis down', () => {
     error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     cache = new TwoLevelCache(
       { redisUrl: CLOSED_PORT, l1MaxEntries: 100, connectTimeoutMs: 300, redisTimeoutMs: 100 },
-      isolatedMetrics(),
+      cacheMetricsIn(new Registry()),
     );
     await cache.onModuleInit();
   });

@@ -1,9 +1,10 @@
 import { createClient } from '@keyv/redis';
 import { Logger } from '@nestjs/common';
-import { TwoLevelCache } from '../../libs/cache';
+import { cacheMetricsIn, TwoLevelCache } from '../../libs/cache';
 import { newId } from '../../libs/persistence';
 import { FaultProxy } from '../support/fault-proxy';
-import { deleteKeys, eventually, isolatedMetrics, redisForTests } from './cache-test-support';
+import { Registry } from 'prom-client';
+import { deleteKeys, eventually, redisForTests } from './cache-test-support';
 
 const redisUrl = redisForTests('two-level cache Redis suite');
 const describeWithRedis = redisUrl ? describe : describe.skip;
@@ -15,7 +16,7 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
   const keyPrefix = `test-cache-${newId()}`;
   const started: TwoLevelCache[] = [];
 
-  async function instance(instanceId: string, metrics = isolatedMetrics(), through = url): Promise<TwoLevelCache> {
+  async function instance(instanceId: string, metrics = cacheMetricsIn(new Registry()), through = url): Promise<TwoLevelCache> {
     const cache = new TwoLevelCache({ redisUrl: through, keyPrefix, l1MaxEntries: 1000, instanceId, redisTimeoutMs: 100 }, metrics);
     await cache.onModuleInit();
     started.push(cache);
@@ -45,7 +46,7 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
   });
 
   it('answers an instance from Redis what another one loaded, then from its own L1', async () => {
-    const bMetrics = isolatedMetrics();
+    const bMetrics = cacheMetricsIn(new Registry());
     const a = await instance('a1');
     const b = await instance('b1', bMetrics);
     const bLoader = jest.fn(() => Promise.resolve({ name: 'from b' }));
@@ -158,7 +159,7 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
     /** A reaches Redis through the proxy, B directly; both hold the key of each namespace at the old price. */
     async function instancesHolding(namespaces: string[]) {
       const id = newId();
-      const a = await instance(`a-${id}`, isolatedMetrics(), proxy.in(url));
+      const a = await instance(`a-${id}`, cacheMetricsIn(new Registry()), proxy.in(url));
       const b = await instance(`b-${id}`);
       let current = OLD;
       const load = () => Promise.resolve(current);
