@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { CachedProductReads } from './api/cached-product-reads';
 import { ProductsController } from './api/products.controller';
 import { ArchiveProductHandler } from './application/archive-product/archive-product.handler';
@@ -11,7 +12,7 @@ import { IndexProductHandler } from './application/index-product/index-product.h
 import { ProductSearchIndex } from './application/ports/product-search-index';
 import { ProductStore } from './application/ports/product-store';
 import { SearchIndexRebuilder } from './application/rebuild-search-index/search-index.rebuilder';
-import { SearchProductsHandler } from './application/search-products/search-products.handler';
+import { SEARCH_QUERIES, SEARCH_QUERY_DURATION, SearchProductsHandler } from './application/search-products/search-products.handler';
 import { CatalogSeeder } from './application/seed-catalog/catalog-seeder';
 import { DemoCatalogSeeder } from './application/seed-demo-catalog/demo-catalog.seeder';
 import { UpdateProductHandler } from './application/update-product/update-product.handler';
@@ -65,6 +66,17 @@ export class CatalogModule {
           ? mongoProductStoreProviders(options.mongodbUrl)
           : [{ provide: ProductStore, useClass: PostgresProductStore }]),
         searchIndexProvider(options),
+        makeCounterProvider({
+          name: SEARCH_QUERIES,
+          help: 'Searches the search index answered (cached pages not counted), by backend and result (ok, error)',
+          labelNames: ['backend', 'result'],
+        }),
+        makeHistogramProvider({
+          name: SEARCH_QUERY_DURATION,
+          help: 'Time the search index took to answer a search, by backend',
+          labelNames: ['backend'],
+          buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        }),
       ],
     };
   }

@@ -137,6 +137,7 @@ function isNotFound(error: unknown): boolean {
  * redeliveries arrive in (docs/decisions/0009).
  */
 export class ElasticsearchProductSearchIndex extends ProductSearchIndex implements OnModuleInit, OnModuleDestroy {
+  readonly backend = 'elasticsearch';
   private readonly logger = new Logger(ElasticsearchProductSearchIndex.name);
   private readonly client: Client;
   private readonly alias: string;

@@ -120,6 +120,7 @@ function toFacets(rows: FacetRow[]): SearchFacets {
  */
 @Injectable()
 export class PostgresProductSearchIndex extends ProductSearchIndex implements OnModuleInit {
+  readonly backend = 'postgres';
   private readonly logger = new Logger(PostgresProductSearchIndex.name);
   /** Schema of the pg_trgm extension when it and the trigram index exist; else prefix matching only. */
   private trigramSchema?: string;

@@ -97,6 +97,9 @@ export interface SearchIndexRebuild {
 
 /** The search read model. Fed asynchronously from catalog events; only active products are in it. */
 export abstract class ProductSearchIndex {
+  /** Which store answers searches, as metrics label them. */
+  abstract readonly backend: 'postgres' | 'elasticsearch';
+
   /**
    * Adds or replaces the documents. A document older than the one held for its product (a lower
    * `version`) changes nothing, so a late or repeated write cannot bring an old state back.
