@@ -231,9 +231,12 @@ def check_grafana(compose: dict) -> None:
         path = provider["options"]["path"]
         if path not in mounts:
             problem(f"grafana: dashboards provider reads {path}, which docker-compose.yml does not mount")
-    defined = set()
+    # Prometheus' own `up`, prom-client's default metrics, and names the service gives directly
+    # (`name: '…'`) or through a constant (`CACHE_HITS = '…'`).
+    defined = {"up"}
+    default_metric = re.compile(r"(process|nodejs)_[a-z0-9_]+")
     for source in list((ROOT / "src").rglob("*.ts")) + list((ROOT / "libs").rglob("*.ts")):
-        defined.update(re.findall(r"name: '([a-z_:][a-z0-9_:]*)'", source.read_text(encoding="utf-8")))
+        defined.update(re.findall(r"(?:name:|=)\s*'([a-z_:][a-z0-9_:]*)'", source.read_text(encoding="utf-8")))
     for dashboard_file in sorted((ROOT / "docker/grafana/dashboards").glob("*.json")):
         dashboard = json.loads(dashboard_file.read_text(encoding="utf-8"))
         used = set()
@@ -246,7 +249,7 @@ def check_grafana(compose: dict) -> None:
                 for metric in re.findall(r"\b([a-z_:][a-z0-9_:]*)\s*[{\[]", target.get("expr", "")):
                     used.add(metric)
                     base = re.sub(r"_(bucket|count|sum)$", "", metric)
-                    if base not in defined and metric not in defined:
+                    if base not in defined and metric not in defined and not default_metric.fullmatch(metric):
                         problem(f"grafana: {dashboard_file.name} panel {panel.get('title')!r} queries {metric}, which the service does not define")
         ok(f"grafana: {dashboard_file.name} uses provisioned datasources and metrics the service defines ({', '.join(sorted(used))})")
 
