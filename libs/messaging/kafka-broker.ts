@@ -7,6 +7,7 @@ import { CONTEXT_NAMES, ContextName } from '../contracts/message';
 import { Envelope } from './envelope';
 import { KafkaRecord, toKafkaRecord } from './kafka-envelope';
 import { deadLetterTopicOf, topicOf } from './message-topology';
+import { inSpan, SpanKind } from '../observability/tracing';
 import { describeError } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
@@ -100,7 +101,14 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.all(
       [...byTopic].map(async ([topic, list]) => {
         try {
-          await lastValueFrom(this.producer.emitBatch(topic, { messages: list.map(toKafkaRecord) }), { defaultValue: undefined });
+          // The broker call is a child of the first record's publish span; the batch's size says how many it carried.
+          await inSpan(
+            `send ${topic}`,
+            SpanKind.CLIENT,
+            list[0].traceparent,
+            { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.batch.message_count': list.length },
+            () => lastValueFrom(this.producer.emitBatch(topic, { messages: list.map(toKafkaRecord) }), { defaultValue: undefined }),
+          );
           this.produced?.inc({ topic }, list.length);
         } catch (error) {
           list.forEach((envelope) => failed.set(envelope, error));

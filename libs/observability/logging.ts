@@ -4,6 +4,7 @@ import pino, { DestinationStream, Level, Logger, LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { MessageContext } from '../messaging/message-context';
 import { REDACTED, redactSecrets, redactText } from './logging-redaction';
+import { activeTraceIds } from './tracing';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -41,7 +42,7 @@ export function createLogger(options: LogOptions, destination?: DestinationStrea
     level: options.level,
     mixin: () => {
       const context = MessageContext.current();
-      return context ? { correlationId: context.correlationId, causationId: context.causationId } : {};
+      return { ...(context && { correlationId: context.correlationId, causationId: context.causationId }), ...activeTraceIds() };
     },
     redact: { paths: SERIALIZED_SECRET_PATHS, censor: REDACTED },
     formatters: { log: (object) => redactSecrets(object) },

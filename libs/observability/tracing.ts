@@ -1,4 +1,4 @@
-import { Context, context, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Context, context, isSpanContextValid, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 export interface TracingOptions {
@@ -13,6 +13,9 @@ export interface Tracing {
 }
 
 const tracer = () => trace.getTracer('commerce-core');
+
+/** Whether spans are recorded and exported: client spans (queries, broker sends) are made only then. */
+let recording = false;
 
 /**
  * The W3C propagator used directly rather than through the global API: with tracing off, the
@@ -42,7 +45,13 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))],
   });
   provider.register();
-  return { shutdown: () => provider.shutdown() };
+  recording = true;
+  return {
+    shutdown: () => {
+      recording = false;
+      return provider.shutdown();
+    },
+  };
 }
 
 export function traceparentOf(span: Span): string | null {
@@ -76,6 +85,44 @@ export async function inSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * A CLIENT span around a call to a database or a broker, child of the active span, when spans are
+ * recorded and the call is part of one (a request, a message handled). Otherwise `call` runs
+ * bare: a process that exports nothing pays nothing per call, and background polling (the relay
+ * claiming its outbox rows) does not flood the exporter with traces of one query each.
+ */
+export function clientCall<T>(name: string, attributes: Record<string, string | number>, call: () => Promise<T>): Promise<T> {
+  if (!recording || trace.getActiveSpan()?.isRecording() !== true) return call();
+  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes });
+  return call().then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      failSpan(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}
+
+/** The attributes of a database client span: the system and the statement (parameterised, so without values), shortened. */
+export function queryAttributes(statement: string): Record<string, string> {
+  return { 'db.system': 'postgresql', 'db.query.text': statement.length > 300 ? `${statement.slice(0, 300)}…` : statement };
+}
+
+/** A query's span name: its first keyword (SELECT, INSERT, COMMIT…), as OpenTelemetry names database operations. */
+export function queryOperation(statement: string): string {
+  return /^\s*(\w+)/.exec(statement)?.[1].toUpperCase() ?? 'QUERY';
+}
+
+/** The active span's ids for a log line, so the line leads to its trace. */
+export function activeTraceIds(): { trace_id: string; span_id: string } | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : undefined;
 }
 
 /** A span for work that is not one call (a message in a batch); the caller ends it. */

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { clientCall, queryAttributes, queryOperation } from '../observability/tracing';
 
 /** What pg rejects a query with once it outlived `query_timeout`; the error has no code. */
 const QUERY_TIMED_OUT = 'Query read timeout';
@@ -10,17 +11,20 @@ const QUERY_TIMED_OUT = 'Query read timeout';
  * so the pool would hand it out again. Ended (pg destroys the socket of a client with a query
  * under way), it is dropped by the pool when it comes back, and the next caller gets a new
  * connection. The end is set before the caller sees the error, so before it can give the client back.
- * Only queries in the promise form are watched: the one TypeORM uses.
+ * Only queries in the promise form are watched: the one TypeORM uses. Those are also traced as
+ * database client spans when tracing is on.
  */
 export class QueryTimeoutEndsClient extends Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every overload of pg's query passes through unchanged
   override query(...args: any[]): any {
-    const result: unknown = super.query(...(args as Parameters<Client['query']>));
-    if (result instanceof Promise) {
+    if (typeof args.at(-1) === 'function') return super.query(...(args as Parameters<Client['query']>));
+    const statement = String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text);
+    return clientCall(queryOperation(statement), queryAttributes(statement), () => {
+      const result = super.query(...(args as Parameters<Client['query']>)) as unknown as Promise<unknown>;
       result.catch((error: unknown) => {
         if (error instanceof Error && error.message === QUERY_TIMED_OUT) void this.end();
       });
-    }
-    return result;
+      return result;
+    });
   }
 }

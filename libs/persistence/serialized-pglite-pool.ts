@@ -1,8 +1,10 @@
 import { Mutex } from 'async-mutex';
 import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
+import { clientCall, queryAttributes, queryOperation } from '../observability/tracing';
 import { BackgroundWork } from './background-work';
 
 type ConnectCallback = Parameters<PGlitePool['connect']>[0];
+type QueryArguments = Parameters<PGlitePool['query']>;
 
 /** Lease priorities: a higher one is served first. */
 const REQUEST = 1;
@@ -38,5 +40,11 @@ export class SerializedPGlitePool extends PGlitePool {
       if (error) releaseOnce();
       callback(error, client, releaseOnce);
     });
+  }
+
+  /** Each statement is a database client span when tracing is on. */
+  override query(...args: QueryArguments): ReturnType<PGlitePool['query']> {
+    const [statement] = args;
+    return clientCall(queryOperation(statement), queryAttributes(statement), () => super.query(...args));
   }
 }
