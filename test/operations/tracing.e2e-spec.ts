@@ -1,39 +1,10 @@
-import { createServer, Server } from 'node:http';
 import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
 import { bearer, newCustomerAt } from '../support/auth';
+import { otlpReceiver } from '../support/otlp-receiver';
 import { eventually } from '../support/test-app';
 
 const DEMO_TEE = '0190a000-0000-7000-8000-000000000001';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-
-interface ExportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-}
-
-/** An OTLP/HTTP trace receiver (JSON), as Jaeger or a collector would run it. */
-async function otlpReceiver(): Promise<{ server: Server; port: number; spans: ExportedSpan[] }> {
-  const spans: ExportedSpan[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
-          resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[];
-        };
-        spans.push(...body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port, spans };
-}
 
 describe('Traces exported over OTLP', () => {
   beforeAll(() => ensureBuilt());

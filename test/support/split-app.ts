@@ -69,7 +69,7 @@ export class SplitApp implements TestApp {
     const jwks = { JWKS_URL: `http://127.0.0.1:${edgePort}/.well-known/jwks.json` };
     for (const [role, modules] of Object.entries(SPLIT_ROLES)) {
       const port = role === 'edge' ? edgePort : await freePort();
-      processes[role as SplitRole] = new AppProcess(port, { ...shared, ...jwks, MODULES: modules.join(',') });
+      processes[role as SplitRole] = new AppProcess(port, { OTEL_SERVICE_NAME: `commerce-${role}`, ...shared, ...jwks, MODULES: modules.join(',') });
     }
     const topology = AppModule.topology(loadConfig(shared));
     const groupTopics = CONTEXT_NAMES.map((context): [ContextName, string[]] => [context, topology.topicsReadBy(context)]);
