@@ -333,6 +333,6 @@ async function main() {
   }
 }
 
-module.exports = { HOT_SET, SEARCH_SAMPLES, deleteRedisKeys, measure };
+module.exports = { HOT_SET, SEARCH_SAMPLES, cachedReads, deleteRedisKeys, measure };
 
 bench.runIfMain(module, main);
