@@ -20,6 +20,8 @@ const { URL } = require('node:url');
 
 const ROOT = path.dirname(require.resolve('../../package.json'));
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
+/** The heap settings `npm start` and the image run the service with (docs/decisions/0044). */
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4'];
 const RESULTS_DIR = path.join(ROOT, 'test', 'bench', 'results');
 const HOST = '127.0.0.1';
 const READY_POLL_MS = 20;
@@ -101,9 +103,9 @@ function track(child) {
   return child;
 }
 
-/** `node <script> ...args` from the repository root, its stdout and stderr collected. */
-function spawnNode(script, args, env) {
-  const child = track(spawn(process.execPath, [script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+/** `node ...nodeFlags <script> ...args` from the repository root, its stdout and stderr collected. */
+function spawnNode(script, args, env, nodeFlags = []) {
+  const child = track(spawn(process.execPath, [...nodeFlags, script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = [];
   child.stdout.on('data', (chunk) => output.push(chunk));
   child.stderr.on('data', (chunk) => output.push(chunk));
@@ -175,7 +177,7 @@ async function startService(env, readyTimeoutMs = 120_000) {
       ...env,
       PORT: String(port),
       HOST,
-    }),
+    }, HEAP_FLAGS),
   };
   const { child } = service;
   service.peakRssMB = sampleRss(child);

@@ -8,6 +8,8 @@ import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 /** What `npm start` sets besides the service's own settings (docs/decisions/0027). */
 const START_ENV = { MALLOC_MMAP_THRESHOLD_: '4194304' };
+/** The heap settings `npm start` runs with (docs/decisions/0044). */
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4'];
 
 let provider: Promise<RunningProviderSimulator> | undefined;
 
@@ -82,7 +84,7 @@ export interface ExitedRun {
 
 /** Starts the service as `npm start` does and waits for it to exit: for starts that must fail. */
 export async function runUntilExit(env: Record<string, string>, timeoutMs = 90_000): Promise<ExitedRun> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...HEAP_FLAGS, MAIN], {
     env: { ...process.env, ...START_ENV, LOG_LEVEL: TEST_LOG_LEVEL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -127,7 +129,7 @@ export class AppProcess {
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     const providerUrl = { ...this.env, ...extraEnv }.PAYMENT_PROVIDER_URL ?? (await testProvider()).url;
-    this.child = spawn(process.execPath, [MAIN], {
+    this.child = spawn(process.execPath, [...HEAP_FLAGS, MAIN], {
       // Limits off, as in TEST_ENV: the suites that run the binary send bursts from one address.
       env: {
         ...process.env,
