@@ -14,6 +14,7 @@ import { DatabaseModule } from '../libs/persistence';
 import { RateLimitModule } from '../libs/rate-limit';
 import { MIGRATIONS } from '../migrations';
 import { AppConfig } from './config/app-config';
+import { ConsoleModule } from './console/console.module';
 import { HostedProviderSimulator } from './hosted-provider-simulator';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
@@ -90,6 +91,7 @@ export class AppModule {
         CacheModule.forRoot(config.cache),
         AuthModule.forRoot(config.auth),
         ...config.modules.map((context) => contexts[context]),
+        ConsoleModule.forRoot(config.console),
         // Last, so its guard runs after every other global guard: limits count the user authentication found.
         RateLimitModule.forRoot(config.rateLimit),
       ],

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -32,8 +33,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   instrumentHttp(adapter.getInstance(), await app.resolve(PinoLogger));
   // Before the routes exist and before any hook that answers a request itself (cached product reads).
-  await secureResponseHeaders(adapter.getInstance(), { corsOrigins: config.edge.corsOrigins, docsPath: '/docs' });
+  await secureResponseHeaders(adapter.getInstance(), { corsOrigins: config.edge.corsOrigins, docsPath: '/docs', consolePath: '/console' });
   enforceRequestLimits(adapter.getInstance());
+  // reply.sendFile for the operations console's files; its routes choose which file answers.
+  await adapter.getInstance().register(fastifyStatic, { serve: false });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

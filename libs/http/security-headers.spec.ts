@@ -3,8 +3,10 @@ import { secureResponseHeaders } from './security-headers';
 
 async function serverWith(corsOrigins: string[]): Promise<FastifyInstance> {
   const fastify = Fastify();
-  await secureResponseHeaders(fastify, { corsOrigins, docsPath: '/docs' });
-  for (const url of ['/docs', '/docs/swagger-ui-init.js', '/docs-json', '/documents']) fastify.get(url, () => 'ok');
+  await secureResponseHeaders(fastify, { corsOrigins, docsPath: '/docs', consolePath: '/console' });
+  for (const url of ['/docs', '/docs/swagger-ui-init.js', '/docs-json', '/documents', '/console', '/console/*', '/consoles']) {
+    fastify.get(url, () => 'ok');
+  }
   await fastify.ready();
   return fastify;
 }
@@ -31,5 +33,18 @@ describe(secureResponseHeaders.name, () => {
     expect(await policyOf('/docs/swagger-ui-init.js')).toContain("script-src 'self'");
     expect(await policyOf('/docs-json')).toBe("default-src 'none';frame-ancestors 'none'");
     expect(await policyOf('/documents')).toBe("default-src 'none';frame-ancestors 'none'");
+  });
+
+  it("gives the console's pages and files a policy of their own origin only, with nothing inline", async () => {
+    const fastify = await serverWith([]);
+    const policyOf = async (url: string) => (await fastify.inject({ method: 'GET', url })).headers['content-security-policy'];
+    for (const url of ['/console', '/console/orders', '/console/assets/index-3f2a.js']) {
+      const policy = String(await policyOf(url));
+      expect(policy).toContain("script-src 'self';");
+      expect(policy).toContain("style-src 'self';");
+      expect(policy).toContain("connect-src 'self';");
+      expect(policy).not.toContain('unsafe-inline');
+    }
+    expect(await policyOf('/consoles')).toBe("default-src 'none';frame-ancestors 'none'");
   });
 });

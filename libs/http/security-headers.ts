@@ -32,6 +32,26 @@ const DOCS_CSP: ContentSecurityPolicy = {
   },
 };
 
+/**
+ * The operations console is a page of its own scripts and stylesheets that calls this origin's
+ * API: everything from 'self', and nothing inline (its build emits no inline script or style),
+ * so an injected script or style has no way in. Icons may be data: URIs, as the build inlines small ones.
+ */
+const CONSOLE_CSP: ContentSecurityPolicy = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
 /** What a page of another origin may send and read; requests carry a bearer token, never cookies. */
 const CORS_REQUEST_HEADERS = [
   'Authorization',
@@ -73,20 +93,25 @@ export interface SecurityHeadersOptions {
   corsOrigins: readonly string[];
   /** Where Swagger UI is served; its page gets the policy it needs, the rest the API's. */
   docsPath: string;
+  /** Where the operations console is served; its pages and files get the console's policy. */
+  consolePath: string;
 }
 
 /**
  * Helmet's headers on every answer (a CSP that forbids everything, no framing, nosniff, HSTS,
- * no referrer), a looser CSP for the Swagger UI page, and CORS for the configured origins only.
+ * no referrer), looser CSPs for the Swagger UI and operations console pages, and CORS for the
+ * configured origins only.
  * Both answer in `onRequest` hooks, so call this before any hook that answers a request itself
  * (cached product reads) and before the routes are registered.
  */
 export async function secureResponseHeaders(fastify: FastifyInstance, options: SecurityHeadersOptions): Promise<void> {
-  const docs = options.docsPath;
+  const pages = [
+    { path: options.docsPath, policy: DOCS_CSP },
+    { path: options.consolePath, policy: CONSOLE_CSP },
+  ];
   fastify.addHook('onRoute', (route) => {
-    if (route.url === docs || route.url?.startsWith(`${docs}/`)) {
-      route.config = { ...route.config, helmet: { contentSecurityPolicy: DOCS_CSP } };
-    }
+    const page = pages.find(({ path }) => route.url === path || route.url?.startsWith(`${path}/`));
+    if (page) route.config = { ...route.config, helmet: { contentSecurityPolicy: page.policy } };
   });
   await fastify.register(fastifyHelmet, { contentSecurityPolicy: API_CSP, frameguard: { action: 'deny' } });
   if (options.corsOrigins.length > 0) await fastify.register(fastifyCors, corsOptions(options.corsOrigins));

@@ -167,6 +167,16 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ NODE_ENV: 'production', DOCS_ENABLED: 'true', METRICS_PUBLIC: 'true' })).toMatchObject({ docs: true, auth: { publicMetrics: true } });
   });
 
+  it('asks for a login at the operations console unless CONSOLE_AUTH=off, which production and a process without identity refuse', () => {
+    expect(loadConfig({}).console).toEqual({ loginRequired: true });
+    expect(loadConfig({ CONSOLE_AUTH: 'off' }).console).toEqual({ loginRequired: false });
+    expect(() => loadConfig({ CONSOLE_AUTH: 'off', NODE_ENV: 'production' })).toThrow('CONSOLE_AUTH=off lets anyone reach the operations console as staff');
+    expect(() => loadConfig({ CONSOLE_AUTH: 'off', MODULES: 'ordering', KAFKA_BROKERS: 'kafka:9092', JWKS_URL: 'http://edge/jwks' })).toThrow(
+      'CONSOLE_AUTH=off needs identity in MODULES',
+    );
+    expect(() => loadConfig({ CONSOLE_AUTH: 'maybe' })).toThrow('CONSOLE_AUTH must be true or false (got "maybe")');
+  });
+
   it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
     expect(loadConfig({}).edge.trustedProxies).toEqual([]);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).edge.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);

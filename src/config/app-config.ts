@@ -23,6 +23,8 @@ export interface AppConfig {
   http: boolean;
   /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
   docs: boolean;
+  /** The operations console at /console: whether it asks for a login (CONSOLE_AUTH=off: development only). */
+  console: { loginRequired: boolean };
   port: number;
   host: string;
   /** What the HTTP edge lets in: browser pages of these origins; bodies up to this size unless a route says otherwise. */
@@ -296,6 +298,17 @@ function authOf(read: EnvReader, modules: ContextName[]): AuthOptions {
   };
 }
 
+function consoleOf(read: EnvReader, modules: ContextName[]): AppConfig['console'] {
+  const loginRequired = read.bool('CONSOLE_AUTH', true);
+  if (!loginRequired && production(read)) {
+    read.problems.push('CONSOLE_AUTH=off lets anyone reach the operations console as staff without a login: for development only, refused with NODE_ENV=production');
+  }
+  if (!loginRequired && !modules.includes('identity')) {
+    read.problems.push(`CONSOLE_AUTH=off needs identity in MODULES, which signs the console's token (MODULES=${modules.join(',')})`);
+  }
+  return { loginRequired };
+}
+
 function identityOf(read: EnvReader): IdentityOptions {
   const email = read.optional('ADMIN_EMAIL');
   const password = read.optional('ADMIN_PASSWORD');
@@ -348,6 +361,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     modules,
     http: read.bool('HTTP', true),
     docs: read.bool('DOCS_ENABLED', !production(read)),
+    console: consoleOf(read, modules),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     edge: {

@@ -91,12 +91,15 @@ function servedRoutes(fastify: FastifyInstance): { method: string; url: string }
 }
 
 /**
- * Routes of plugins rather than of the API: Swagger UI's page, assets and the document itself
- * (SwaggerModule), and the CORS preflight answer for every path (@fastify/cors).
+ * Routes that are pages rather than the API: Swagger UI's page, assets and the document itself
+ * (SwaggerModule), the operations console's page, files and sign-in (src/console), and the CORS
+ * preflight answer for every path (@fastify/cors).
  */
 function isPluginRoute({ method, url }: { method: string; url: string }): boolean {
   const documentation = url === '/docs' || url.startsWith('/docs/') || url === '/docs-json' || url === '/docs-yaml';
-  return documentation || (method === 'OPTIONS' && url === '*');
+  // The route tree writes the console's wildcard route, /console/*, as a `*` below /console.
+  const operationsConsole = /^\/console(\/|\*|$)/.test(url);
+  return documentation || operationsConsole || (method === 'OPTIONS' && url === '*');
 }
 
 describe('OWASP API Security Top 10 (2023)', () => {

@@ -10,6 +10,7 @@ import { SetUserRolesHandler } from './application/accounts/set-user-roles.handl
 import { CreateClientHandler } from './application/clients/create-client.handler';
 import { RevokeClientHandler } from './application/clients/revoke-client.handler';
 import { IssueClientTokenHandler } from './application/sessions/issue-client-token.handler';
+import { IssueDevelopmentStaffTokenHandler } from './application/sessions/issue-development-staff-token.handler';
 import { LogInHandler } from './application/sessions/log-in.handler';
 import { LogOutHandler } from './application/sessions/log-out.handler';
 import { RefreshSessionHandler } from './application/sessions/refresh-session.handler';
@@ -28,6 +29,7 @@ const commandHandlers = [
   RefreshSessionHandler,
   LogOutHandler,
   IssueClientTokenHandler,
+  IssueDevelopmentStaffTokenHandler,
   CreateClientHandler,
   RevokeClientHandler,
 ];

@@ -33,3 +33,9 @@ export class IssueClientTokenCommand extends Command<AccessToken> {
     super();
   }
 }
+
+/**
+ * An access token with the staff role's permissions for no user in particular: what the operations
+ * console works with when CONSOLE_AUTH=off (development only, refused in production).
+ */
+export class IssueDevelopmentStaffTokenCommand extends Command<AccessToken> {}
