@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -25,6 +26,14 @@ const ASYNC_MS = 90_000;
 /** As `npm run build` does after the service: the suite serves the console's current sources. */
 function buildConsole(): void {
   execFileSync('npm', ['run', '--silent', 'build:console', '--', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
+
+/**
+ * A key space of its own in the Redis the environment may name (REDIS_URL in CI): the demo
+ * catalog's product ids are the same in every service, and this suite changes a price.
+ */
+function ownCache(): { CACHE_KEY_PREFIX: string } {
+  return { CACHE_KEY_PREFIX: `console-${randomUUID()}` };
 }
 
 function orderOf(productId: string, token: string): RequestInit {
@@ -77,6 +86,7 @@ describe('Operations console', () => {
     database = await createTestDatabase();
     service = new AppProcess(await freePort(), {
       ...database.env,
+      ...ownCache(),
       ...ADMIN_ENV,
       ...FAST_PASSWORD_HASHING,
       SEED_DEMO: 'true',
@@ -382,7 +392,7 @@ describe('Operations console', () => {
 
     it('with CONSOLE_AUTH=off lets anyone in without a login, and says so loudly at start', async () => {
       const database = await createTestDatabase();
-      const open = new AppProcess(await freePort(), { ...database.env, SEED_DEMO: 'true', CONSOLE_AUTH: 'off', LOG_LEVEL: 'warn' });
+      const open = new AppProcess(await freePort(), { ...database.env, ...ownCache(), SEED_DEMO: 'true', CONSOLE_AUTH: 'off', LOG_LEVEL: 'warn' });
       const { context, page, problems } = await openTab(browser);
       try {
         await open.start();
