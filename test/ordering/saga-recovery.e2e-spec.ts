@@ -1,9 +1,11 @@
 import { StockReservedV1 } from '../../libs/contracts/inventory';
 import { UnitOfWork } from '../../libs/messaging';
+import { DataSource } from 'typeorm';
 import { CommitReservationHandler } from '../../src/modules/inventory/application/commit-reservation/commit-reservation.handler';
+import { OrderSagaRepository } from '../../src/modules/ordering/infrastructure/order-saga.repository';
 import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
-import { startTestApp, TestApp } from '../support/test-app';
+import { itInProcess, startTestApp, TestApp } from '../support/test-app';
 
 describe('Saga recovery', () => {
   let app: TestApp;
@@ -40,6 +42,38 @@ describe('Saga recovery', () => {
     const [saga] = await sql<{ redrive_count: number }>(app, 'SELECT redrive_count FROM ordering.order_saga WHERE order_id = $1', [orderId!]);
     expect(saga.redrive_count).toBeGreaterThanOrEqual(1);
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+
+  itInProcess('waits twice as long before each further re-drive of a running order, up to 16 times', async () => {
+    const productId = await stockedProduct(app, 4);
+    await sql(app, 'ALTER TABLE inventory.reservation RENAME TO reservation_unavailable');
+    try {
+      const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+      await app.eventually(async () => {
+        const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
+        expect(body.some((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId)).toBe(true);
+      });
+      const sagas = app.nest.get(OrderSagaRepository);
+      const { manager } = app.nest.get(DataSource);
+      // Asked with a 100 ms base; the app's own sweeper (500 ms base) finds none of these due.
+      const dueAfter = async (redriveCount: number, drivenMsAgo: number) => {
+        await sql(app, `UPDATE ordering.order_saga SET redrive_count = $2, last_driven_at = now() - make_interval(secs => $3::float8 / 1000) WHERE order_id = $1`, [
+          orderId,
+          redriveCount,
+          drivenMsAgo,
+        ]);
+        return (await sagas.findStalled(manager, 100, 1000)).includes(orderId);
+      };
+      expect(await dueAfter(0, 150)).toBe(true);
+      expect(await dueAfter(3, 700)).toBe(false);
+      expect(await dueAfter(3, 900)).toBe(true);
+      expect(await dueAfter(10, 1500)).toBe(false);
+      expect(await dueAfter(10, 1700)).toBe(true);
+      await sql(app, 'UPDATE ordering.order_saga SET redrive_count = 0 WHERE order_id = $1', [orderId]);
+    } finally {
+      await sql(app, 'ALTER TABLE inventory.reservation_unavailable RENAME TO reservation');
+    }
+    await drained(app);
   });
 
   it('asks again for the stock commit of a confirmed order whose commit was lost, and completes it once', async () => {

@@ -53,6 +53,9 @@ function toState(row: OrderSagaRow): OrderSagaState {
 }
 
 /** The persisted process manager of each order (one row per order, locked while it moves). */
+/** How long after its last drive a saga may be re-driven: $1 ms, doubled for each re-drive so far, up to 16 times. */
+const REDRIVE_WAIT = 'make_interval(secs => $1::float8 / 1000 * power(2, least(redrive_count, 4)))';
+
 @Injectable()
 export class OrderSagaRepository {
   async insertMany(manager: EntityManager, sagas: readonly OrderSagaState[]): Promise<void> {
@@ -159,11 +162,16 @@ export class OrderSagaRepository {
     return rows.map((r) => r.order_id);
   }
 
-  /** Running sagas still inside their deadline whose requests were last sent long ago and are not merely queued. */
+  /**
+   * Running sagas still inside their deadline whose requests were last sent long ago and are not
+   * merely queued. Each further re-drive of an order waits twice as long (up to 16 times): a
+   * request that was delivered and is waiting (a payment parked while its provider is down) is
+   * not sent again and again, each copy adding to the load that delays it.
+   */
   async findStalled(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT order_id FROM ordering.order_saga
-       WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - make_interval(secs => $1::float8 / 1000)
+       WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - ${REDRIVE_WAIT}
          AND NOT ${hasQueuedMessages('order_id')}
        ORDER BY last_driven_at LIMIT $2`,
       [olderThanMs, limit],
@@ -180,7 +188,7 @@ export class OrderSagaRepository {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT s.order_id FROM ordering.order_view v JOIN ordering.order_saga s ON s.order_id = v.id
        WHERE v.status = 'CONFIRMED' AND s.status = 'DONE'
-         AND greatest(s.last_driven_at, s.finished_at) <= now() - make_interval(secs => $1::float8 / 1000 * power(2, least(s.redrive_count, 4)))
+         AND greatest(s.last_driven_at, s.finished_at) <= now() - ${REDRIVE_WAIT}
          AND NOT ${hasUndeliveredMessages('s.order_id')}
        ORDER BY s.last_driven_at LIMIT $2`,
       [olderThanMs, limit],
