@@ -28,8 +28,9 @@ CONTEXT_OF_PATH = {
     "/api/v1/users": "identity",
     "/.well-known/jwks.json": "identity",
 }
-# Kong routes anyone may call; every other route must verify access tokens (the jwt plugin).
-PUBLIC_ROUTES = {"catalog-read", "inventory-read", "sign-in", "jwks", "docs"}
+# Kong routes anyone may call (the console's page asks for a sign-in itself); every other route must verify
+# access tokens (the jwt plugin).
+PUBLIC_ROUTES = {"catalog-read", "inventory-read", "sign-in", "jwks", "docs", "console"}
 DEFAULT_ISSUER = "commerce-core"
 APP_PORT = 3000
 DEFAULTED = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
