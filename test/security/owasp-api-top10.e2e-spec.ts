@@ -394,6 +394,17 @@ describe('OWASP API Security Top 10 (2023)', () => {
         expect(await orderRowsOf(app, [customer.id])).toBe(0);
       });
 
+      it("API4:2023 unrestricted resource consumption: the console's sign-in, which reads no body, refuses one over the limit (413) or nested too deep (400), and hands out no token", async () => {
+        const post = (body: string) => app.http().post('/console/session').set('content-type', 'application/json').send(body);
+        const oversized = await post(JSON.stringify({ padding: 'x'.repeat(DEFAULT_BODY_LIMIT_BYTES) }));
+        expectProblem(oversized, 413);
+        const nested = await post(`{"a": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`);
+        expectProblem(nested, 400);
+        expect(nested.body.detail).toBe(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+        // Without CONSOLE_AUTH=off it only ever says that a login is needed.
+        await post('{}').expect(200, { login: 'required' });
+      });
+
       it('API4:2023 unrestricted resource consumption: refunds, notification preferences and provider webhooks refuse JSON nested too deep (400), as orders do', async () => {
         const customer = await newCustomer(app);
         const tooDeep = `{"amount": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
