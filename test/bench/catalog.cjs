@@ -30,13 +30,7 @@ const REQUEST_TIMEOUT_S = 30;
 const INDEXING_POLL_MS = 1000;
 
 function options(argv) {
-  const value = (name, fallback) => {
-    const at = argv.indexOf(name);
-    if (at === -1) return fallback;
-    const raw = argv[at + 1];
-    if (!/^[1-9]\d*$/.test(raw ?? '')) throw new Error(`${name} must be a positive whole number (got "${raw}")`);
-    return Number(raw);
-  };
+  const value = (name, fallback) => bench.wholeFlag(argv, name, fallback);
   const settings = { count: value('--count', 100_000), connections: value('--connections', 50), durationS: value('--duration', 15) };
   if (settings.count <= HOT_SET) throw new Error(`--count must be above the hot set of ${HOT_SET} products`);
   return settings;

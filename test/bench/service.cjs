@@ -368,6 +368,15 @@ async function hammer(port, { connections, durationS, amount, maxRequests, reque
   };
 }
 
+/** The positive whole number after `--name` in argv, or `fallback` when the flag is absent. */
+function wholeFlag(argv, name, fallback) {
+  const at = argv.indexOf(name);
+  if (at === -1) return fallback;
+  const raw = argv[at + 1];
+  if (!/^[1-9]\d*$/.test(raw ?? '')) throw new Error(`${name} must be a positive whole number (got "${raw}")`);
+  return Number(raw);
+}
+
 /** Nearest-rank percentile, q in (0, 1]. */
 function percentile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -481,5 +490,6 @@ module.exports = {
   stopService,
   table,
   track,
+  wholeFlag,
   writeResults,
 };

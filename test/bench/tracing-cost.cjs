@@ -18,13 +18,7 @@ const { cachedReads, HOT_SET } = require('./catalog.cjs');
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function options(argv) {
-  const value = (name, fallback) => {
-    const at = argv.indexOf(name);
-    if (at === -1) return fallback;
-    const raw = argv[at + 1];
-    if (!/^[1-9]\d*$/.test(raw ?? '')) throw new Error(`${name} must be a positive whole number (got "${raw}")`);
-    return Number(raw);
-  };
+  const value = (name, fallback) => bench.wholeFlag(argv, name, fallback);
   return { rounds: value('--rounds', 3), connections: value('--connections', 50), durationS: value('--duration', 10) };
 }
 
