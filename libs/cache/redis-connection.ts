@@ -1,5 +1,6 @@
 import type { createClient } from '@keyv/redis';
 import { backoffDelay } from '../resilience/backoff';
+import { rejectAfter } from '../resilience/timeout';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -39,9 +40,5 @@ export class RedisTimeoutError extends Error {
 
 /** `operation`, or a RedisTimeoutError after `ms`: a slow Redis must not hold a request up. */
 export function withTimeout<T>(what: string, operation: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(what, ms)), ms);
-  });
-  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+  return rejectAfter(operation, ms, () => new RedisTimeoutError(what, ms));
 }

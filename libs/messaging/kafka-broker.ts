@@ -8,23 +8,16 @@ import { Envelope } from './envelope';
 import { KafkaRecord, toKafkaRecord } from './kafka-envelope';
 import { deadLetterTopicOf, topicOf } from './message-topology';
 import { inSpan, SpanKind } from '../observability/tracing';
+import { rejectAfter } from '../resilience/timeout';
 import { describeError } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 
 /** How long a health check or a read of consumer offsets may wait for the brokers. */
 const ADMIN_TIMEOUT_MS = 2000;
 
-/** The promise's outcome, or a rejection once `ms` have passed. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** The brokers' answer, or an error once ADMIN_TIMEOUT_MS have passed. */
+function within<T>(promise: Promise<T>): Promise<T> {
+  return rejectAfter(promise, ADMIN_TIMEOUT_MS, () => new Error(`no answer in ${ADMIN_TIMEOUT_MS} ms`));
 }
 
 /** How far a consumer group is behind on one partition: the log end offset minus the group's committed offset. */
@@ -125,7 +118,7 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
   async health(): Promise<BrokerHealth> {
     const brokers = this.options.brokers.join(',');
     try {
-      await within(this.admin.describeCluster(), ADMIN_TIMEOUT_MS);
+      await within(this.admin.describeCluster());
       return { status: 'up', brokers };
     } catch (error) {
       return { status: 'down', brokers, error: describeError(error) };
@@ -137,7 +130,7 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
    * the group has never committed on counts from the log's start: a group reads from the beginning.
    */
   consumerLag(groups: readonly { group: string; topics: readonly string[] }[]): Promise<PartitionLag[]> {
-    return within(this.readLag(groups), ADMIN_TIMEOUT_MS);
+    return within(this.readLag(groups));
   }
 
   private async readLag(groups: readonly { group: string; topics: readonly string[] }[]): Promise<PartitionLag[]> {
