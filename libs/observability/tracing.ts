@@ -88,15 +88,22 @@ export async function inSpan<T>(
 }
 
 /**
- * A CLIENT span around a call to a database or a broker, child of the active span, when spans are
- * recorded and the call is part of one (a request, a message handled). Otherwise `call` runs
- * bare: a process that exports nothing pays nothing per call, and background polling (the relay
- * claiming its outbox rows) does not flood the exporter with traces of one query each.
+ * A database statement as a CLIENT span, child of the active span, when spans are recorded and the
+ * statement is part of one (a request, a message handled). Otherwise `run` runs bare and
+ * `statement` is never asked for: a process that exports nothing pays nothing per query, and
+ * background polling (the relay claiming its outbox rows) does not flood the exporter with
+ * traces of one query each. The span is named after the statement's first keyword (SELECT,
+ * INSERT, COMMIT…), as OpenTelemetry names database operations, and carries the statement
+ * (parameterised, so without values), shortened.
  */
-export function clientCall<T>(name: string, attributes: Record<string, string | number>, call: () => Promise<T>): Promise<T> {
-  if (!recording || trace.getActiveSpan()?.isRecording() !== true) return call();
-  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes });
-  return call().then(
+export function inQuerySpan<T>(statement: () => string, run: () => Promise<T>): Promise<T> {
+  if (!recording || trace.getActiveSpan()?.isRecording() !== true) return run();
+  const text = statement();
+  const span = tracer().startSpan(/^\s*(\w+)/.exec(text)?.[1].toUpperCase() ?? 'QUERY', {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system': 'postgresql', 'db.query.text': text.length > 300 ? `${text.slice(0, 300)}…` : text },
+  });
+  return run().then(
     (result) => {
       span.end();
       return result;
@@ -107,16 +114,6 @@ export function clientCall<T>(name: string, attributes: Record<string, string | 
       throw error;
     },
   );
-}
-
-/** The attributes of a database client span: the system and the statement (parameterised, so without values), shortened. */
-export function queryAttributes(statement: string): Record<string, string> {
-  return { 'db.system': 'postgresql', 'db.query.text': statement.length > 300 ? `${statement.slice(0, 300)}…` : statement };
-}
-
-/** A query's span name: its first keyword (SELECT, INSERT, COMMIT…), as OpenTelemetry names database operations. */
-export function queryOperation(statement: string): string {
-  return /^\s*(\w+)/.exec(statement)?.[1].toUpperCase() ?? 'QUERY';
 }
 
 /** The active span's ids for a log line, so the line leads to its trace. */

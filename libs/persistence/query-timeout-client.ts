@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { clientCall, queryAttributes, queryOperation } from '../observability/tracing';
+import { inQuerySpan } from '../observability/tracing';
 
 /** What pg rejects a query with once it outlived `query_timeout`; the error has no code. */
 const QUERY_TIMED_OUT = 'Query read timeout';
@@ -18,8 +18,8 @@ export class QueryTimeoutEndsClient extends Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every overload of pg's query passes through unchanged
   override query(...args: any[]): any {
     if (typeof args.at(-1) === 'function') return super.query(...(args as Parameters<Client['query']>));
-    const statement = String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text);
-    return clientCall(queryOperation(statement), queryAttributes(statement), () => {
+    const statement = () => String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text);
+    return inQuerySpan(statement, () => {
       const result = super.query(...(args as Parameters<Client['query']>)) as unknown as Promise<unknown>;
       result.catch((error: unknown) => {
         if (error instanceof Error && error.message === QUERY_TIMED_OUT) void this.end();

@@ -1,6 +1,6 @@
 import { Mutex } from 'async-mutex';
 import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
-import { clientCall, queryAttributes, queryOperation } from '../observability/tracing';
+import { inQuerySpan } from '../observability/tracing';
 import { BackgroundWork } from './background-work';
 
 type ConnectCallback = Parameters<PGlitePool['connect']>[0];
@@ -44,7 +44,6 @@ export class SerializedPGlitePool extends PGlitePool {
 
   /** Each statement is a database client span when tracing is on. */
   override query(...args: QueryArguments): ReturnType<PGlitePool['query']> {
-    const [statement] = args;
-    return clientCall(queryOperation(statement), queryAttributes(statement), () => super.query(...args));
+    return inQuerySpan(() => args[0], () => super.query(...args));
   }
 }
