@@ -1,29 +1,87 @@
-import { OnApplicationShutdown } from '@nestjs/common';
-import { PAYMENT_PROVIDERS, RunningProviderSimulator, startProviderSimulator } from './simulators/providers';
-import type { Behaviour } from './simulators/providers';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { once } from 'node:events';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PAYMENT_PROVIDERS } from './simulators/providers';
+import type { Behaviour, ProviderSimulatorOptions, SimulatorThreadMessage } from './simulators/providers';
+
+/**
+ * The thread's entry, compiled: beside this file in the build. Under Jest the sources run as
+ * TypeScript, which a worker thread cannot load; there it is the build's copy, which Jest's global
+ * setup brings up to date (scripts/compile.cjs).
+ */
+const THREAD_ENTRY =
+  extname(__filename) === '.ts'
+    ? join(__dirname, '..', 'dist', 'src', 'simulators', 'providers', 'simulator-thread.js')
+    : join(__dirname, 'simulators', 'providers', 'simulator-thread.js');
+/** Its caches are bounded (100,000 resources per provider); a small young generation keeps its resident memory low. */
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
+/** How long the simulator may take to end its calls and close before its thread is stopped. */
+const CLOSE_BOUND_MS = 5_000;
 
 /**
  * The provider simulator a process hosting payments runs on a private port when
  * PAYMENT_PROVIDER_URL is unset: `npm start` needs nothing else, and payments still calls its
- * provider over HTTP. It starts when payments asks for its URL and stops in the application's last
- * shutdown phase, after the message deliveries that may call it have drained.
+ * provider over HTTP. It runs on a worker thread of its own: on the event loop that serves orders,
+ * each of its answers waited behind that loop's work, so under load calls outlived payments'
+ * timeout and opened the circuit (docs/decisions/0047). It starts when payments asks for its URL,
+ * starts again if its thread died, and stops in the application's last shutdown phase, after the
+ * message deliveries that may call it have drained.
  */
 export class HostedProviderSimulator implements OnApplicationShutdown {
-  private running?: Promise<RunningProviderSimulator>;
+  private readonly logger = new Logger(HostedProviderSimulator.name);
+  private running?: { worker: Worker; url: Promise<string> };
 
   constructor(private readonly payments: Behaviour) {}
 
-  async url(): Promise<string> {
-    this.running ??= startProviderSimulator({
-      host: '127.0.0.1',
-      port: 0,
-      providers: Object.fromEntries(PAYMENT_PROVIDERS.map((provider) => [provider, this.payments])),
-    });
-    return (await this.running).url;
+  url(): Promise<string> {
+    this.running ??= this.start();
+    return this.running.url;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const running = await this.running?.catch(() => undefined);
-    await running?.close();
+    const running = this.running;
+    this.running = undefined;
+    if (!running) return;
+    const exited = once(running.worker, 'exit');
+    running.worker.postMessage('close');
+    const stopping = setTimeout(() => void running.worker.terminate(), CLOSE_BOUND_MS);
+    await exited;
+    clearTimeout(stopping);
   }
+
+  private start(): { worker: Worker; url: Promise<string> } {
+    const options: ProviderSimulatorOptions = {
+      host: '127.0.0.1',
+      port: 0,
+      providers: Object.fromEntries(PAYMENT_PROVIDERS.map((provider) => [provider, this.payments])),
+    };
+    const worker = new Worker(THREAD_ENTRY, { workerData: options, resourceLimits: THREAD_LIMITS });
+    const running = { worker, url: listening(worker) };
+    worker.once('exit', (code) => {
+      if (this.running !== running) return;
+      this.running = undefined;
+      this.logger.error(`the hosted provider simulator's thread ended (exit code ${code}); it starts again at the next provider call`);
+    });
+    // After it listened, a failure of the thread is logged here; its end is handled above.
+    worker.on('error', (error) => this.logger.error(`the hosted provider simulator failed: ${error.message}`));
+    running.url.catch(() => undefined);
+    return running;
+  }
+}
+
+/** The simulator's URL once its thread listens; rejected when the thread fails or ends first. */
+function listening(worker: Worker): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(new Error(`the hosted provider simulator failed: ${error.message}`));
+    const onExit = (code: number) => reject(new Error(`the hosted provider simulator's thread ended before listening (exit code ${code})`));
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    worker.once('message', (message: SimulatorThreadMessage) => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if ('listening' in message) resolve(message.listening);
+      else reject(new Error(`the hosted provider simulator did not start: ${message.failed}`));
+    });
+  });
 }

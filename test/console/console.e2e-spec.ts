@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { AppProcess, ensureBuilt, freePort, runUntilExit, testProvider } from '../support/app-process';
+import { AppProcess, freePort, runUntilExit, testProvider } from '../support/app-process';
 import { ADMIN_ENV, FAST_PASSWORD_HASHING, logInAt, newCustomerAt, type Session } from '../support/auth';
 import { call, json } from '../support/service-http';
 import { itInProcess, startTestApp } from '../support/test-app';
@@ -81,7 +81,6 @@ describe('Operations console', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
   beforeAll(async () => {
-    ensureBuilt();
     buildConsole();
     database = await createTestDatabase();
     service = new AppProcess(await freePort(), {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
-import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
+import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomerAt } from '../support/auth';
 import { count, expectProviderAgrees, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
@@ -37,7 +37,6 @@ async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals 
 }
 
 describeOnPostgres('A process killed at each failpoint of the order path', () => {
-  beforeAll(() => ensureBuilt());
 
   it.each(ONE_PROCESS_FAILPOINTS.map((name) => [name]))(
     'finishes every order after being killed at %s, with stock, payments and notices adding up',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { BOUNDED_WAITS } from '../../libs/persistence';
-import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
+import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
 import { ADMIN_ENV, FAST_PASSWORD_HASHING, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { FaultProxy } from '../support/fault-proxy';
 import { RedisServer, redisServerMissing } from '../support/redis-server';
@@ -150,7 +150,6 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
   let steadyClient: SteadyClient | undefined;
 
   beforeAll(async () => {
-    ensureBuilt();
     database = await createTestDatabase();
     // The suite's own Redis, which it kills; the one other suites share is never touched.
     redis = new RedisServer(await freePort());

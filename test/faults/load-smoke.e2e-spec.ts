@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { AppProcess, freePort } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
 import { FINAL_STATUSES } from '../support/shop';
 import { call, count, json, stockedProductAt } from '../support/service-http';
@@ -51,7 +51,6 @@ async function atRate(perSecond: number, until: number, send: (i: number) => Pro
 }
 
 describeOnPostgres('A minute of mixed load', () => {
-  beforeAll(() => ensureBuilt());
 
   it('answers every request, decides every order with stock, payments and notices adding up, and does not grow its memory', async () => {
     const database = await createTestDatabase();

@@ -20,7 +20,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { RandomGenerator, unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
-import { AppProcess, ensureBuilt, freePort, restartableServiceEnv } from '../support/app-process';
+import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
 import { call, count, json, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
@@ -370,7 +370,6 @@ function byId<T extends { id?: string }>(items: T[]): T[] {
 }
 
 describeOnPostgres('The order ledger of a service killed while orders stream in', () => {
-  beforeAll(() => ensureBuilt());
 
   it.each([
     ['a fixed seed', FIXED_SEED],

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { AppProcess, freePort } from '../support/app-process';
 
 /** `npm run user:create-admin -- <args>` as the built script runs it. */
 function createAdmin(dataDir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -25,7 +25,6 @@ async function logIn(app: AppProcess, email: string, password: string): Promise<
 describe('npm run user:create-admin', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'commerce-admin-'));
 
-  beforeAll(() => ensureBuilt());
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, ensureBuilt, freePort, runUntilExit } from '../support/app-process';
+import { AppProcess, freePort, runUntilExit } from '../support/app-process';
 
 const DEMO_PRODUCTS = 7;
 const SEEDED = 40;
@@ -40,7 +40,6 @@ describe('The embedded data directory', () => {
   let app: AppProcess;
 
   beforeAll(async () => {
-    ensureBuilt();
     app = new AppProcess(await freePort(), { DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'warn' });
   });
 

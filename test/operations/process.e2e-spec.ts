@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, ensureBuilt, freePort, setTestProviderLatency } from '../support/app-process';
+import { AppProcess, freePort, setTestProviderLatency } from '../support/app-process';
 import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { eventually } from '../support/test-app';
 
@@ -17,7 +17,6 @@ async function json(url: string, session: Session, init?: RequestInit): Promise<
 describe('The service as a process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'commerce-'));
 
-  beforeAll(() => ensureBuilt());
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

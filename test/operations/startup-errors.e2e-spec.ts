@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:net';
-import { AppProcess, ensureBuilt, ExitedRun, freePort, runUntilExit } from '../support/app-process';
+import { AppProcess, ExitedRun, freePort, runUntilExit } from '../support/app-process';
 
 const postgres = process.env.TEST_DATABASE_URL;
 if (!postgres) {
@@ -22,7 +22,6 @@ function postgresWith(change: (url: URL) => void): string {
 }
 
 describe('Start-up errors name the setting', () => {
-  beforeAll(() => ensureBuilt());
 
   it('DATABASE_URL with nothing listening: refused, named, no stack', async () => {
     const port = await freePort();
@@ -92,7 +91,6 @@ describe('Start-up errors name the setting', () => {
 });
 
 describe('A start with an unreachable REDIS_URL', () => {
-  beforeAll(() => ensureBuilt());
 
   it('goes on from the in-process cache, with one warning that names REDIS_URL', async () => {
     const redisUrl = `redis://127.0.0.1:${await freePort()}`;
@@ -112,7 +110,6 @@ describe('A start with an unreachable REDIS_URL', () => {
 });
 
 describe('A start at LOG_LEVEL=info', () => {
-  beforeAll(() => ensureBuilt());
 
   it('says at most five things, one JSON object a line, the last where it is ready', async () => {
     const app = new AppProcess(await freePort(), { DATA_DIR: 'memory://', SEED_DEMO: 'true', LOG_LEVEL: 'info' });

@@ -1,4 +1,4 @@
-import { AppProcess, ensureBuilt, freePort } from '../support/app-process';
+import { AppProcess, freePort } from '../support/app-process';
 import { bearer, newCustomerAt } from '../support/auth';
 import { otlpReceiver } from '../support/otlp-receiver';
 import { eventually } from '../support/test-app';
@@ -7,7 +7,6 @@ const DEMO_TEE = '0190a000-0000-7000-8000-000000000001';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('Traces exported over OTLP', () => {
-  beforeAll(() => ensureBuilt());
 
   it('follows an order from the HTTP request through the outbox to every consumer in one trace', async () => {
     const receiver = await otlpReceiver();

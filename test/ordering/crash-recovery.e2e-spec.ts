@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppProcess, ensureBuilt, freePort, restartableServiceEnv, setTestProviderLatency } from '../support/app-process';
+import { AppProcess, freePort, restartableServiceEnv, setTestProviderLatency } from '../support/app-process';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { TEST_ENV } from '../support/test-env';
 
@@ -36,7 +36,6 @@ describeOnPostgres('A process killed with SIGKILL mid-saga', () => {
   let customer: string;
 
   beforeAll(async () => {
-    ensureBuilt();
     const database = await createTestDatabase();
     dropDatabase = () => database.drop();
     db = new Client({ connectionString: database.env.DATABASE_URL });

@@ -6,7 +6,6 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
-import { ensureBuilt } from '../support/app-process';
 import { eventually } from '../support/test-env';
 
 const SECRET = 'whsec_simulator_test';
@@ -741,7 +740,6 @@ describe('provider simulator', () => {
   describe('as its own process', () => {
     const entry = join(process.cwd(), 'dist', 'src', 'providers.js');
 
-    beforeAll(() => ensureBuilt());
 
     it('starts from the compiled entry on a free port, prints its URL, serves, and stops on SIGTERM', async () => {
       const child = spawn(process.execPath, [entry, '--port', '0', '--seed', '1', '--card-failure-rate', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });

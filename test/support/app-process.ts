@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -35,11 +35,6 @@ export async function setTestProviderLatency(latencyMs: number): Promise<void> {
     body: JSON.stringify({ latencyMs, provider: 'card' }),
   });
   if (!response.ok) throw new Error(`the test provider refused its latency: ${response.status}`);
-}
-
-/** Brings dist/ up to date with the sources (SWC, only what changed) before a suite runs the real binary. */
-export function ensureBuilt(): void {
-  execFileSync(process.execPath, [join(process.cwd(), 'scripts', 'compile.cjs')], { stdio: 'inherit' });
 }
 
 export async function freePort(): Promise<number> {

@@ -5,7 +5,7 @@ import { IntegrationMessage } from '../../libs/contracts';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/app-config';
-import { AppProcess, ensureBuilt, freePort } from './app-process';
+import { AppProcess, freePort } from './app-process';
 import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestApp } from './test-app';
@@ -59,7 +59,6 @@ export class SplitApp implements TestApp {
   static async start(env: Record<string, string> = {}): Promise<SplitApp> {
     const unavailable = splitUnavailable();
     if (unavailable) throw new Error(`the split topology cannot run: ${unavailable}`);
-    ensureBuilt();
     const database = await createTestDatabase();
     const kafka = await KafkaMock.start();
     const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };

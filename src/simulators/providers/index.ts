@@ -5,3 +5,4 @@ export type { Behaviour } from './fault-injection';
 export type { WebhookEndpoint } from './webhooks';
 export { PROVIDER_NAMES, PAYMENT_PROVIDERS } from './provider-names';
 export type { ProviderName, PaymentProviderName } from './provider-names';
+export type { SimulatorThreadMessage } from './simulator-thread';
