@@ -34,7 +34,8 @@ export class SignInMessageVerifier {
     this.options = wallet;
   }
 
-  async verify(message: string, signature: `0x${string}`, now = new Date()): Promise<VerifiedSignIn> {
+  async verify(message: string, signature: `0x${string}`): Promise<VerifiedSignIn> {
+    const now = new Date();
     const fields = parseSiweMessage(message);
     const { address, nonce, uri, chainId, issuedAt } = fields;
     if (!address || !nonce || !uri || chainId === undefined || !issuedAt || fields.version !== '1') {
@@ -53,6 +54,7 @@ export class SignInMessageVerifier {
     return { address: normalizeAddress(address), nonce };
   }
 
+  /** Refused, and the transaction with it, when the nonce is unknown, used already or expired. */
   async useNonce(manager: EntityManager, { nonce }: VerifiedSignIn): Promise<void> {
     if (!(await this.nonces.consume(manager, nonce))) throw new InvalidWalletSignInError('its nonce is unknown, used or expired');
   }
