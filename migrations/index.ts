@@ -27,6 +27,7 @@ import { ParkedPayments1767000003100 } from './1767000003100-parked-payments';
 import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
 import { NotificationOrders1767000003300 } from './1767000003300-notification-orders';
 import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
+import { WalletSignIn1767000003500 } from './1767000003500-wallet-sign-in';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   OrderCompletion1767000003200,
   NotificationOrders1767000003300,
   PaymentProviderReferences1767000003400,
+  WalletSignIn1767000003500,
 ];

@@ -161,6 +161,16 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' })).toThrow('ADMIN_PASSWORD must have at least 10 characters');
   });
 
+  it('accepts wallet sign-in messages for its own host and the usual chains unless told otherwise, and refuses bad settings', () => {
+    expect(loadConfig({ PORT: '8080' }).identity.wallet).toEqual({ domain: 'localhost:8080', allowedChainIds: [1, 137, 8453, 31337], nonceTtlSeconds: 300 });
+    const told = loadConfig({ SIWE_DOMAIN: 'shop.example', SIWE_ALLOWED_CHAIN_IDS: '8453, 1', SIWE_NONCE_TTL_SECONDS: '60' });
+    expect(told.identity.wallet).toEqual({ domain: 'shop.example', allowedChainIds: [8453, 1], nonceTtlSeconds: 60 });
+    expect(() => loadConfig({ SIWE_DOMAIN: 'https://shop.example' })).toThrow('SIWE_DOMAIN must be a host');
+    expect(() => loadConfig({ SIWE_ALLOWED_CHAIN_IDS: '1,polygon' })).toThrow('SIWE_ALLOWED_CHAIN_IDS must be a comma list of EIP-155 chain ids');
+    expect(() => loadConfig({ SIWE_ALLOWED_CHAIN_IDS: '0' })).toThrow('SIWE_ALLOWED_CHAIN_IDS');
+    expect(() => loadConfig({ SIWE_NONCE_TTL_SECONDS: '5' })).toThrow('SIWE_NONCE_TTL_SECONDS must be an integer from 10 to 3600');
+  });
+
   it('opens /docs and /metrics to anyone, except in production unless told so', () => {
     expect(loadConfig({})).toMatchObject({ docs: true, auth: { publicMetrics: true } });
     expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ docs: false, auth: { publicMetrics: false } });

@@ -309,7 +309,27 @@ function consoleOf(read: EnvReader, modules: ContextName[]): AppConfig['console'
   return { loginRequired };
 }
 
-function identityOf(read: EnvReader): IdentityOptions {
+/** Ethereum, Polygon, Base, and a local development chain (Hardhat, Anvil). */
+const DEFAULT_SIWE_CHAIN_IDS = [1, 137, 8453, 31337];
+
+function walletSignInOf(read: EnvReader, port: number): IdentityOptions['wallet'] {
+  const domain = read.string('SIWE_DOMAIN', `localhost:${port}`);
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(domain)) {
+    read.problems.push(`SIWE_DOMAIN must be a host, with a port where it is not the default, like shop.example or localhost:3000 (got "${domain}")`);
+  }
+  const rawChains = read.optional('SIWE_ALLOWED_CHAIN_IDS');
+  const chains = rawChains?.split(',').map((id) => id.trim()) ?? DEFAULT_SIWE_CHAIN_IDS.map(String);
+  if (!chains.every((id) => /^[1-9]\d{0,15}$/.test(id) && Number.isSafeInteger(Number(id)))) {
+    read.problems.push(`SIWE_ALLOWED_CHAIN_IDS must be a comma list of EIP-155 chain ids, like 1,137,8453 (got "${rawChains}")`);
+  }
+  return {
+    domain,
+    allowedChainIds: [...new Set(chains.map(Number))],
+    nonceTtlSeconds: read.int('SIWE_NONCE_TTL_SECONDS', 300, 10, 3600),
+  };
+}
+
+function identityOf(read: EnvReader, port: number): IdentityOptions {
   const email = read.optional('ADMIN_EMAIL');
   const password = read.optional('ADMIN_PASSWORD');
   if ((email === undefined) !== (password === undefined)) read.problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together');
@@ -321,6 +341,7 @@ function identityOf(read: EnvReader): IdentityOptions {
       memoryKib: read.int('PASSWORD_HASH_MEMORY_KIB', 19_456, 8_192, 4_194_304),
       iterations: read.int('PASSWORD_HASH_ITERATIONS', 2, 1, 100),
     },
+    wallet: walletSignInOf(read, port),
     admin: email === undefined || password === undefined ? undefined : { email, password },
   };
 }
@@ -357,12 +378,13 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
   const modules = read.listOf('MODULES', CONTEXT_NAMES);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
   const redisKeyPrefix = read.string('CACHE_KEY_PREFIX', 'commerce');
+  const port = read.int('PORT', 3000, 0, 65535);
   const config: AppConfig = {
     modules,
     http: read.bool('HTTP', true),
     docs: read.bool('DOCS_ENABLED', !production(read)),
     console: consoleOf(read, modules),
-    port: read.int('PORT', 3000, 0, 65535),
+    port,
     host: read.string('HOST', '0.0.0.0'),
     edge: {
       corsOrigins: read.origins('CORS_ORIGINS'),
@@ -396,7 +418,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       keyPrefix: redisKeyPrefix,
     },
     auth: authOf(read, modules),
-    identity: identityOf(read),
+    identity: identityOf(read, port),
     messaging: {
       pollIntervalMs: read.int('OUTBOX_POLL_MS', 1000, 10),
       leaseMs: read.int('OUTBOX_LEASE_MS', 30_000, 100),

@@ -1,6 +1,7 @@
 import { newId } from '../../libs/persistence';
 import { coinbaseDelivery, coinbaseSignature, paypalTransmissionHeaders, webhookSignature } from '../../src/simulators/providers/webhooks';
 import { TEST_ENV } from '../support/test-env';
+import type { SignedMessage } from '../support/wallet';
 import { ProxiedRequest } from './prism-proxy';
 
 /** Who sends a request: the bearer of one of the fixtures' access tokens, or nobody. */
@@ -36,6 +37,17 @@ export interface Fixtures {
   revocableClientId: string;
   /** A customer whose roles the admin sets. */
   userId: string;
+  /** Wallet sign-in messages (EIP-4361), signed, each with a nonce of its own, unused yet. */
+  wallets: {
+    /** By a wallet no account has. */
+    signIn: SignedMessage;
+    /** By a wallet no account has, for the customer to link. */
+    link: SignedMessage;
+    /** By the wallet linked to the other customer's account. */
+    ofAnotherAccount: SignedMessage;
+    /** Of the wallet linked to the customer's account. */
+    linkedAddress: string;
+  };
 }
 
 export interface InvalidCase {
@@ -748,6 +760,73 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
           beyondSchema: 'credentials are state, not shape',
         },
         ...bodyFormat('post', '/api/v1/auth/token'),
+      ],
+    };
+  },
+
+  'get /api/v1/auth/wallet/nonce': () => ({ caller: 'nobody', valid: [{ method: 'get', path: '/api/v1/auth/wallet/nonce' }], invalid: [] }),
+
+  'post /api/v1/auth/wallet/verify': (f) => {
+    const verify = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/wallet/verify', body });
+    const signed = f.wallets.signIn;
+    return {
+      caller: 'nobody',
+      valid: [verify(signed)],
+      invalid: [
+        { name: 'a message that is not a string', request: verify({ ...signed, message: 42 }), status: 400, field: 'message' },
+        { name: 'a message of 4097 characters', request: verify({ ...signed, message: 'm'.repeat(4097) }), status: 400, field: 'message' },
+        { name: 'a signature of 64 bytes', request: verify({ ...signed, signature: `0x${'ab'.repeat(64)}` }), status: 400, field: 'signature' },
+        { name: 'no signature', request: verify({ message: signed.message }), status: 400, field: 'signature' },
+        { name: 'an unknown field', request: verify({ ...signed, chainId: 1 }), status: 400, field: 'chainId' },
+        { name: 'a message used already', request: verify(signed), status: 401, beyondSchema: 'a used nonce is state, not shape' },
+        ...bodyFormat('post', '/api/v1/auth/wallet/verify'),
+      ],
+    };
+  },
+
+  'get /api/v1/auth/wallet': () => ({
+    caller: 'customer',
+    forbidden: 'client',
+    valid: [{ method: 'get', path: '/api/v1/auth/wallet' }],
+    invalid: [],
+  }),
+
+  'post /api/v1/auth/wallet/link': (f) => {
+    const link = (body: unknown): ProxiedRequest => ({ method: 'post', path: '/api/v1/auth/wallet/link', body });
+    const signed = f.wallets.link;
+    return {
+      caller: 'customer',
+      forbidden: 'client',
+      valid: [link(signed)],
+      invalid: [
+        { name: 'a message that is not a string', request: link({ ...signed, message: ['x'] }), status: 400, field: 'message' },
+        { name: 'a signature without 0x', request: link({ ...signed, signature: 'ab'.repeat(65) }), status: 400, field: 'signature' },
+        { name: 'an unknown field', request: link({ ...signed, userId: f.userId }), status: 400, field: 'userId' },
+        {
+          name: "another account's wallet",
+          request: link(f.wallets.ofAnotherAccount),
+          status: 409,
+          beyondSchema: 'whose wallet it is, is state',
+        },
+        ...bodyFormat('post', '/api/v1/auth/wallet/link'),
+      ],
+    };
+  },
+
+  'delete /api/v1/auth/wallet/{address}': (f) => {
+    const wallet = (address: string): ProxiedRequest => ({ method: 'delete', path: `/api/v1/auth/wallet/${address}` });
+    return {
+      caller: 'customer',
+      forbidden: 'client',
+      valid: [wallet(f.wallets.linkedAddress)],
+      invalid: [
+        { name: 'an address of 19 bytes', request: wallet(`0x${'ab'.repeat(19)}`), status: 400, field: 'address' },
+        {
+          name: 'a wallet the customer has not linked',
+          request: wallet(`0x${'ab'.repeat(20)}`),
+          status: 404,
+          beyondSchema: 'whose wallet it is, is state',
+        },
       ],
     };
   },

@@ -7,6 +7,7 @@ import { asAdmin, Customer, forged, logIn, newCustomer } from '../support/auth';
 import { finalOrder, paymentOf, placeOrder, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TEST_ENV } from '../support/test-env';
+import { newWallet, signedSignIn } from '../support/wallet';
 import { asSent, CONTRACT_CASES, Fixtures, InvalidCase, OperationCases } from './contract-cases';
 import { exchange, Exchange, PrismProxy } from './prism-proxy';
 
@@ -77,7 +78,20 @@ async function deadLetter(app: TestApp, productId: string): Promise<string> {
   }
 }
 
-type Identities = Pick<Fixtures, 'tokens' | 'login' | 'refreshTokens' | 'client' | 'revocableClientId' | 'userId'>;
+type Identities = Pick<Fixtures, 'tokens' | 'login' | 'refreshTokens' | 'client' | 'revocableClientId' | 'userId' | 'wallets'>;
+
+/** A wallet linked to each customer, and signed messages for the wallet routes' cases. */
+async function createWallets(app: TestApp, customer: Customer, otherCustomer: Customer): Promise<Fixtures['wallets']> {
+  const [linked, others] = [newWallet(), newWallet()];
+  await customer.http().post('/api/v1/auth/wallet/link').send(await signedSignIn(app, linked)).expect(201);
+  await otherCustomer.http().post('/api/v1/auth/wallet/link').send(await signedSignIn(app, others)).expect(201);
+  return {
+    signIn: await signedSignIn(app, newWallet()),
+    link: await signedSignIn(app, newWallet()),
+    ofAnotherAccount: await signedSignIn(app, others),
+    linkedAddress: linked.address,
+  };
+}
 
 /** The accounts, sessions and machine clients the cases act as and on; `customer` places the order. */
 async function createIdentities(app: TestApp, customer: Customer): Promise<Identities> {
@@ -101,6 +115,7 @@ async function createIdentities(app: TestApp, customer: Customer): Promise<Ident
     client: { id: client.id, secret: client.secret },
     revocableClientId: revocable.id,
     userId: user.id,
+    wallets: await createWallets(app, customer, otherCustomer),
   };
 }
 

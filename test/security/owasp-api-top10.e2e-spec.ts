@@ -638,6 +638,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
         expect(faults).toEqual([]);
         expect(operations.filter((o) => !o.permissions).map(keyOf).sort()).toEqual([
           'GET /.well-known/jwks.json',
+          'GET /api/v1/auth/wallet/nonce',
           'GET /api/v1/inventory/{productId}',
           'GET /api/v1/products',
           'GET /api/v1/products/{id}',
@@ -648,6 +649,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
           'POST /api/v1/auth/refresh',
           'POST /api/v1/auth/register',
           'POST /api/v1/auth/token',
+          'POST /api/v1/auth/wallet/verify',
           'POST /api/v1/payments/webhooks/{provider}',
         ]);
       });

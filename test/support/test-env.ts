@@ -33,6 +33,8 @@ export const TEST_ENV: Record<string, string> = {
   // The admin every suite acts as for staff work (see test/support/auth.ts).
   ADMIN_EMAIL: 'admin@test.example',
   ADMIN_PASSWORD: 'admin-password-for-tests',
+  // The site the suites' wallets sign in to (see test/support/wallet.ts).
+  SIWE_DOMAIN: 'shop.test.example',
   // What the suites sign the providers' webhook events with (see test/payments/webhooks.e2e-spec.ts).
   PAYMENT_WEBHOOK_SECRET_CARD: 'whsec_test_0123456789abcdef0123456789abcdef',
   PAYMENT_WEBHOOK_SECRET_PAYPAL: 'paypal_test_0123456789abcdef0123456789abcdef',

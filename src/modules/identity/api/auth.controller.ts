@@ -1,28 +1,14 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BEARER_CHALLENGE, Public } from '../../../../libs/auth';
-import { ProblemResponses, UnauthenticatedException } from '../../../../libs/http';
+import { Public } from '../../../../libs/auth';
+import { ProblemResponses } from '../../../../libs/http';
 import { RateLimit } from '../../../../libs/rate-limit';
 import { RegisterUserCommand } from '../application/accounts/account.commands';
 import { IssueClientTokenCommand, LogInCommand, LogOutCommand, RefreshSessionCommand } from '../application/sessions/session.commands';
-import { InvalidClientError, InvalidCredentialsError, InvalidRefreshTokenError } from '../domain/identity.errors';
 import { ClientTokenRequest, LogInRequest, RefreshTokenRequest, RegisterRequest } from './auth.requests';
 import { ACCESS_TOKEN_EXAMPLE, AccessTokenResponse, SESSION_EXAMPLE, SessionResponse } from './auth.responses';
-
-/**
- * Refusals that are the caller's credentials at fault: 401, with no hint of which part was wrong,
- * and the challenge every 401 carries: this API is used with the Bearer tokens these routes issue.
- */
-async function refusingBadCredentials<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const refused = [InvalidCredentialsError, InvalidRefreshTokenError, InvalidClientError].some((type) => error instanceof type);
-    if (refused) throw new UnauthenticatedException((error as Error).message, BEARER_CHALLENGE);
-    throw error;
-  }
-}
+import { refusingBadCredentials } from './refusing-bad-credentials';
 
 @ApiTags('identity')
 @Controller('api/v1/auth')

@@ -23,8 +23,8 @@ export class UserResponse {
   @ApiProperty({ format: 'uuid', description: 'Also the customerId of the orders this user places' })
   id!: string;
 
-  @ApiProperty({ example: 'ann@example.com' })
-  email!: string;
+  @ApiPropertyOptional({ example: 'ann@example.com', description: 'Absent on an account made by signing in with a wallet' })
+  email?: string;
 
   @ApiProperty({ enum: ROLES, isArray: true, example: ['customer'] })
   roles!: Role[];
@@ -33,7 +33,7 @@ export class UserResponse {
   createdAt!: string;
 
   static of(user: User): UserResponse {
-    return { id: user.id, email: user.email, roles: user.roles, createdAt: user.createdAt.toISOString() };
+    return { id: user.id, ...(user.email === undefined ? {} : { email: user.email }), roles: user.roles, createdAt: user.createdAt.toISOString() };
   }
 }
 

@@ -30,3 +30,34 @@ export class UnknownClientError extends Error {
     super(`client ${clientId} does not exist`);
   }
 }
+
+/**
+ * A wallet's sign-in message refused: a bad signature, another domain or chain, an unknown, used
+ * or expired nonce, or outside its validity period. The reason helps an honest wallet app; none
+ * tells anything about accounts.
+ */
+export class InvalidWalletSignInError extends Error {
+  constructor(reason: string) {
+    super(`the signed message is refused: ${reason}`);
+  }
+}
+
+export class WalletOfAnotherAccountError extends Error {
+  constructor() {
+    super('this wallet is linked to another account');
+  }
+}
+
+/** No wallet of the caller's has this address: a stranger's wallet is as unknown as none. */
+export class UnknownWalletError extends Error {
+  constructor() {
+    super('no wallet with this address is linked to your account');
+  }
+}
+
+/** Unlinking it would leave an account without email and password no way to sign in. */
+export class LastWayToSignInError extends Error {
+  constructor() {
+    super('this wallet is the only way to sign in to your account: link another one first');
+  }
+}
