@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { Response } from 'supertest';
+import { MAX_JSON_DEPTH } from '../../libs/http';
 import { newCustomer, withToken } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 import { newWallet, SignedMessage, signedSignIn, walletNonce, walletSession } from '../support/wallet';
@@ -189,6 +190,19 @@ describe('identity: Sign-In with Ethereum (EIP-4361)', () => {
     it('refuses a body over the limit (413)', async () => {
       const signed = await signedSignIn(app, newWallet());
       await verify({ ...signed, message: `${signed.message}${' '.repeat(70_000)}` }).expect(413);
+    });
+
+    it('refuses JSON nested deeper than any body needs (400), changing nothing', async () => {
+      const before = await state();
+      const levels = MAX_JSON_DEPTH + 1;
+      const answer = await app
+        .http()
+        .post('/api/v1/auth/wallet/verify')
+        .set('content-type', 'application/json')
+        .send(`{"message": ${'['.repeat(levels)}${']'.repeat(levels)}, "signature": "0x"}`)
+        .expect(400);
+      expect(answer.body.detail).toBe(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      expect(await state()).toEqual(before);
     });
   });
 
