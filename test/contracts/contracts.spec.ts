@@ -29,6 +29,8 @@ const PUBLISHED = [
   'payments.payment.declined@1 event payments',
   'payments.payment.parked@1 event payments',
   'payments.payment.refunded@1 event payments',
+  'payments.payment.transfer-received@1 event payments',
+  'payments.payment.transfer-requested@1 event payments',
   'payments.payment.void@1 command payments',
   'payments.payment.voided@1 event payments',
 ];

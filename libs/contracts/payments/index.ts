@@ -9,5 +9,7 @@ export * from './payment-declined.v1';
 export * from './payment-method-ref';
 export * from './payment-parked.v1';
 export * from './payment-refunded.v1';
+export * from './payment-transfer-received.v1';
+export * from './payment-transfer-requested.v1';
 export * from './payment-voided.v1';
 export * from './void-payment.v1';

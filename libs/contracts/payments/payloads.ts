@@ -3,6 +3,11 @@ import { object, oneOf, text, uuid } from '../schema';
 
 export type PaymentMethodV1 = 'card' | 'paypal' | 'crypto';
 
+/** An EVM address, 0x and 40 hex digits (checksummed or not). */
+export const chainAddressV1Schema = text(42, { pattern: '^0x[0-9a-fA-F]{40}$' });
+/** A token amount in its smallest unit, as a decimal string: a uint256 does not fit a JSON number. */
+export const tokenAmountV1Schema = text(78, { pattern: '^[0-9]+$' });
+
 export interface OrderPaymentV1 {
   orderId: string;
 }
