@@ -1,0 +1,4 @@
+export * from './chains';
+export * from './chain-clients';
+export { OrderReceiptAbi, OrderReceiptBytecode } from './contracts/generated/order-receipt';
+export { TestStablecoinAbi, TestStablecoinBytecode } from './contracts/generated/test-stablecoin';
