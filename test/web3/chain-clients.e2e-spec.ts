@@ -100,7 +100,8 @@ describe(ChainClients.name, () => {
     const { error, ms } = await failure(reader.getChainId(), RpcUnavailableError);
     expect(error).toMatchObject({ chainId: BASE });
     expect(error!.retryInMs).toBeGreaterThan(50_000);
-    expect(ms).toBeLessThan(50);
+    // Refused at once: no connection was made (the count), and no time spent waiting for one.
+    expect(ms).toBeLessThan(500);
     expect(connections).toBe(FAILURES_TO_OPEN);
     // A wallet client of that chain goes through the same breaker.
     const wallet = chains.walletClient(BASE, node.accounts[1].privateKey);
@@ -120,7 +121,8 @@ describe(ChainClients.name, () => {
     const { error, ms } = await failure(reader.getChainId(), TimeoutError);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-    expect(ms).toBeLessThan(TIMEOUT_MS + 1500);
+    // Far from viem's default of 10 s, with room for a loaded machine.
+    expect(ms).toBeLessThan(TIMEOUT_MS + 4000);
     expect(requests).toBe(1);
 
     for (let i = 1; i < FAILURES_TO_OPEN; i++) await failure(reader.getChainId(), TimeoutError);
