@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { AuthModule } from '../libs/auth';
 import { CacheModule } from '../libs/cache';
+import { ChainModule } from '../libs/chain';
 import { createValidationPipe, ProblemDetailsFilter } from '../libs/http';
 import { ContextName } from '../libs/contracts/message';
 import { MessageTopology, MessagingModule } from '../libs/messaging';
@@ -90,6 +91,7 @@ export class AppModule {
         MessagingModule.forRoot({ ...config.messaging, hosted: config.modules, topology }),
         CacheModule.forRoot(config.cache),
         AuthModule.forRoot(config.auth),
+        ChainModule.forRoot(config.web3.chains, config.web3.rpc),
         ...config.modules.map((context) => contexts[context]),
         ConsoleModule.forRoot(config.console),
         // Last, so its guard runs after every other global guard: limits count the user authentication found.

@@ -1,5 +1,6 @@
 export * from './chains';
 export * from './chain-clients';
+export * from './chain.module';
 export * from './deploy';
 export { OrderReceiptAbi, OrderReceiptBytecode } from './contracts/generated/order-receipt';
 export { TestStablecoinAbi, TestStablecoinBytecode } from './contracts/generated/test-stablecoin';
