@@ -37,7 +37,8 @@ export class PaymentRequest {
     maxLength: 200,
     description:
       'Provider token. Simulated provider: tok_visa approves, tok_chargeDeclined declines, ' +
-      'tok_processingError fails (retried), tok_timeout never answers.',
+      'tok_processingError fails (retried), tok_timeout never answers. Crypto paid by on-chain transfer (CRYPTO_RECEIVING_XPUB set): ' +
+      '`eip155:<chain id>` names the chain to pay on; any other token pays on the default chain.',
   })
   @IsString()
   @IsNotEmpty()

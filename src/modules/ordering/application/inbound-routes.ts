@@ -6,6 +6,7 @@ import {
   PaymentCaptureFailedV1,
   PaymentDeclinedV1,
   PaymentParkedV1,
+  PaymentTransferRequestedV1,
 } from '../../../../libs/contracts/payments';
 import { consumes, on } from '../../../../libs/messaging';
 import { RecordOrderProgressCommand, RecordParticipantReplyCommand } from './place-order-saga/saga.commands';
@@ -26,6 +27,9 @@ export const orderingInbound = consumes('ordering', [
   ),
   on(PaymentParkedV1, ({ orderId, parkedUntil }) =>
     new RecordOrderProgressCommand(orderId, { kind: 'payment-parked', parkedUntil: new Date(parkedUntil) }),
+  ),
+  on(PaymentTransferRequestedV1, ({ orderId, paymentId: _paymentId, ...request }) =>
+    new RecordOrderProgressCommand(orderId, { kind: 'payment-transfer-requested', request }),
   ),
   on(PaymentCapturedV1, ({ orderId }) => new RecordOrderProgressCommand(orderId, { kind: 'payment-captured' })),
   on(ReservationCommittedV1, ({ orderId }) => new RecordOrderProgressCommand(orderId, { kind: 'stock-committed' })),

@@ -1,5 +1,5 @@
 import { EmptyOrderError, MixedCurrencyError, OrderNotExpectingError } from './order.errors';
-import { Money, OrderEvent, OrderLine, PaymentMethod, RecordedOrderEvent } from './order-events';
+import { Money, OrderEvent, OrderLine, PaymentMethod, PaymentTransferRequest, RecordedOrderEvent } from './order-events';
 import { orderTotal } from './order-total';
 
 /**
@@ -35,6 +35,8 @@ export interface OrderState {
   reasons: string[];
   /** Set once payments parked the authorization: until when it retries by itself. */
   paymentParkedUntil: string | null;
+  /** Set once the payer of a crypto payment is asked for an on-chain transfer. */
+  paymentTransferRequest: PaymentTransferRequest | null;
   /** After CONFIRMED: the capture and the stock commit acknowledged so far. */
   paymentCaptured: boolean;
   stockCommitted: boolean;
@@ -152,6 +154,7 @@ export class Order {
       paymentMethod: placed.data.paymentMethod,
       reasons: [],
       paymentParkedUntil: null,
+      paymentTransferRequest: null,
       paymentCaptured: false,
       stockCommitted: false,
       createdAt: at,
@@ -172,6 +175,9 @@ export class Order {
         break;
       case 'PaymentParked':
         next.paymentParkedUntil = event.data.parkedUntil;
+        break;
+      case 'PaymentTransferRequested':
+        next.paymentTransferRequest = { ...event.data };
         break;
       case 'PaymentCaptured':
         next.paymentCaptured = true;

@@ -7,7 +7,7 @@ import { AuthorizePaymentV2, CapturePaymentV1, VoidPaymentV1 } from '../../../..
 import { failpoints } from '../../../../../libs/failpoints';
 import { MessageContext, Transaction, UnitOfWork } from '../../../../../libs/messaging';
 import { Order } from '../../domain/order';
-import { OrderEvent } from '../../domain/order-events';
+import { OrderEvent, PaymentTransferRequest } from '../../domain/order-events';
 import { OrderRepository } from '../../infrastructure/order.repository';
 import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
 import { PaymentMethodSealer } from '../../infrastructure/payment-method-sealer';
@@ -48,6 +48,7 @@ function replyEvent(reply: ParticipantReply): Exclude<OrderEvent, { type: 'Order
  */
 export type OrderProgress =
   | { kind: 'payment-parked'; parkedUntil: Date }
+  | { kind: 'payment-transfer-requested'; request: PaymentTransferRequest }
   | { kind: 'payment-captured' }
   | { kind: 'stock-committed' }
   | { kind: 'capture-failed'; reason: string };
@@ -224,9 +225,14 @@ export class PlaceOrderSaga {
       // A re-driven request is answered with the same parking: nothing new to record.
       if (saga.status === 'DONE' || saga.payment !== 'PENDING' || order.state.paymentParkedUntil === progress.parkedUntil.toISOString()) return false;
       order.record({ type: 'PaymentParked', data: { parkedUntil: progress.parkedUntil.toISOString() } }, now);
-      // The payment decides by itself until then; only a reply missing past that counts against the order.
-      const parkedDeadline = new Date(progress.parkedUntil.getTime() + this.options.deadlineMs);
-      if (parkedDeadline > saga.deadlineAt) saga.deadlineAt = parkedDeadline;
+      this.awaitPaymentUntil(saga, progress.parkedUntil);
+      return true;
+    }
+    if (progress.kind === 'payment-transfer-requested') {
+      // A re-driven request is answered with the same transfer request: nothing new to record.
+      if (saga.status === 'DONE' || saga.payment !== 'PENDING' || order.state.paymentTransferRequest) return false;
+      order.record({ type: 'PaymentTransferRequested', data: progress.request }, now);
+      this.awaitPaymentUntil(saga, new Date(progress.request.expiresAt));
       return true;
     }
     if (order.state.status !== 'CONFIRMED') {
@@ -251,6 +257,12 @@ export class PlaceOrderSaga {
       tx.afterCommit(() => this.ordersClosed.inc({ outcome: 'COMPLETED' }));
     }
     return order.state.version !== versionBefore;
+  }
+
+  /** The payment decides by itself until `until`; only a reply missing past that counts against the order. */
+  private awaitPaymentUntil(saga: OrderSagaState, until: Date): void {
+    const deadline = new Date(until.getTime() + this.options.deadlineMs);
+    if (deadline > saga.deadlineAt) saga.deadlineAt = deadline;
   }
 
   /** An acceptance after the saga ended without it holds stock or money nobody will use. */
