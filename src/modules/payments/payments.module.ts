@@ -1,6 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { getToken, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { makeScrapedGaugeProvider } from '../../../libs/observability';
+import { ChainClients } from '../../../libs/chain';
 import { CircuitBreakerModule, CircuitBreakerRegistry } from '../../../libs/resilience';
 import { PaymentProvidersController } from './api/payment-providers.controller';
 import { PaymentWebhooksController } from './api/payment-webhooks.controller';
@@ -10,6 +11,10 @@ import { PaymentsController } from './api/payments.controller';
 import { RefundsController } from './api/refunds.controller';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
 import { ProviderAuthorization } from './application/authorize-payment/provider-authorization';
+import { TransferRequester } from './application/authorize-payment/transfer-requester';
+import { CHAIN_LEDGERS } from './application/ports/chain-ledger';
+import type { ChainLedger } from './application/ports/chain-ledger';
+import { TransferWatcher } from './application/watch-transfers/transfer-watcher';
 import { ParkedPaymentResumer } from './application/resume-parked-payments/parked-payment-resumer';
 import { CapturePaymentHandler } from './application/capture-payment/capture-payment.handler';
 import { paymentsInbound } from './application/inbound-routes';
@@ -30,10 +35,26 @@ import { PaymentMethodOpener } from './infrastructure/payment-method-opener';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { WebhookEventRepository } from './infrastructure/webhook-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
+import { TransferPaymentProvider } from './infrastructure/transfer-payment-provider';
+import { TransferRequestRepository } from './infrastructure/transfer-request.repository';
+import { ViemChainLedger } from './infrastructure/viem-chain-ledger';
 import { PAYMENT_PROVIDER_NAMES, PaymentProviderName } from './domain/payment';
-import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions } from './payments.options';
+import { PAYMENTS_OPTIONS, PaymentsOptions, resolvePaymentsOptions, TransferPaymentOptions } from './payments.options';
 
 const PAYMENTS_PROCESSED = 'payments_processed_total';
+
+/** Crypto payments paid by the payer's own transfer: requested at authorization, settled by the watcher of each chain. */
+function transferPaymentProviders({ chains }: TransferPaymentOptions): Provider[] {
+  return [
+    TransferRequester,
+    TransferWatcher,
+    {
+      provide: CHAIN_LEDGERS,
+      useFactory: (clients: ChainClients): ChainLedger[] => chains.map(({ chainId }) => new ViemChainLedger(chainId, clients.publicClient(chainId))),
+      inject: [ChainClients],
+    },
+  ];
+}
 const PAYMENT_PROCESSING_DURATION = 'payment_processing_duration_seconds';
 
 /** Payment authorization, capture, void and refunds at the card, PayPal or crypto provider of each payment's method, over HTTP. */
@@ -75,7 +96,8 @@ export class PaymentsModule {
             return new CircuitBreakingPaymentProviders({
               card: guarded('card', new CardPaymentProvider(endpoint)),
               paypal: guarded('paypal', new PaypalPaymentProvider(endpoint)),
-              crypto: guarded('crypto', new CryptoPaymentProvider(endpoint, resolved.crypto)),
+              // Paid by the payer's own on-chain transfer when transfer payments are configured; else the crypto provider's API.
+              crypto: guarded('crypto', resolved.transfers ? new TransferPaymentProvider() : new CryptoPaymentProvider(endpoint, resolved.crypto)),
             });
           },
           inject: [CircuitBreakerRegistry, getToken(PAYMENTS_PROCESSED), getToken(PAYMENT_PROCESSING_DURATION)],
@@ -119,6 +141,8 @@ export class PaymentsModule {
         PaymentRepository,
         WebhookEventRepository,
         RefundRepository,
+        TransferRequestRepository,
+        ...(resolved.transfers ? transferPaymentProviders(resolved.transfers) : []),
       ],
     };
   }

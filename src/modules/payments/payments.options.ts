@@ -40,6 +40,8 @@ export interface PaymentsOptions {
   parkSweepMs: number;
   /** The chain and addresses crypto payments are received on and refunded from. */
   crypto: CryptoSettlement;
+  /** Crypto payments made by the payer's own on-chain transfer, watched here; absent, crypto goes to the crypto provider's HTTP API. */
+  transfers?: TransferPaymentOptions;
   /** Opens the payment methods of authorization requests (docs/decisions/0022). */
   paymentMethodRefs: PaymentMethodKey;
   /** The secret each provider signs its webhook events with; a provider without one has no webhook endpoint (404). */
@@ -48,6 +50,28 @@ export interface PaymentsOptions {
   paypalWebhookId?: string;
   /** How far, in seconds, a webhook's signed timestamp may be from this process's clock. */
   webhookToleranceSeconds: number;
+}
+
+/** A chain crypto payments may be made on, and the stablecoins asked for on it, by symbol (`EURC`, `USDC`). */
+export interface TransferPaymentChain {
+  chainId: number;
+  /** Blocks on top of a transfer's, its own included, before it counts. */
+  confirmations: number;
+  tokens: Readonly<Record<string, { address: string; decimals: number }>>;
+}
+
+export interface TransferPaymentOptions {
+  chains: readonly TransferPaymentChain[];
+  /** The chain of a crypto payment whose payment method names none (`eip155:<chain id>` names one). */
+  defaultChainId: number;
+  /** The extended public key (xpub, the account level m/44'/60'/0') each request's receiving address is derived from. */
+  receivingXpub: string;
+  /** How long a transfer request is open, by the time of the transfer's block. */
+  expiryMs: number;
+  /** How often each chain's new blocks are read. */
+  pollMs: number;
+  /** Blocks read per log query, at most. */
+  maxBlockRange: number;
 }
 
 export const DEFAULT_PAYMENTS_OPTIONS: Omit<PaymentsOptions, 'providerUrl'> = {
@@ -93,6 +117,19 @@ export function resolvePaymentsOptions(options: Partial<PaymentsOptions> & Pick<
     problems.push('webhookToleranceSeconds must be an integer >= 1');
   }
   if (resolved.webhookSecrets.paypal !== undefined && !resolved.paypalWebhookId) problems.push('paypalWebhookId is required with a paypal webhook secret');
+  if (resolved.transfers) problems.push(...transferProblems(resolved.transfers));
   if (problems.length > 0) throw new Error(`Invalid payments options: ${problems.join('; ')}`);
   return resolved;
+}
+
+function transferProblems({ chains, defaultChainId, expiryMs, pollMs, maxBlockRange }: TransferPaymentOptions): string[] {
+  const problems: string[] = [];
+  if (!chains.some(({ chainId }) => chainId === defaultChainId)) problems.push(`transfers.defaultChainId ${defaultChainId} is not one of its chains`);
+  for (const { chainId, confirmations } of chains) {
+    if (!Number.isInteger(confirmations) || confirmations < 1) problems.push(`transfers: chain ${chainId} needs an integer confirmations >= 1`);
+  }
+  for (const [name, value] of Object.entries({ expiryMs, pollMs, maxBlockRange })) {
+    if (!Number.isInteger(value) || value < 1) problems.push(`transfers.${name} must be an integer >= 1`);
+  }
+  return problems;
 }

@@ -1,7 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PAYMENT_PROVIDER_NAMES, PAYMENT_STATUSES } from '../domain/payment';
 import type { PaymentProviderName, PaymentStatus } from '../domain/payment';
 import { PaymentView } from '../application/payment.view';
+import { TRANSFER_REQUEST_STATUSES } from '../domain/transfer-request';
+import type { TransferRequestStatus } from '../domain/transfer-request';
 
 export class MoneyResponse {
   @ApiProperty({ type: 'integer', example: 1999, description: 'Integer minor units' })
@@ -9,6 +11,35 @@ export class MoneyResponse {
 
   @ApiProperty({ example: 'EUR', pattern: '^[A-Z]{3}$' })
   currency!: string;
+}
+
+export class TransferRequestResponse {
+  @ApiProperty({ type: 'integer', example: 137, description: 'EIP-155 chain id of the chain to transfer on' })
+  chainId!: number;
+
+  @ApiProperty({ example: 'EURC', description: "The stablecoin of the order's currency" })
+  token!: string;
+
+  @ApiProperty({ example: '0x5fbdb2315678afecb367f032d93f642f64180aa3', description: "The token's ERC-20 contract" })
+  tokenAddress!: string;
+
+  @ApiProperty({ example: '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc', description: 'The address made for this payment alone: transfer the amount to it' })
+  receivingAddress!: string;
+
+  @ApiProperty({ example: '59970000', pattern: '^[0-9]+$', description: "The amount to transfer, in the token's smallest unit" })
+  amount!: string;
+
+  @ApiProperty({ example: '0', pattern: '^[0-9]+$', description: 'What transfers with their confirmations brought by the expiry, in the same unit' })
+  received!: string;
+
+  @ApiProperty({ enum: TRANSFER_REQUEST_STATUSES })
+  status!: TransferRequestStatus;
+
+  @ApiProperty({ format: 'date-time', description: "A transfer in a block after this time does not pay the order" })
+  expiresAt!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Where the first counted transfer came from' })
+  payer!: string | null;
 }
 
 export class PaymentResponse {
@@ -44,6 +75,12 @@ export class PaymentResponse {
 
   @ApiProperty({ type: String, nullable: true, example: 'card_declined' })
   declineReason!: string | null;
+
+  @ApiPropertyOptional({
+    type: TransferRequestResponse,
+    description: "Only on a crypto payment paid by the payer's own on-chain transfer (with transfer payments configured): where to pay, what, until when",
+  })
+  transferRequest?: TransferRequestResponse;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -84,6 +121,7 @@ export function toPaymentResponse(view: PaymentView): PaymentResponse {
     provider: view.provider,
     attempts: view.attempts,
     declineReason: view.declineReason,
+    ...(view.transferRequest && { transferRequest: { ...view.transferRequest, expiresAt: view.transferRequest.expiresAt.toISOString() } }),
     createdAt: view.createdAt.toISOString(),
     updatedAt: view.updatedAt.toISOString(),
   };

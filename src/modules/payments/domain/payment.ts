@@ -1,4 +1,4 @@
-export const PAYMENT_STATUSES = ['PENDING', 'PARKED', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED', 'DECLINED'] as const;
+export const PAYMENT_STATUSES = ['PENDING', 'PARKED', 'AWAITING_TRANSFER', 'AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'VOIDED', 'DECLINED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Statuses of a payment whose amount was captured: refunds take back part or all of it. */
@@ -28,6 +28,10 @@ export const DECLINE_REASON = {
   paymentMethodUnknown: 'payment_method_unknown',
   /** The provider stayed unavailable until the parked payment's deadline. */
   providerUnavailable: 'provider_unavailable',
+  /** No on-chain transfer to the payment's address had its confirmations by the request's expiry. */
+  transferNotReceived: 'transfer_not_received',
+  /** On-chain transfers came by the expiry, but less than the amount asked for. */
+  transferUnderpaid: 'transfer_underpaid',
 } as const;
 
 /** A payment method sealed for payments (AuthorizePaymentV2): kept as it came, never opened at rest. */
@@ -82,7 +86,9 @@ export type AuthorizationAnswer =
   | { kind: 'authorized' }
   | { kind: 'declined'; reason: string }
   /** Waiting for its provider to recover: resumed by payments itself, not by the request. */
-  | { kind: 'parked'; until: Date };
+  | { kind: 'parked'; until: Date }
+  /** Waiting for the payer's on-chain transfer: settled by the transfer watcher, not by the request. */
+  | { kind: 'transfer-requested' };
 
 /** What a provider outcome did to the payment. */
 export type Settlement =
@@ -203,6 +209,8 @@ export class Payment {
         return { kind: 'ask-provider' };
       case 'PARKED':
         return { kind: 'parked', until: this.state.parking!.until };
+      case 'AWAITING_TRANSFER':
+        return { kind: 'transfer-requested' };
       case 'AUTHORIZED':
       case 'CAPTURED':
       case 'PARTIALLY_REFUNDED':
@@ -247,6 +255,25 @@ export class Payment {
     }
   }
 
+  /** A PENDING payment now waits for the payer's on-chain transfer, asked for by a transfer request. */
+  awaitTransfer(): boolean {
+    if (this.state.status !== 'PENDING') return false;
+    this.leave('AWAITING_TRANSFER');
+    return true;
+  }
+
+  /**
+   * What the payer's transfers came to: paid in full (`reference`: the transfer request) authorizes
+   * the payment; otherwise it is declined. Only a payment still awaiting its transfer changes.
+   */
+  settleTransfer(outcome: { kind: 'paid'; reference: string } | { kind: 'unpaid'; reason: string }): Settlement {
+    if (this.state.status !== 'AWAITING_TRANSFER') return { kind: 'already-settled' };
+    if (outcome.kind === 'unpaid') return this.decline(outcome.reason);
+    this.leave('AUTHORIZED');
+    this.state.providerRef = outcome.reference;
+    return { kind: 'authorized' };
+  }
+
   /** A PARKED payment whose deadline passed is declined: its provider stayed unavailable. */
   expireParking(now: Date): Settlement {
     if (this.state.status !== 'PARKED' || this.state.parking!.until > now) return { kind: 'already-settled' };
@@ -257,6 +284,7 @@ export class Payment {
     switch (this.state.status) {
       case 'PENDING':
       case 'PARKED':
+      case 'AWAITING_TRANSFER':
       case 'AUTHORIZED':
         this.leave('VOIDED');
         return 'voided';

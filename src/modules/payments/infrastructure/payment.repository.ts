@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { columnsOf, rowsOf } from '../../../../libs/persistence';
-import { PaymentView } from '../application/payment.view';
+import { PaymentView, TransferRequestView } from '../application/payment.view';
+import { TransferRequestStatus } from '../domain/transfer-request';
 import { Money, Parking, Payment, PaymentProviderName, PaymentStatus } from '../domain/payment';
 
 interface PaymentRow {
@@ -51,7 +52,35 @@ function toPayment(row: PaymentRow): Payment {
   });
 }
 
-function toView(row: PaymentRow): PaymentView {
+/** A payment row with its transfer request's columns, when it has one (`tr_` prefixed). */
+interface PaymentViewRow extends PaymentRow {
+  tr_chain_id: number | null;
+  tr_token: string;
+  tr_token_address: string;
+  tr_receiving_address: string;
+  tr_amount: string;
+  tr_received: string;
+  tr_status: TransferRequestStatus;
+  tr_expires_at: Date;
+  tr_payer: string | null;
+}
+
+function transferRequestOf(row: PaymentViewRow): TransferRequestView | null {
+  if (row.tr_chain_id === null) return null;
+  return {
+    chainId: row.tr_chain_id,
+    token: row.tr_token,
+    tokenAddress: row.tr_token_address,
+    receivingAddress: row.tr_receiving_address,
+    amount: row.tr_amount,
+    received: row.tr_received,
+    status: row.tr_status,
+    expiresAt: row.tr_expires_at,
+    payer: row.tr_payer,
+  };
+}
+
+function toView(row: PaymentViewRow): PaymentView {
   return {
     id: row.id,
     orderId: row.order_id,
@@ -61,6 +90,7 @@ function toView(row: PaymentRow): PaymentView {
     provider: row.provider,
     attempts: row.attempts,
     declineReason: row.decline_reason,
+    transferRequest: transferRequestOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -73,8 +103,12 @@ export class PaymentRepository {
 
   /** The order's payments; only those of `customerId` when set. */
   async viewsOf(orderId: string, customerId?: string): Promise<PaymentView[]> {
-    const rows = await this.dataSource.query<PaymentRow[]>(
-      'SELECT * FROM payments.payment WHERE order_id = $1 AND ($2::text IS NULL OR customer_id = $2) ORDER BY created_at, id',
+    const rows = await this.dataSource.query<PaymentViewRow[]>(
+      `SELECT p.*, t.chain_id AS tr_chain_id, t.token AS tr_token, t.token_address AS tr_token_address,
+              t.receiving_address AS tr_receiving_address, t.amount::text AS tr_amount, t.received::text AS tr_received,
+              t.status AS tr_status, t.expires_at AS tr_expires_at, t.payer AS tr_payer
+         FROM payments.payment p LEFT JOIN payments.transfer_request t ON t.payment_id = p.id
+        WHERE p.order_id = $1 AND ($2::text IS NULL OR p.customer_id = $2) ORDER BY p.created_at, p.id`,
       [orderId, customerId ?? null],
     );
     return rows.map(toView);

@@ -1,3 +1,4 @@
+import { Optional } from '@nestjs/common';
 import { PaymentDeclinedV1, PaymentParkedV1 } from '../../../../../libs/contracts/payments';
 import { failpoints } from '../../../../../libs/failpoints';
 import { BatchCommandHandler, Transaction, UnitOfWork } from '../../../../../libs/messaging';
@@ -6,6 +7,7 @@ import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { AuthorizePaymentCommand } from './authorize-payment.command';
 import { authorized, AuthorizationTarget, ProviderAuthorization } from './provider-authorization';
+import { TransferRequester } from './transfer-requester';
 
 /** An authorization request to ask the payment's provider about. */
 interface ToAsk {
@@ -28,6 +30,8 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentRepository,
     private readonly authorization: ProviderAuthorization,
+    /** Present with transfer payments configured: crypto payments are then paid by the payer's own on-chain transfer. */
+    @Optional() private readonly transfers?: TransferRequester,
   ) {}
 
   async execute(command: AuthorizePaymentCommand): Promise<void> {
@@ -60,25 +64,36 @@ export class AuthorizePaymentHandler implements BatchCommandHandler<AuthorizePay
       const { customerId, amount, method } = requested.get(orderId)!;
       return Payment.start(newId(), orderId, customerId, amount, method);
     });
-    return commands.flatMap((command): ToAsk[] => {
+    const toAsk: ToAsk[] = [];
+    for (const command of commands) {
       const { orderId, amount, method, instrument } = command;
       const { payment } = payments.get(orderId)!;
       const answer = payment.answerAuthorizationRequest();
       switch (answer.kind) {
         case 'ask-provider':
+          if (payment.provider === 'crypto' && this.transfers) {
+            await this.transfers.request(tx, payment, instrument, command);
+            break;
+          }
           // A payment with a request to ask about has its method's provider.
-          return [{ command, target: { paymentId: payment.id, orderId, amount, method, provider: payment.provider!, instrument } }];
+          toAsk.push({ command, target: { paymentId: payment.id, orderId, amount, method, provider: payment.provider!, instrument } });
+          break;
         case 'authorized':
           tx.publish(authorized(payment), orderId, command);
-          return [];
+          break;
         case 'declined':
           tx.publish(new PaymentDeclinedV1({ orderId, reason: answer.reason }), orderId, command);
-          return [];
+          break;
         case 'parked':
           // The resumer asks the provider once it takes calls; a repeated request only hears that again.
           tx.publish(new PaymentParkedV1({ orderId, parkedUntil: answer.until.toISOString() }), orderId, command);
-          return [];
+          break;
+        case 'transfer-requested':
+          if (!this.transfers) throw new Error(`payment ${payment.id} awaits an on-chain transfer, and this process has no transfer payments configured`);
+          await this.transfers.repeat(tx, payment, command);
+          break;
       }
-    });
+    }
+    return toAsk;
   }
 }

@@ -1,10 +1,12 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PaymentVoidedV1 } from '../../../../../libs/contracts/payments';
+import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Payment } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
+import { TransferRequestRepository } from '../../infrastructure/transfer-request.repository';
 import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions } from '../../payments.options';
 import { PAYMENT_PROVIDERS } from '../ports/payment-provider';
@@ -13,7 +15,7 @@ import { withProviderRetries } from '../provider-retries';
 import { VoidPaymentCommand } from './void-payment.command';
 
 /**
- * PENDING or AUTHORIZED → VOIDED; an authorization is released at the provider first, between two
+ * PENDING, PARKED, AWAITING_TRANSFER (its transfer request cancelled) or AUTHORIZED → VOIDED; an authorization is released at the provider first, between two
  * transactions, for the reasons CapturePaymentHandler gives: a redelivery repeats the call under
  * the same idempotency key, and a refusal for good dead-letters the message, the payment unchanged.
  * An order without a payment gets a VOIDED tombstone, so an authorization request still on its
@@ -28,6 +30,7 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
     private readonly payments: PaymentRepository,
     @Inject(PAYMENT_PROVIDERS) private readonly providers: PaymentProviders,
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsOptions,
+    private readonly transferRequests: TransferRequestRepository,
   ) {}
 
   async execute({ orderId }: VoidPaymentCommand): Promise<void> {
@@ -50,6 +53,7 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
       switch (payment.void()) {
         case 'voided':
           await this.payments.save(tx.manager, payment, before);
+          if (before === 'AWAITING_TRANSFER') await this.cancelTransferRequest(tx.manager, payment.id);
           tx.publish(new PaymentVoidedV1({ orderId }), orderId);
           return;
         case 'already-voided':
@@ -62,5 +66,11 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
           return;
       }
     });
+  }
+
+  /** A transfer that comes after the void counts for nothing: it is kept for support to give back. */
+  private async cancelTransferRequest(manager: EntityManager, paymentId: string): Promise<void> {
+    const [request] = await this.transferRequests.lockMany(manager, [paymentId]);
+    if (request?.cancel()) await this.transferRequests.save(manager, request);
   }
 }
