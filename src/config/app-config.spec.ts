@@ -179,6 +179,23 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('takes crypto payments by on-chain transfer only with CRYPTO_RECEIVING_XPUB, on the chains of WEB3_CHAINS that have a token', () => {
+    // A well-formed extended public key (its Base58Check checksum holds).
+    const xpub = 'xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj';
+    const chains = JSON.stringify([
+      { id: 8453, rpcUrl: 'https://base.example' },
+      { id: 31337, rpcUrl: 'http://127.0.0.1:8545', tokens: {} },
+    ]);
+    expect(loadConfig({ WEB3_CHAINS: chains }).payments.transfers).toBeUndefined();
+    const transfers = loadConfig({ WEB3_CHAINS: chains, CRYPTO_RECEIVING_XPUB: xpub, CRYPTO_TRANSFER_EXPIRY_SECONDS: '120' }).payments.transfers;
+    expect(transfers).toMatchObject({ defaultChainId: 8453, receivingXpub: xpub, expiryMs: 120_000, pollMs: 2000, chains: [{ chainId: 8453, confirmations: 10 }] });
+    expect(() => loadConfig({ CRYPTO_RECEIVING_XPUB: xpub })).toThrow('CRYPTO_RECEIVING_XPUB needs WEB3_CHAINS with at least one chain that has a token');
+    expect(() => loadConfig({ WEB3_CHAINS: chains, CRYPTO_RECEIVING_XPUB: 'xprv9s21ZrQH143K' })).toThrow('CRYPTO_RECEIVING_XPUB must be an extended public key');
+    expect(() => loadConfig({ WEB3_CHAINS: chains, CRYPTO_RECEIVING_XPUB: xpub, CRYPTO_TRANSFER_CHAIN_ID: '31337' })).toThrow(
+      'CRYPTO_TRANSFER_CHAIN_ID must be a chain of WEB3_CHAINS with a token',
+    );
+  });
+
   it('opens /docs and /metrics to anyone, except in production unless told so', () => {
     expect(loadConfig({})).toMatchObject({ docs: true, auth: { publicMetrics: true } });
     expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ docs: false, auth: { publicMetrics: false } });

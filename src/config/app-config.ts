@@ -12,6 +12,8 @@ import { RATE_LIMIT_DEFAULTS, type BucketLimit, type RateLimitOptions } from '..
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
 import { PaymentMethodRefsConfig, paymentMethodRefsOf } from './payment-method-keys';
 import type { IdentityOptions } from '../modules/identity';
+import type { TransferPaymentOptions } from '../modules/payments';
+import type { ChainConfig } from '../../libs/chain';
 import type { NotificationsOptions } from '../modules/notifications';
 import { notificationsOf } from './notifications-config';
 import { web3Of, type Web3Options } from './web3-config';
@@ -81,6 +83,8 @@ export interface AppConfig {
     /** The id PayPal gave the webhook subscription, which its signatures cover; required with PayPal's secret. */
     paypalWebhookId?: string;
     webhookToleranceSeconds: number;
+    /** Crypto payments by on-chain transfer: with CRYPTO_RECEIVING_XPUB and a chain of WEB3_CHAINS that has a token. */
+    transfers?: TransferPaymentOptions;
   };
   rateLimit: RateLimitOptions;
   /** E-mail delivery: the SMTP server (none: rendered and kept NOT_SENT), retries and their backoff. */
@@ -349,6 +353,37 @@ function identityOf(read: EnvReader, port: number): IdentityOptions {
   };
 }
 
+const XPUB = /^xpub[1-9A-HJ-NP-Za-km-z]{107}$/;
+
+/**
+ * Crypto payments by on-chain transfer: on with CRYPTO_RECEIVING_XPUB, on the chains of WEB3_CHAINS
+ * that have a stablecoin configured (payments README, "Crypto payments by on-chain transfer").
+ */
+function transferPaymentsOf(read: EnvReader, chains: readonly ChainConfig[]): TransferPaymentOptions | undefined {
+  const xpub = read.optional('CRYPTO_RECEIVING_XPUB');
+  const defaultChainId = read.optional('CRYPTO_TRANSFER_CHAIN_ID');
+  const expiryMs = read.int('CRYPTO_TRANSFER_EXPIRY_SECONDS', 900, 60, 7 * 86_400) * 1000;
+  const pollMs = read.int('CRYPTO_TRANSFER_POLL_MS', 2000, 50, 600_000);
+  if (xpub === undefined) return undefined;
+  // Not repeated in the message: it is not secret, but it lets anyone list every payment's address.
+  if (!XPUB.test(xpub)) read.problems.push("CRYPTO_RECEIVING_XPUB must be an extended public key (xpub…, the account level m/44'/60'/0')");
+  const payable = chains.filter(({ tokens }) => Object.keys(tokens).length > 0);
+  if (payable.length === 0) {
+    read.problems.push('CRYPTO_RECEIVING_XPUB needs WEB3_CHAINS with at least one chain that has a token');
+    return undefined;
+  }
+  const chainId = defaultChainId === undefined ? payable[0].id : Number(defaultChainId);
+  if (!payable.some(({ id }) => id === chainId)) read.problems.push(`CRYPTO_TRANSFER_CHAIN_ID must be a chain of WEB3_CHAINS with a token (got "${defaultChainId}")`);
+  return {
+    chains: payable.map(({ id, confirmations, tokens }) => ({ chainId: id, confirmations, tokens })),
+    defaultChainId: chainId,
+    receivingXpub: xpub,
+    expiryMs,
+    pollMs,
+    maxBlockRange: 1000,
+  };
+}
+
 function rateLimitOf(read: EnvReader, redis: Pick<RateLimitOptions, 'redisUrl' | 'keyPrefix'>): RateLimitOptions {
   const bucket = (name: string, fallback: BucketLimit): BucketLimit => ({
     limit: read.int(`RATE_LIMIT_${name}_LIMIT`, fallback.limit, 1, 1_000_000),
@@ -382,6 +417,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
   const redisKeyPrefix = read.string('CACHE_KEY_PREFIX', 'commerce');
   const port = read.int('PORT', 3000, 0, 65535);
+  const web3 = web3Of(read);
   const config: AppConfig = {
     modules,
     http: read.bool('HTTP', true),
@@ -465,10 +501,11 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       },
       paypalWebhookId: read.optional('PAYMENT_WEBHOOK_ID_PAYPAL'),
       webhookToleranceSeconds: read.int('PAYMENT_WEBHOOK_TOLERANCE_S', 300, 1, 3600),
+      transfers: transferPaymentsOf(read, web3.chains),
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),
-    web3: web3Of(read),
+    web3,
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
