@@ -1,5 +1,6 @@
 import { getAddress, isAddressEqual, keccak256, toHex, zeroHash, type Account, type Chain, type Hash, type PublicClient, type Transport, type WalletClient } from 'viem';
 import { OrderReceiptAbi, OrderReceiptBytecode } from './contracts/generated/order-receipt';
+import { TestSmartWalletAbi, TestSmartWalletBytecode } from './contracts/generated/test-smart-wallet';
 import { TestStablecoinAbi, TestStablecoinBytecode } from './contracts/generated/test-stablecoin';
 
 /** The role OrderReceipt's `mint` needs: keccak256("MINTER_ROLE"), as the contract computes it. */
@@ -38,6 +39,12 @@ export async function deployTestStablecoin(
 ): Promise<`0x${string}`> {
   const hash = await walletClient.deployContract({ abi: TestStablecoinAbi, bytecode: TestStablecoinBytecode, args: [name, symbol] });
   return deployed(publicClient, hash, 'TestStablecoin');
+}
+
+/** Deploys a TestSmartWallet (tests and local development only): an EIP-1271 contract wallet for which `owner`'s key signs. */
+export async function deployTestSmartWallet(walletClient: Deployer, publicClient: ReceiptReader, { owner }: { owner: `0x${string}` }): Promise<`0x${string}`> {
+  const hash = await walletClient.deployContract({ abi: TestSmartWalletAbi, bytecode: TestSmartWalletBytecode, args: [owner] });
+  return deployed(publicClient, hash, 'TestSmartWallet');
 }
 
 /**

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { verifyMessage } from 'viem';
 import { parseSiweMessage, validateSiweMessage } from 'viem/siwe';
+import { ChainClients } from '../../../../../libs/chain';
 import { InvalidWalletSignInError } from '../../domain/identity.errors';
 import { normalizeAddress } from '../../domain/wallet';
 import { IDENTITY_OPTIONS, IdentityOptions } from '../../identity.options';
@@ -18,10 +19,12 @@ export interface VerifiedSignIn {
 }
 
 /**
- * Checks an EIP-4361 message and its signature by an externally owned account; then its nonce,
- * used up in the transaction of the command it proves, so a refused command leaves it unused.
- * Smart-contract wallets (EIP-1271) need a chain's RPC to verify and are refused here, as any bad
- * signature is.
+ * Checks an EIP-4361 message and its signature; then its nonce, used up in the transaction of the
+ * command it proves, so a refused command leaves it unused. An externally owned account's signature
+ * is recovered here; one that does not recover the message's address may be a deployed
+ * smart-contract wallet's (EIP-1271), which only the message's chain can judge: its
+ * `isValidSignature` is called through that chain's client where WEB3_CHAINS enables it; elsewhere
+ * it is refused as any bad signature is. A wallet not deployed yet (ERC-6492) is refused.
  */
 @Injectable()
 export class SignInMessageVerifier {
@@ -30,6 +33,7 @@ export class SignInMessageVerifier {
   constructor(
     @Inject(IDENTITY_OPTIONS) { wallet }: IdentityOptions,
     private readonly nonces: WalletNonceRepository,
+    private readonly chains: ChainClients,
   ) {
     this.options = wallet;
   }
@@ -50,7 +54,7 @@ export class SignInMessageVerifier {
     if (!validateSiweMessage({ message: fields, domain: this.options.domain, time: now })) {
       throw new InvalidWalletSignInError('it has expired or is not valid yet');
     }
-    if (!(await this.signedBy(address, message, signature))) throw new InvalidWalletSignInError('it is not signed by its address');
+    if (!(await this.signedBy(address, message, signature, chainId))) throw new InvalidWalletSignInError('it is not signed by its address');
     return { address: normalizeAddress(address), nonce };
   }
 
@@ -69,12 +73,20 @@ export class SignInMessageVerifier {
     }
   }
 
-  private async signedBy(address: `0x${string}`, message: string, signature: `0x${string}`): Promise<boolean> {
+  private async signedBy(address: `0x${string}`, message: string, signature: `0x${string}`, chainId: number): Promise<boolean> {
+    if (await verifyMessage({ address, message, signature }).catch(() => false)) return true;
+    if (!this.chains.chains.some(({ id }) => id === chainId)) return false;
+    const chain = this.chains.publicClient(chainId);
+    let code: `0x${string}` | undefined;
     try {
-      return await verifyMessage({ address, message, signature });
+      // First, as viem's check reads a failed call as a refusal: an unreachable chain must not pass for a bad signature.
+      code = await chain.getCode({ address });
     } catch {
-      // A signature that is no point on the curve: as wrong as another key's.
-      return false;
+      throw new ServiceUnavailableException(`the signature of a contract wallet is checked on chain ${chainId}, which cannot be reached now`);
     }
+    // An address without code is an externally owned account, whose signature did not recover it.
+    if (!code || code === '0x') return false;
+    return chain.verifyMessage({ address, message, signature }).catch(() => false);
   }
+
 }
