@@ -19,6 +19,7 @@ import { WALLET_EXAMPLE, WALLET_NONCE_EXAMPLE, WalletNonceResponse, WalletRespon
 
 const REFUSED_MESSAGE =
   'The signed message is refused: a bad signature, another domain or chain, a nonce unknown, used or expired, or outside its validity period';
+const CONTRACT_WALLET_CHAIN_DOWN = "A contract wallet's signature is checked on its chain (EIP-1271), which cannot be reached now; the nonce is left unused";
 
 /** The caller's account: a machine client has none to link wallets to. */
 function userIdOf(principal: Principal): string {
@@ -67,7 +68,7 @@ export class WalletController {
     description: 'A wallet signing in for the first time gets a new customer account, without email or password.',
   })
   @ApiOkResponse({ type: SessionResponse, example: SESSION_EXAMPLE })
-  @ProblemResponses(400, 413, 415, { 401: REFUSED_MESSAGE })
+  @ProblemResponses(400, 413, 415, { 401: REFUSED_MESSAGE, 503: CONTRACT_WALLET_CHAIN_DOWN })
   async verify(@Body() body: WalletSignInRequest): Promise<SessionResponse> {
     const session = await refusingBadCredentials(this.commandBus.execute(new SignInWithWalletCommand(body.message, body.signature)));
     return { ...session, tokenType: 'Bearer' };
@@ -93,6 +94,7 @@ export class WalletController {
   @ProblemResponses(400, 413, 415, {
     401: REFUSED_MESSAGE,
     409: 'The wallet is linked to another account',
+    503: CONTRACT_WALLET_CHAIN_DOWN,
   })
   async link(@CurrentPrincipal() principal: Principal, @Body() body: WalletSignInRequest): Promise<WalletResponse> {
     const linking = this.commandBus.execute(new LinkWalletCommand(userIdOf(principal), body.message, body.signature));
