@@ -4,10 +4,13 @@ import { removeStaleRedirects } from '../support/kafka-mock';
 
 /**
  * Before any suite: no redirect rule of an earlier, crashed run may divert this run's connections;
- * and dist/ matches the sources (SWC, only what changed), as the processes suites start and the
+ * the contracts' generated TypeScript matches their Solidity sources (libs/chain imports it); and
+ * dist/ matches the sources (SWC, only what changed), as the processes suites start and the
  * provider simulator's worker thread run the build (src/hosted-provider-simulator.ts).
  */
 export default function globalSetup(): void {
   removeStaleRedirects();
-  execFileSync(process.execPath, [join(process.cwd(), 'scripts', 'compile.cjs')], { stdio: 'inherit' });
+  for (const script of ['compile-contracts.cjs', 'compile.cjs']) {
+    execFileSync(process.execPath, [join(process.cwd(), 'scripts', script)], { stdio: 'inherit' });
+  }
 }
