@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
+import { FailpointName, ORDER_PATH_FAILPOINTS } from '../../libs/failpoints';
 import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomerAt } from '../support/auth';
 import { count, expectProviderAgrees, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
@@ -13,8 +13,11 @@ if (!postgres) {
 }
 const describeOnPostgres = postgres ? describe : describe.skip;
 
-/** One process has no Kafka consumer: its failpoint is crossed in the split suite only. */
-const ONE_PROCESS_FAILPOINTS = FAILPOINT_NAMES.filter((name) => name !== 'before-offset-commit');
+/**
+ * One process has no Kafka consumer: its failpoint is crossed in the split suite only. The receipt's
+ * failpoints have their suite (test/web3/receipt-crashes.e2e-spec.ts).
+ */
+const ONE_PROCESS_FAILPOINTS = ORDER_PATH_FAILPOINTS.filter((name) => name !== 'before-offset-commit');
 
 const ORDERS = 20;
 /** Orders sent at once; the next wave goes when this one is answered (or refused), so boundaries are crossed many times. */
