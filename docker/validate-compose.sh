@@ -11,9 +11,11 @@ PROFILE_SETS=(
   split
   observability
   providers
+  web3
   monolith,observability
   full,observability
   split,observability
+  monolith,web3
 )
 
 if docker compose version >/dev/null 2>&1; then

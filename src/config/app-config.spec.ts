@@ -171,6 +171,14 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ SIWE_NONCE_TTL_SECONDS: '5' })).toThrow('SIWE_NONCE_TTL_SECONDS must be an integer from 10 to 3600');
   });
 
+  it('reads no chain unless WEB3_CHAINS enables one, and stops the start on a bad entry, naming its field', () => {
+    expect(loadConfig({}).web3.chains).toEqual([]);
+    expect(loadConfig({ WEB3_CHAINS: '[{"id": 137, "rpcUrl": "https://polygon.example"}]' }).web3.chains).toMatchObject([{ id: 137, name: 'Polygon' }]);
+    expect(() => loadConfig({ WEB3_CHAINS: '[{"id": 137, "rpcUrl": "https://polygon.example", "receiptContract": "0x12"}]' })).toThrow(
+      'Invalid configuration: WEB3_CHAINS[0].receiptContract must be an address',
+    );
+  });
+
   it('opens /docs and /metrics to anyone, except in production unless told so', () => {
     expect(loadConfig({})).toMatchObject({ docs: true, auth: { publicMetrics: true } });
     expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ docs: false, auth: { publicMetrics: false } });

@@ -14,6 +14,7 @@ import { PaymentMethodRefsConfig, paymentMethodRefsOf } from './payment-method-k
 import type { IdentityOptions } from '../modules/identity';
 import type { NotificationsOptions } from '../modules/notifications';
 import { notificationsOf } from './notifications-config';
+import { web3Of, type Web3Options } from './web3-config';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -84,6 +85,8 @@ export interface AppConfig {
   rateLimit: RateLimitOptions;
   /** E-mail delivery: the SMTP server (none: rendered and kept NOT_SENT), retries and their backoff. */
   notifications: NotificationsOptions;
+  /** The EVM chains enabled by WEB3_CHAINS (none by default) and how their RPC endpoints are called. */
+  web3: Web3Options;
   /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
   failpoints: FailpointSetting[];
   /** The longest a stop may take after SIGTERM: past it the process exits anyway, with code 1. */
@@ -465,6 +468,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),
+    web3: web3Of(read),
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };

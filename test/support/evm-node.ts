@@ -126,8 +126,11 @@ export async function startEvmNode(): Promise<EvmNode> {
       },
     };
   } catch (error) {
-    kill();
-    await exited(child);
+    // A binary that could not be spawned has no process to wait for.
+    if (child.pid !== undefined) {
+      kill();
+      await exited(child);
+    }
     cleanUp();
     throw new Error(`${(error as Error).message}\n${output}`, { cause: error });
   }

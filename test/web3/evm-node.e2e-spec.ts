@@ -35,7 +35,7 @@ describe('the local EVM node of the suites (test/support/evm-node.ts)', () => {
     node = await startEvmNode();
     // Seen in CI's log: what each suite that needs a chain pays for it.
     process.stdout.write(`anvil answered eth_chainId ${Math.round(performance.now() - startedAt)} ms after the spawn\n`);
-    chain = createPublicClient({ transport: http(node.rpcUrl), cacheTime: 0 });
+    chain = createPublicClient({ transport: http(node.rpcUrl), cacheTime: 0, pollingInterval: 50 });
   });
 
   afterAll(() => node?.stop());
@@ -44,7 +44,8 @@ describe('the local EVM node of the suites (test/support/evm-node.ts)', () => {
     createWalletClient({ account: privateKeyToAccount(node.accounts[index].privateKey), transport: http(node.rpcUrl) });
   const send = async (index: number, to: `0x${string}`, ether: string) => {
     const hash = await wallet(index).sendTransaction({ to, value: parseEther(ether), chain: null });
-    return chain.getTransactionReceipt({ hash });
+    // The node answers with the hash and mines right after: the receipt may lag the answer a little.
+    return chain.waitForTransactionReceipt({ hash, timeout: 5_000 });
   };
 
   it('is chain 31337 with ten accounts of 10,000 ETH, each with the key that signs for it', async () => {
@@ -59,7 +60,7 @@ describe('the local EVM node of the suites (test/support/evm-node.ts)', () => {
 
   it('mines each transaction into its own block at once, and mine() adds empty blocks', async () => {
     const before = await chain.getBlockNumber();
-    // The receipt is there without waiting: automine.
+    // Mined without anyone asking for a block (automine): else no receipt within the 5 s.
     const receipt = await send(1, node.accounts[2].address, '1');
     expect(receipt).toMatchObject({ status: 'success', blockNumber: before + 1n });
 
