@@ -15,6 +15,8 @@ import type { IdentityOptions } from '../modules/identity';
 import type { NotificationsOptions } from '../modules/notifications';
 import { notificationsOf } from './notifications-config';
 import { web3Of, type Web3Options } from './web3-config';
+import type { ReceiptsOptions } from '../modules/receipts';
+import { receiptsOf } from './receipts-config';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -87,6 +89,8 @@ export interface AppConfig {
   notifications: NotificationsOptions;
   /** The EVM chains enabled by WEB3_CHAINS (none by default) and how their RPC endpoints are called. */
   web3: Web3Options;
+  /** NFT receipts: the chain they are minted on and the minter (RECEIPTS_*); none by default. */
+  receipts: ReceiptsOptions;
   /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
   failpoints: FailpointSetting[];
   /** The longest a stop may take after SIGTERM: past it the process exits anyway, with code 1. */
@@ -382,6 +386,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
   const redisKeyPrefix = read.string('CACHE_KEY_PREFIX', 'commerce');
   const port = read.int('PORT', 3000, 0, 65535);
+  const web3 = web3Of(read);
   const config: AppConfig = {
     modules,
     http: read.bool('HTTP', true),
@@ -468,7 +473,8 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     },
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),
-    web3: web3Of(read),
+    web3,
+    receipts: receiptsOf(read, web3, modules),
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };
