@@ -93,3 +93,9 @@ export async function mintTransactionsOf({ reader, contract, minter }: ReceiptCh
 export async function ownerOf({ reader, contract }: ReceiptChainFixture, tokenId: bigint): Promise<string | null> {
   return reader.readContract({ address: contract, abi: OrderReceiptAbi, functionName: 'ownerOf', args: [tokenId] }).then(getAddress, () => null);
 }
+
+/** A private key as it could be written out: its hex digits in either case (with or without 0x). */
+export function keySpellings(key: string): string[] {
+  const hex = key.slice(2);
+  return [hex.toLowerCase(), hex.toUpperCase()];
+}
