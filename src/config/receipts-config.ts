@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAddressEqual, type LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { KeystoreError, openKeystore } from '../../libs/chain/keystore';
+import { KeystoreError, openKeystore } from '../../libs/chain';
 import type { ContextName } from '../../libs/contracts/message';
 import { DEFAULT_RECEIPTS_OPTIONS as DEFAULTS, type ReceiptsOptions } from '../modules/receipts';
 import type { Web3Options } from './web3-config';
