@@ -72,7 +72,11 @@ export async function startEvmNode(): Promise<EvmNode> {
   const kill = (): void => {
     child.kill('SIGKILL');
   };
-  process.once('exit', kill);
+  const killOnExit = (): void => {
+    kill();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
@@ -81,7 +85,7 @@ export async function startEvmNode(): Promise<EvmNode> {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const cleanUp = (): void => {
-    process.removeListener('exit', kill);
+    process.removeListener('exit', killOnExit);
     rmSync(workDir, { recursive: true, force: true });
   };
 
