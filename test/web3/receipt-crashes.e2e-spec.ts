@@ -2,7 +2,7 @@ import { getAddress } from 'viem';
 import { FailpointName, RECEIPT_FAILPOINTS } from '../../libs/failpoints';
 import { newId } from '../../libs/persistence';
 import { AppProcess, endedWithin, freePort, restartableServiceEnv } from '../support/app-process';
-import { EvmNode, startEvmNode } from '../support/evm-node';
+import { EvmNode, mine, startEvmNode } from '../support/evm-node';
 import { deployReceipts, keySpellings, mintsOf, mintTransactionsOf, orderEvents, ReceiptChainFixture, tokenIdOf } from '../support/receipts';
 import { onServiceDatabase, serviceDatabase } from '../support/service-database';
 import { eventually, publishThroughOutbox } from '../support/test-env';
@@ -46,6 +46,12 @@ describe("A receipt's mint, its process killed at each failpoint", () => {
         expect(await endedWithin(app, 30_000)).toBe('SIGKILL');
         const sentBeforeTheKill = await chain.reader.getTransactionCount({ address: chain.minter.address });
         expect(sentBeforeTheKill).toBe(failpoint === 'after-mint-recorded' ? 0 : 1);
+        const [{ mint_tx_hash: recordedAtTheKill }] = await onServiceDatabase(database.env, (sql) =>
+          sql('SELECT mint_tx_hash FROM receipts.receipt WHERE order_id = $1', [orderId]),
+        );
+        expect(recordedAtTheKill).toMatch(/^0x[0-9a-f]{64}$/);
+        // The base fee moves with each block: a transaction signed anew after the restart would differ from the recorded one.
+        await mine(node, 3);
 
         await app.start();
         const metadata = await eventually(async () => {
@@ -66,7 +72,8 @@ describe("A receipt's mint, its process killed at each failpoint", () => {
           sql('SELECT mint_tx_hash, minted_tx_hash FROM receipts.receipt WHERE order_id = $1', [orderId]),
         );
         // The transaction recorded before the kill is the one that minted: sent again as it was, never signed anew.
-        expect(recorded).toEqual({ mint_tx_hash: mints[0].transactionHash, minted_tx_hash: mints[0].transactionHash });
+        expect(mints[0].transactionHash).toBe(recordedAtTheKill);
+        expect(recorded).toEqual({ mint_tx_hash: recordedAtTheKill, minted_tx_hash: recordedAtTheKill });
         const written = `${app.output.join('')}\n${health}`;
         expect(written).toContain(failpoint);
         for (const spelling of keySpellings(chain.minter.privateKey)) expect(written).not.toContain(spelling);
