@@ -5,6 +5,7 @@ import { IntegrationMessage } from '../../libs/contracts';
 import { MintOrderReceiptV1 } from '../../libs/contracts/receipts';
 import { newId } from '../../libs/persistence';
 import { EvmNode, startEvmNode } from '../support/evm-node';
+import { FaultProxy } from '../support/fault-proxy';
 import { BASE_URI, deployReceipts, mintsOf, mintTransactionsOf, orderEvents, ownerOf, ReceiptChainFixture, tokenIdOf } from '../support/receipts';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -191,5 +192,54 @@ describe('order receipts', () => {
     expect(receipt.gasUsed).toBeGreaterThan(21_000n);
     expect(receipt.gasUsed).toBeLessThan(200_000n);
     process.stdout.write(`receipts: one mint (OrderReceipt.mint, the first receipt of a wallet) used ${receipt.gasUsed} gas on anvil\n`);
+  });
+
+  describe("while the chain's RPC endpoint is down", () => {
+    const MAX_ATTEMPTS = 4;
+    let proxy: FaultProxy;
+    let outage: TestApp;
+
+    beforeAll(async () => {
+      // One application at a time in this process: their metrics share prom-client's registry.
+      await app.close();
+      app = undefined as unknown as TestApp;
+      proxy = await FaultProxy.forUrl(node.rpcUrl, 8545);
+      outage = await startTestApp({
+        ...chain.env,
+        WEB3_CHAINS: JSON.stringify([{ id: node.chainId, rpcUrl: proxy.in(node.rpcUrl), receiptContract: chain.contract }]),
+        WEB3_RPC_TIMEOUT_MS: '500',
+        WEB3_RPC_BREAKER_FAILURES: '1',
+        WEB3_RPC_BREAKER_RESET_MS: '3000',
+        MESSAGE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await outage?.close();
+      await proxy?.close();
+    });
+
+    it('defers the mint while its circuit is open, using up none of its deliveries, and mints once the endpoint is back', async () => {
+      proxy.reset();
+      const orderId = newId();
+      for (const message of Object.values(orderEvents(orderId, payers[2]))) await outage.publish(message, orderId);
+      const mintRow = () =>
+        outage.sql<{ attempts: number; last_error: string | null; dead_at: Date | null }>(
+          `SELECT attempts, last_error, dead_at FROM messaging.outbox WHERE aggregate_id = $1 AND type = 'receipts.receipt.mint'`,
+          [orderId],
+        );
+      await outage.eventually(async () => expect((await mintRow())[0]?.last_error).toMatch(/ChainUnavailableError: chain 31337's RPC endpoint keeps failing/));
+      // Retried every 200 ms for four seconds (MESSAGE_RETRY_MAX_MS), each a delivery had it not been deferred.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const [during] = await mintRow();
+      expect(during.dead_at).toBeNull();
+      expect(during.attempts).toBeLessThan(MAX_ATTEMPTS);
+
+      proxy.pass();
+
+      expect(await outage.eventually(() => ownerOf(chain, tokenIdOf(orderId)).then((owner) => owner ?? Promise.reject(new Error('not minted'))), 20_000)).toBe(payers[2]);
+      expect(await mintTransactionsOf(chain, tokenIdOf(orderId))).toHaveLength(1);
+      expect(await outage.sql('SELECT * FROM messaging.dead_letter')).toEqual([]);
+    });
   });
 });
