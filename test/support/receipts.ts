@@ -74,7 +74,7 @@ export async function mintsOf({ reader, contract }: ReceiptChainFixture, tokenId
   return reader.getContractEvents({ address: contract, abi: OrderReceiptAbi, eventName: 'Transfer', args: { from: zeroAddress, tokenId }, fromBlock: 'earliest' });
 }
 
-/** Every transaction the minter sent that calls `mint(…, tokenId)`, mined or not, found block by block. */
+/** Every mined transaction of the minter that calls `mint(…, tokenId)`, found block by block (anvil mines each at once). */
 export async function mintTransactionsOf({ reader, contract, minter }: ReceiptChainFixture, tokenId: bigint): Promise<`0x${string}`[]> {
   const head = await reader.getBlockNumber({ cacheTime: 0 });
   const hashes: `0x${string}`[] = [];
