@@ -1,13 +1,16 @@
 import { getAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { CommandBus } from '@nestjs/cqrs';
 import { OrderReceiptAbi } from '../../libs/chain';
+import { failpoints } from '../../libs/failpoints';
 import { IntegrationMessage } from '../../libs/contracts';
 import { MintOrderReceiptV1 } from '../../libs/contracts/receipts';
 import { newId } from '../../libs/persistence';
 import { EvmNode, startEvmNode } from '../support/evm-node';
 import { FaultProxy } from '../support/fault-proxy';
 import { BASE_URI, deployReceipts, mintsOf, mintTransactionsOf, orderEvents, ownerOf, ReceiptChainFixture, tokenIdOf } from '../support/receipts';
-import { startTestApp, TestApp } from '../support/test-app';
+import { MintReceiptCommand } from '../../src/modules/receipts/application/mint-receipt/mint-receipt.command';
+import { itInProcess, startTestApp, TestApp } from '../support/test-app';
 
 const MAX_TOKEN_ID = (1n << 128n) - 1n;
 
@@ -167,6 +170,30 @@ describe('order receipts', () => {
       expect(mints.map(({ args }) => args.to)).toEqual([payers[4]]);
       expect(await mintTransactionsOf(chain, tokenIdOf(orderId))).toEqual([mints[0].transactionHash]);
     }
+    expect(await app.sql('SELECT * FROM messaging.dead_letter')).toEqual([]);
+  });
+
+  itInProcess('mints once when deliveries of the mint run its handler side by side, the first holding the minter’s turn', async () => {
+    const orderId = newId();
+    const { confirmed, paid, completed } = orderEvents(orderId, payers[3]);
+    // A mint that broadcast keeps the minter's turn half a second longer: the deliveries below, and the receipt's own
+    // command, run side by side, wait for the turn, and must find the transaction rather than send another.
+    failpoints.arm([{ name: 'after-mint-broadcast', action: { kind: 'delay', ms: 500 } }]);
+    try {
+      for (const message of [confirmed, paid, completed]) await publish(message, orderId);
+      const target = { chainId: node.chainId, contractAddress: chain.contract, owner: payers[3] };
+      const commandBus = app.nest.get(CommandBus);
+      await app.eventually(async () => expect(await app.sql('SELECT 1 FROM receipts.receipt WHERE order_id = $1 AND mint_requested_at IS NOT NULL', [orderId])).toHaveLength(1));
+
+      await Promise.all([1, 2, 3, 4].map(() => commandBus.execute(new MintReceiptCommand(orderId, tokenIdOf(orderId), target))));
+    } finally {
+      failpoints.arm([]);
+    }
+
+    expect(await ownerOf(chain, tokenIdOf(orderId))).toBe(payers[3]);
+    const mints = await mintsOf(chain, tokenIdOf(orderId));
+    expect(await mintTransactionsOf(chain, tokenIdOf(orderId))).toEqual([mints[0].transactionHash]);
+    await app.drained();
     expect(await app.sql('SELECT * FROM messaging.dead_letter')).toEqual([]);
   });
 
