@@ -16,7 +16,7 @@ except ImportError:
     sys.exit("check-configs.py needs PyYAML (Debian: apt-get install python3-yaml; else pip install pyyaml)")
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTEXTS = ["catalog", "inventory", "ordering", "payments", "notifications", "identity"]
+CONTEXTS = ["catalog", "inventory", "ordering", "payments", "notifications", "identity", "receipts"]
 # The HTTP prefix each context serves (src/modules/<context>/api).
 CONTEXT_OF_PATH = {
     "/api/v1/products": "catalog",
@@ -24,13 +24,14 @@ CONTEXT_OF_PATH = {
     "/api/v1/orders": "ordering",
     "/api/v1/payments": "payments",
     "/api/v1/notifications": "notifications",
+    "/api/v1/nft": "receipts",
     "/api/v1/auth": "identity",
     "/api/v1/users": "identity",
     "/.well-known/jwks.json": "identity",
 }
 # Kong routes anyone may call (the console's page asks for a sign-in itself); every other route must verify
 # access tokens (the jwt plugin).
-PUBLIC_ROUTES = {"catalog-read", "inventory-read", "sign-in", "jwks", "docs", "console"}
+PUBLIC_ROUTES = {"catalog-read", "inventory-read", "sign-in", "jwks", "docs", "console", "nft-metadata"}
 DEFAULT_ISSUER = "commerce-core"
 APP_PORT = 3000
 DEFAULTED = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")

@@ -28,6 +28,7 @@ import { OrderCompletion1767000003200 } from './1767000003200-order-completion';
 import { NotificationOrders1767000003300 } from './1767000003300-notification-orders';
 import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-provider-references';
 import { WalletSignIn1767000003500 } from './1767000003500-wallet-sign-in';
+import { Receipts1767000003600 } from './1767000003600-receipts';
 import { CryptoTransferRequests1767000003700 } from './1767000003700-crypto-transfer-requests';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
@@ -62,5 +63,6 @@ export const MIGRATIONS = [
   NotificationOrders1767000003300,
   PaymentProviderReferences1767000003400,
   WalletSignIn1767000003500,
+  Receipts1767000003600,
   CryptoTransferRequests1767000003700,
 ];

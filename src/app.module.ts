@@ -25,6 +25,7 @@ import { InventoryModule } from './modules/inventory';
 import { NotificationsModule } from './modules/notifications';
 import { OrderingModule } from './modules/ordering';
 import { PaymentsModule } from './modules/payments';
+import { ReceiptsModule } from './modules/receipts';
 
 /** The provider simulator this process hosts: where it hosts payments and no PAYMENT_PROVIDER_URL names a provider. */
 function hostedProviderSimulator(config: AppConfig): HostedProviderSimulator | undefined {
@@ -52,6 +53,7 @@ function boundedContexts(config: AppConfig, simulator?: HostedProviderSimulator)
     }),
     ordering: OrderingModule.forRoot({ saga: config.saga, admission: config.admission, paymentMethodRefs: config.paymentMethodRefs }),
     identity: IdentityModule.forRoot(config.identity),
+    receipts: ReceiptsModule.forRoot(config.receipts),
   };
 }
 

@@ -42,7 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     new DocumentBuilder()
       .setTitle('Commerce core API')
       .setDescription(
-        'Catalog, inventory, ordering (event-sourced, saga-driven), payments and notifications. ' +
+        'Catalog, inventory, ordering (event-sourced, saga-driven), payments, notifications and NFT order receipts. ' +
           'Money is integer minor units with an ISO 4217 currency. Errors are application/problem+json.',
       )
       .setVersion('1')

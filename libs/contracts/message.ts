@@ -4,7 +4,7 @@ import { INT32_MAX, integer, object, PayloadSchema, text, uuid } from './schema'
 export type MessageKind = 'command' | 'event';
 
 /** The bounded contexts; a process hosts some or all of them. */
-export const CONTEXT_NAMES = ['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity'] as const;
+export const CONTEXT_NAMES = ['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity', 'receipts'] as const;
 export type ContextName = (typeof CONTEXT_NAMES)[number];
 
 /** Wire identity of a contract: routing and decoding use `type` + `version`, never class names. */

@@ -3,6 +3,7 @@ import * as identity from './identity';
 import * as inventory from './inventory';
 import * as ordering from './ordering';
 import * as payments from './payments';
+import * as receipts from './receipts';
 import { MessageClass } from './message';
 
 function messageClasses(namespace: Record<string, unknown>): MessageClass[] {
@@ -13,7 +14,7 @@ function messageClasses(namespace: Record<string, unknown>): MessageClass[] {
 
 /** Every published contract, keyed by `type@version`, for decoding envelopes off the wire. */
 export const CONTRACTS: ReadonlyMap<string, MessageClass> = new Map(
-  [catalog, inventory, ordering, payments, identity]
+  [catalog, inventory, ordering, payments, identity, receipts]
     .flatMap(messageClasses)
     .map((cls) => [contractKey(cls.definition.type, cls.definition.version), cls]),
 );

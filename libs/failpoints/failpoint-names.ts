@@ -1,9 +1,8 @@
 /**
- * Every failpoint placed in the code: the transaction boundaries of the order path, where a
- * crash tests that what committed is enough to finish every order. A call site names one of
- * these, so a misspelt name does not compile, and FAILPOINTS names only these.
+ * The transaction boundaries of the order path, where a crash tests that what committed is
+ * enough to finish every order.
  */
-export const FAILPOINT_NAMES = [
+export const ORDER_PATH_FAILPOINTS = [
   /** ordering: the placement transaction committed, the HTTP answers are not sent yet. */
   'after-placement-commit',
   /** inventory: the reservation transaction committed. */
@@ -29,5 +28,19 @@ export const FAILPOINT_NAMES = [
   /** Kafka consumer (split topology only): a batch's effects committed, its offset not committed yet. */
   'before-offset-commit',
 ] as const;
+
+/** The steps of minting an order's receipt, where a crash tests that the receipt is minted once. */
+export const RECEIPT_FAILPOINTS = [
+  /** receipts: the signed mint transaction is recorded, not broadcast yet. */
+  'after-mint-recorded',
+  /** receipts: the mint transaction is broadcast, its receipt not recorded yet. */
+  'after-mint-broadcast',
+] as const;
+
+/**
+ * Every failpoint placed in the code. A call site names one of these, so a misspelt name does not
+ * compile, and FAILPOINTS names only these.
+ */
+export const FAILPOINT_NAMES = [...ORDER_PATH_FAILPOINTS, ...RECEIPT_FAILPOINTS] as const;
 
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];

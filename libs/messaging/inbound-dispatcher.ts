@@ -210,7 +210,7 @@ export class InboundDispatcher implements OnModuleInit {
   /** Each delivery's command, remembering the message it came from. */
   private handlings(deliveries: readonly Delivery[]): Handling[] {
     return deliveries.map((delivery) => {
-      const command = delivery.subscription.route.toCommand(delivery.message.payload);
+      const command = delivery.subscription.route.toCommand(delivery.message.payload, delivery.envelope);
       MessageContext.rememberOrigin(command, originOf(delivery.envelope));
       return { delivery, command };
     });
@@ -255,7 +255,7 @@ export class InboundDispatcher implements OnModuleInit {
     return inSpan(`handle ${envelope.type}`, SpanKind.CONSUMER, envelope.traceparent, attributes, (span) => {
       const state = { correlationId: envelope.correlationId, causationId: envelope.id, traceparent: traceparentOf(span), inbound };
       return MessageContext.run(state, async () => {
-        const execute = () => this.commandBus.execute(command ?? subscription.route.toCommand(message.payload));
+        const execute = () => this.commandBus.execute(command ?? subscription.route.toCommand(message.payload, envelope));
         await (batch ? UnitOfWork.joining(batch, execute) : execute());
         // A command that wrote nothing still marks the message as handled.
         if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);

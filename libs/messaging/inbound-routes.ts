@@ -12,10 +12,16 @@ export interface InboundRouteOptions {
   ownTransactions?: boolean;
 }
 
+/** What a route may know of a message besides its payload. */
+export interface InboundMessage {
+  /** When the message was published (ISO 8601): when what it tells happened, however late it arrives. */
+  readonly occurredAt: string;
+}
+
 /** What a context does with one contract message: the local command it becomes. */
 export interface InboundRoute<P = unknown> {
   readonly message: MessageClass<P>;
-  readonly toCommand: (payload: P) => ICommand;
+  readonly toCommand: (payload: P, message: InboundMessage) => ICommand;
   readonly ownTransactions: boolean;
 }
 
@@ -43,7 +49,7 @@ export function consumes(context: ContextName, routes: readonly InboundRoute[]):
 
 export function on<P>(
   message: MessageClass<P>,
-  toCommand: (payload: P) => ICommand,
+  toCommand: (payload: P, message: InboundMessage) => ICommand,
   options: InboundRouteOptions = {},
 ): InboundRoute {
   return { message, toCommand, ownTransactions: options.ownTransactions ?? false } as InboundRoute;

@@ -3,7 +3,7 @@ export { DeadLetterStore } from './dead-letter.store';
 export type { DeliveryDeadLetter } from './dead-letter.store';
 export * from './envelope';
 export { consumes, on } from './inbound-routes';
-export type { InboundRoute, InboundRouteOptions, InboundRoutes } from './inbound-routes';
+export type { InboundMessage, InboundRoute, InboundRouteOptions, InboundRoutes } from './inbound-routes';
 export type { BrokerHealth } from './kafka-broker';
 export type { KafkaConsumers } from './kafka-consumers';
 export { KAFKA_CONSUMERS } from './kafka.tokens';

@@ -104,7 +104,7 @@ describe(loadConfig.name, () => {
 
   it('hosts every context in one process without Kafka by default', () => {
     const config = loadConfig({});
-    expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity']);
+    expect(config.modules).toEqual(['catalog', 'inventory', 'ordering', 'payments', 'notifications', 'identity', 'receipts']);
     expect(config.http).toBe(true);
     expect(config.messaging.kafka).toBeUndefined();
   });

@@ -17,6 +17,8 @@ import type { ChainConfig } from '../../libs/chain';
 import type { NotificationsOptions } from '../modules/notifications';
 import { notificationsOf } from './notifications-config';
 import { web3Of, type Web3Options } from './web3-config';
+import type { ReceiptsOptions } from '../modules/receipts';
+import { receiptsOf } from './receipts-config';
 
 /** Typed configuration read once from the environment; any bad value stops the start. */
 export interface AppConfig {
@@ -91,6 +93,8 @@ export interface AppConfig {
   notifications: NotificationsOptions;
   /** The EVM chains enabled by WEB3_CHAINS (none by default) and how their RPC endpoints are called. */
   web3: Web3Options;
+  /** NFT receipts: the chain they are minted on and the minter (RECEIPTS_*); none by default. */
+  receipts: ReceiptsOptions;
   /** Crashes, errors or pauses at named points, for tests of recovery; none unless FAILPOINTS is set. */
   failpoints: FailpointSetting[];
   /** The longest a stop may take after SIGTERM: past it the process exits anyway, with code 1. */
@@ -506,6 +510,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     rateLimit: rateLimitOf(read, { redisUrl, keyPrefix: redisKeyPrefix }),
     notifications: notificationsOf(read),
     web3,
+    receipts: receiptsOf(read, web3, modules),
     failpoints: failpointsOf(read),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
   };

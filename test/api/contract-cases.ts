@@ -22,6 +22,8 @@ export interface Fixtures {
   customerId: string;
   /** Not replayed yet. */
   deadLetterId: string;
+  /** The token id of an order receipt recorded as minted. */
+  receiptTokenId: string;
   /**
    * Access tokens: the admin's (of TEST_ENV), the customer's, another customer's, a machine
    * client's granted only `metrics:read`, and the admin's claims signed by a key not identity's.
@@ -760,6 +762,25 @@ export const CONTRACT_CASES: Record<string, (f: Fixtures) => OperationCases> = {
           beyondSchema: 'credentials are state, not shape',
         },
         ...bodyFormat('post', '/api/v1/auth/token'),
+      ],
+    };
+  },
+
+  'get /api/v1/nft/{tokenId}': (f) => {
+    const metadata = (tokenId: string): ProxiedRequest => ({ method: 'get', path: `/api/v1/nft/${tokenId}` });
+    return {
+      caller: 'nobody',
+      valid: [metadata(f.receiptTokenId)],
+      invalid: [
+        { name: 'a token id that is not a decimal number', request: metadata('0x2a'), status: 400, field: 'tokenId' },
+        {
+          name: 'a token id past 2^128 - 1, the largest order id',
+          request: metadata((1n << 128n).toString()),
+          status: 400,
+          field: 'tokenId',
+          beyondSchema: 'a pattern cannot bound a 39-digit number',
+        },
+        { name: 'a token id no receipt was minted with', request: metadata('42'), status: 404, beyondSchema: 'existence is state, not shape' },
       ],
     };
   },

@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newId } from '../../libs/persistence';
 import { asAdmin, Customer, forged, logIn, newCustomer } from '../support/auth';
 import { finalOrder, paymentOf, placeOrder, sql, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -78,6 +79,24 @@ async function deadLetter(app: TestApp, productId: string): Promise<string> {
   }
 }
 
+/**
+ * An order receipt as receipts records it once minted (no chain runs here: test/web3 mints on one).
+ * Returns its token id: the order id's 128 bits.
+ */
+async function mintedReceipt(app: TestApp): Promise<string> {
+  const orderId = newId();
+  const tokenId = BigInt(`0x${orderId.replace(/-/g, '')}`).toString();
+  const owner = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
+  await sql(
+    app,
+    `INSERT INTO receipts.receipt (order_id, token_id, customer_id, total_amount, total_currency, lines, confirmed_at, payment_id, paid_on_chain_id,
+       payer, completed_at, chain_id, contract_address, owner, mint_requested_at, minted_at)
+     VALUES ($1, $2, 'cus_contract', 1999, 'EUR', $3::jsonb, now(), $4, 31337, $5, now(), 31337, '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512', $5, now(), now())`,
+    [orderId, tokenId, JSON.stringify([{ productId: newId(), quantity: 1, unitPrice: { amount: 1999, currency: 'EUR' } }]), newId(), owner],
+  );
+  return tokenId;
+}
+
 type Identities = Pick<Fixtures, 'tokens' | 'login' | 'refreshTokens' | 'client' | 'revocableClientId' | 'userId' | 'wallets'>;
 
 /** A wallet linked to each customer, and signed messages for the wallet routes' cases. */
@@ -149,6 +168,7 @@ async function createFixtures(app: TestApp): Promise<Fixtures> {
     notificationId,
     customerId: customer.id,
     deadLetterId: await deadLetter(app, productId),
+    receiptTokenId: await mintedReceipt(app),
   };
 }
 

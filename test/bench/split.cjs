@@ -1,6 +1,6 @@
 'use strict';
 // Orders confirmed end to end, the service as one process against the same service split into
-// four processes over Kafka (edge: ordering, catalog, identity; inventory; payments; notifications), in
+// four processes over Kafka (edge: ordering, catalog, identity; inventory; payments; notifications and receipts), in
 // one run on the same PostgreSQL server, each on a database of its own. The broker is librdkafka's
 // mock cluster (3 brokers) started through kcat. Each order is timed from its POST until
 // GET /api/v1/orders/:id says CONFIRMED, a fixed number in flight.
@@ -13,8 +13,8 @@ const bench = require('./service.cjs');
 const { endToEnd, firstConfirmedOrder, orderOf, shop } = require('./order-flow.cjs');
 
 const SETTINGS = { orders: 300, inFlight: 20, kafkaMaxWaitMs: 100 };
-const ROLES = { edge: 'ordering,catalog,identity', inventory: 'inventory', payments: 'payments', notifications: 'notifications' };
-const ROUTES = { products: 'edge', orders: 'edge', notifications: 'notifications', inventory: 'inventory', payments: 'payments' };
+const ROLES = { edge: 'ordering,catalog,identity', inventory: 'inventory', payments: 'payments', notifications: 'notifications,receipts' };
+const ROUTES = { products: 'edge', orders: 'edge', notifications: 'notifications', nft: 'notifications', inventory: 'inventory', payments: 'payments' };
 
 /** Why no mock Kafka cluster can be started here, or undefined when it can. */
 function kafkaMockUnavailable() {

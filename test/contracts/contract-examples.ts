@@ -26,6 +26,7 @@ import {
   PaymentVoidedV1,
   VoidPaymentV1,
 } from '../../libs/contracts/payments';
+import { MintOrderReceiptV1 } from '../../libs/contracts/receipts';
 
 const ORDER = '01a20000-0000-7000-8000-0000000000a1';
 const PRODUCT = '0190a000-0000-7000-8000-000000000001';
@@ -107,6 +108,14 @@ export const CONTRACT_EXAMPLES: readonly IntegrationMessage[] = [
     ],
   }),
   new OrderCompletedV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' } }),
+  new MintOrderReceiptV1({
+    orderId: ORDER,
+    // ORDER's 128 bits as an unsigned integer.
+    tokenId: '2170380086868086862995200902732710049',
+    chainId: 137,
+    contractAddress: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+    owner: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+  }),
   new OrderCancelledV1({ orderId: ORDER, customerId: 'cus_42', total: { amount: 5997, currency: 'EUR' }, reasons: ['payment: authorization_expired'] }),
   new UserRegisteredV1({ userId: ORDER, email: 'ann@example.com', registeredAt: '2026-01-15T09:30:00.000Z' }),
   new OrderRejectedV1({

@@ -33,6 +33,7 @@ const PUBLISHED = [
   'payments.payment.transfer-requested@1 event payments',
   'payments.payment.void@1 command payments',
   'payments.payment.voided@1 event payments',
+  'receipts.receipt.mint@1 command receipts',
 ];
 
 describe('Published contracts', () => {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { FAILPOINT_NAMES, FailpointName } from '../../libs/failpoints';
-import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
+import { FailpointName, ORDER_PATH_FAILPOINTS } from '../../libs/failpoints';
+import { AppProcess, endedWithin, freePort, restartableServiceEnv } from '../support/app-process';
 import { FAST_PASSWORD_HASHING, newCustomerAt } from '../support/auth';
 import { count, expectProviderAgrees, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
@@ -13,8 +13,11 @@ if (!postgres) {
 }
 const describeOnPostgres = postgres ? describe : describe.skip;
 
-/** One process has no Kafka consumer: its failpoint is crossed in the split suite only. */
-const ONE_PROCESS_FAILPOINTS = FAILPOINT_NAMES.filter((name) => name !== 'before-offset-commit');
+/**
+ * One process has no Kafka consumer: its failpoint is crossed in the split suite only. The receipt's
+ * failpoints have their suite (test/web3/receipt-crashes.e2e-spec.ts).
+ */
+const ONE_PROCESS_FAILPOINTS = ORDER_PATH_FAILPOINTS.filter((name) => name !== 'before-offset-commit');
 
 const ORDERS = 20;
 /** Orders sent at once; the next wave goes when this one is answered (or refused), so boundaries are crossed many times. */
@@ -24,17 +27,6 @@ const QUANTITY = 2;
 const STOCK = 30;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
-
-/** The signal that ended the process, or 'still running' if it lives on after `ms`. */
-async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
-  try {
-    return await Promise.race([app.ended(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describeOnPostgres('A process killed at each failpoint of the order path', () => {
 

@@ -13,7 +13,7 @@ import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/config/app-config';
 
 const topology = AppModule.topology(loadConfig({}));
-const EDGE: ContextName[] = ['ordering', 'catalog', 'notifications'];
+const EDGE: ContextName[] = ['ordering', 'catalog', 'notifications', 'receipts'];
 const ORDER = '01a20000-0000-7000-8000-000000000001';
 const PRODUCT = '01a20000-0000-7000-8000-000000000002';
 const reserve = (lines = [{ productId: PRODUCT, quantity: 1 }]) => new ReserveStockV1({ orderId: ORDER, lines });
@@ -51,6 +51,7 @@ describe('Message topology read from the contexts', () => {
     expect(topology.topicsReadBy('ordering')).toEqual(['catalog.events', 'inventory.events', 'payments.events']);
     expect(topology.topicsReadBy('notifications')).toEqual(['catalog.events', 'identity.events', 'ordering.events', 'payments.events']);
     expect(topology.topicsReadBy('catalog')).toEqual(['catalog.events']);
+    expect(topology.topicsReadBy('receipts')).toEqual(['ordering.events', 'payments.events', 'receipts.commands']);
   });
 
   it('knows every consumer of a message, hosted or not', () => {

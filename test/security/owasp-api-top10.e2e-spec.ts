@@ -640,6 +640,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
           'GET /.well-known/jwks.json',
           'GET /api/v1/auth/wallet/nonce',
           'GET /api/v1/inventory/{productId}',
+          'GET /api/v1/nft/{tokenId}',
           'GET /api/v1/products',
           'GET /api/v1/products/{id}',
           'GET /health/live',

@@ -93,6 +93,17 @@ export async function runUntilExit(env: Record<string, string>, timeoutMs = 90_0
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
+/** The signal that ended the process, or 'still running' after `ms`. */
+export async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+  try {
+    return await Promise.race([app.ended(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The service as its own OS process, as `npm start` runs it; stopped by PID only. */
 export class AppProcess {
   private child?: ChildProcess;
@@ -145,7 +156,9 @@ export class AppProcess {
     const worker = { ...this.env, ...extraEnv }.HTTP === 'off';
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`app exited ${this.child.exitCode}: ${this.output.join('')}`);
+      // A process killed by a signal (a failpoint's kill -9 during the start) has no exit code, only that signal.
+      const ended = this.child.exitCode ?? this.child.signalCode;
+      if (ended !== null) throw new Error(`app exited ${ended}: ${this.output.join('')}`);
       if (worker ? this.output.join('').includes('without HTTP') : await this.answersReady()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

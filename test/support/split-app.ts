@@ -11,12 +11,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestApp } from './test-app';
 import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
-/** The split the deployment docs describe: an edge with the customer-facing contexts, and three workers. */
+/**
+ * The split the deployment docs describe: an edge with the customer-facing contexts, and three workers;
+ * receipts, slow and failure-prone outbound work like notifications, runs beside it.
+ */
 export const SPLIT_ROLES = {
   edge: ['ordering', 'catalog', 'identity'],
   inventory: ['inventory'],
   payments: ['payments'],
-  notifications: ['notifications'],
+  notifications: ['notifications', 'receipts'],
 } as const satisfies Record<string, readonly ContextName[]>;
 export type SplitRole = keyof typeof SPLIT_ROLES;
 
@@ -27,6 +30,7 @@ const ROUTE_CONTEXT: Record<string, ContextName> = {
   orders: 'ordering',
   payments: 'payments',
   notifications: 'notifications',
+  nft: 'receipts',
 };
 
 /** Why the split topology cannot run here, or undefined when it can. */

@@ -1,21 +1,8 @@
-import { formatMoney, noticeView } from './render-notice';
+import { noticeView } from './render-notice';
 
 const ORDER = '0190b000-0000-7000-8000-0000000000aa';
 const NAMED = '0190a000-0000-7000-8000-000000000001';
 const UNNAMED = '0190a000-0000-7000-8000-000000000002';
-
-describe('formatMoney', () => {
-  it.each([
-    [{ amount: 1999, currency: 'EUR' }, '19.99 EUR'],
-    [{ amount: 5, currency: 'EUR' }, '0.05 EUR'],
-    [{ amount: 0, currency: 'USD' }, '0.00 USD'],
-    [{ amount: 1200, currency: 'JPY' }, '1200 JPY'],
-    [{ amount: 12345, currency: 'BHD' }, '12.345 BHD'],
-    [{ amount: -250, currency: 'EUR' }, '-2.50 EUR'],
-  ])('%j is %s', (money, text) => {
-    expect(formatMoney(money)).toBe(text);
-  });
-});
 
 describe('noticeView', () => {
   it('shows a confirmed order without lines with its total in major units', () => {

@@ -1,6 +1,7 @@
 import { NoticeRenderer } from './notice-templates';
 import { noticeRenderer } from '.';
-import { formatMoney, NoticeView, unknownProductName } from '../../domain/render-notice';
+import { formatMoney } from '../../../../../libs/money';
+import { NoticeView, unknownProductName } from '../../domain/render-notice';
 
 const ORDER = '0190b000-0000-7000-8000-0000000000aa';
 const PRODUCT = '0190a000-0000-7000-8000-0000000000bb';

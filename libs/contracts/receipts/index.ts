@@ -1,0 +1,1 @@
+export * from './mint-order-receipt.v1';
