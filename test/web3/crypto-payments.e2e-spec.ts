@@ -1,7 +1,7 @@
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { Chain, createPublicClient, createWalletClient, defineChain, http, PublicClient } from 'viem';
 import { english, generateMnemonic, HDKey, privateKeyToAccount } from 'viem/accounts';
-import { deployTestStablecoin, TestStablecoinAbi } from '../../libs/chain';
+import { deployOrderReceipt, deployTestStablecoin, OrderReceiptAbi, TestStablecoinAbi } from '../../libs/chain';
 import { Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
 import { EvmNode, mine, revert, snapshot, startEvmNode } from '../support/evm-node';
 import { finalOrder, paymentOf, stockedProduct, stockOf } from '../support/shop';
@@ -26,8 +26,9 @@ interface TransferRequest {
 
 /**
  * Crypto payments paid by the payer's own ERC-20 transfer, on a real local chain (anvil): the order
- * waits for the transfer, the watcher counts it once it has its confirmations and the order
- * completes; a transfer whose block is dropped, too little, or too late does not pay.
+ * waits for the transfer, the watcher counts it once it has its confirmations, the order completes
+ * and its NFT receipt is minted to the payer; a transfer whose block is dropped, too little, or too
+ * late does not pay.
  */
 describe('crypto payments by on-chain transfer', () => {
   let node: EvmNode;
@@ -35,6 +36,7 @@ describe('crypto payments by on-chain transfer', () => {
   let localChain: Chain;
   let chain: PublicClient;
   let token: `0x${string}`;
+  let receipts: `0x${string}`;
   let customer: Customer;
   const payer = () => node.accounts[1];
 
@@ -47,10 +49,17 @@ describe('crypto payments by on-chain transfer', () => {
     await chain.waitForTransactionReceipt({
       hash: await owner.writeContract({ address: token, abi: TestStablecoinAbi, functionName: 'mint', args: [payer().address, 1_000_000n * 1_000_000n] }),
     });
+    const minter = node.accounts[2];
+    receipts = await deployOrderReceipt(owner, chain, { name: 'Order receipts', symbol: 'RCPT', baseUri: 'https://shop.test.example/api/v1/nft/', admin: owner.account.address, minter: minter.address });
     const seed = mnemonicToSeedSync(generateMnemonic(english));
     app = await startTestApp({
       ...FAST_PASSWORD_HASHING,
-      WEB3_CHAINS: JSON.stringify([{ id: node.chainId, rpcUrl: node.rpcUrl, confirmations: CONFIRMATIONS, tokens: { EURC: { address: token, decimals: 6 } } }]),
+      WEB3_CHAINS: JSON.stringify([
+        { id: node.chainId, rpcUrl: node.rpcUrl, confirmations: CONFIRMATIONS, tokens: { EURC: { address: token, decimals: 6 } }, receiptContract: receipts },
+      ]),
+      RECEIPTS_CHAIN_ID: String(node.chainId),
+      RECEIPTS_MINTER_PRIVATE_KEY: minter.privateKey,
+      RECEIPTS_MINT_POLL_MS: '100',
       CRYPTO_RECEIVING_XPUB: HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'").publicExtendedKey,
       CRYPTO_TRANSFER_EXPIRY_SECONDS: String(EXPIRY_SECONDS),
       CRYPTO_TRANSFER_POLL_MS: '100',
@@ -99,6 +108,16 @@ describe('crypto payments by on-chain transfer', () => {
     await app.drained();
   }
 
+  /** The order's receipt token, once minted to the payer and recorded so (its transaction confirmed). */
+  async function receiptMinted(orderId: string): Promise<bigint> {
+    const tokenId = BigInt(`0x${orderId.replace(/-/g, '')}`);
+    const owner = await app.eventually(() => chain.readContract({ address: receipts, abi: OrderReceiptAbi, functionName: 'ownerOf', args: [tokenId] }));
+    expect(owner.toLowerCase()).toBe(payer().address.toLowerCase());
+    await mine(node, CONFIRMATIONS);
+    await app.drained();
+    return tokenId;
+  }
+
   /** Moves the chain's clock past the request's expiry and mines the blocks that show it confirmed. */
   async function pastExpiry(): Promise<void> {
     await fetch(node.rpcUrl, {
@@ -109,7 +128,7 @@ describe('crypto payments by on-chain transfer', () => {
     await mine(node, CONFIRMATIONS);
   }
 
-  it('asks for a transfer of the stablecoin to an address of its own, completes the order once the transfer has its confirmations, and names the payer', async () => {
+  it('asks for a transfer of the stablecoin to an address of its own, completes the order once the transfer has its confirmations, and mints its receipt to the payer', async () => {
     const productId = await stockedProduct(app, 10, 2999);
     const orderId = await cryptoOrder(productId, 2);
     const request = await transferRequestOf(orderId);
@@ -137,6 +156,11 @@ describe('crypto payments by on-chain transfer', () => {
     expect(counted).toEqual({ transaction_hash: hash, effect: 'COUNTED' });
     const { body } = await customer.http().get(`/api/v1/orders/${orderId}/events`).expect(200);
     expect(body.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['PaymentTransferRequested', 'PaymentAuthorized', 'OrderConfirmed', 'OrderCompleted']));
+
+    // The receipt: token id = the order id's 128 bits, minted to the wallet that paid, its metadata served.
+    const tokenId = await receiptMinted(orderId);
+    const { body: metadata } = await app.eventually(() => app.http().get(`/api/v1/nft/${tokenId}`).expect(200));
+    expect(JSON.stringify(metadata)).toContain(orderId);
   });
 
   it('adds up two transfers, and keeps what came over the amount as received', async () => {
@@ -150,6 +174,7 @@ describe('crypto payments by on-chain transfer', () => {
 
     expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     expect((await paymentOf(app, orderId)).transferRequest).toMatchObject({ status: 'PAID', received: (1100n * CENT).toString() });
+    await receiptMinted(orderId);
   });
 
   it('does not count a transfer whose block a reorganisation dropped before its confirmations', async () => {
