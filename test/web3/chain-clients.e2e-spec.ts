@@ -1,6 +1,5 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { BaseError, HttpRequestError, parseEther, TimeoutError } from 'viem';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ChainClients, RpcUnavailableError, UnknownChainError, type ChainConfig } from '../../libs/chain';
@@ -18,15 +17,13 @@ const listening = async <S extends HttpServer | TcpServer>(server: S): Promise<S
 };
 
 /** What a call failed with, viem's wrapping walked through to `type`. */
-async function failure<T extends Error>(call: Promise<unknown>, type: new (...args: never[]) => T): Promise<{ error: T | null; ms: number }> {
-  const startedAt = performance.now();
+async function failure<T extends Error>(call: Promise<unknown>, type: new (...args: never[]) => T): Promise<{ error: T | null }> {
   const error = await call.then(
     () => null,
     (caught: unknown) => caught,
   );
-  const ms = performance.now() - startedAt;
-  if (error instanceof type) return { error, ms };
-  return { error: error instanceof BaseError ? (error.walk((cause) => cause instanceof type) as T | null) : null, ms };
+  if (error instanceof type) return { error };
+  return { error: error instanceof BaseError ? (error.walk((cause) => cause instanceof type) as T | null) : null };
 }
 
 describe(ChainClients.name, () => {
@@ -97,11 +94,10 @@ describe(ChainClients.name, () => {
     }
     expect(chains.circuit(BASE)).toBe('open');
 
-    const { error, ms } = await failure(reader.getChainId(), RpcUnavailableError);
+    const { error } = await failure(reader.getChainId(), RpcUnavailableError);
     expect(error).toMatchObject({ chainId: BASE });
     expect(error!.retryInMs).toBeGreaterThan(50_000);
-    // Refused at once: no connection was made (the count), and no time spent waiting for one.
-    expect(ms).toBeLessThan(500);
+    // Refused at once: no connection was made.
     expect(connections).toBe(FAILURES_TO_OPEN);
     // A wallet client of that chain goes through the same breaker.
     const wallet = chains.walletClient(BASE, node.accounts[1].privateKey);
@@ -118,11 +114,10 @@ describe(ChainClients.name, () => {
 
   it('gives up on a request after rpcTimeoutMs, sent once, and counts it as a failure', async () => {
     const reader = chains.publicClient(POLYGON);
-    const { error, ms } = await failure(reader.getChainId(), TimeoutError);
+    const { error } = await failure(reader.getChainId(), TimeoutError);
+    // Only the HTTP transport's own timeout makes a TimeoutError; it is the configured one, not viem's 10 s.
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
-    // Far from viem's default of 10 s, with room for a loaded machine.
-    expect(ms).toBeLessThan(TIMEOUT_MS + 4000);
+    expect(reader.transport.timeout).toBe(TIMEOUT_MS);
     expect(requests).toBe(1);
 
     for (let i = 1; i < FAILURES_TO_OPEN; i++) await failure(reader.getChainId(), TimeoutError);
