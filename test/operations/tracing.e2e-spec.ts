@@ -48,6 +48,11 @@ describe('Traces exported over OTLP', () => {
     expect(publishReserved.parentSpanId).toBe(handleReserve.spanId);
     expect(handleReserved.parentSpanId).toBe(publishReserved.spanId);
     expect(named('handle payments.payment.authorize')).toHaveLength(1);
-    expect(named('handle ordering.order.confirmed')).toHaveLength(1);
+    // Each consumer of the confirmation handles it once, in the same trace.
+    const consumersOf = (name: string) =>
+      named(name)
+        .map((s) => s.attributes.find((a) => a.key === 'messaging.consumer')?.value.stringValue)
+        .sort();
+    expect(consumersOf('handle ordering.order.confirmed')).toEqual(['notifications/ordering.order.confirmed@1', 'receipts/ordering.order.confirmed@1']);
   });
 });
