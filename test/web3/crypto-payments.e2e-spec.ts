@@ -1,6 +1,6 @@
-import { mnemonicToSeedSync } from '@scure/bip39';
+import { randomBytes } from 'node:crypto';
 import { Chain, createPublicClient, createWalletClient, defineChain, http, PublicClient } from 'viem';
-import { english, generateMnemonic, HDKey, privateKeyToAccount } from 'viem/accounts';
+import { HDKey, privateKeyToAccount } from 'viem/accounts';
 import { deployOrderReceipt, deployTestStablecoin, OrderReceiptAbi, TestStablecoinAbi } from '../../libs/chain';
 import { Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
 import { EvmNode, mine, revert, snapshot, startEvmNode } from '../support/evm-node';
@@ -51,7 +51,7 @@ describe('crypto payments by on-chain transfer', () => {
     });
     const minter = node.accounts[2];
     receipts = await deployOrderReceipt(owner, chain, { name: 'Order receipts', symbol: 'RCPT', baseUri: 'https://shop.test.example/api/v1/nft/', admin: owner.account.address, minter: minter.address });
-    const seed = mnemonicToSeedSync(generateMnemonic(english));
+    const seed = randomBytes(64);
     app = await startTestApp({
       ...FAST_PASSWORD_HASHING,
       WEB3_CHAINS: JSON.stringify([

@@ -36,6 +36,9 @@ export interface ObservedTransfer {
   blockTime: Date;
 }
 
+/** The stablecoin of each currency the shop sells in, one unit to one unit. */
+export const STABLECOIN_OF_CURRENCY: Readonly<Record<string, string>> = { USD: 'USDC', EUR: 'EURC' };
+
 /** Currencies the shop sells in have two decimals: a token with `decimals` has 10^(decimals - 2) smallest units per cent. */
 export function tokenAmountOf({ amount }: Money, decimals: number): bigint {
   if (!Number.isInteger(decimals) || decimals < 2) throw new Error(`a token with ${decimals} decimals cannot carry cents`);

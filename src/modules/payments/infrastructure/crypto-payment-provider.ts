@@ -1,4 +1,5 @@
 import { Money } from '../domain/payment';
+import { STABLECOIN_OF_CURRENCY } from '../domain/transfer-request';
 import {
   AuthorizationRequest,
   CaptureRequest,
@@ -22,8 +23,7 @@ export interface CryptoSettlement {
   refundAddress: string;
 }
 
-/** The stablecoin of each currency, one unit to one unit, with 6 decimals: a minor unit (a cent) is 10^4 of its smallest unit. */
-const STABLECOINS: Readonly<Record<string, string>> = { USD: 'USDC', EUR: 'EURC' };
+/** The simulator's stablecoins have 6 decimals: a minor unit (a cent) is 10^4 of their smallest unit. */
 const SMALLEST_UNITS_PER_MINOR_UNIT = 10_000;
 
 interface PaymentRequest {
@@ -95,7 +95,7 @@ export class CryptoPaymentProvider implements PaymentProvider {
   }
 
   private assetAmount({ amount, currency }: Money): { asset: string; amount: number } {
-    const asset = STABLECOINS[currency];
+    const asset = STABLECOIN_OF_CURRENCY[currency];
     if (!asset) throw new ProviderRefusedError('currency_unsupported', `the crypto provider takes no payment in ${currency}`);
     return { asset, amount: amount * SMALLEST_UNITS_PER_MINOR_UNIT };
   }

@@ -1,15 +1,15 @@
-import { mnemonicToSeedSync } from '@scure/bip39';
-import { english, generateMnemonic, HDKey, mnemonicToAccount } from 'viem/accounts';
+import { randomBytes } from 'node:crypto';
+import { HDKey, hdKeyToAccount } from 'viem/accounts';
 import { ReceivingAddresses } from './receiving-addresses';
 
 describe(ReceivingAddresses.name, () => {
-  const mnemonic = generateMnemonic(english);
-  const account = HDKey.fromMasterSeed(mnemonicToSeedSync(mnemonic)).derive("m/44'/60'/0'");
+  const seed = HDKey.fromMasterSeed(randomBytes(64));
+  const account = seed.derive("m/44'/60'/0'");
 
   it("derives from the xpub the addresses a wallet of the seed derives, each index its own", () => {
     const addresses = new ReceivingAddresses(account.publicExtendedKey);
     for (const index of [0, 1, 7]) {
-      expect(addresses.at(BigInt(index))).toBe(mnemonicToAccount(mnemonic, { addressIndex: index }).address.toLowerCase());
+      expect(addresses.at(BigInt(index))).toBe(hdKeyToAccount(seed, { addressIndex: index }).address.toLowerCase());
     }
     expect(addresses.at(1n)).not.toBe(addresses.at(2n));
   });

@@ -73,10 +73,8 @@ export class TransferRequestRepository {
     );
   }
 
-  async find(manager: EntityManager, paymentId: string, options: { lock?: boolean } = {}): Promise<TransferRequest | undefined> {
-    const rows = rowsOf<TransferRequestRow>(
-      await manager.query(`SELECT * FROM payments.transfer_request WHERE payment_id = $1${options.lock ? ' FOR UPDATE' : ''}`, [paymentId]),
-    );
+  async find(manager: EntityManager, paymentId: string): Promise<TransferRequest | undefined> {
+    const rows = rowsOf<TransferRequestRow>(await manager.query(`SELECT * FROM payments.transfer_request WHERE payment_id = $1`, [paymentId]));
     return rows[0] && toRequest(rows[0]);
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PaymentDeclinedV1, PaymentTransferRequestedV1 } from '../../../../../libs/contracts/payments';
 import { Transaction } from '../../../../../libs/messaging';
 import { Payment } from '../../domain/payment';
-import { tokenAmountOf, TransferRequest } from '../../domain/transfer-request';
+import { STABLECOIN_OF_CURRENCY, tokenAmountOf, TransferRequest } from '../../domain/transfer-request';
 import { PaymentMethodOpener } from '../../infrastructure/payment-method-opener';
 import { ReceivingAddresses } from '../../infrastructure/receiving-addresses';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
@@ -11,8 +11,6 @@ import { PAYMENTS_OPTIONS } from '../../payments.options';
 import type { PaymentsOptions, TransferPaymentChain } from '../../payments.options';
 import type { PaymentInstrument } from './authorize-payment.command';
 
-/** The stablecoin asked for in each currency the shop sells in. */
-const STABLECOIN_OF_CURRENCY: Readonly<Record<string, string>> = { USD: 'USDC', EUR: 'EURC' };
 /** A crypto payment method naming its chain, CAIP-2 style. */
 const CHAIN_METHOD = /^eip155:(\d{1,10})$/;
 
