@@ -23,15 +23,17 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   migrations: MixedList<Function>;
   logging?: boolean;
+  /** An embedded database from PGlite's initdb, never from the ready-made cluster: for making one. */
+  fromScratch?: boolean;
 }
 
 export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
   return !options.url;
 }
 
-function embeddedDriver(dataDir: string): unknown {
+function embeddedDriver(dataDir: string, fromScratch = false): unknown {
   // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
-  const options = { dataDir, extensions: { pg_trgm }, ...readyMadeCluster(dataDir) };
+  const options = { dataDir, extensions: { pg_trgm }, ...(fromScratch ? {} : readyMadeCluster(dataDir)) };
   const driver = new PGliteDriver(options).driver as { Pool: unknown };
   driver.Pool = SerializedPGlitePool;
   return driver;
@@ -63,7 +65,7 @@ export const BOUNDED_WAITS = { connectionTimeoutMillis: 10_000, keepAlive: true,
 export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
   const common = commonOptions(options);
   if (isEmbedded(options)) {
-    const embedded = await openEmbedded(options.dataDir, common);
+    const embedded = await openEmbedded(options.dataDir, common, options.fromScratch);
     if (!embedded.isInitialized) await embedded.initialize();
     await embedded.runMigrations({ transaction: 'each' });
     return embedded;
@@ -106,13 +108,13 @@ class LockedDataSource extends DataSource {
 }
 
 /** Opens the data directory only once this process holds it: nothing looks at its files before. */
-async function openEmbedded(dataDir: string, common: ReturnType<typeof commonOptions>): Promise<DataSource> {
-  if (dataDir.startsWith('memory://')) return new DataSource({ ...common, driver: embeddedDriver(dataDir) });
+async function openEmbedded(dataDir: string, common: ReturnType<typeof commonOptions>, fromScratch?: boolean): Promise<DataSource> {
+  if (dataDir.startsWith('memory://')) return new DataSource({ ...common, driver: embeddedDriver(dataDir, fromScratch) });
   mkdirSync(dataDir, { recursive: true });
   const lock = await DataDirectoryLock.acquire(dataDir);
   const existed = existsSync(join(dataDir, 'PG_VERSION'));
   try {
-    const dataSource = new LockedDataSource({ ...common, driver: embeddedDriver(dataDir) }, lock);
+    const dataSource = new LockedDataSource({ ...common, driver: embeddedDriver(dataDir, fromScratch) }, lock);
     await dataSource.initialize();
     return dataSource;
   } catch (error) {

@@ -20,7 +20,7 @@ describe(readyMadeCluster.name, () => {
   beforeAll(async () => {
     // Which start a new directory took is logged; a test reads it from the files, not the console.
     if (!process.env.LOG_LEVEL) Logger.overrideLogger(false);
-    const dataSource = await createDataSource({ dataDir: 'memory://', migrations: builtWith });
+    const dataSource = await createDataSource({ dataDir: 'memory://', migrations: builtWith, fromScratch: true });
     try {
       await saveReadyMadeCluster(await getPGliteInstance(), cluster);
     } finally {

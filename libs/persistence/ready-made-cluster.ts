@@ -1,6 +1,6 @@
 import { Blob } from 'node:buffer';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
 
@@ -15,8 +15,17 @@ function pgliteVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
+/**
+ * The project's dist/ seen from this module, compiled (dist/libs/persistence) or, under Jest, the
+ * source (libs/persistence): tests start from the same cluster as the service.
+ */
+function distDirectory(): string {
+  const above = join(__dirname, '..', '..');
+  return basename(above) === 'dist' ? above : join(above, 'dist');
+}
+
 /** In dist/, named after the PGlite version that made it: another version never loads it. */
-export const READY_MADE_CLUSTER_FILE = join(__dirname, '..', '..', `embedded-cluster-pglite-${pgliteVersion()}.tar.gz`);
+export const READY_MADE_CLUSTER_FILE = join(distDirectory(), `embedded-cluster-pglite-${pgliteVersion()}.tar.gz`);
 
 /** PGlite's `loadDataDir` option for a data directory that holds no cluster yet, when a ready-made one was built. */
 export function readyMadeCluster(dataDir: string, file = READY_MADE_CLUSTER_FILE): { loadDataDir?: Blob } {
