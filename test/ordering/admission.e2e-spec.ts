@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const BURST = 10_000;
 const CONNECTIONS = 50;
-const MAX_UNDECIDED = 25;
+const MAX_UNDECIDED = 5;
 
 /** Headers of a JSON request as `customer`, for requests injected straight into the server. */
 function jsonAs(customer: Customer): Record<string, string> {
