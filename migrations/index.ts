@@ -30,6 +30,7 @@ import { PaymentProviderReferences1767000003400 } from './1767000003400-payment-
 import { WalletSignIn1767000003500 } from './1767000003500-wallet-sign-in';
 import { Receipts1767000003600 } from './1767000003600-receipts';
 import { CryptoTransferRequests1767000003700 } from './1767000003700-crypto-transfer-requests';
+import { CatalogSearchWordsFromTerms1767000003800 } from './1767000003800-catalog-search-words-from-terms';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   WalletSignIn1767000003500,
   Receipts1767000003600,
   CryptoTransferRequests1767000003700,
+  CatalogSearchWordsFromTerms1767000003800,
 ];

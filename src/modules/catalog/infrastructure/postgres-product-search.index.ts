@@ -56,6 +56,30 @@ const MASK_BITS = 63;
 /** Highest code point: a word followed by it sorts (in byte order) after every word it prefixes. */
 const LAST_CODE_POINT = 'chr(1114111)';
 
+/**
+ * Whether an indexed word starts with `prefix` (an SQL text expression). The terms' index leads
+ * with the word in byte order, where the words a prefix starts are one range: one btree probe,
+ * however many documents hold them.
+ */
+function anyWordStartingWith(prefix: string): string {
+  return `EXISTS (SELECT FROM catalog.product_search_term AS term
+                  WHERE term.lexeme >= ${prefix} AND term.lexeme < ${prefix} || ${LAST_CODE_POINT})`;
+}
+
+/**
+ * The distinct indexed words starting with `prefix`, as rows of `lexeme`: a skip scan of the terms'
+ * index, one btree probe per word (the index has a row per word of each document).
+ */
+function wordsStartingWith(prefix: string): string {
+  const after = (bound: string) => `(SELECT term.lexeme FROM catalog.product_search_term AS term
+      WHERE term.lexeme ${bound} AND term.lexeme < ${prefix} || ${LAST_CODE_POINT} ORDER BY term.lexeme LIMIT 1)`;
+  return `WITH RECURSIVE next_word(lexeme) AS (
+      ${after(`>= ${prefix}`)}
+      UNION ALL
+      SELECT ${after('> next_word.lexeme')} FROM next_word WHERE next_word.lexeme IS NOT NULL
+    ) SELECT lexeme FROM next_word WHERE lexeme IS NOT NULL`;
+}
+
 const TIMESTAMP_TEXT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const COLUMN_SORTS: Record<Exclude<SearchSort, 'relevance'>, SortPlan> = {
@@ -207,7 +231,7 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
       put: (tx, documents) => this.upsert(tx, documents, { keepNewer: false }),
       remove: (tx, productIds) => this.remove(tx, productIds),
       finish: async () => {
-        await this.dataSource.query('VACUUM (ANALYZE) catalog.product_search, catalog.product_search_word, catalog.product_search_term');
+        await this.dataSource.query('VACUUM (ANALYZE) catalog.product_search, catalog.product_search_term');
       },
       abandon: () => Promise.resolve(),
     });
@@ -242,9 +266,7 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
     // One row at least, so the misspelt words come back with an empty page too.
     const rowsPromise = this.prepared<TermSearchRow>(
       `WITH ${matched}, ${page}
-       SELECT (SELECT array_agg(typed.word) FROM typed WHERE NOT EXISTS (
-                 SELECT FROM catalog.product_search_word AS indexed
-                 WHERE indexed.word >= typed.word AND indexed.word < typed.word || ${LAST_CODE_POINT})) AS misspelt,
+       SELECT (SELECT array_agg(typed.word) FROM typed WHERE NOT ${anyWordStartingWith('typed.word')}) AS misspelt,
               s.product_id, s.sku, s.name, s.description, s.category, s.price_amount, s.currency, s.popularity,
               s.attributes, s.created_at, s.indexed_version, page.rank::text AS sort_key
        FROM (VALUES (1)) AS one
@@ -272,9 +294,7 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
     return `typed AS (
         SELECT word, (ordinality - 1)::int AS bit FROM unnest(${typed}::text[]) WITH ORDINALITY AS typed(word, ordinality)
       ), lexemes AS (
-        SELECT typed.bit, indexed.word AS lexeme FROM typed
-        JOIN catalog.product_search_word AS indexed
-          ON indexed.word >= typed.word AND indexed.word < typed.word || ${LAST_CODE_POINT}
+        SELECT typed.bit, found.lexeme FROM typed CROSS JOIN LATERAL (${wordsStartingWith('typed.word')}) AS found
       ), matched AS (
         SELECT term.product_id, term.category, term.price_amount,
                (sum(term.score) / cardinality(${typed}::text[]))::real AS rank
@@ -342,18 +362,12 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
   /**
    * The words that are the prefix of no indexed word, so probably misspelt: only these may
    * match loosely (by trigram similarity to a word of the name), which costs a similarity
-   * computation per candidate row. Without pg_trgm, none. In byte order the words a prefix
-   * starts follow it directly, so the first indexed word from it on tells: one btree probe of
-   * `product_search_word` per word, however many documents share the prefix.
+   * computation per candidate row. Without pg_trgm, none.
    */
   private async wordsToMatchLoosely(q: SearchText | undefined): Promise<Set<string>> {
     if (!this.trigramSchema || !q) return new Set();
     const rows = await this.dataSource.query<{ word: string }[]>(
-      `SELECT typed.word FROM unnest($1::text[]) AS typed(word)
-       WHERE NOT coalesce(starts_with(
-         (SELECT indexed.word FROM catalog.product_search_word AS indexed
-          WHERE indexed.word >= typed.word ORDER BY indexed.word LIMIT 1),
-         typed.word), false)`,
+      `SELECT typed.word FROM unnest($1::text[]) AS typed(word) WHERE NOT ${anyWordStartingWith('typed.word')}`,
       [q.words],
     );
     return new Set(rows.map((r) => r.word));
