@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAdmin, Customer, newCustomer } from '../support/auth';
-import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
+import { FINAL_STATUSES, ORDER_PROGRESS, stockedProduct, stockOf } from '../support/shop';
 import { interpositionUnavailable } from '../support/kafka-mock';
 import { SplitApp, splitUnavailable } from '../support/split-app';
 import { eventually } from '../support/test-env';
@@ -69,13 +69,7 @@ async function expectRecovered(app: SplitApp, customer: Customer, productId: str
   const orderIds = placements.map((p) => p.orderId);
   expect(new Set(orderIds).size).toBe(ORDERS);
   await eventually(async () => {
-    const stuck = await app.sql<{ id: string; status: string; saga: string; events: string }>(
-      `SELECT v.id, v.status, concat_ws('/', s.status, s.inventory, s.payment) AS saga,
-              (SELECT string_agg(e.type, ',' ORDER BY e.version) FROM ordering.order_event e WHERE e.order_id = v.id) AS events
-       FROM ordering.order_view v LEFT JOIN ordering.order_saga s ON s.order_id = v.id
-       WHERE v.customer_id = $1 AND v.status <> ALL($2::text[])`,
-      [customer.id, FINAL_STATUSES],
-    );
+    const stuck = await app.sql(`${ORDER_PROGRESS} WHERE v.customer_id = $1 AND v.status <> ALL($2::text[])`, [customer.id, FINAL_STATUSES]);
     // What a stuck order needs to be understood: how far it got, and what is still undelivered.
     if (stuck.length > 0) {
       const undelivered = (await app.pendingWork()) ?? 'nothing undelivered';

@@ -5,6 +5,17 @@ import { TestApp } from './test-app';
 /** Statuses an order ends in: nothing follows them. */
 export const FINAL_STATUSES = ['COMPLETED', 'CANCELLED', 'REJECTED', 'ROLLED_BACK'];
 
+/**
+ * How far orders got, for a suite whose orders did not finish to say why: each order's status, its
+ * saga's status/inventory/payment, its events in order and its payment's status. Add a WHERE on
+ * `v` (the order view).
+ */
+export const ORDER_PROGRESS = `
+  SELECT v.id, v.status, concat_ws('/', s.status, s.inventory, s.payment) AS saga,
+         (SELECT string_agg(e.type, ',' ORDER BY e.version) FROM ordering.order_event e WHERE e.order_id = v.id) AS events,
+         (SELECT string_agg(p.status, ',') FROM payments.payment p WHERE p.order_id = v.id) AS payment
+  FROM ordering.order_view v LEFT JOIN ordering.order_saga s ON s.order_id = v.id`;
+
 /** Resolves once every committed message has been delivered (or dead-lettered). */
 export function drained(app: TestApp, timeoutMs?: number): Promise<void> {
   return app.drained(timeoutMs);
