@@ -68,12 +68,6 @@ const DECLINED_ONE_IN = 8;
  * case the Idempotency-Key exists for: their resends must be answered with the order already placed.
  */
 const ANSWER_DELAY = { FAILPOINTS: 'after-placement-commit=delay(200)' };
-/**
- * The run is about kills, not the payment provider. On a loaded machine the provider this process
- * hosts may answer later than the default 2 s; five such timeouts would open the breaker, and the
- * payments it parks would wait out its 60 s reset, past the settle window, as orders undecided.
- */
-const PATIENT_PROVIDER = { PAYMENT_TIMEOUT_MS: '30000', PAYMENT_BREAKER_RESET_MS: '1000' };
 /** How long one send may wait for its answer; past it the send counts as unanswered. */
 const SEND_TIMEOUT_MS = 10_000;
 /** How long a send left unanswered waits for a restart at most before it is sent again. */
@@ -387,7 +381,7 @@ describeOnPostgres('The order ledger of a service killed while orders stream in'
       const plan = planOf(seed);
       const database = await createTestDatabase();
       const db = new Client({ connectionString: database.env.DATABASE_URL });
-      const service = new KilledService(new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...ANSWER_DELAY, ...PATIENT_PROVIDER, ...database.env }));
+      const service = new KilledService(new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...ANSWER_DELAY, ...database.env }));
       const { app } = service;
       try {
         await app.start({}, START_TIMEOUT_MS);

@@ -53,7 +53,9 @@ export async function freePort(): Promise<number> {
  * process had claimed are delivered again a second later; the saga's deadline and re-drives are far
  * off, so what finishes the orders is what the crash left committed; and the keys stay the same
  * across restarts, as a deployment keeps them, so access tokens and payment methods sealed before
- * the kill still work after it.
+ * the kill still work after it. The payment provider the service hosts answers within 30 s and its
+ * breaker resets in 1 s: on a loaded machine its answers can come later than the default 2 s, and
+ * payments parked behind a breaker opened that way would wait out the 60 s reset, not the crash.
  */
 export function restartableServiceEnv(): Record<string, string> {
   return {
@@ -64,6 +66,8 @@ export function restartableServiceEnv(): Record<string, string> {
     SAGA_SWEEP_MS: '100',
     SAGA_DEADLINE_MS: '120000',
     SAGA_REDRIVE_AFTER_MS: '60000',
+    PAYMENT_TIMEOUT_MS: '30000',
+    PAYMENT_BREAKER_RESET_MS: '1000',
     PAYMENT_METHOD_PRIVATE_KEY: TEST_ENV.PAYMENT_METHOD_PRIVATE_KEY,
     JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     ADMIN_EMAIL: TEST_ENV.ADMIN_EMAIL,
