@@ -5,6 +5,7 @@ import { ContextName, IntegrationMessage } from '../contracts/message';
 import { contractKey } from '../contracts/registry';
 import { inSpan, SpanKind, traceparentOf } from '../observability/tracing';
 import { BATCH_COMMAND_HANDLER, BatchCommandHandler } from './batch-command-handler';
+import { CoalescingQueue } from './coalescing-queue';
 import { Envelope, EnvelopeOrigin } from './envelope';
 import { InboundRoute, InboundRoutes } from './inbound-routes';
 import { InboxStore } from './inbox.store';
@@ -51,14 +52,16 @@ interface Handling {
  * already has the message in its inbox is skipped, and a consumer's effect and its inbox row
  * commit in one transaction (see UnitOfWork). Every envelope is decoded first: one that does not
  * match its contract's schema reaches no handler and fails at once, as poison. A batch of
- * envelopes is handled per context in one transaction; if that fails, its messages are handled
- * one by one, so a poison message fails alone and the rest still commit.
+ * envelopes is handled per context in one transaction, one such transaction per context at a
+ * time (batches that wait for it go together); if that fails, its messages are handled one by
+ * one, so a poison message fails alone and the rest still commit.
  */
 @Injectable()
 export class InboundDispatcher implements OnModuleInit {
   private readonly logger = new Logger(InboundDispatcher.name);
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly batchHandlers = new Map<unknown, BatchCommandHandler<ICommand>>();
+  private readonly turns = new Map<ContextName, CoalescingQueue<Delivery[], Failure[]>>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -145,21 +148,50 @@ export class InboundDispatcher implements OnModuleInit {
     return results.flat();
   }
 
-  private async deliverTogether(deliveries: Delivery[]): Promise<Failure[]> {
-    if (deliveries.length > 1) {
-      // Aggregate order (stable, so one aggregate's messages keep theirs): concurrent batches
-      // then lock the aggregates' rows in the same order instead of deadlocking.
-      const ordered = [...deliveries].sort((a, b) => compare(a.envelope.aggregateId, b.envelope.aggregateId));
-      try {
-        await this.unitOfWork.runBatch(ordered, (fresh, batch) => this.handleTogether(fresh, batch));
-        return [];
-      } catch (error) {
-        this.logger.warn(`a batch of ${deliveries.length} messages failed (${describeError(error)}); handling them one by one`);
-      }
+  /**
+   * One context's shared-transaction deliveries take turns: while its transaction runs, the
+   * deliveries of other batches wait and then go together in the next one. So a row every
+   * order touches (a product's stock) is locked by one transaction of this process at a time,
+   * not by a queue of them, and a burst makes fewer, larger transactions.
+   */
+  private deliverTogether(deliveries: Delivery[]): Promise<Failure[]> {
+    if (deliveries.length === 0) return Promise.resolve([]);
+    const { context } = deliveries[0].subscription;
+    let queue = this.turns.get(context);
+    if (!queue) {
+      queue = new CoalescingQueue((waiting: Delivery[][]) => this.deliverWaiting(waiting));
+      this.turns.set(context, queue);
     }
+    return queue.submit(deliveries);
+  }
+
+  /** Batches that waited for their context's turn: all in one transaction; if that fails, each as it came. */
+  private async deliverWaiting(batches: Delivery[][]): Promise<Failure[][]> {
+    if (batches.length > 1 && (await this.deliveredAsOne(batches.flat()))) return batches.map(() => []);
+    const failures: Failure[][] = [];
+    for (const deliveries of batches) failures.push(await this.deliverBatch(deliveries));
+    return failures;
+  }
+
+  private async deliverBatch(deliveries: Delivery[]): Promise<Failure[]> {
+    if (deliveries.length > 1 && (await this.deliveredAsOne(deliveries))) return [];
     const failures: Failure[] = [];
     for (const delivery of deliveries) failures.push(...(await this.deliverAlone(delivery)));
     return failures;
+  }
+
+  /** Whether the deliveries committed in one transaction; if not, nothing of them did. */
+  private async deliveredAsOne(deliveries: Delivery[]): Promise<boolean> {
+    // Aggregate order (stable, so one aggregate's messages keep theirs): concurrent batches
+    // then lock the aggregates' rows in the same order instead of deadlocking.
+    const ordered = [...deliveries].sort((a, b) => compare(a.envelope.aggregateId, b.envelope.aggregateId));
+    try {
+      await this.unitOfWork.runBatch(ordered, (fresh, batch) => this.handleTogether(fresh, batch));
+      return true;
+    } catch (error) {
+      this.logger.warn(`a batch of ${deliveries.length} messages failed (${describeError(error)}); handling them in smaller parts`);
+      return false;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
-import { UnitOfWork } from '../../libs/messaging';
+import { createEnvelope, UnitOfWork } from '../../libs/messaging';
+import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
 import { newId } from '../../libs/persistence';
 import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
@@ -25,6 +26,47 @@ async function redeliver(app: TestApp, orderId: string, type: string): Promise<v
     [orderId, type],
   );
   expect(copied).toHaveLength(1);
+}
+
+/**
+ * Runs `work` while inventory's reservation of `orderId` fails in the database every time it is
+ * tried: a well-formed request that fails its batch's shared transaction, then alone, through its retries.
+ */
+async function withPoisonedReservation<T>(app: TestApp, orderId: string, work: () => Promise<T>): Promise<T> {
+  await sql(
+    app,
+    `CREATE FUNCTION inventory.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN IF NEW.order_id = '${orderId}' THEN RAISE EXCEPTION 'no reservation for this order'; END IF; RETURN NEW; END $$`,
+  );
+  await sql(app, 'CREATE TRIGGER refuse_poison BEFORE INSERT ON inventory.reservation FOR EACH ROW EXECUTE FUNCTION inventory.refuse_poison()');
+  try {
+    return await work();
+  } finally {
+    await sql(app, 'DROP FUNCTION inventory.refuse_poison() CASCADE');
+  }
+}
+
+/**
+ * Thirty reservation requests in three batches of ten, handed to inventory's consumers at the same
+ * moment; resolves with each batch's failures and the requests' message ids.
+ */
+async function dispatchThreeBatches(app: TestApp, productId: string, orderIds: string[]) {
+  const dispatcher = app.nest.get(InboundDispatcher);
+  const origin = { correlationId: newId(), causationId: null, traceparent: null };
+  const envelopes = orderIds.map((orderId) => createEnvelope(new ReserveStockV1({ orderId, lines: [{ productId, quantity: 1 }] }), orderId, origin));
+  const failed = await Promise.all([0, 10, 20].map((from) => dispatcher.dispatchBatch(envelopes.slice(from, from + 10), 'inventory')));
+  return { failed, messageIds: envelopes.map((envelope) => envelope.id) };
+}
+
+/** The transactions that recorded the messages in inventory's inbox, with the messages each recorded. */
+async function transactionsOf(app: TestApp, messageIds: string[]): Promise<number[]> {
+  // processed_at is the transaction's start time: one value per transaction.
+  const rows = await sql<{ messages: number }>(
+    app,
+    'SELECT count(*)::int AS messages FROM messaging.inbox WHERE consumer = $1 AND message_id = ANY($2::uuid[]) GROUP BY processed_at ORDER BY min(processed_at)',
+    [RESERVE_CONSUMER, messageIds],
+  );
+  return rows.map((row) => row.messages);
 }
 
 describe('Message delivery', () => {
@@ -103,24 +145,14 @@ describe('Message delivery', () => {
     const productId = await stockedProduct(app, 100);
     const good = Array.from({ length: 10 }, () => newId());
     const poison = newId();
-    // A well-formed request whose handler fails in the database every time it is tried: it fails
-    // the batch's shared transaction, then alone, through its retries.
-    await sql(
-      app,
-      `CREATE FUNCTION inventory.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN IF NEW.order_id = '${poison}' THEN RAISE EXCEPTION 'no reservation for this order'; END IF; RETURN NEW; END $$`,
-    );
-    await sql(app, 'CREATE TRIGGER refuse_poison BEFORE INSERT ON inventory.reservation FOR EACH ROW EXECUTE FUNCTION inventory.refuse_poison()');
-    try {
+    await withPoisonedReservation(app, poison, async () => {
       await requestReservations(app, [
         ...good.slice(0, 5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
         { orderId: poison, lines: [{ productId, quantity: 2 }] },
         ...good.slice(5).map((orderId) => ({ orderId, lines: [{ productId, quantity: 2 }] })),
       ]);
       await drained(app);
-    } finally {
-      await sql(app, 'DROP FUNCTION inventory.refuse_poison() CASCADE');
-    }
+    });
     expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 20 });
     const reserved = await sql<{ order_id: string }>(app, 'SELECT order_id FROM inventory.reservation WHERE order_id = ANY($1::uuid[])', [
       [...good, poison],
@@ -130,6 +162,29 @@ describe('Message delivery', () => {
     const dead = letters.filter((l: { envelope: { aggregateId: string } }) => [...good, poison].includes(l.envelope.aggregateId));
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ type: 'inventory.stock.reserve', consumers: [RESERVE_CONSUMER], envelope: { aggregateId: poison } });
+  });
+
+  it("handles a context's batches one transaction at a time, and the batches that waited together in the next", async () => {
+    const productId = await stockedProduct(app, 100);
+    const orderIds = Array.from({ length: 30 }, () => newId());
+    const { failed, messageIds } = await dispatchThreeBatches(app, productId, orderIds);
+
+    expect(failed.map((batch) => batch.size)).toEqual([0, 0, 0]);
+    expect(await transactionsOf(app, messageIds)).toEqual([10, 20]);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 30 });
+  });
+
+  it('fails a poison message alone when the batches that waited together fail, and commits the rest', async () => {
+    const productId = await stockedProduct(app, 100);
+    const orderIds = Array.from({ length: 30 }, () => newId());
+    const poison = orderIds[15];
+    const { failed, messageIds } = await withPoisonedReservation(app, poison, () => dispatchThreeBatches(app, productId, orderIds));
+
+    expect(failed.map((batch) => [...batch.keys()].map((envelope) => envelope.aggregateId))).toEqual([[], [poison], []]);
+    // The first batch alone; the two that waited failed together, then each as it came: the
+    // second one by one (nine transactions), the third as one.
+    expect(await transactionsOf(app, messageIds)).toEqual([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 10]);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 100, reserved: 29 });
   });
 
   it('dead-letters a message after its retries and delivers it again on replay', async () => {
