@@ -10,3 +10,4 @@ export * from './request-limits';
 export * from './security-headers';
 export * from './uuid';
 export * from './validation';
+export * from './json-request';

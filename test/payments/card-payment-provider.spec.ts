@@ -96,6 +96,22 @@ describe(CardPaymentProvider.name, () => {
     await expect(quick.authorize(request('tok_timeout'))).rejects.toBeInstanceOf(ProviderTimeoutError);
   });
 
+  it('gives up with a ProviderTimeoutError on a provider that stalls halfway through its answer', async () => {
+    const stalling = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"id":"pi_');
+    }).listen(0, '127.0.0.1');
+    await once(stalling, 'listening');
+    try {
+      const { port } = stalling.address() as AddressInfo;
+      const quick = new CardPaymentProvider({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 200 });
+      await expect(quick.authorize(request('tok_visa'))).rejects.toBeInstanceOf(ProviderTimeoutError);
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
   it('refuses a request the provider rejects for good with a ProviderRefusedError naming its code', async () => {
     const tooLarge = { ...request('tok_visa'), amount: { amount: 100_000_000, currency: 'EUR' } };
     await expect(card.authorize(tooLarge)).rejects.toMatchObject({ name: ProviderRefusedError.name, code: 'parameter_invalid' });

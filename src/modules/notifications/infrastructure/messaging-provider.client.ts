@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import { JsonAnswer, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
 import { SendFailedError } from '../application/ports/notification-sender';
 
 export interface MessagingProviderOptions {
@@ -34,24 +36,18 @@ export class MessagingProviderClient {
   /** `route` is relative, as `sms/v1/messages`. */
   async post(route: string, idempotencyKey: string, message: object): Promise<void> {
     const { name, timeoutMs } = this.options;
-    let response: Response;
-    let answer: ProviderErrorBody | undefined;
+    let answer: JsonAnswer;
     try {
-      response = await fetch(new URL(route, this.base), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(message),
-        // Bounds reading the answer too: a provider stalling halfway through it times out as well.
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      answer = (await response.json().catch(() => undefined)) as ProviderErrorBody | undefined;
+      const headers = { 'content-type': 'application/json', 'idempotency-key': idempotencyKey };
+      answer = await requestJson(new URL(route, this.base), { method: 'POST', headers, body: JSON.stringify(message), timeoutMs });
     } catch (error) {
-      const cause = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error).cause ?? error);
+      const cause = error instanceof JsonRequestTimeoutError ? error.message : String(error);
       throw new SendFailedError(`the ${name} could not be reached: ${cause}`, false);
     }
-    if (response.ok) return;
-    const { code = `http_${response.status}`, message: reason = response.statusText, retryable = retryableStatus(response.status) } =
-      answer?.error ?? {};
-    throw new SendFailedError(`the ${name} refused it (${response.status} ${code}): ${reason}`, !retryable);
+    const { status } = answer;
+    if (status >= 200 && status < 300) return;
+    const refusal = (answer.body as ProviderErrorBody | undefined)?.error ?? {};
+    const { code = `http_${status}`, message: reason = STATUS_CODES[status] ?? `HTTP ${status}`, retryable = retryableStatus(status) } = refusal;
+    throw new SendFailedError(`the ${name} refused it (${status} ${code}): ${reason}`, !retryable);
   }
 }

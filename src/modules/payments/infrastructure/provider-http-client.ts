@@ -1,3 +1,4 @@
+import { JsonAnswer, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
 import { ProviderAnswer, ProviderError, ProviderRefusedError, ProviderTimeoutError } from '../application/ports/payment-provider';
 
 /** The error body every provider answers with (docs/providers-simulator.md). */
@@ -49,15 +50,14 @@ export class ProviderHttpClient {
   }
 
   post(path: string, idempotencyKey: string, body: object): Promise<CallResult> {
-    return this.call(path, {
-      method: 'POST',
+    return this.call(path, 'POST', {
       headers: { 'content-type': 'application/json', [this.options.idempotencyHeader]: idempotencyKey },
       body: JSON.stringify(body),
     });
   }
 
   get(path: string): Promise<CallResult> {
-    return this.call(path, { method: 'GET' });
+    return this.call(path, 'GET', {});
   }
 
   /** A refusal for good of `what`, with the provider's code. */
@@ -77,25 +77,19 @@ export class ProviderHttpClient {
     throw this.refused(refusal, what);
   }
 
-  private async call(path: string, init: RequestInit): Promise<CallResult> {
+  private async call(path: string, method: 'GET' | 'POST', init: { headers?: Record<string, string>; body?: string }): Promise<CallResult> {
     const { provider, timeoutMs } = this.options;
-    let status: number;
-    let answer: unknown;
+    let answer: JsonAnswer;
     try {
-      const response = await fetch(new URL(path, this.base), {
-        ...init,
-        // Covers reading the body too: a provider that stalls halfway through its answer times out as well.
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = response.status;
-      answer = await response.json().catch(() => undefined);
+      answer = await requestJson(new URL(path, this.base), { method, ...init, timeoutMs });
     } catch (error) {
-      if ((error as Error)?.name === 'TimeoutError') throw new ProviderTimeoutError(`no answer from the ${provider} provider within ${timeoutMs} ms`);
-      throw new ProviderError(`the ${provider} provider could not be reached: ${String((error as Error)?.cause ?? error)}`);
+      if (error instanceof JsonRequestTimeoutError) throw new ProviderTimeoutError(`no answer from the ${provider} provider within ${timeoutMs} ms`);
+      throw new ProviderError(`the ${provider} provider could not be reached: ${String(error)}`);
     }
-    if (status >= 200 && status < 300) return { ok: true, body: answer };
+    const { status, body } = answer;
+    if (status >= 200 && status < 300) return { ok: true, body };
     const { code = `http_${status}`, message = `HTTP ${status}`, retryable = status >= 500 || status === 409 || status === 429 } =
-      (answer as ErrorBody | undefined)?.error ?? {};
+      (body as ErrorBody | undefined)?.error ?? {};
     if (retryable) throw new ProviderError(`the ${provider} provider failed (${status} ${code}): ${message}`);
     return { ok: false, status, code, message };
   }
