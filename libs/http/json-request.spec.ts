@@ -23,7 +23,7 @@ describe('requestJson', () => {
   it('sends the method, headers and body, and answers the status with the JSON body', async () => {
     const url = await serving((request, response) => {
       let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         response.writeHead(201, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ method: request.method, key: request.headers['idempotency-key'], got: JSON.parse(body) }));
