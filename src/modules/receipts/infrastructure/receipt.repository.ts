@@ -76,15 +76,28 @@ export class ReceiptRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a fact of an order, the first of its kind only (a redelivered or repeated event changes
-   * nothing), and answers everything known of the order, its row locked until the transaction ends:
-   * facts of one order arriving side by side are recorded one after the other, and the last sees them all.
+   * Records facts of orders, the first of each kind only (a redelivered or repeated event changes
+   * nothing), in one statement, and answers everything known of each order, its row locked until
+   * the transaction ends: facts of one order arriving side by side are recorded one after the
+   * other, and the last sees them all. Rows are written in order id order, so concurrent batches
+   * queue instead of deadlocking.
    */
-  async record(manager: EntityManager, orderId: string, fact: OrderFact): Promise<ReceiptFacts> {
+  async recordMany(manager: EntityManager, facts: readonly { orderId: string; fact: OrderFact }[]): Promise<Map<string, ReceiptFacts>> {
+    // One row per order, each column from the first of its facts that has it: one statement
+    // cannot change the same row twice.
+    const columnsByOrder = new Map<string, unknown[]>();
+    for (const { orderId, fact } of facts) {
+      const columns = columnsOfFact(fact);
+      const merged = columnsByOrder.get(orderId);
+      columnsByOrder.set(orderId, merged ? merged.map((value, i) => value ?? columns[i]) : columns);
+    }
+    const orderIds = [...columnsByOrder.keys()].sort();
+    const column = (i: number) => orderIds.map((orderId) => columnsByOrder.get(orderId)![i]);
     const rows = await manager.query<ReceiptRow[]>(
       `INSERT INTO receipts.receipt AS r (order_id, token_id, customer_id, total_amount, total_currency, lines, confirmed_at,
          payment_id, paid_on_chain_id, payer, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::timestamptz[],
+         $8::uuid[], $9::bigint[], $10::text[], $11::timestamptz[])
        ON CONFLICT (order_id) DO UPDATE SET
          customer_id = COALESCE(r.customer_id, EXCLUDED.customer_id),
          total_amount = COALESCE(r.total_amount, EXCLUDED.total_amount),
@@ -97,9 +110,9 @@ export class ReceiptRepository {
          completed_at = COALESCE(r.completed_at, EXCLUDED.completed_at),
          updated_at = now()
        RETURNING *`,
-      [orderId, tokenIdOf(orderId).toString(), ...columnsOfFact(fact)],
+      [orderIds, orderIds.map((orderId) => tokenIdOf(orderId).toString()), ...Array.from({ length: 9 }, (_, i) => column(i))],
     );
-    return toFacts(rowsOf<ReceiptRow>(rows)[0]);
+    return new Map(rowsOf<ReceiptRow>(rows).map((row) => [row.order_id, toFacts(row)]));
   }
 
   /** Decides where the order's receipt is minted; false if that was decided before. */
