@@ -35,13 +35,13 @@ export async function requestJson(url: URL, { method, headers, body, timeoutMs }
   try {
     const response = await request(url, { method, headers, body, signal: deadline.signal });
     const answer = await response.body.json().catch(() => undefined);
-    // A deadline passed while the body was read makes json() fail like a body that is not JSON.
-    if (deadline.signal.aborted) throw new JsonRequestTimeoutError(timeoutMs);
-    return { status: response.statusCode, body: answer };
+    if (!deadline.signal.aborted) return { status: response.statusCode, body: answer };
   } catch (error) {
-    if (deadline.signal.aborted) throw new JsonRequestTimeoutError(timeoutMs);
-    throw error;
+    if (!deadline.signal.aborted) throw error;
   } finally {
     clearTimeout(timer);
   }
+  // Past the deadline: it ended the request, or the reading of its answer (which json() reports
+  // like an answer that is not JSON).
+  throw new JsonRequestTimeoutError(timeoutMs);
 }

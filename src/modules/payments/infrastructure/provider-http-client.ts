@@ -1,4 +1,4 @@
-import { JsonAnswer, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
+import { JsonAnswer, JsonRequest, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
 import { ProviderAnswer, ProviderError, ProviderRefusedError, ProviderTimeoutError } from '../application/ports/payment-provider';
 
 /** The error body every provider answers with (docs/providers-simulator.md). */
@@ -50,14 +50,15 @@ export class ProviderHttpClient {
   }
 
   post(path: string, idempotencyKey: string, body: object): Promise<CallResult> {
-    return this.call(path, 'POST', {
+    return this.call(path, {
+      method: 'POST',
       headers: { 'content-type': 'application/json', [this.options.idempotencyHeader]: idempotencyKey },
       body: JSON.stringify(body),
     });
   }
 
   get(path: string): Promise<CallResult> {
-    return this.call(path, 'GET', {});
+    return this.call(path, { method: 'GET' });
   }
 
   /** A refusal for good of `what`, with the provider's code. */
@@ -77,11 +78,11 @@ export class ProviderHttpClient {
     throw this.refused(refusal, what);
   }
 
-  private async call(path: string, method: 'GET' | 'POST', init: { headers?: Record<string, string>; body?: string }): Promise<CallResult> {
+  private async call(path: string, call: Omit<JsonRequest, 'timeoutMs'>): Promise<CallResult> {
     const { provider, timeoutMs } = this.options;
     let answer: JsonAnswer;
     try {
-      answer = await requestJson(new URL(path, this.base), { method, ...init, timeoutMs });
+      answer = await requestJson(new URL(path, this.base), { ...call, timeoutMs });
     } catch (error) {
       if (error instanceof JsonRequestTimeoutError) throw new ProviderTimeoutError(`no answer from the ${provider} provider within ${timeoutMs} ms`);
       throw new ProviderError(`the ${provider} provider could not be reached: ${String(error)}`);
