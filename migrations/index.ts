@@ -31,6 +31,7 @@ import { WalletSignIn1767000003500 } from './1767000003500-wallet-sign-in';
 import { Receipts1767000003600 } from './1767000003600-receipts';
 import { CryptoTransferRequests1767000003700 } from './1767000003700-crypto-transfer-requests';
 import { CatalogSearchWordsFromTerms1767000003800 } from './1767000003800-catalog-search-words-from-terms';
+import { OutboxUndeliveredInOrder1767000003900 } from './1767000003900-outbox-undelivered-in-order';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   Receipts1767000003600,
   CryptoTransferRequests1767000003700,
   CatalogSearchWordsFromTerms1767000003800,
+  OutboxUndeliveredInOrder1767000003900,
 ];

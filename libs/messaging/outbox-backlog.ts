@@ -43,16 +43,14 @@ export function describeBacklog(backlog: OutboxBacklog): string {
 }
 
 /**
- * How long the oldest message waiting for its first delivery has waited, in ms (0 when none
- * waits): how far delivery is behind. Messages waiting for a retry are not counted, since a
- * failing consumer is not a backlog.
+ * How long the first message in delivery order still waiting for its first delivery has waited,
+ * in ms (0 when none waits): how far delivery is behind. Messages waiting for a retry are not
+ * counted, since a failing consumer is not a backlog. Read from the head of the undelivered rows
+ * (migrations/1767000003900-outbox-undelivered-in-order.ts), so a backlog of thousands costs no more.
  */
 export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<number> {
-  const [row]: { lag_ms: number | null }[] = await dataSource.query(
-    `SELECT (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS lag_ms
-     FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL AND ${neverTried()}`,
-  );
-  return Math.max(0, Number(row?.lag_ms ?? 0));
+  const [row]: { lag_ms: number }[] = await dataSource.query('SELECT messaging.outbox_delivery_lag_ms() AS lag_ms');
+  return Math.max(0, Number(row.lag_ms));
 }
 
 /**

@@ -154,17 +154,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async claim(limit: number): Promise<ClaimedRow[]> {
     return rowsOf<ClaimedRow>(
-      await this.dataSource.query(
-      `UPDATE messaging.outbox SET locked_until = now() + make_interval(secs => $1::float8 / 1000)
-       WHERE seq IN (
-         SELECT seq FROM messaging.outbox
-         WHERE published_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
-           AND (locked_until IS NULL OR locked_until < now())
-           AND ($3::text IS NULL OR origin IS NULL OR origin = $3)
-         ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING seq, envelope, attempts, created_at`,
-        [this.options.leaseMs, limit, this.outbox.claimedOrigin],
-      ),
+      // The due rows first in seq order, leased (migrations/1767000003900-outbox-undelivered-in-order.ts).
+      await this.dataSource.query('SELECT seq, envelope, attempts, created_at FROM messaging.claim_outbox($1, $2, $3)', [
+        this.options.leaseMs,
+        limit,
+        this.outbox.claimedOrigin,
+      ]),
     ).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 

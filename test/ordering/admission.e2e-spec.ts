@@ -130,3 +130,52 @@ describe('The saga deadline of an order queued behind others', () => {
     expect(outcomes).toEqual([{ status: 'COMPLETED', n: 300 }]);
   }, 180_000);
 });
+
+describe('Admission while delivery lags', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ ORDER_ADMISSION_MAX_LAG_MS: '60000' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** A row of the outbox no relay will deliver before the test ends (due tomorrow), `age` old. */
+  async function waiting(type: string, age: string, columns = '', values = ''): Promise<void> {
+    await sql(
+      app,
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, created_at, next_attempt_at${columns})
+       VALUES (gen_random_uuid(), $1, 1, 'lagging', '{}', now() - $2::interval, now() + interval '1 day'${values})`,
+      [type, age],
+    );
+  }
+
+  async function placeAs(customer: Customer, productId: string): Promise<Answer> {
+    const response = await app.nest.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      headers: jsonAs(customer),
+      payload: JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+    });
+    return { status: response.statusCode, retryAfter: String(response.headers['retry-after']), contentType: String(response.headers['content-type']) };
+  }
+
+  it('refuses orders while the first message waiting for its first delivery is older than the bound, not for retries or delivered ones', async () => {
+    const productId = await stockedProduct(app, 10);
+    const customer = await newCustomer(app);
+    // Older than the bound but not a backlog: one delivered, one waiting for a retry.
+    await waiting('test.retrying', '2 hours', ', attempts, last_error', `, 1, 'provider down'`);
+    await waiting('test.delivered', '3 hours', ', published_at', ', now()');
+    await app.eventually(async () => expect((await placeAs(customer, productId)).status).toBe(202));
+
+    await waiting('test.lagging', '90 seconds');
+    await app.eventually(async () =>
+      expect(await placeAs(customer, productId)).toEqual({ status: 503, retryAfter: '30', contentType: expect.stringContaining('application/problem+json') }),
+    );
+
+    await sql(app, `DELETE FROM messaging.outbox WHERE starts_with(type, 'test.')`);
+    await app.eventually(async () => expect((await placeAs(customer, productId)).status).toBe(202));
+  });
+});
