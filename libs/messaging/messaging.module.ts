@@ -2,7 +2,8 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CONTEXT_NAMES } from '../contracts/message';
 import { CONTRACTS } from '../contracts/registry';
-import { getToken, makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { getToken, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { DataSource } from 'typeorm';
 import { makeScrapedGaugeProvider } from '../observability/scraped-gauge';
 import { DeadLetterStore } from './dead-letter.store';
 import { DeadLettersController } from './dead-letters.controller';
@@ -10,6 +11,7 @@ import { InboundDispatcher } from './inbound-dispatcher';
 import { INBOX_DUPLICATES_SKIPPED, InboxStore } from './inbox.store';
 import { KAFKA_BROKER, KAFKA_CONSUMERS } from './kafka.tokens';
 import { MessageDecoder } from './message-decoder';
+import { outboxUndeliveredCount } from './outbox-backlog';
 import { MESSAGE_TRANSPORT } from './message-transport';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxImport } from './outbox-import';
@@ -24,7 +26,13 @@ const metrics = [
     help: 'Time from a message being committed to the outbox until its transport took it',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   }),
-  makeGaugeProvider({ name: 'outbox_pending_messages', help: 'Outbox rows not yet delivered' }),
+  makeScrapedGaugeProvider({
+    name: 'outbox_pending_messages',
+    help: 'Outbox rows not yet delivered',
+    labelNames: [],
+    inject: [DataSource],
+    read: async (dataSource: DataSource) => [[{}, await outboxUndeliveredCount(dataSource)] as const],
+  }),
   makeCounterProvider({
     name: INBOX_DUPLICATES_SKIPPED,
     help: 'Deliveries of messages their consumer had handled already (found in its inbox), skipped',

@@ -53,6 +53,14 @@ export async function outboxDeliveryLagMs(dataSource: DataSource): Promise<numbe
   return Math.max(0, Number(row.lag_ms));
 }
 
+/** How many messages are not delivered yet (queued, leased or retrying; not dead). */
+export async function outboxUndeliveredCount(dataSource: DataSource): Promise<number> {
+  const [row]: { n: number }[] = await dataSource.query(
+    'SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL',
+  );
+  return row.n;
+}
+
 /**
  * A condition (SQL) true when the aggregate in `aggregateIdColumn` has messages queued in the
  * outbox for their first delivery (behind others), not failed ones waiting for a retry.

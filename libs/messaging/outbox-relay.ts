@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { Gauge, Histogram } from 'prom-client';
+import { Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { failpoints } from '../failpoints';
 import { BackgroundWork } from '../persistence/background-work';
@@ -55,7 +55,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly deadLetters: DeadLetterStore,
     @InjectMetric('outbox_lag_seconds') private readonly lag: Histogram,
-    @InjectMetric('outbox_pending_messages') private readonly pending: Gauge,
     private readonly outbox: OutboxWriter,
   ) {
     outbox.onWritten(() => this.kick());
@@ -63,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     this.stopped = false;
-    this.poller = setInterval(() => BackgroundWork.run(() => this.poll()), this.options.pollIntervalMs);
+    this.poller = setInterval(() => this.kick(), this.options.pollIntervalMs);
     this.poller.unref();
     this.pruner = setInterval(() => {
       BackgroundWork.run(() => this.prune()).catch((error: unknown) => this.logger.warn(`outbox pruning: ${describeError(error)}`));
@@ -122,14 +121,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     // Deliveries are background work, whoever kicked (often a request that just committed).
     void BackgroundWork.run(() => this.claimRounds());
-  }
-
-  private poll(): void {
-    this.kick();
-    this.dataSource
-      .query(`SELECT count(*)::int AS n FROM messaging.outbox WHERE published_at IS NULL AND dead_at IS NULL`)
-      .then(([row]: { n: number }[]) => this.pending.set(row.n))
-      .catch((error: unknown) => this.logger.warn(`outbox gauge: ${describeError(error)}`));
   }
 
   private async claimRounds(): Promise<void> {

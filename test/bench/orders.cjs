@@ -100,7 +100,7 @@ async function metrics(port) {
   return samples;
 }
 
-/** The relay's gauge, refreshed every OUTBOX_POLL_MS, counts rows not yet delivered. */
+/** The gauge of rows not yet delivered, read from the outbox when /metrics is scraped. */
 async function untilOutboxEmpty(port, deadline) {
   while ((await metrics(port)).outbox_pending_messages !== 0) {
     if (performance.now() > deadline) throw new Error('the outbox did not empty in time');

@@ -6,7 +6,7 @@
  */
 import { CONTEXT_NAMES } from '../../libs/contracts/message';
 import { asAdmin } from '../support/auth';
-import { drained, finalOrder, placeOrder, stockedProduct } from '../support/shop';
+import { drained, finalOrder, placeOrder, sql, stockedProduct } from '../support/shop';
 import { SPLIT, startTestApp, TestApp } from '../support/test-app';
 
 type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -125,6 +125,23 @@ describe('Metrics', () => {
     expect(valuesOf(scrape, 'http_requests_total', 'status_class')).toEqual(expect.arrayContaining(['2xx']));
     expect(valuesOf(scrape, 'saga_states', 'state')).toEqual(['confirmed', 'pending']);
     expect(valuesOf(scrape, 'dead_letters', 'context')).toEqual([...CONTEXT_NAMES].sort());
+  });
+
+  it('reads the outbox rows not yet delivered when it is scraped', async () => {
+    const pending = async () => {
+      const text = await (await fetch(`${app.urlOf('ordering')}/metrics`)).text();
+      return parse([text]).samples.find((s) => s.series === 'outbox_pending_messages')?.value;
+    };
+    expect(await pending()).toBe(0);
+    // Due tomorrow, so no relay takes them while the test looks.
+    await sql(
+      app,
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, next_attempt_at)
+       SELECT gen_random_uuid(), 'test.pending', 1, 'pending', '{}', now() + interval '1 day' FROM generate_series(1, 2)`,
+    );
+    expect(await pending()).toBe(2);
+    await sql(app, `DELETE FROM messaging.outbox WHERE type = 'test.pending'`);
+    expect(await pending()).toBe(0);
   });
 
   (SPLIT ? it : it.skip)('exports the Kafka producer, consumer and lag metrics in the split topology', () => {
