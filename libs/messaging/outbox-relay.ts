@@ -44,6 +44,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private inFlight = 0;
   private claiming = false;
   private claimAgain = false;
+  /**
+   * The last claim round may have left due rows behind: it stopped at the in-flight bound, or its
+   * last claim came back full. Only then does a finished delivery claim again; otherwise commits
+   * kick the relay and the poller covers the rest, so a quiet outbox is not claimed after every delivery.
+   */
+  private behind = false;
   private stopped = true;
   private poller?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
@@ -129,11 +135,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       do {
         this.claimAgain = false;
         const limit = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
-        if (limit <= 0) break;
+        if (limit <= 0) {
+          this.behind = true;
+          break;
+        }
         const rows = await this.claim(limit);
         if (rows.length > 0 && failpoints.armed) await failpoints.reach('after-outbox-claim');
         if (rows.length > 0) this.launch(rows);
-        if (rows.length === limit) this.claimAgain = true;
+        this.behind = rows.length === limit;
+        if (this.behind) this.claimAgain = true;
       } while (this.claimAgain && !this.stopped);
     } catch (error) {
       this.logger.error(`outbox claim failed: ${describeError(error)}`);
@@ -160,7 +170,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .catch((error: unknown) => this.logger.error(`outbox rows ${rows[0].seq}…: ${describeError(error)}`))
       .finally(() => {
         this.inFlight -= rows.length;
-        this.kick();
+        if (this.behind) this.kick();
         this.notifyIfDrained();
       });
   }

@@ -218,3 +218,24 @@ describe('Message delivery', () => {
     expect(open.find((l: { id: string }) => l.id === letter.id)).toBeUndefined();
   });
 });
+
+describe('Delivery one row at a time, with the poller out of reach', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ OUTBOX_MAX_IN_FLIGHT: '1', OUTBOX_BATCH_SIZE: '1', OUTBOX_POLL_MS: '3600000' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('delivers every row of a commit: while the relay is at its bound, each finished delivery claims the next', async () => {
+    const productId = await stockedProduct(app, 10);
+    await requestReservations(
+      app,
+      Array.from({ length: 5 }, () => ({ orderId: newId(), lines: [{ productId, quantity: 1 }] })),
+    );
+    await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 5 }));
+  });
+});
