@@ -18,6 +18,16 @@ interface Answer {
   id?: string;
 }
 
+/** One unit of `productId`, paid by card: the order every test here places. */
+function oneOf(productId: string): string {
+  return JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+}
+
+/** What admission control answered an injected POST /orders. */
+function answerOf(response: { statusCode: number; headers: Record<string, unknown> }): Answer {
+  return { status: response.statusCode, retryAfter: String(response.headers['retry-after']), contentType: String(response.headers['content-type']) };
+}
+
 describe('Admission control of new orders', () => {
   let app: TestApp;
 
@@ -42,7 +52,7 @@ describe('Admission control of new orders', () => {
     const server = app.nest.getHttpAdapter().getInstance();
     const customer = await newCustomer(app);
     const headers = jsonAs(customer);
-    const body = JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const body = oneOf(productId);
     const answers: Answer[] = [];
     let sent = 0;
     await Promise.all(
@@ -50,12 +60,7 @@ describe('Admission control of new orders', () => {
         while (sent < BURST) {
           sent++;
           const response = await server.inject({ method: 'POST', url: '/api/v1/orders', headers, payload: body });
-          answers.push({
-            status: response.statusCode,
-            retryAfter: String(response.headers['retry-after']),
-            contentType: String(response.headers['content-type']),
-            id: response.statusCode === 202 ? response.json<{ id: string }>().id : undefined,
-          });
+          answers.push({ ...answerOf(response), id: response.statusCode === 202 ? response.json<{ id: string }>().id : undefined });
         }
       }),
     );
@@ -111,7 +116,7 @@ describe('The saga deadline of an order queued behind others', () => {
     const server = app.nest.getHttpAdapter().getInstance();
     const customer = await newCustomer(app);
     const headers = jsonAs(customer);
-    const body = JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } });
+    const body = oneOf(productId);
     const responses = await Promise.all(
       Array.from({ length: 300 }, () => server.inject({ method: 'POST', url: '/api/v1/orders', headers, payload: body })),
     );
@@ -157,9 +162,9 @@ describe('Admission while delivery lags', () => {
       method: 'POST',
       url: '/api/v1/orders',
       headers: jsonAs(customer),
-      payload: JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { method: 'card', token: 'tok_visa' } }),
+      payload: oneOf(productId),
     });
-    return { status: response.statusCode, retryAfter: String(response.headers['retry-after']), contentType: String(response.headers['content-type']) };
+    return answerOf(response);
   }
 
   it('refuses orders while the first message waiting for its first delivery is older than the bound, not for retries or delivered ones', async () => {
