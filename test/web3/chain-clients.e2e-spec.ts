@@ -9,7 +9,9 @@ import { EvmNode, startEvmNode } from '../support/evm-node';
 const BASE = 8453;
 const POLYGON = 137;
 const FAILURES_TO_OPEN = 3;
-const TIMEOUT_MS = 400;
+// Long enough that a live node and a refused connection answer within it on a CI machine busy
+// with other suites (400 ms was not), short enough that the hanging endpoint's three timeouts stay quick.
+const TIMEOUT_MS = 2_000;
 
 const listening = async <S extends HttpServer | TcpServer>(server: S): Promise<S & { url: string }> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
