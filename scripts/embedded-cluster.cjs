@@ -11,10 +11,9 @@ const { performance } = require('node:perf_hooks');
 const process = require('node:process');
 
 const DIST = path.resolve(__dirname, '..', 'dist');
-const { createDataSource } = require(path.join(DIST, 'libs', 'persistence', 'data-source.factory'));
+const { createDataSource, embeddedDatabaseOf } = require(path.join(DIST, 'libs', 'persistence', 'data-source.factory'));
 const { READY_MADE_CLUSTER_FILE, saveReadyMadeCluster } = require(path.join(DIST, 'libs', 'persistence', 'ready-made-cluster'));
 const { MIGRATIONS } = require(path.join(DIST, 'migrations'));
-const { getPGliteInstance } = require('typeorm-pglite');
 
 /** The newest modification time of the compiled migrations, in ms. */
 function newestMigration(dir = path.join(DIST, 'migrations')) {
@@ -36,7 +35,7 @@ async function main() {
   rmSync(READY_MADE_CLUSTER_FILE, { force: true });
   const dataSource = await createDataSource({ dataDir: 'memory://', migrations: MIGRATIONS, fromScratch: true });
   try {
-    const file = await saveReadyMadeCluster(await getPGliteInstance());
+    const file = await saveReadyMadeCluster(embeddedDatabaseOf(dataSource));
     process.stdout.write(`wrote ${path.relative(process.cwd(), file)} in ${Math.round(performance.now() - startedAt)} ms\n`);
   } finally {
     await dataSource.destroy();

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGliteDriver } from 'typeorm-pglite';
 import { StartupError } from '../startup';
 import { DataDirectoryLock } from './data-directory-lock';
+import { EmbeddedDatabase } from './embedded-database';
 import { QueryTimeoutEndsClient } from './query-timeout-client';
 import { readyMadeCluster } from './ready-made-cluster';
 import { SerializedPGlitePool } from './serialized-pglite-pool';
@@ -31,12 +30,17 @@ export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
   return !options.url;
 }
 
-function embeddedDriver(dataDir: string, fromScratch = false): unknown {
-  // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
-  const options = { dataDir, extensions: { pg_trgm }, ...(fromScratch ? {} : readyMadeCluster(dataDir)) };
-  const driver = new PGliteDriver(options).driver as { Pool: unknown };
-  driver.Pool = SerializedPGlitePool;
-  return driver;
+/** TypeORM's PostgreSQL driver needs only a `Pool` of the `pg` module: ours leases the embedded database. */
+function embeddedDriver(dataDir: string, fromScratch = false): { Pool: unknown } {
+  const loadDataDir = fromScratch ? undefined : readyMadeCluster(dataDir);
+  return { Pool: SerializedPGlitePool.leasing(new EmbeddedDatabase({ dataDir, loadDataDir })) };
+}
+
+/** The embedded database behind `dataSource`: for dumping its data directory. */
+export function embeddedDatabaseOf(dataSource: DataSource): EmbeddedDatabase {
+  const { master } = dataSource.driver as unknown as { master?: unknown };
+  if (!(master instanceof SerializedPGlitePool)) throw new Error('not an embedded database');
+  return master.database;
 }
 
 function commonOptions(options: DatabaseOptions) {

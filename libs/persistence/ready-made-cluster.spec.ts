@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Blob } from 'node:buffer';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { getPGliteInstance } from 'typeorm-pglite';
 import { MIGRATIONS } from '../../migrations';
-import { createDataSource } from './data-source.factory';
+import { createDataSource, embeddedDatabaseOf } from './data-source.factory';
 import { readyMadeCluster, saveReadyMadeCluster } from './ready-made-cluster';
 
 const migrationNames = (migrations: readonly { name: string }[]): string[] => migrations.map((migration) => migration.name);
@@ -22,7 +22,7 @@ describe(readyMadeCluster.name, () => {
     if (!process.env.LOG_LEVEL) Logger.overrideLogger(false);
     const dataSource = await createDataSource({ dataDir: 'memory://', migrations: builtWith, fromScratch: true });
     try {
-      await saveReadyMadeCluster(await getPGliteInstance(), cluster);
+      await saveReadyMadeCluster(embeddedDatabaseOf(dataSource), cluster);
     } finally {
       await dataSource.destroy();
     }
@@ -34,16 +34,17 @@ describe(readyMadeCluster.name, () => {
     const dataDir = join(work, 'existing');
     mkdirSync(dataDir);
     writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
-    expect(readyMadeCluster(dataDir, cluster)).toEqual({});
+    expect(readyMadeCluster(dataDir, cluster)).toBeUndefined();
   });
 
   it('has nothing to offer when the build made no cluster', () => {
-    expect(readyMadeCluster(join(work, 'new'), join(work, 'absent.tar.gz'))).toEqual({});
+    expect(readyMadeCluster(join(work, 'new'), join(work, 'absent.tar.gz'))).toBeUndefined();
   });
 
   it('starts a new data directory from the cluster, and migrations written since the build still run', async () => {
     const dataDir = join(work, 'data');
-    const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm }, ...readyMadeCluster(dataDir, cluster) });
+    expect(readyMadeCluster(dataDir, cluster)).toBe(cluster);
+    const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm }, loadDataDir: new Blob([readFileSync(cluster)]) });
     let loaded: string[];
     try {
       // initdb would have left no migrations table: these rows come from the cluster.

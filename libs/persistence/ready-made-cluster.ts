@@ -1,8 +1,7 @@
-import { Blob } from 'node:buffer';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
+import type { EmbeddedDatabase } from './embedded-database';
 
 /**
  * PGlite's initdb takes most of a first start on the embedded database (seconds; the
@@ -27,10 +26,10 @@ function distDirectory(): string {
 /** In dist/, named after the PGlite version that made it: another version never loads it. */
 export const READY_MADE_CLUSTER_FILE = join(distDirectory(), `embedded-cluster-pglite-${pgliteVersion()}.tar.gz`);
 
-/** PGlite's `loadDataDir` option for a data directory that holds no cluster yet, when a ready-made one was built. */
-export function readyMadeCluster(dataDir: string, file = READY_MADE_CLUSTER_FILE): { loadDataDir?: Blob } {
+/** The ready-made cluster's file for a data directory that holds no cluster yet, when the build made one. */
+export function readyMadeCluster(dataDir: string, file = READY_MADE_CLUSTER_FILE): string | undefined {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory && existsSync(join(dataDir, 'PG_VERSION'))) return {};
+  if (!inMemory && existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
   const available = existsSync(file);
   // A new database on disk is a first start: say why it takes longer than the next ones.
   if (!inMemory) {
@@ -40,14 +39,14 @@ export function readyMadeCluster(dataDir: string, file = READY_MADE_CLUSTER_FILE
         : `new embedded database in ${dataDir}: initialising it (PGlite's initdb, seconds; \`npm run build\` makes a ready-made cluster)`,
     );
   }
-  return available ? { loadDataDir: new Blob([readFileSync(file)]) } : {};
+  return available ? file : undefined;
 }
 
-/** Saves a freshly migrated, otherwise empty cluster as the ready-made one (through a rename: never half a file). */
-export async function saveReadyMadeCluster(pglite: PGlite, file = READY_MADE_CLUSTER_FILE): Promise<string> {
-  const tarball = await pglite.dumpDataDir('gzip');
+/** Saves a freshly migrated, otherwise empty embedded database as the ready-made cluster (through a rename: never half a file). */
+export async function saveReadyMadeCluster(database: EmbeddedDatabase, file = READY_MADE_CLUSTER_FILE): Promise<string> {
+  const tarball = await database.dumpDataDir();
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.from(await tarball.arrayBuffer()));
+  writeFileSync(temporary, Buffer.from(tarball));
   renameSync(temporary, file);
   return file;
 }
