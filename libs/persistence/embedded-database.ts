@@ -18,8 +18,12 @@ const THREAD_ENTRY =
   extname(__filename) === '.ts'
     ? join(__dirname, '..', '..', 'dist', 'libs', 'persistence', 'embedded-database-thread.js')
     : join(__dirname, 'embedded-database-thread.js');
-/** The thread's JavaScript is a thin loop around PGlite's WebAssembly memory, which these do not bound. */
-const THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
+/**
+ * The heap bounds of the service's own flags (docs/decisions/0044): the thread holds each result's
+ * rows as JavaScript objects until they are sent, and a thread out of heap would end the database
+ * for the whole process. PGlite's WebAssembly memory is outside these bounds.
+ */
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 4 };
 
 /** PostgreSQL's error as the caller of a query sees it: the message and every field (code, constraint, detail…). */
 function asError({ message, stack, fields }: EmbeddedDatabaseFailure): Error {
