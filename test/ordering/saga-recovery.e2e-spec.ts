@@ -53,6 +53,18 @@ describe('Saga recovery', () => {
         const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
         expect(body.some((l: { envelope: { aggregateId: string } }) => l.envelope.aggregateId === orderId)).toBe(true);
       });
+      // The payment request sent beside the reservation, or a re-drive by the app's own sweeper, may
+      // still wait in the outbox, and an order with a queued message is never due. Hold the sweeper
+      // off (500 ms × 16) and let the outbox empty first.
+      await sql(app, 'UPDATE ordering.order_saga SET redrive_count = 10, last_driven_at = now() WHERE order_id = $1', [orderId]);
+      await app.eventually(async () => {
+        const [{ undelivered }] = await sql<{ undelivered: number }>(
+          app,
+          'SELECT count(*)::int AS undelivered FROM messaging.outbox WHERE aggregate_id = $1 AND published_at IS NULL AND dead_at IS NULL',
+          [orderId],
+        );
+        expect(undelivered).toBe(0);
+      });
       const sagas = app.nest.get(OrderSagaRepository);
       const { manager } = app.nest.get(DataSource);
       // Asked with a 100 ms base; the app's own sweeper (500 ms base) finds none of these due.
