@@ -1,19 +1,12 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { once } from 'node:events';
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledSibling } from '../libs/startup';
 import { PAYMENT_PROVIDERS } from './simulators/providers';
 import type { Behaviour, ProviderSimulatorOptions, SimulatorThreadMessage } from './simulators/providers';
 
-/**
- * The thread's entry, compiled: beside this file in the build. Under Jest the sources run as
- * TypeScript, which a worker thread cannot load; there it is the build's copy, which Jest's global
- * setup brings up to date (scripts/compile.cjs).
- */
-const THREAD_ENTRY =
-  extname(__filename) === '.ts'
-    ? join(__dirname, '..', 'dist', 'src', 'simulators', 'providers', 'simulator-thread.js')
-    : join(__dirname, 'simulators', 'providers', 'simulator-thread.js');
+/** The thread's entry, compiled. */
+const THREAD_ENTRY = compiledSibling(__filename, './simulators/providers/simulator-thread');
 /** Its caches are bounded (100,000 resources per provider); a small young generation keeps its resident memory low. */
 const THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
 /** How long the simulator may take to end its calls and close before its thread is stopped. */

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
+import { compiledSibling } from '../startup';
 import type {
   EmbeddedDatabaseAnswer,
   EmbeddedDatabaseFailure,
@@ -9,15 +9,8 @@ import type {
   EmbeddedDatabaseThreadOptions,
 } from './embedded-database-thread';
 
-/**
- * The thread's entry, compiled: beside this file in the build. Under Jest the sources run as
- * TypeScript, which a worker thread cannot load; there it is the build's copy, which Jest's global
- * setup brings up to date (scripts/compile.cjs).
- */
-const THREAD_ENTRY =
-  extname(__filename) === '.ts'
-    ? join(__dirname, '..', '..', 'dist', 'libs', 'persistence', 'embedded-database-thread.js')
-    : join(__dirname, 'embedded-database-thread.js');
+/** The thread's entry, compiled. */
+const THREAD_ENTRY = compiledSibling(__filename, './embedded-database-thread');
 /**
  * The heap bounds of the service's own flags (docs/decisions/0044): the thread holds each result's
  * rows as JavaScript objects until they are sent, and a thread out of heap would end the database

@@ -1,1 +1,2 @@
 export { isStartupError, StartupError } from './startup-error';
+export { compiledSibling } from './compiled-sibling';
