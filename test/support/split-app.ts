@@ -45,7 +45,6 @@ export function splitUnavailable(): string | undefined {
  * hosting that context.
  */
 export class SplitApp implements TestApp {
-  readonly eventually = eventually;
   private readonly db: Client;
   private readonly admin: Admin;
 
@@ -85,6 +84,21 @@ export class SplitApp implements TestApp {
 
   get nest(): NestFastifyApplication {
     throw new Error('this suite reaches into the application object, which the split topology does not have');
+  }
+
+  /**
+   * `eventually` with twice its patience: a message between the processes crosses a relay, the
+   * broker and a consumer group, any of which can still be settling just after the start on a
+   * loaded machine. A timeout also says what was still undelivered.
+   */
+  async eventually<T>(assertion: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+    try {
+      return await eventually(assertion, timeoutMs);
+    } catch (error) {
+      const pending = await this.pendingWork().catch((reason: unknown) => `unknown (${String(reason)})`);
+      if (error instanceof Error && pending) error.message += `\nstill undelivered: ${pending}`;
+      throw error;
+    }
   }
 
   /** The process serving a path, as the gateway routes it; operations paths go to the edge. */
