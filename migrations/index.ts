@@ -32,6 +32,7 @@ import { Receipts1767000003600 } from './1767000003600-receipts';
 import { CryptoTransferRequests1767000003700 } from './1767000003700-crypto-transfer-requests';
 import { CatalogSearchWordsFromTerms1767000003800 } from './1767000003800-catalog-search-words-from-terms';
 import { OutboxUndeliveredInOrder1767000003900 } from './1767000003900-outbox-undelivered-in-order';
+import { OutboxPublishedByAggregate1767000004000 } from './1767000004000-outbox-published-by-aggregate';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   CryptoTransferRequests1767000003700,
   CatalogSearchWordsFromTerms1767000003800,
   OutboxUndeliveredInOrder1767000003900,
+  OutboxPublishedByAggregate1767000004000,
 ];

@@ -25,6 +25,14 @@ interface Subscription {
   route: InboundRoute;
 }
 
+/**
+ * The name a context's consumer of a contract has in the inbox (`inventory/inventory.ReserveStock@1`);
+ * hasUnhandledPublishedMessages (outbox-backlog.ts) builds the same in SQL.
+ */
+function consumerKey(context: ContextName, type: string, version: number): string {
+  return `${context}/${type}@${version}`;
+}
+
 /** One envelope for one local consumer (`consumer` + `messageId`: its inbox key). */
 interface Delivery {
   subscription: Subscription;
@@ -82,7 +90,7 @@ export class InboundDispatcher implements OnModuleInit {
   subscribe(context: ContextName, route: InboundRoute): void {
     const { type, version } = route.message.definition;
     const key = contractKey(type, version);
-    const consumer = `${context}/${type}@${version}`;
+    const consumer = consumerKey(context, type, version);
     const list = this.subscriptions.get(key) ?? [];
     if (list.some((s) => s.consumer === consumer)) throw new Error(`${consumer} has two routes`);
     list.push({ context, consumer, route });

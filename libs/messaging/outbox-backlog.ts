@@ -74,6 +74,25 @@ export function hasUndeliveredMessages(aggregateIdColumn: string): string {
   return undeliveredOf(aggregateIdColumn, '');
 }
 
+/**
+ * A condition (SQL) true when the aggregate in `aggregateIdColumn` has a message published and
+ * not yet handled by its consumer: queued at the broker behind others, or being handled. Only the
+ * messages of `addressees` count, each handled by one context: `typesParam` and `consumersParam`
+ * are placeholders of two text[] parameters, a message type and the context that consumes it at
+ * the same index. Handled means an inbox entry under the key InboundDispatcher gives that consumer
+ * (`consumerKey`); a message the consumer dead-lettered is not on its way any more. The inbox
+ * entry outlives the outbox row (both are pruned by age, the entry's age counted from later), so
+ * a row still here whose entry is missing was not handled.
+ */
+export function hasUnhandledPublishedMessages(aggregateIdColumn: string, typesParam: string, consumersParam: string): string {
+  return `EXISTS (SELECT 1 FROM messaging.outbox o
+                  JOIN unnest(${typesParam}::text[], ${consumersParam}::text[]) AS addressee(type, consumer) ON addressee.type = o.type
+                  WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NOT NULL AND o.dead_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM messaging.inbox i
+                                    WHERE i.consumer = addressee.consumer || '/' || o.type || '@' || o.version AND i.message_id = o.message_id)
+                    AND NOT EXISTS (SELECT 1 FROM messaging.dead_letter d WHERE d.message_id = o.message_id))`;
+}
+
 function undeliveredOf(aggregateIdColumn: string, condition: string): string {
   return `EXISTS (SELECT 1 FROM messaging.outbox o
                   WHERE o.aggregate_id = ${aggregateIdColumn}::text AND o.published_at IS NULL AND o.dead_at IS NULL${condition})`;

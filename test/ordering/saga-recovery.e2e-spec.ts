@@ -2,6 +2,7 @@ import { StockReservedV1 } from '../../libs/contracts/inventory';
 import { UnitOfWork } from '../../libs/messaging';
 import { DataSource } from 'typeorm';
 import { CommitReservationHandler } from '../../src/modules/inventory/application/commit-reservation/commit-reservation.handler';
+import { SAGA_TRAFFIC } from '../../src/modules/ordering/application/place-order-saga/saga-traffic';
 import { OrderSagaRepository } from '../../src/modules/ordering/infrastructure/order-saga.repository';
 import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
@@ -74,7 +75,7 @@ describe('Saga recovery', () => {
           redriveCount,
           drivenMsAgo,
         ]);
-        return (await sagas.findStalled(manager, 100, 1000)).includes(orderId);
+        return (await sagas.findStalled(manager, 100, 1000, SAGA_TRAFFIC)).includes(orderId);
       };
       expect(await dueAfter(0, 150)).toBe(true);
       expect(await dueAfter(3, 700)).toBe(false);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { hasQueuedMessages, hasUndeliveredMessages } from '../../../../libs/messaging';
+import { hasQueuedMessages, hasUndeliveredMessages, hasUnhandledPublishedMessages } from '../../../../libs/messaging';
 import { columnsOf } from '../../../../libs/persistence';
 import { ReplyStatus, SagaOutcome } from '../application/place-order-saga/decision-matrix';
 import { OrderSagaState } from '../application/place-order-saga/order-saga.state';
@@ -55,6 +55,15 @@ function toState(row: OrderSagaRow): OrderSagaState {
 /** The persisted process manager of each order (one row per order, locked while it moves). */
 /** How long after its last drive a saga may be re-driven: $1 ms, doubled for each re-drive so far, up to 16 times. */
 const REDRIVE_WAIT = 'make_interval(secs => $1::float8 / 1000 * power(2, least(redrive_count, 4)))';
+
+/**
+ * Messages an order is not late while one of them is on its way, each with the context that
+ * handles it (`types[i]` by `consumers[i]`): the parameters of hasUnhandledPublishedMessages.
+ */
+export interface SagaTraffic {
+  readonly types: readonly string[];
+  readonly consumers: readonly string[];
+}
 
 @Injectable()
 export class OrderSagaRepository {
@@ -150,48 +159,50 @@ export class OrderSagaRepository {
 
   /**
    * Running sagas whose deadline has passed. One whose messages are still queued behind others
-   * is not late, only waiting: it is left until they are delivered.
+   * (in the outbox, or at the broker when its contexts run in several processes) is not late,
+   * only waiting: it is left until they are handled.
    */
-  async findExpired(manager: EntityManager, limit: number): Promise<string[]> {
+  async findExpired(manager: EntityManager, limit: number, traffic: SagaTraffic): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT order_id FROM ordering.order_saga
        WHERE status = 'RUNNING' AND deadline_at <= now() AND NOT ${hasQueuedMessages('order_id')}
+         AND NOT ${hasUnhandledPublishedMessages('order_id', '$2', '$3')}
        ORDER BY deadline_at LIMIT $1`,
-      [limit],
+      [limit, traffic.types, traffic.consumers],
     );
     return rows.map((r) => r.order_id);
   }
 
   /**
    * Running sagas still inside their deadline whose requests were last sent long ago and are not
-   * merely queued. Each further re-drive of an order waits twice as long (up to 16 times): a
+   * merely queued or being handled. Each further re-drive of an order waits twice as long (up to 16 times): a
    * request that was delivered and is waiting (a payment parked while its provider is down) is
    * not sent again and again, each copy adding to the load that delays it.
    */
-  async findStalled(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
+  async findStalled(manager: EntityManager, olderThanMs: number, limit: number, traffic: SagaTraffic): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT order_id FROM ordering.order_saga
        WHERE status = 'RUNNING' AND deadline_at > now() AND last_driven_at <= now() - ${REDRIVE_WAIT}
-         AND NOT ${hasQueuedMessages('order_id')}
+         AND NOT ${hasQueuedMessages('order_id')} AND NOT ${hasUnhandledPublishedMessages('order_id', '$3', '$4')}
        ORDER BY last_driven_at LIMIT $2`,
-      [olderThanMs, limit],
+      [olderThanMs, limit, traffic.types, traffic.consumers],
     );
     return rows.map((r) => r.order_id);
   }
 
   /**
    * Confirmed orders whose capture or stock commit has not been acknowledged long after it was
-   * asked for, with nothing of theirs left in the outbox: the request or its answer was lost on
-   * the way. Each further re-drive of an order waits twice as long (up to 16 times).
+   * asked for, with nothing of theirs left in the outbox or unhandled at the broker: the request
+   * or its answer was lost on the way. Each further re-drive of an order waits twice as long (up to 16 times).
    */
-  async findUnacknowledged(manager: EntityManager, olderThanMs: number, limit: number): Promise<string[]> {
+  async findUnacknowledged(manager: EntityManager, olderThanMs: number, limit: number, traffic: SagaTraffic): Promise<string[]> {
     const rows: { order_id: string }[] = await manager.query(
       `SELECT s.order_id FROM ordering.order_view v JOIN ordering.order_saga s ON s.order_id = v.id
        WHERE v.status = 'CONFIRMED' AND s.status = 'DONE'
          AND greatest(s.last_driven_at, s.finished_at) <= now() - ${REDRIVE_WAIT}
-         AND NOT ${hasUndeliveredMessages('s.order_id')}
+         AND NOT ${hasUndeliveredMessages('s.order_id')} AND NOT ${hasUnhandledPublishedMessages('s.order_id', '$3', '$4')}
        ORDER BY s.last_driven_at LIMIT $2`,
-      [olderThanMs, limit],
+      [olderThanMs, limit, traffic.types, traffic.consumers],
     );
     return rows.map((r) => r.order_id);
   }

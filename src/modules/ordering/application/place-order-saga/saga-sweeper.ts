@@ -7,6 +7,7 @@ import { PeriodicWork } from '../../../../../libs/persistence';
 import { OrderSagaRepository } from '../../infrastructure/order-saga.repository';
 import { ExpireOrderSagaCommand, RedriveOrderSagaCommand } from './saga.commands';
 import { SAGA_OPTIONS, SagaOptions } from './saga-options';
+import { SAGA_TRAFFIC } from './saga-traffic';
 
 const BATCH = 100;
 
@@ -40,12 +41,12 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   async sweep(): Promise<void> {
     try {
-      for (const orderId of await this.sagas.findExpired(this.dataSource.manager, BATCH)) {
+      for (const orderId of await this.sagas.findExpired(this.dataSource.manager, BATCH, SAGA_TRAFFIC)) {
         await this.commandBus.execute(new ExpireOrderSagaCommand(orderId));
       }
       const stalled = [
-        ...(await this.sagas.findStalled(this.dataSource.manager, this.options.redriveAfterMs, BATCH)),
-        ...(await this.sagas.findUnacknowledged(this.dataSource.manager, this.options.redriveAfterMs, BATCH)),
+        ...(await this.sagas.findStalled(this.dataSource.manager, this.options.redriveAfterMs, BATCH, SAGA_TRAFFIC)),
+        ...(await this.sagas.findUnacknowledged(this.dataSource.manager, this.options.redriveAfterMs, BATCH, SAGA_TRAFFIC)),
       ];
       for (const orderId of stalled) await this.commandBus.execute(new RedriveOrderSagaCommand(orderId));
     } catch (error) {
