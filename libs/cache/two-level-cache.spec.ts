@@ -55,7 +55,7 @@ describe(TwoLevelCache.name, () => {
   it('says at start that it runs in-process only when no Redis URL is given', async () => {
     const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     await new TwoLevelCache({ l1MaxEntries: 7 }, cacheMetricsIn(new Registry())).onModuleInit();
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/in-process only \(L1, 7 entries\): REDIS_URL is not set/));
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/in-process only \(L1, 7 entries, 16384 KiB\): REDIS_URL is not set/));
   });
 
   it('loads a cold key once and answers the next read from L1', async () => {
@@ -114,9 +114,8 @@ describe(TwoLevelCache.name, () => {
     expect(loader).toHaveBeenCalledTimes(2);
   });
 
-  it('evicts the least recently used entry beyond l1MaxEntries', async () => {
-    const small = new TwoLevelCache({ l1MaxEntries: 2 }, cacheMetricsIn(new Registry()));
-    const load = (key: string) => small.getOrLoad('product', key, HOUR, () => Promise.resolve(key));
+  /** Loads a, b, a again and c where two of them fit: b, the least recently used, goes. */
+  async function expectLeastRecentlyUsedEvicted(load: (key: string) => Promise<{ source: string }>): Promise<void> {
     await load('a');
     await load('b');
     await load('a');
@@ -125,6 +124,25 @@ describe(TwoLevelCache.name, () => {
     expect((await load('a')).source).toBe('l1');
     expect((await load('c')).source).toBe('l1');
     expect((await load('b')).source).toBe('loader');
+  }
+
+  it('evicts the least recently used entry beyond l1MaxEntries', async () => {
+    const small = new TwoLevelCache({ l1MaxEntries: 2 }, cacheMetricsIn(new Registry()));
+    await expectLeastRecentlyUsedEvicted((key) => small.getOrLoad('product', key, HOUR, () => Promise.resolve(key)));
+  });
+
+  it('evicts the least recently used entries beyond l1MaxBytes, and keeps none larger than that in L1', async () => {
+    // Each entry counts twice its JSON text: '"aaa…"' of 100 characters is 200 bytes.
+    const small = new TwoLevelCache({ l1MaxEntries: 100, l1MaxBytes: 500 }, cacheMetricsIn(new Registry()));
+    const load = (key: string, length = 98) => small.getOrLoad('search', key, HOUR, () => Promise.resolve(key.repeat(length)));
+    await expectLeastRecentlyUsedEvicted((key) => load(key));
+
+    const big = await load('d', 300);
+    expect(big).toEqual({ value: 'd'.repeat(300), source: 'loader' });
+    expect((await load('d', 300)).source).toBe('loader');
+    // It took nothing out: the last two kept are still there.
+    expect((await load('c')).source).toBe('l1');
+    expect((await load('b')).source).toBe('l1');
   });
 
   it('invalidates one key and leaves the others cached', async () => {

@@ -87,14 +87,18 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: CacheMetrics,
   ) {
     this.instanceId = options.instanceId ?? newId();
-    this.l1 = new LRUCache({ max: options.l1MaxEntries });
+    this.l1 = new LRUCache({
+      max: options.l1MaxEntries,
+      maxSize: options.l1MaxBytes ?? CACHE_DEFAULTS.l1MaxBytes,
+      sizeCalculation: (entry) => 2 * entry.json.length,
+    });
   }
 
   /** Connects to Redis, waiting at most `connectTimeoutMs`: an absent Redis never blocks start-up. */
   async onModuleInit(): Promise<void> {
-    const max = this.options.l1MaxEntries;
+    const max = `${this.options.l1MaxEntries} entries, ${Math.round((this.options.l1MaxBytes ?? CACHE_DEFAULTS.l1MaxBytes) / 1024)} KiB`;
     if (!this.options.redisUrl) {
-      this.logger.log(`cache is in-process only (L1, ${max} entries): REDIS_URL is not set`);
+      this.logger.log(`cache is in-process only (L1, ${max}): REDIS_URL is not set`);
       return;
     }
     const prefix = this.options.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
@@ -119,7 +123,7 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
         },
       },
     );
-    this.logger.log(`cache: L1 (${max} entries) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
+    this.logger.log(`cache: L1 (${max}) + Redis L2 at ${this.l2.host}, key prefix "${prefix}"`);
     if (!(await this.l2.connect())) {
       this.logger.warn(
         `REDIS_URL: Redis at ${this.l2.host} is not reachable: serving from L1 alone, reconnecting in the background; start Redis or correct REDIS_URL`,

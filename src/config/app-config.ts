@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { AuthOptions } from '../../libs/auth';
-import type { CacheOptions } from '../../libs/cache';
+import { CACHE_DEFAULTS, type CacheOptions } from '../../libs/cache';
 import { parseFailpoints, type FailpointSetting } from '../../libs/failpoints';
 import { LOG_FORMATS, LOG_LEVELS, type LogOptions, type TracingOptions } from '../../libs/observability';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
@@ -458,6 +458,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     cache: {
       redisUrl,
       l1MaxEntries: read.int('CACHE_L1_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      l1MaxBytes: read.int('CACHE_L1_MAX_BYTES', CACHE_DEFAULTS.l1MaxBytes, 64 * 1024, 64 * 1024 * 1024 * 1024),
       keyPrefix: redisKeyPrefix,
     },
     auth: authOf(read, modules),
