@@ -260,6 +260,12 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ RATE_LIMIT_DEFAULT_WINDOW_MS: '500' })).toThrow('RATE_LIMIT_DEFAULT_WINDOW_MS must be an integer from 1000');
   });
 
+  it('bounds the in-process cache in entries and in bytes, and refuses a byte bound under 64 KiB', () => {
+    expect(loadConfig({}).cache).toEqual({ redisUrl: undefined, l1MaxEntries: 10_000, l1MaxBytes: 16_777_216, keyPrefix: 'commerce' });
+    expect(loadConfig({ CACHE_L1_MAX_BYTES: '1048576' }).cache.l1MaxBytes).toBe(1_048_576);
+    expect(() => loadConfig({ CACHE_L1_MAX_BYTES: '1000' })).toThrow('CACHE_L1_MAX_BYTES must be an integer from 65536');
+  });
+
   it('refuses a broker port out of range', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'kafka:99999' })).toThrow('KAFKA_BROKERS must be a comma list of host:port');
   });
