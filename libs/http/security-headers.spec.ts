@@ -7,6 +7,9 @@ async function serverWith(corsOrigins: string[]): Promise<FastifyInstance> {
   for (const url of ['/docs', '/docs/swagger-ui-init.js', '/docs-json', '/documents', '/console', '/console/*', '/consoles']) {
     fastify.get(url, () => 'ok');
   }
+  fastify.get('/failing', () => {
+    throw new Error('down');
+  });
   await fastify.ready();
   return fastify;
 }
@@ -23,6 +26,29 @@ describe(secureResponseHeaders.name, () => {
     expect(preflight.statusCode).toBe(404);
     for (const response of [preflight, read]) {
       expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
+  });
+
+  it("sets helmet's headers on every answer, an unknown path's and a failed handler's included", async () => {
+    const fastify = await serverWith([]);
+    for (const [url, status] of [['/documents', 200], ['/nowhere', 404], ['/failing', 500]] as const) {
+      const response = await fastify.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(status);
+      expect(response.headers).toMatchObject({
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-frame-options': 'DENY',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(response.headers['x-powered-by']).toBeUndefined();
     }
   });
 
