@@ -80,9 +80,9 @@ export function hasUndeliveredMessages(aggregateIdColumn: string): string {
  * messages of `addressees` count, each handled by one context: `typesParam` and `consumersParam`
  * are placeholders of two text[] parameters, a message type and the context that consumes it at
  * the same index. Handled means an inbox entry under the key InboundDispatcher gives that consumer
- * (`consumerKey`); a message the consumer dead-lettered is not on its way any more. The inbox
- * entry outlives the outbox row (both are pruned by age, the entry's age counted from later), so
- * a row still here whose entry is missing was not handled.
+ * (`consumerKey`); a message the consumer dead-lettered is not on its way any more. Entries and
+ * rows are pruned after the same retention from times moments apart, so only a saga still open a
+ * whole retention later can see a row whose entry went first, until the next prune takes the row.
  */
 export function hasUnhandledPublishedMessages(aggregateIdColumn: string, typesParam: string, consumersParam: string): string {
   return `EXISTS (SELECT 1 FROM messaging.outbox o
