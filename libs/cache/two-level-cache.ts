@@ -96,7 +96,7 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Connects to Redis, waiting at most `connectTimeoutMs`: an absent Redis never blocks start-up. */
   async onModuleInit(): Promise<void> {
-    const max = `${this.options.l1MaxEntries} entries, ${Math.round((this.options.l1MaxBytes ?? CACHE_DEFAULTS.l1MaxBytes) / 1024)} KiB`;
+    const max = `${this.l1.max} entries, ${Math.round(this.l1.maxSize / 1024)} KiB`;
     if (!this.options.redisUrl) {
       this.logger.log(`cache is in-process only (L1, ${max}): REDIS_URL is not set`);
       return;

@@ -8,6 +8,8 @@ const requests = [ReserveStockV1, CommitReservationV1, ReleaseReservationV1, Aut
 );
 const replies = orderingInbound.routes.map(({ message }) => ({ type: message.definition.type, consumer: 'ordering' }));
 
+const traffic = [...requests, ...replies];
+
 /**
  * The saga's traffic: the requests it sends, each handled by the context that owns it, and the
  * replies ordering consumes. An order is not late while one of these is on its way, whether queued
@@ -15,6 +17,6 @@ const replies = orderingInbound.routes.map(({ message }) => ({ type: message.def
  * hold its deadline back.
  */
 export const SAGA_TRAFFIC: SagaTraffic = {
-  types: [...requests, ...replies].map(({ type }) => type),
-  consumers: [...requests, ...replies].map(({ consumer }) => consumer),
+  types: traffic.map(({ type }) => type),
+  consumers: traffic.map(({ consumer }) => consumer),
 };
