@@ -95,6 +95,14 @@ export function productStoreContract(start: () => Promise<StoreUnderTest>): void
       expect(await store.isEmpty()).toBe(false);
     });
 
+    it('answers reads asked for together each with its own product, and an unknown id with none', async () => {
+      const created = await write((products) => products.createMany([newProduct(), newProduct(), newProduct()]));
+      const unknown = newId();
+      const ids = [created[2].id, unknown, created[0].id, created[1].id, created[0].id];
+      const read = await Promise.all(ids.map((id) => store.get(id)));
+      expect(read).toEqual([created[2], undefined, created[0], created[1], created[0]]);
+    });
+
     it('refuses a taken sku, and a taken id', async () => {
       const first = await create(newProduct());
       const sameSku = newProduct({ sku: first.sku });

@@ -1,6 +1,9 @@
+import { DataSource } from 'typeorm';
 import { ProductCreatedV1 } from '../../../libs/contracts/catalog';
 import { createEnvelope, Envelope, OutboxImport } from '../../../libs/messaging';
 import { newId } from '../../../libs/persistence';
+import { ProductStore } from '../../../src/modules/catalog/application/ports/product-store';
+import { Product } from '../../../src/modules/catalog/domain/product';
 import { sql } from '../../support/shop';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { productStoreContract } from './product-store.contract';
@@ -12,6 +15,36 @@ describe(`ProductStore on Postgres (${database})`, () => {
   productStoreContract(async () => {
     const app = await startTestApp();
     return { app, close: () => app.close() };
+  });
+});
+
+describe(`Reads of single products on Postgres (${database})`, () => {
+  let app: TestApp;
+  let store: ProductStore;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    store = app.nest.get(ProductStore, { strict: false });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('share one query when asked for in the same turn, and find an id written in upper case', async () => {
+    const products = Array.from({ length: 3 }, () =>
+      Product.create(newId(), { sku: `SKU-${newId()}`, name: 'Batched mug', description: '', category: 'kitchen', price: { amount: 900, currency: 'EUR' } }),
+    );
+    await store.transaction((writer) => writer.createMany(products));
+    const query = jest.spyOn(app.nest.get(DataSource), 'query');
+    try {
+      const ids = [products[0].id.toUpperCase(), products[1].id, newId(), products[2].id];
+      const read = await Promise.all(ids.map((id) => store.get(id)));
+      expect(read.map((product) => product?.id)).toEqual([products[0].id, products[1].id, undefined, products[2].id]);
+      expect(query.mock.calls.filter(([text]) => text.includes('catalog.product'))).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
   });
 });
 

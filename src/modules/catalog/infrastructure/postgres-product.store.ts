@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import { setImmediate } from 'node:timers';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { IntegrationMessage } from '../../../../libs/contracts/message';
 import { Transaction, UnitOfWork } from '../../../../libs/messaging';
@@ -156,11 +158,15 @@ async function lockRow(tx: Transaction, id: string): Promise<ProductView | undef
   return row ? toView(row) : undefined;
 }
 
+/** At most this many ids in one batched read: a bounded array parameter and answer. */
+const MAX_READ_BATCH = 100;
+
 /**
  * The write model on Postgres: `catalog.product`, with free attributes as JSONB. A unit of work
  * is the messaging UnitOfWork's transaction, so products, outbox rows and the inbox entry of
  * an inbound message commit together; row locks order changes and indexing of a product.
- * Plain reads use the data source.
+ * Plain reads use the data source; single-product reads asked for in one turn of the event loop
+ * share one query (docs/decisions/0061).
  */
 @Injectable()
 export class PostgresProductStore extends ProductStore {
@@ -171,6 +177,22 @@ export class PostgresProductStore extends ProductStore {
     super();
   }
 
+  /**
+   * Scheduled with setImmediate, not DataLoader's default of the current tick: every request read
+   * from the sockets in one poll phase has asked for its product by then, so under load a read
+   * costs a share of one round trip. The query starts after each `get` was called, so it sees
+   * everything committed before that call. No cache here: CatalogCache is the cache.
+   */
+  private readonly reads = new DataLoader<string, ProductView | undefined>(
+    async (ids) => {
+      const rows = await this.dataSource.query<ProductRow[]>('SELECT * FROM catalog.product WHERE id = ANY($1::uuid[])', [ids]);
+      const byId = new Map(rows.map((row) => [row.id, toView(row)]));
+      // PostgreSQL prints uuids in lower case; a path may not.
+      return ids.map((id) => byId.get(id.toLowerCase()));
+    },
+    { cache: false, maxBatchSize: MAX_READ_BATCH, batchScheduleFn: (send) => setImmediate(send) },
+  );
+
   transaction<T>(work: (products: ProductWriter) => Promise<T>): Promise<T> {
     return this.unitOfWork.run((tx) => work(new PostgresProductWriter(tx)));
   }
@@ -180,9 +202,8 @@ export class PostgresProductStore extends ProductStore {
     return rows.map(toView);
   }
 
-  async get(id: string): Promise<ProductView | undefined> {
-    const [row] = await this.dataSource.query<ProductRow[]>('SELECT * FROM catalog.product WHERE id = $1', [id]);
-    return row ? toView(row) : undefined;
+  get(id: string): Promise<ProductView | undefined> {
+    return this.reads.load(id);
   }
 
   async isEmpty(): Promise<boolean> {
