@@ -8,8 +8,9 @@ export const REDIS_CACHE_HITS = 'redis_cache_hits_total';
 export const REDIS_CACHE_MISSES = 'redis_cache_misses_total';
 
 /**
- * Every `getOrLoad` counts once: a hit (by level) or a miss. Loads count loader calls, so
- * misses minus loads is the number of callers that single-flight spared the loader. The Redis
+ * Every `getOrLoad` and `get` counts once: a hit (by level) or a miss. Loads count the cache's
+ * loader calls, so for `getOrLoad` misses minus loads is the number of callers that single-flight
+ * spared the loader. The Redis
  * counters count reads of Redis itself (only with REDIS_URL): found, or not there (or Redis down).
  */
 export interface CacheMetrics {

@@ -248,6 +248,19 @@ describe(TwoLevelCache.name, () => {
     expect(cache.peek('product', 'p1', derive)).toBeUndefined();
   });
 
+  it('gets what L1 holds without loading, and counts a miss when it holds nothing current', async () => {
+    expect(await cache.get('search', 'q=lamp')).toBeUndefined();
+    expect(await count(metrics.misses, { namespace: 'search' })).toBe(1);
+
+    await cache.getOrLoad('search', 'q=lamp', HOUR, () => Promise.resolve({ at: new Date('2026-01-02T03:04:05.000Z') }));
+    expect(await cache.get('search', 'q=lamp')).toEqual({ value: { at: '2026-01-02T03:04:05.000Z' }, source: 'l1' });
+    expect(await count(metrics.hits, { namespace: 'search', level: 'l1' })).toBe(1);
+
+    await cache.invalidateNamespace('search');
+    expect(await cache.get('search', 'q=lamp')).toBeUndefined();
+    expect(await count(metrics.loads, { namespace: 'search' })).toBe(1);
+  });
+
   it('counts no hit when a peek derives nothing from the entry', async () => {
     await cache.getOrLoad('product', 'missing', HOUR, () => Promise.resolve(null));
     const hits = await count(metrics.hits, { namespace: 'product', level: 'l1' });

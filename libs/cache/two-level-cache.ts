@@ -145,11 +145,8 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     if (!(ttlMs > 0)) throw new RangeError(`cache TTL must be positive, got ${ttlMs}`);
     const id = entryId(namespace, key);
     const generation = await this.generation(namespace);
-    const local = this.l1.get(id);
-    if (local?.generation === generation) {
-      this.metrics.hits.inc({ namespace, level: 'l1' });
-      return { value: JSON.parse(local.json) as Json<T>, source: 'l1' };
-    }
+    const local = this.localHit<T>(namespace, id, generation);
+    if (local) return local;
     let flight = this.flights.get(id);
     if (flight?.generation !== generation) flight = this.startFlight(namespace, key, generation, ttlMs, loader);
     let filled: Filled;
@@ -162,6 +159,26 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     if (filled.source === 'l2') this.metrics.hits.inc({ namespace, level: 'l2' });
     else this.metrics.misses.inc({ namespace });
     return { value: JSON.parse(filled.entry.json) as Json<T>, source: filled.source };
+  }
+
+  /**
+   * The cached value of `key` in `namespace`, from L1 or else Redis, without loading it: undefined
+   * when neither holds it, counted as a miss. For a caller that decides itself whether a value it
+   * loads is worth keeping (and then reads it through `getOrLoad`); its own loads are not counted
+   * as loads. A value found in Redis is not kept in L1.
+   */
+  async get<T>(namespace: string, key: string): Promise<Cached<T> | undefined> {
+    checkNamespace(namespace);
+    const generation = await this.generation(namespace);
+    const local = this.localHit<T>(namespace, entryId(namespace, key), generation);
+    if (local) return local;
+    const shared = await this.sharedEntry(namespace, key, generation);
+    if (!shared) {
+      this.metrics.misses.inc({ namespace });
+      return undefined;
+    }
+    this.metrics.hits.inc({ namespace, level: 'l2' });
+    return { value: JSON.parse(shared.json) as Json<T>, source: 'l2' };
   }
 
   /**
@@ -259,16 +276,8 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
     stillWanted: () => boolean,
   ): Promise<Filled> {
     const id = entryId(namespace, key);
-    const shared = await this.shared('read', (l2) => l2.read(namespace, key));
-    const current = shared !== undefined && shared.generation >= generation;
-    if (this.l2) {
-      // Both series of the namespace exist from its first read, so their rates are defined from then on.
-      this.metrics.redisHits.inc({ namespace }, current ? 1 : 0);
-      this.metrics.redisMisses.inc({ namespace }, current ? 0 : 1);
-    }
-    if (current) {
-      // A newer generation in Redis means this instance missed a namespace invalidation.
-      this.learnGeneration(namespace, shared.generation);
+    const shared = await this.sharedEntry(namespace, key, generation);
+    if (shared) {
       if (stillWanted() && this.generations.get(namespace) === shared.generation) this.keep(id, shared);
       return { entry: shared, source: 'l2' };
     }
@@ -282,6 +291,29 @@ export class TwoLevelCache implements OnModuleInit, OnApplicationShutdown {
       await this.shared('write', (l2) => l2.write(namespace, key, entry));
     }
     return { entry, source: 'loader' };
+  }
+
+  /** L1's current entry of `id`, counted as a hit, as a fresh copy. */
+  private localHit<T>(namespace: string, id: string, generation: number): Cached<T> | undefined {
+    const local = this.l1.get(id);
+    if (local?.generation !== generation) return undefined;
+    this.metrics.hits.inc({ namespace, level: 'l1' });
+    return { value: JSON.parse(local.json) as Json<T>, source: 'l1' };
+  }
+
+  /** Redis's entry of `key` when it is of `generation` or a later one; undefined without Redis. */
+  private async sharedEntry(namespace: string, key: string, generation: number): Promise<CacheEntry | undefined> {
+    const shared = await this.shared('read', (l2) => l2.read(namespace, key));
+    const current = shared !== undefined && shared.generation >= generation;
+    if (this.l2) {
+      // Both series of the namespace exist from its first read, so their rates are defined from then on.
+      this.metrics.redisHits.inc({ namespace }, current ? 1 : 0);
+      this.metrics.redisMisses.inc({ namespace }, current ? 0 : 1);
+    }
+    if (!current) return undefined;
+    // A newer generation in Redis means this instance missed a namespace invalidation.
+    this.learnGeneration(namespace, shared.generation);
+    return shared;
   }
 
   private async generation(namespace: string): Promise<number> {

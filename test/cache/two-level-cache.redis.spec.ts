@@ -60,6 +60,17 @@ describeWithRedis('TwoLevelCache on Redis, several instances', () => {
     expect(hits).toEqual(expect.arrayContaining([['l2', 1], ['l1', 1]]));
   });
 
+  it('gets from Redis what another instance loaded, without keeping it in L1 or loading', async () => {
+    const a = await instance('a-get');
+    const b = await instance('b-get');
+    expect(await b.get('search', 'q=desk')).toBeUndefined();
+
+    await a.getOrLoad('search', 'q=desk', HOUR, () => Promise.resolve({ name: 'from a' }));
+
+    expect(await b.get('search', 'q=desk')).toEqual({ value: { name: 'from a' }, source: 'l2' });
+    expect(await b.get('search', 'q=desk')).toEqual({ value: { name: 'from a' }, source: 'l2' });
+  });
+
   it('stores entries under the key prefix with the TTL of the entry', async () => {
     const a = await instance('a2');
     await a.getOrLoad('product', 'p2', 60_000, () => Promise.resolve('p2'));

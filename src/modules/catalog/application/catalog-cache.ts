@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { performance } from 'node:perf_hooks';
 import { Json, TwoLevelCache } from '../../../../libs/cache';
 import { ProductSearch, SearchDocument, SearchPage } from './ports/product-search-index';
@@ -8,6 +9,9 @@ const PRODUCT = 'catalog.product';
 const SEARCH = 'catalog.search';
 const PRODUCT_TTL_MS = 60 * 60 * 1000;
 const SEARCH_TTL_MS = 5 * 60 * 1000;
+/** Queries remembered as asked once: their keys, at most this many and this many UTF-16 units together. */
+const ASKED_ONCE_MAX_QUERIES = 20_000;
+const ASKED_ONCE_MAX_KEY_UNITS = 4 * 1024 * 1024;
 /** Longest a cached search page lags a change of the index: search pages are dropped at most once per window. */
 export const SEARCH_INVALIDATION_WINDOW_MS = 1000;
 
@@ -25,6 +29,10 @@ function reviveHit(cached: Json<SearchDocument>): SearchDocument {
   return { ...(cached as unknown as SearchDocument), createdAt: new Date(cached.createdAt) };
 }
 
+function revivePage(cached: Json<SearchPage>): SearchPage {
+  return { ...(cached as unknown as SearchPage), hits: cached.hits.map(reviveHit) };
+}
+
 /** One key per distinct query: the fields in a fixed order. */
 function searchKey(query: ProductSearch): string {
   const { q, category, minPrice, maxPrice, sort, limit, after, facets } = query;
@@ -32,9 +40,9 @@ function searchKey(query: ProductSearch): string {
 }
 
 /**
- * Products (1 h) and search pages (5 min) in the two-level cache. Entries leave when the
- * write model or the index changes, in this process and in others through Redis: a product at
- * once, the search pages within SEARCH_INVALIDATION_WINDOW_MS.
+ * Products (1 h) and search pages (5 min, of queries asked more than once) in the two-level
+ * cache. Entries leave when the write model or the index changes, in this process and in others
+ * through Redis: a product at once, the search pages within SEARCH_INVALIDATION_WINDOW_MS.
  */
 @Injectable()
 export class CatalogCache implements OnModuleDestroy {
@@ -43,6 +51,12 @@ export class CatalogCache implements OnModuleDestroy {
   private pendingSearchInvalidation?: NodeJS.Timeout;
   /** One `derive` per presenter, so each cached product is presented once by each. */
   private readonly presenters = new WeakMap<(product: ProductView) => unknown, (cached: unknown) => unknown>();
+  private readonly askedOnce = new LRUCache<string, true>({
+    max: ASKED_ONCE_MAX_QUERIES,
+    maxSize: ASKED_ONCE_MAX_KEY_UNITS,
+    sizeCalculation: (_, key) => key.length,
+    ttl: SEARCH_TTL_MS,
+  });
 
   constructor(private readonly cache: TwoLevelCache) {}
 
@@ -65,9 +79,22 @@ export class CatalogCache implements OnModuleDestroy {
     return this.cache.peek(PRODUCT, id, derive) as R | undefined;
   }
 
+  /**
+   * A page is kept from the second time its query is asked within SEARCH_TTL_MS. Most queries
+   * (words, filters, a page further on) are asked once: keeping them cost a serialisation and a
+   * parse of the page per search, and pushed the pages of repeated queries out of L1. A query
+   * asked for the first time is still answered from the cache when a page is there (kept by
+   * another instance, in Redis).
+   */
   async search(query: ProductSearch, load: () => Promise<SearchPage>): Promise<SearchPage> {
-    const { value } = await this.cache.getOrLoad(SEARCH, searchKey(query), SEARCH_TTL_MS, load);
-    return { ...value, hits: value.hits.map(reviveHit) };
+    const key = searchKey(query);
+    if (this.askedOnce.has(key)) {
+      const { value } = await this.cache.getOrLoad(SEARCH, key, SEARCH_TTL_MS, load);
+      return revivePage(value);
+    }
+    this.askedOnce.set(key, true);
+    const cached = await this.cache.get<SearchPage>(SEARCH, key);
+    return cached ? revivePage(cached.value) : load();
   }
 
   /** After a product's write or indexing committed. */
