@@ -10,8 +10,8 @@ export const REDIS_CACHE_MISSES = 'redis_cache_misses_total';
 /**
  * Every `getOrLoad` and `get` counts once: a hit (by level) or a miss. Loads count the cache's
  * loader calls, so for `getOrLoad` misses minus loads is the number of callers that single-flight
- * spared the loader. The Redis
- * counters count reads of Redis itself (only with REDIS_URL): found, or not there (or Redis down).
+ * spared the loader. The Redis counters count reads of Redis itself (only with REDIS_URL): found,
+ * or not there (or Redis down).
  */
 export interface CacheMetrics {
   hits: Counter<'namespace' | 'level'>;
