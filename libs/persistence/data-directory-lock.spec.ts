@@ -64,18 +64,28 @@ describe('localProcesses', () => {
   });
 
   onLinux('counts a killed process that its parent has not reaped (a zombie) as gone', async () => {
-    // `sleep 3` replaces the shell and never reaps the shell's child, which exits at once.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3']);
+    // `sleep` replaces the shell and never reaps the shell's child, which exits at once; the
+    // parent lives until the test kills it, so the zombie cannot be reaped early on a slow machine.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 600']);
     const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(existsSync(`/proc/${zombie}`)).toBe(true);
+      await waitForZombie(zombie);
       expect(localProcesses.isRunning(zombie)).toBe(false);
     } finally {
       parent.kill('SIGKILL');
     }
   });
 });
+
+/** Resolves once /proc shows `pid` as a zombie (state Z); fails the test if it never does. */
+async function waitForZombie(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`process ${pid} never became a zombie`);
+}
 
 describe(DataDirectoryLock.name, () => {
   let dataDir: string;
