@@ -1,6 +1,5 @@
 import type CircuitBreaker from 'opossum';
 import {
-  BaseError,
   createPublicClient,
   createTransport,
   createWalletClient,
@@ -28,17 +27,20 @@ export interface ChainClientsOptions {
 
 export const DEFAULT_CHAIN_CLIENTS_OPTIONS: Readonly<ChainClientsOptions> = { rpcTimeoutMs: 10_000, breakerFailures: 5, breakerResetMs: 30_000 };
 
-/** A request the breaker refused without sending: the chain's endpoint kept failing. */
-export class RpcUnavailableError extends BaseError {
+/**
+ * A request the breaker refused without sending: the chain's endpoint kept failing. viem hands it
+ * on as the cause of an UnknownRpcError, where `error.walk` finds it. Not a viem BaseError itself:
+ * extending one here would load viem with this file (docs/decisions/0063).
+ */
+export class RpcUnavailableError extends Error {
+  override readonly name = 'RpcUnavailableError';
+
   constructor(
     readonly chainId: number,
     /** When the circuit lets a probe through. */
     readonly retryInMs: number,
   ) {
-    super(`The RPC endpoint of chain ${chainId} keeps failing: its circuit is open, so the request was not sent.`, {
-      details: `A probe goes through in ${retryInMs} ms.`,
-      name: 'RpcUnavailableError',
-    });
+    super(`The RPC endpoint of chain ${chainId} keeps failing: its circuit is open, so the request was not sent. A probe goes through in ${retryInMs} ms.`);
   }
 }
 

@@ -1,12 +1,16 @@
-import { getAddress, isAddressEqual, keccak256, toHex, zeroHash, type Account, type Chain, type Hash, type PublicClient, type Transport, type WalletClient } from 'viem';
+import { getAddress, isAddressEqual, type Account, type Chain, type Hash, type PublicClient, type Transport, type WalletClient } from 'viem';
 import { OrderReceiptAbi, OrderReceiptBytecode } from './contracts/generated/order-receipt';
 import { TestSmartWalletAbi, TestSmartWalletBytecode } from './contracts/generated/test-smart-wallet';
 import { TestStablecoinAbi, TestStablecoinBytecode } from './contracts/generated/test-stablecoin';
 
-/** The role OrderReceipt's `mint` needs: keccak256("MINTER_ROLE"), as the contract computes it. */
-export const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-/** AccessControl's admin role, which grants and revokes the others. */
-export const DEFAULT_ADMIN_ROLE = zeroHash;
+/**
+ * The role OrderReceipt's `mint` needs: keccak256("MINTER_ROLE"), as the contract computes it
+ * (test/web3/contracts.e2e-spec.ts reads it back from a deployed contract). Written out, as is
+ * the admin role: computed here, they would load viem with this file (docs/decisions/0063).
+ */
+export const MINTER_ROLE: Hash = '0x9f2df0fed2c77648de5860a4cc508cd0818c85b8b8a1ab4ceeef8d981c8956a6';
+/** AccessControl's admin role (bytes32 zero), which grants and revokes the others. */
+export const DEFAULT_ADMIN_ROLE: Hash = `0x${'0'.repeat(64)}`;
 
 /** Signs and sends the deployment: a wallet client with its account and chain (ChainClients.walletClient). */
 export type Deployer = WalletClient<Transport, Chain, Account>;

@@ -1,7 +1,19 @@
-import { parseAbiItem, PublicClient } from 'viem';
+import type { PublicClient } from 'viem';
 import type { ChainBlock, ChainLedger, TokenTransferLog } from '../application/ports/chain-ledger';
 
-const TRANSFER = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)');
+/**
+ * ERC-20's `event Transfer(address indexed from, address indexed to, uint256 value)`, as viem's
+ * `parseAbiItem` gives it; written out so that loading this file does not load viem (docs/decisions/0063).
+ */
+const TRANSFER = {
+  type: 'event',
+  name: 'Transfer',
+  inputs: [
+    { type: 'address', name: 'from', indexed: true },
+    { type: 'address', name: 'to', indexed: true },
+    { type: 'uint256', name: 'value' },
+  ],
+} as const;
 
 /** A chain read through viem's public client (whose transport sends every request through the endpoint's breaker). */
 export class ViemChainLedger implements ChainLedger {
