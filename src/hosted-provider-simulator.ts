@@ -17,9 +17,10 @@ const CLOSE_BOUND_MS = 5_000;
  * PAYMENT_PROVIDER_URL is unset: `npm start` needs nothing else, and payments still calls its
  * provider over HTTP. It runs on a worker thread of its own: on the event loop that serves orders,
  * each of its answers waited behind that loop's work, so under load calls outlived payments'
- * timeout and opened the circuit (docs/decisions/0047). It starts when payments asks for its URL,
- * starts again if its thread died, and stops in the application's last shutdown phase, after the
- * message deliveries that may call it have drained.
+ * timeout and opened the circuit (docs/decisions/0047). Payments and notifications ask for its URL
+ * at each call: it starts at the first, so the process is ready without waiting for it, starts
+ * again, on a new port, at the next call after its thread died, and stops in the application's
+ * last shutdown phase, after the message deliveries that may call it have drained.
  */
 export class HostedProviderSimulator implements OnApplicationShutdown {
   private readonly logger = new Logger(HostedProviderSimulator.name);

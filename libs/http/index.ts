@@ -1,3 +1,4 @@
+export * from './base-url';
 export * from './cursor';
 export * from './idempotency-key';
 export * from './json-depth';

@@ -1,7 +1,9 @@
+import type { Worker } from 'node:worker_threads';
 import { rebuildReadModels } from '../../libs/persistence';
+import { HostedProviderSimulator } from '../../src/hosted-provider-simulator';
 import { asAdmin, shopperOf } from '../support/auth';
-import { drained, finalOrder, placeOrder, sql, stockedProduct } from '../support/shop';
-import { startTestApp, TestApp } from '../support/test-app';
+import { drained, finalOrder, paymentOf, placeOrder, sql, stockedProduct } from '../support/shop';
+import { itInProcess, startTestApp, TestApp } from '../support/test-app';
 
 describe('Operations', () => {
   let app: TestApp;
@@ -19,6 +21,19 @@ describe('Operations', () => {
     const { body } = await app.http().get('/health/ready').expect(200);
     expect(body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
     expect(body.checks.redis.status).toBe(process.env.REDIS_URL ? 'up' : 'disabled');
+  });
+
+  // The suites' service names no PAYMENT_PROVIDER_URL: it hosts the provider simulator, as `npm start` does.
+  itInProcess('takes card payments again after the provider simulator it hosts died: the next call starts it on a new port', async () => {
+    const productId = await stockedProduct(app, 5);
+    const paidFor = async () => {
+      const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
+      expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
+      expect((await paymentOf(app, orderId)).status).toBe('CAPTURED');
+    };
+    await paidFor();
+    await (app.nest.get(HostedProviderSimulator)['running'] as { worker: Worker }).worker.terminate();
+    await paidFor();
   });
 
   it('carries the caller correlation id through the response and every message the request caused', async () => {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { BaseUrl } from '../../../libs/http';
 import { NotificationsController } from './api/notifications.controller';
 import { PreferencesController } from './api/preferences.controller';
 import { NotificationDelivery } from './application/deliver-notifications/notification-delivery';
@@ -20,12 +21,11 @@ import { PushNotificationSender } from './infrastructure/push-notification.sende
 import { SmsNotificationSender } from './infrastructure/sms-notification.sender';
 import { SmtpNotificationSender } from './infrastructure/smtp-notification.sender';
 import { NOT_CONFIGURED, UnconfiguredChannelSender } from './infrastructure/unconfigured-channel.sender';
-import { DEFAULT_NOTIFICATIONS_OPTIONS, NOTIFICATIONS_OPTIONS, NotificationsOptions, ProviderUrl } from './notifications.options';
+import { DEFAULT_NOTIFICATIONS_OPTIONS, NOTIFICATIONS_OPTIONS, NotificationsOptions } from './notifications.options';
 
-/** A provider's client, once its URL is known; none where no provider is configured. */
-async function providerAt(url: ProviderUrl | undefined, name: string, timeoutMs: number): Promise<MessagingProviderClient | undefined> {
-  if (url === undefined) return undefined;
-  return new MessagingProviderClient({ name, baseUrl: typeof url === 'string' ? url : await url(), timeoutMs });
+/** A provider's client; none where no provider is configured. */
+function providerAt(url: BaseUrl | undefined, name: string, timeoutMs: number): MessagingProviderClient | undefined {
+  return url === undefined ? undefined : new MessagingProviderClient({ name, baseUrl: url, timeoutMs });
 }
 
 /** Tells customers what became of their orders, by e-mail, SMS and push. */
@@ -53,10 +53,10 @@ export class NotificationsModule {
         ProductNameRepository,
         {
           provide: NOTIFICATION_SENDERS,
-          useFactory: async (): Promise<NotificationSenders> => {
+          useFactory: (): NotificationSenders => {
             const { smtpUrl, providerTimeoutMs } = resolved;
-            const sms = await providerAt(resolved.smsProviderUrl, 'SMS provider', providerTimeoutMs);
-            const push = await providerAt(resolved.pushProviderUrl, 'push provider', providerTimeoutMs);
+            const sms = providerAt(resolved.smsProviderUrl, 'SMS provider', providerTimeoutMs);
+            const push = providerAt(resolved.pushProviderUrl, 'push provider', providerTimeoutMs);
             return {
               email:
                 smtpUrl === undefined

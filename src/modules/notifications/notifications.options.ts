@@ -1,6 +1,6 @@
-export const NOTIFICATIONS_OPTIONS = Symbol('NOTIFICATIONS_OPTIONS');
+import type { BaseUrl } from '../../../libs/http';
 
-export type ProviderUrl = string | (() => Promise<string>);
+export const NOTIFICATIONS_OPTIONS = Symbol('NOTIFICATIONS_OPTIONS');
 
 export interface NotificationsOptions {
   /** `smtp://host:port` of the mail server; unset, e-mails are rendered and kept NOT_SENT. */
@@ -11,11 +11,11 @@ export interface NotificationsOptions {
   smtpTimeoutMs: number;
   /**
    * Where the SMS provider's and the push provider's APIs live, as `http://127.0.0.1:4010`; a
-   * function for a provider the process starts itself, which knows its URL only once it listens.
+   * function for a provider the process starts itself, asked for its URL at each call.
    * Unset, notifications on that channel are rendered and kept NOT_SENT.
    */
-  smsProviderUrl?: ProviderUrl;
-  pushProviderUrl?: ProviderUrl;
+  smsProviderUrl?: BaseUrl;
+  pushProviderUrl?: BaseUrl;
   /** A provider call without a whole answer after this long is abandoned, and retried later. */
   providerTimeoutMs: number;
   /** Sends of one notification, the first included, before it is FAILED and dead-lettered. */

@@ -70,13 +70,12 @@ export class PaymentsModule {
         { provide: PAYMENTS_OPTIONS, useValue: resolved },
         {
           provide: PAYMENT_PROVIDERS,
-          useFactory: async (
+          useFactory: (
             breakers: CircuitBreakerRegistry,
             processed: ProviderCallMetrics['processed'],
             duration: ProviderCallMetrics['duration'],
-          ): Promise<PaymentProviders> => {
-            const { providerUrl, providerTimeoutMs } = resolved;
-            const endpoint = { baseUrl: typeof providerUrl === 'string' ? providerUrl : await providerUrl(), timeoutMs: providerTimeoutMs };
+          ): PaymentProviders => {
+            const endpoint = { baseUrl: resolved.providerUrl, timeoutMs: resolved.providerTimeoutMs };
             // One breaker and bulkhead each, so one provider failing neither blocks nor uses up the calls of the others.
             const guarded = (name: PaymentProviderName, provider: PaymentProvider) =>
               new CircuitBreakingPaymentProvider(

@@ -1,3 +1,4 @@
+import type { BaseUrl } from '../../../libs/http';
 import type { CryptoSettlement } from './infrastructure/crypto-payment-provider';
 import type { PaymentMethodKey } from './infrastructure/payment-method-opener';
 
@@ -10,9 +11,9 @@ export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 export interface PaymentsOptions {
   /**
    * Where the payment providers' APIs listen (card, PayPal and crypto, each under its prefix), as `http://127.0.0.1:4010`; a function for a provider
-   * the process starts itself, which knows its URL only once it listens.
+   * the process starts itself, asked for its URL at each call.
    */
-  providerUrl: string | (() => Promise<string>);
+  providerUrl: BaseUrl;
   /** A provider call without an answer after this long counts as timed out. */
   providerTimeoutMs: number;
   /** Provider calls under way at once, per provider (a bulkhead); more wait for a free slot… */

@@ -1,12 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import { JsonAnswer, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
+import { BaseUrl, folderOf, JsonAnswer, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
 import { SendFailedError } from '../application/ports/notification-sender';
 
 export interface MessagingProviderOptions {
   /** Named in errors: `SMS provider`, `push provider`. */
   name: string;
-  /** Where its API lives, as `http://127.0.0.1:4010`. */
-  baseUrl: string;
+  /** Where its API lives, as `http://127.0.0.1:4010`, or how to find the simulator the process hosts. */
+  baseUrl: BaseUrl;
   /** A call without a whole answer after this long is abandoned, and retried later. */
   timeoutMs: number;
 }
@@ -26,11 +26,10 @@ const retryableStatus = (status: number): boolean => status === 409 || status ==
  * any other refusal (a number no message reaches, an unregistered device) is permanent.
  */
 export class MessagingProviderClient {
-  /** With a trailing slash, so a route resolves below a base URL's path rather than replacing it. */
-  private readonly base: string;
+  private readonly base: () => Promise<URL>;
 
   constructor(private readonly options: MessagingProviderOptions) {
-    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.base = folderOf(options.baseUrl);
   }
 
   /** `route` is relative, as `sms/v1/messages`. */
@@ -39,7 +38,7 @@ export class MessagingProviderClient {
     let answer: JsonAnswer;
     try {
       const headers = { 'content-type': 'application/json', 'idempotency-key': idempotencyKey };
-      answer = await requestJson(new URL(route, this.base), { method: 'POST', headers, body: JSON.stringify(message), timeoutMs });
+      answer = await requestJson(new URL(route, await this.base()), { method: 'POST', headers, body: JSON.stringify(message), timeoutMs });
     } catch (error) {
       const cause = error instanceof JsonRequestTimeoutError ? error.message : String(error);
       throw new SendFailedError(`the ${name} could not be reached: ${cause}`, false);

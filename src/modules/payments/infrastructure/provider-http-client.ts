@@ -1,4 +1,4 @@
-import { JsonAnswer, JsonRequest, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
+import { BaseUrl, folderOf, JsonAnswer, JsonRequest, JsonRequestTimeoutError, requestJson } from '../../../../libs/http';
 import { ProviderAnswer, ProviderError, ProviderRefusedError, ProviderTimeoutError } from '../application/ports/payment-provider';
 
 /** The error body every provider answers with (docs/providers-simulator.md). */
@@ -17,8 +17,11 @@ export type CallResult = { ok: true; body: unknown } | ({ ok: false } & Refusal)
 
 /** Where an adapter finds its provider, and how long it waits for it. */
 export interface ProviderEndpointOptions {
-  /** Where the providers' APIs live, as `http://127.0.0.1:4010` (the card's routes under /card/v1, PayPal's under /paypal/v2, …). */
-  baseUrl: string;
+  /**
+   * Where the providers' APIs live, as `http://127.0.0.1:4010` (the card's routes under /card/v1,
+   * PayPal's under /paypal/v2, …), or how to find the simulator the process hosts.
+   */
+  baseUrl: BaseUrl;
   /** A call without a whole answer after this long is abandoned. */
   timeoutMs: number;
 }
@@ -42,11 +45,10 @@ const DECLINED = 402;
  * returned for the adapter to read as a decline or to throw as final (`refused`).
  */
 export class ProviderHttpClient {
-  private readonly base: URL;
+  private readonly base: () => Promise<URL>;
 
   constructor(private readonly options: ProviderHttpOptions) {
-    // As a folder, so the prefix is added to the base's path rather than replacing its last segment.
-    this.base = new URL(options.prefix, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.base = folderOf(options.baseUrl, options.prefix);
   }
 
   post(path: string, idempotencyKey: string, body: object): Promise<CallResult> {
@@ -82,7 +84,7 @@ export class ProviderHttpClient {
     const { provider, timeoutMs } = this.options;
     let answer: JsonAnswer;
     try {
-      answer = await requestJson(new URL(path, this.base), { ...call, timeoutMs });
+      answer = await requestJson(new URL(path, await this.base()), { ...call, timeoutMs });
     } catch (error) {
       if (error instanceof JsonRequestTimeoutError) throw new ProviderTimeoutError(`no answer from the ${provider} provider within ${timeoutMs} ms`);
       throw new ProviderError(`the ${provider} provider could not be reached: ${String(error)}`);
