@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DIST = join(process.cwd(), 'dist');
+
+/** Runs `script` in a new node process at the root of the build; answers what it printed, as JSON. */
+function inBuild<T>(script: string): T {
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: DIST, encoding: 'utf8' })) as T;
+}
+
+/** The packages `.swcrc` has the build require on first use, by the folder each is installed in. */
+const LAZY_PACKAGES = [
+  ...new Set(
+    (JSON.parse(readFileSync(join(process.cwd(), '.swcrc'), 'utf8')) as { module: { lazy: string[] } }).module.lazy.map((name) =>
+      name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'),
+    ),
+  ),
+];
+
+/** A script's expression: the packages of `names` that have a file loaded. */
+const loadedOf = (names: string[]) =>
+  `${JSON.stringify(names)}.filter((name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/')))`;
+
+/**
+ * viem and ox hold about 10 MB of the process while no chain is enabled, the default, and the
+ * others serve a first provider call, an SMTP server, crypto transfers, pretty logs or a progress
+ * bar: the build loads them on first use (docs/decisions/0063, 0064). A module that used one when
+ * loaded (a class extending one of theirs, a constant computed with them) would load it again for
+ * everyone.
+ */
+describe('The libraries the build loads on first use', () => {
+  it('are not loaded by loading the application', () => {
+    expect(LAZY_PACKAGES).toEqual(expect.arrayContaining(['viem', 'ox', 'undici', 'nodemailer']));
+    expect(inBuild<string[]>(`require('./src/app.module.js'); process.stdout.write(JSON.stringify(${loadedOf(LAZY_PACKAGES)}))`)).toEqual([]);
+  });
+
+  it('are loaded when first used, and work', () => {
+    const { before, after, address } = inBuild<{ before: string[]; after: string[]; address: string }>(`
+      const { parseChainSettings } = require('./libs/chain/index.js');
+      const before = ${loadedOf(['viem'])};
+      const { chains } = parseChainSettings(JSON.stringify([{ id: 31337, rpcUrl: 'http://127.0.0.1:8545',
+        receiptContract: '0x5fbdb2315678afecb367f032d93f642f64180aa3' }]));
+      process.stdout.write(JSON.stringify({ before, after: ${loadedOf(['viem'])}, address: chains[0].receiptContract }));
+    `);
+    expect(before).toEqual([]);
+    expect(after).toEqual(['viem']);
+    // viem's checksum of the address: its code ran.
+    expect(address).toBe('0x5FbDB2315678afecb367f032d93F642f64180aa3');
+  });
+});
