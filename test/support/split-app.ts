@@ -1,5 +1,5 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { IntegrationMessage } from '../../libs/contracts';
 import { CONTEXT_NAMES, ContextName } from '../../libs/contracts/message';
@@ -45,7 +45,8 @@ export function splitUnavailable(): string | undefined {
  * hosting that context.
  */
 export class SplitApp implements TestApp {
-  private readonly db: Client;
+  /** A pool: a suite publishes and reads concurrently, which one connection would take in turn only by pg's deprecated queueing. */
+  private readonly db: Pool;
   private readonly admin: Admin;
 
   private constructor(
@@ -55,7 +56,7 @@ export class SplitApp implements TestApp {
     private readonly dropDatabase: () => Promise<void>,
     private readonly groupTopics: [ContextName, string[]][],
   ) {
-    this.db = new Client({ connectionString: databaseUrl });
+    this.db = new Pool({ connectionString: databaseUrl, max: 4 });
     this.admin = new Kafka({ clientId: 'test-observer', brokers: kafka.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   }
 
@@ -77,7 +78,6 @@ export class SplitApp implements TestApp {
     const groupTopics = CONTEXT_NAMES.map((context): [ContextName, string[]] => [context, topology.topicsReadBy(context)]);
     const app = new SplitApp(kafka, processes, database.env.DATABASE_URL, () => database.drop(), groupTopics);
     await Promise.all(Object.values(processes).map((p) => p.start()));
-    await app.db.connect();
     await app.admin.connect();
     return app;
   }
