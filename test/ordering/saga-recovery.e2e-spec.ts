@@ -91,15 +91,19 @@ describe('Saga recovery', () => {
 
   it('asks again for the stock commit of a confirmed order whose commit was lost, and completes it once', async () => {
     const productId = await stockedProduct(app, 4);
-    // The only delivery of CommitReservation fails: it is dead-lettered, the order stays CONFIRMED.
+    // Every handling of CommitReservation fails until its delivery is dead-lettered, the order staying CONFIRMED:
+    // however the dispatcher batches it (together with others, then in smaller parts, then alone), it is lost.
     const handler = app.nest.get(CommitReservationHandler);
-    jest.spyOn(handler, 'executeBatch').mockRejectedValueOnce(new Error('commit lost'));
-    jest.spyOn(handler, 'execute').mockRejectedValueOnce(new Error('commit lost'));
+    const lost = [
+      jest.spyOn(handler, 'executeBatch').mockRejectedValue(new Error('commit lost')),
+      jest.spyOn(handler, 'execute').mockRejectedValue(new Error('commit lost')),
+    ];
     const orderId = await placeOrder(app, [{ productId, quantity: 1 }]);
     await app.eventually(async () => {
       const { body } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
       expect(body.some((l: { envelope: { aggregateId: string; type: string } }) => l.envelope.aggregateId === orderId && l.envelope.type === 'inventory.reservation.commit')).toBe(true);
     });
+    for (const spy of lost) spy.mockRestore();
 
     expect((await finalOrder(app, orderId)).status).toBe('COMPLETED');
     await drained(app);
