@@ -11,7 +11,6 @@ const RequestQueue = require('kafkajs/src/network/requestQueue') as new (options
 
 interface Queue {
   throttledUntil: number;
-  pending: unknown[];
   push(request: object): void;
   fulfillRequest(response: { correlationId: number; payload: Buffer | null; size: number }): void;
   checkPendingRequests(): void;
