@@ -11,10 +11,16 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/commerce-fresh-clone.XXXXXX")
 app_pid=""
 
 cleanup() {
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+  if [ -n "$app_pid" ]; then
     # npm, the shell it runs and the service share the process group that setsid made for npm.
+    # npm exits first; the service may still be closing its data directory, which rm must not race.
     kill -TERM -- "-$app_pid" 2>/dev/null || true
     wait "$app_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 -- "-$app_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$app_pid" 2>/dev/null || true
   fi
   rm -rf "$WORK"
 }
