@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory, or `memory://` for a throwaway database. */
   dataDir: string;
+  /** The embedded database's buffer cache (`shared_buffers`) in MB. */
+  embeddedSharedBuffersMb?: number;
   poolSize?: number;
   /**
    * The longest a query may wait for its answer from a PostgreSQL server before it fails and its
@@ -31,9 +33,9 @@ export function isEmbedded(options: Pick<DatabaseOptions, 'url'>): boolean {
 }
 
 /** TypeORM's PostgreSQL driver needs only a `Pool` of the `pg` module: ours leases the embedded database. */
-function embeddedDriver(dataDir: string, fromScratch = false): { Pool: unknown } {
+function embeddedDriver({ dataDir, fromScratch, embeddedSharedBuffersMb }: DatabaseOptions): { Pool: unknown } {
   const loadDataDir = fromScratch ? undefined : readyMadeCluster(dataDir);
-  return { Pool: SerializedPGlitePool.leasing(new EmbeddedDatabase({ dataDir, loadDataDir })) };
+  return { Pool: SerializedPGlitePool.leasing(new EmbeddedDatabase({ dataDir, loadDataDir, sharedBuffersMb: embeddedSharedBuffersMb })) };
 }
 
 /** The embedded database behind `dataSource`: for dumping its data directory. */
@@ -69,7 +71,7 @@ export const BOUNDED_WAITS = { connectionTimeoutMillis: 10_000, keepAlive: true,
 export async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
   const common = commonOptions(options);
   if (isEmbedded(options)) {
-    const embedded = await openEmbedded(options.dataDir, common, options.fromScratch);
+    const embedded = await openEmbedded(options, common);
     if (!embedded.isInitialized) await embedded.initialize();
     await embedded.runMigrations({ transaction: 'each' });
     return embedded;
@@ -112,13 +114,14 @@ class LockedDataSource extends DataSource {
 }
 
 /** Opens the data directory only once this process holds it: nothing looks at its files before. */
-async function openEmbedded(dataDir: string, common: ReturnType<typeof commonOptions>, fromScratch?: boolean): Promise<DataSource> {
-  if (dataDir.startsWith('memory://')) return new DataSource({ ...common, driver: embeddedDriver(dataDir, fromScratch) });
+async function openEmbedded(options: DatabaseOptions, common: ReturnType<typeof commonOptions>): Promise<DataSource> {
+  const { dataDir } = options;
+  if (dataDir.startsWith('memory://')) return new DataSource({ ...common, driver: embeddedDriver(options) });
   mkdirSync(dataDir, { recursive: true });
   const lock = await DataDirectoryLock.acquire(dataDir);
   const existed = existsSync(join(dataDir, 'PG_VERSION'));
   try {
-    const dataSource = new LockedDataSource({ ...common, driver: embeddedDriver(dataDir, fromScratch) }, lock);
+    const dataSource = new LockedDataSource({ ...common, driver: embeddedDriver(options) }, lock);
     await dataSource.initialize();
     return dataSource;
   } catch (error) {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from './embedded-database-defaults';
 
 /** What the thread is started with. */
 export interface EmbeddedDatabaseThreadOptions {
@@ -10,6 +11,8 @@ export interface EmbeddedDatabaseThreadOptions {
   dataDir: string;
   /** The ready-made cluster's tarball, for a data directory that holds no cluster yet. */
   loadDataDir?: string;
+  /** PostgreSQL's buffer cache (`shared_buffers`) in MB; DEFAULT_EMBEDDED_SHARED_BUFFERS_MB when unset. */
+  sharedBuffersMb?: number;
 }
 
 export type EmbeddedDatabaseRequest =
@@ -50,6 +53,8 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
   try {
     pglite = await PGlite.create({
       dataDir: options.dataDir,
+      // On the command line, so it holds for a data directory made with another setting too.
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB}MB`],
       // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
       extensions: { pg_trgm },
       serializers: { [types.BOOL]: booleanParameter },

@@ -57,6 +57,16 @@ describe(EmbeddedDatabase.name, () => {
     await expect(database.query('SELECT $1::int AS one', [1])).rejects.toThrow("the embedded database's thread ended");
   });
 
+  it("sizes PostgreSQL's buffer cache by its option, over the cluster's own setting (128MB)", async () => {
+    expect(await database.query('SHOW shared_buffers', [])).toMatchObject({ rows: [{ shared_buffers: '16MB' }] });
+    const smaller = new EmbeddedDatabase({ dataDir: 'memory://', loadDataDir: readyMadeCluster('memory://'), sharedBuffersMb: 4 });
+    try {
+      expect(await smaller.query('SHOW shared_buffers', [])).toMatchObject({ rows: [{ shared_buffers: '4MB' }] });
+    } finally {
+      await smaller.close();
+    }
+  });
+
   it('dumps its data directory as a gzipped tarball', async () => {
     const tarball = new Uint8Array(await database.dumpDataDir());
     // gzip's magic number.

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './app-config';
 describe(loadConfig.name, () => {
   it('runs on the embedded database with demo data when nothing is set', () => {
     const config = loadConfig({});
-    expect(config.database).toEqual({ url: undefined, dataDir: './data', poolSize: 20, queryTimeoutMs: 10_000 });
+    expect(config.database).toEqual({ url: undefined, dataDir: './data', embeddedSharedBuffersMb: 16, poolSize: 20, queryTimeoutMs: 10_000 });
     expect(config.seedDemo).toBe(true);
     expect(config.port).toBe(3000);
   });
@@ -91,6 +91,15 @@ describe(loadConfig.name, () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow('SHUTDOWN_TIMEOUT_MS must be longer than SHUTDOWN_DRAIN_MS (30000)');
     expect(loadConfig({ SHUTDOWN_DRAIN_MS: '30000', SHUTDOWN_TIMEOUT_MS: '45000' }).shutdownTimeoutMs).toBe(45_000);
+  });
+
+  it("sizes the embedded database's buffer cache by EMBEDDED_SHARED_BUFFERS_MB, from 1 MB to 1 GB", () => {
+    expect(loadConfig({ EMBEDDED_SHARED_BUFFERS_MB: '64' }).database.embeddedSharedBuffersMb).toBe(64);
+    for (const outOfBounds of ['0', '1025', '16MB']) {
+      expect(() => loadConfig({ EMBEDDED_SHARED_BUFFERS_MB: outOfBounds })).toThrow(
+        `EMBEDDED_SHARED_BUFFERS_MB must be an integer from 1 to 1024 (got "${outOfBounds}")`,
+      );
+    }
   });
 
   it('bounds a query by DATABASE_QUERY_TIMEOUT_MS, from a second to an hour', () => {

@@ -10,6 +10,7 @@ import { DEFAULT_BODY_LIMIT_BYTES } from '../../libs/http';
 import type { KafkaOptions, MessagingOptions } from '../../libs/messaging';
 import { RATE_LIMIT_DEFAULTS, type BucketLimit, type RateLimitOptions } from '../../libs/rate-limit';
 import { DEFAULT_DATA_DIR } from '../held-data-directory';
+import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from '../../libs/persistence/embedded-database-defaults';
 import { PaymentMethodRefsConfig, paymentMethodRefsOf } from './payment-method-keys';
 import type { IdentityOptions } from '../modules/identity';
 import type { TransferPaymentOptions } from '../modules/payments';
@@ -44,6 +45,8 @@ export interface AppConfig {
   database: {
     url?: string;
     dataDir: string;
+    /** The embedded database's buffer cache in MB (PostgreSQL's shared_buffers). */
+    embeddedSharedBuffersMb: number;
     poolSize: number;
     /** How long a query waits for a PostgreSQL server's answer; unset for command-line tools, whose statements may rightly run long. */
     queryTimeoutMs?: number;
@@ -446,6 +449,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
     database: {
       url: databaseUrl,
       dataDir: read.string('DATA_DIR', DEFAULT_DATA_DIR),
+      embeddedSharedBuffersMb: read.int('EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_EMBEDDED_SHARED_BUFFERS_MB, 1, 1024),
       poolSize: read.int('DATABASE_POOL_SIZE', 20, 1, 1000),
       queryTimeoutMs: read.int('DATABASE_QUERY_TIMEOUT_MS', 10_000, 1000, 3_600_000),
     },
