@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer, AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../support/free-port';
 
 /** One finding of Prism's validation: where (`['request', 'body', 'price', 'amount']`) and what. */
 export interface Violation {
@@ -30,14 +30,6 @@ export interface Exchange {
 }
 
 const PRISM = join(__dirname, '../../node_modules/.bin/prism');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sends a request to `baseUrl` and reads what Prism found, if Prism is in between. */
 export async function exchange(baseUrl: string, request: ProxiedRequest): Promise<Exchange> {

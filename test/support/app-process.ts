@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
+
+export { freePort } from './free-port';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 /** What `npm start` sets besides the service's own settings (docs/decisions/0027). */
@@ -36,43 +36,6 @@ export async function setTestProviderLatency(latencyMs: number): Promise<void> {
     body: JSON.stringify({ latencyMs, provider: 'card' }),
   });
   if (!response.ok) throw new Error(`the test provider refused its latency: ${response.status}`);
-}
-
-/** The lowest port `freePort` hands out: above the ports of well-known servers. */
-const CHILD_PORTS_FROM = 10_000;
-
-/** The ports the kernel gives outgoing connections (and `listen(0)`), as Linux reports them. */
-function ephemeralPorts(): { from: number; to: number } {
-  try {
-    const [from, to] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    return { from, to };
-  } catch {
-    // IANA's dynamic range, which macOS and Windows use.
-    return { from: 49_152, to: 65_535 };
-  }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A port for a child process to listen on, free now. Not one the kernel picks for port 0: those
- * come from the ephemeral range, which every process's outgoing connections draw from too, so
- * between this check and the child's listen a connection to PostgreSQL or Kafka could take it (a
- * split suite's start once failed with "PORT 41947 is in use"). A random port below that range.
- */
-export async function freePort(): Promise<number> {
-  const ephemeral = ephemeralPorts();
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = CHILD_PORTS_FROM + Math.floor(Math.random() * (ephemeral.from - CHILD_PORTS_FROM));
-    if (await canListen(port)) return port;
-  }
-  throw new Error(`no free port from ${CHILD_PORTS_FROM} to ${ephemeral.from - 1} in 100 tries`);
 }
 
 /**

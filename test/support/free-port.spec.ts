@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { freePort } from './app-process';
+import { freePort } from './free-port';
 
 describe(freePort.name, () => {
   it('hands out ports below the ephemeral range that outgoing connections take theirs from, each free to listen on', async () => {
