@@ -68,14 +68,26 @@ if ! head -n 5 "$WORK/start.log" | grep -q '^compiling '; then
   exit 1
 fi
 
-curl -sf "http://127.0.0.1:$port/api/v1/products" >"$WORK/products.json"
-node -e '
-  const { DEMO_PRODUCTS } = require("./dist/libs/demo");
-  const listed = new Set(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).items.map((p) => p.id));
-  const missing = DEMO_PRODUCTS.filter((p) => !listed.has(p.productId)).map((p) => p.sku);
-  if (missing.length > 0) {
-    console.error(`GET /api/v1/products lacks demo products: ${missing.join(", ")}`);
-    process.exit(1);
-  }
-  console.log(`GET /api/v1/products lists all ${DEMO_PRODUCTS.length} demo products`);
-' "$WORK/products.json"
+# The listing reads the search index, which catalog's events fill after the demo products are
+# created: ready can come a moment before the last of them is indexed, so the check asks for 10 s.
+listed_all() {
+  curl -sf "http://127.0.0.1:$port/api/v1/products" >"$WORK/products.json" && node -e '
+    const { DEMO_PRODUCTS } = require("./dist/libs/demo");
+    const listed = new Set(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).items.map((p) => p.id));
+    const missing = DEMO_PRODUCTS.filter((p) => !listed.has(p.productId)).map((p) => p.sku);
+    if (missing.length > 0) {
+      console.error(`GET /api/v1/products lacks demo products: ${missing.join(", ")}`);
+      process.exit(1);
+    }
+    console.log(`GET /api/v1/products lists all ${DEMO_PRODUCTS.length} demo products`);
+  ' "$WORK/products.json" 2>"$WORK/listing.err"
+}
+listed=""
+for _ in $(seq 1 50); do
+  if listed_all; then listed=yes; break; fi
+  sleep 0.2
+done
+if [ -z "$listed" ]; then
+  cat "$WORK/listing.err" >&2
+  exit 1
+fi
