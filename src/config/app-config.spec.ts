@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -158,10 +158,15 @@ describe(loadConfig.name, () => {
   });
 
   it('reads the signing key from JWT_PRIVATE_KEY_FILE, and says when that file cannot be read', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'key.pem');
-    writeFileSync(file, 'a PEM\n');
-    expect(loadConfig({ JWT_PRIVATE_KEY_FILE: file }).auth.privateKeyPem).toBe('a PEM\n');
-    expect(() => loadConfig({ JWT_PRIVATE_KEY_FILE: `${file}.missing` })).toThrow('JWT_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT)');
+    const directory = mkdtempSync(join(tmpdir(), 'jwt-'));
+    const file = join(directory, 'key.pem');
+    try {
+      writeFileSync(file, 'a PEM\n');
+      expect(loadConfig({ JWT_PRIVATE_KEY_FILE: file }).auth.privateKeyPem).toBe('a PEM\n');
+      expect(() => loadConfig({ JWT_PRIVATE_KEY_FILE: `${file}.missing` })).toThrow('JWT_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT)');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('takes a first admin from ADMIN_EMAIL and ADMIN_PASSWORD only together, with a password of 10 characters or more', () => {

@@ -1,11 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleFiles } from './console-files';
 
+const builds: string[] = [];
+
 /** A directory laid out as `vite build` leaves dist/console: the page, hashed assets, public files and the manifest. */
 function build(files: Record<string, string>): string {
   const directory = mkdtempSync(join(tmpdir(), 'console-build-'));
+  builds.push(directory);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(directory, path, '..'), { recursive: true });
     writeFileSync(join(directory, path), content);
@@ -22,6 +25,10 @@ const BUILT = {
 
 describe(ConsoleFiles.name, () => {
   const files = new ConsoleFiles(build(BUILT));
+
+  afterAll(() => {
+    for (const directory of builds) rmSync(directory, { recursive: true, force: true });
+  });
 
   it('answers the page for the console itself and for any page path it routes', async () => {
     for (const path of ['', 'orders', 'orders/', 'orders/0190a3f2-3a9c-7d32-9f50-0a1b2c3d4e5f', 'dead-letters']) {
