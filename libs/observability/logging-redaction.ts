@@ -11,13 +11,25 @@ const SECRET_NAME = /token|passw(?:or)?d|secret|authori[sz]ation|cookie|apikey|c
 /** An e-mail address, also percent-encoded as in a query string (`jane%40example.com`). */
 const EMAIL = /[\w.+-]+(?:@|%40)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
 
+/** Answers for the field names seen so far: a process logs the same few names again and again. */
+const secretFieldAnswers = new Map<string, boolean>();
+/** Bounds the answers kept, should lines carry names taken from callers' input. */
+const SECRET_FIELD_ANSWERS_KEPT = 1000;
+
 export function isSecretField(name: string): boolean {
-  return SECRET_NAME.test(name.toLowerCase().replace(/[\s_-]/g, ''));
+  let secret = secretFieldAnswers.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name.toLowerCase().replace(/[\s_-]/g, ''));
+    if (secretFieldAnswers.size < SECRET_FIELD_ANSWERS_KEPT) secretFieldAnswers.set(name, secret);
+  }
+  return secret;
 }
 
 /** The text with every e-mail address in it replaced. */
 export function redactText(text: string): string {
-  return text.replace(EMAIL, REDACTED);
+  // Most lines hold no address, and the pattern backtracks over every run of word characters
+  // (a UUID, a path): a look for the one character an address needs is much cheaper.
+  return text.includes('@') || text.includes('%40') ? text.replace(EMAIL, REDACTED) : text;
 }
 
 /**
@@ -48,6 +60,17 @@ function redactError(error: Error, ancestors: Set<object>): Error {
   return copy;
 }
 
+/** A copy of the record's own fields, redacted. A `__proto__` field (JSON.parse makes one) stays a field of the copy, not its prototype. */
+function redactRecord(record: Record<string, unknown>, ancestors: Set<object>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(record)) {
+    const field = redactField(name, record[name], ancestors);
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: field, enumerable: true, writable: true, configurable: true });
+    else copy[name] = field;
+  }
+  return copy;
+}
+
 function redact(value: unknown, ancestors: Set<object>): unknown {
   if (typeof value === 'string') return redactText(value);
   if (typeof value !== 'object' || value === null) return value;
@@ -59,7 +82,7 @@ function redact(value: unknown, ancestors: Set<object>): unknown {
       ? redactError(value, ancestors)
       : Array.isArray(value)
         ? value.map((item) => redact(item, ancestors))
-        : Object.fromEntries(Object.entries(value).map(([name, field]) => [name, redactField(name, field, ancestors)]));
+        : redactRecord(value as Record<string, unknown>, ancestors);
   ancestors.delete(value);
   return copy;
 }

@@ -115,6 +115,14 @@ describe(createLogger.name, () => {
     expect(logged).toEqual({ payment: { token: 'tok_visa' } });
   });
 
+  it("keeps a `__proto__` field of parsed input a field, and redacts in it", () => {
+    const { logger, line, text } = jsonLines();
+    logger.info({ body: JSON.parse('{"__proto__": {"token": "tok_visa", "note": "jane@example.com"}, "quantity": 2}') as unknown }, 'rejected');
+    expect(text()).toContain('"body":{"__proto__":{"token":"[redacted]","note":"[redacted]"},"quantity":2}');
+    expect(text()).not.toMatch(/tok_visa|jane/);
+    expect(line(0)).toMatchObject({ msg: 'rejected' });
+  });
+
   it('redacts what Nest loggers write too', () => {
     const { logger, line } = jsonLines();
     new NestPinoLogger(logger).warn({ event: 'login', password: 'hunter2hunter2' }, 'Auth');
