@@ -9,7 +9,7 @@ import { AppProcess, freePort } from './app-process';
 import { KafkaMock, kafkaMockUnavailable } from './kafka-mock';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TestApp } from './test-app';
-import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
+import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, TestDatabase, UNDELIVERED_MESSAGES } from './test-env';
 
 /**
  * The split the deployment docs describe: an edge with the customer-facing contexts, and three workers;
@@ -64,7 +64,30 @@ export class SplitApp implements TestApp {
     const unavailable = splitUnavailable();
     if (unavailable) throw new Error(`the split topology cannot run: ${unavailable}`);
     const database = await createTestDatabase();
-    const kafka = await KafkaMock.start();
+    const kafka = await KafkaMock.start().catch(async (error: unknown) => {
+      await database.drop();
+      throw error;
+    });
+    let app: SplitApp | undefined;
+    try {
+      app = await SplitApp.over(database, kafka, env);
+      // Every start settles before anything is stopped, so no process is left starting.
+      const starts = await Promise.allSettled(Object.values(app.processes).map((p) => p.start()));
+      const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+      if (failed) throw failed.reason;
+      await app.admin.connect();
+      return app;
+    } catch (error) {
+      // The suite gets no app to close: what did start would outlive it.
+      await (app ? app.close() : kafka.stop().then(() => database.drop())).catch((closeError: unknown) => {
+        throw new AggregateError([error, closeError], 'the split did not start, and stopping what had started failed');
+      });
+      throw error;
+    }
+  }
+
+  /** The four processes, not started yet, on that database and broker. */
+  private static async over(database: TestDatabase, kafka: KafkaMock, env: Record<string, string>): Promise<SplitApp> {
     const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };
     const processes = {} as Record<SplitRole, AppProcess>;
     const edgePort = await freePort();
@@ -76,10 +99,7 @@ export class SplitApp implements TestApp {
     }
     const topology = AppModule.topology(loadConfig(shared));
     const groupTopics = CONTEXT_NAMES.map((context): [ContextName, string[]] => [context, topology.topicsReadBy(context)]);
-    const app = new SplitApp(kafka, processes, database.env.DATABASE_URL, () => database.drop(), groupTopics);
-    await Promise.all(Object.values(processes).map((p) => p.start()));
-    await app.admin.connect();
-    return app;
+    return new SplitApp(kafka, processes, database.env.DATABASE_URL, () => database.drop(), groupTopics);
   }
 
   get nest(): NestFastifyApplication {

@@ -42,11 +42,18 @@ export const TEST_ENV: Record<string, string> = {
   PAYMENT_WEBHOOK_SECRET_CRYPTO: 'crypto_test_0123456789abcdef0123456789abcdef',
 };
 
+/** A database of its own for one suite, and how to drop it. */
+export interface TestDatabase {
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
 /**
  * A throwaway database: an in-memory PGlite, or, when TEST_DATABASE_URL points at a Postgres
  * server, a fresh database on it that is dropped afterwards.
  */
-export async function createTestDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+
+export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { env: { DATA_DIR: 'memory://' }, drop: () => Promise.resolve() };
   const name = `test_${newId().replace(/-/g, '')}`;
