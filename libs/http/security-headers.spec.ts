@@ -29,26 +29,45 @@ describe(secureResponseHeaders.name, () => {
     }
   });
 
-  it("sets helmet's headers on every answer, an unknown path's and a failed handler's included", async () => {
+  /** What helmet sets only for a rendered document: a page's answers carry them, the API's do not. */
+  const DOCUMENT_HEADERS = {
+    'cross-origin-opener-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  };
+
+  it("sets helmet's headers for a JSON answer on every answer, an unknown path's and a failed handler's included", async () => {
     const fastify = await serverWith([]);
     for (const [url, status] of [['/documents', 200], ['/nowhere', 404], ['/failing', 500]] as const) {
       const response = await fastify.inject({ method: 'GET', url });
       expect(response.statusCode).toBe(status);
       expect(response.headers).toMatchObject({
         'content-security-policy': "default-src 'none';frame-ancestors 'none'",
-        'cross-origin-opener-policy': 'same-origin',
         'cross-origin-resource-policy': 'same-origin',
-        'origin-agent-cluster': '?1',
         'referrer-policy': 'no-referrer',
         'strict-transport-security': 'max-age=31536000; includeSubDomains',
         'x-content-type-options': 'nosniff',
-        'x-dns-prefetch-control': 'off',
-        'x-download-options': 'noopen',
         'x-frame-options': 'DENY',
-        'x-permitted-cross-domain-policies': 'none',
-        'x-xss-protection': '0',
       });
-      expect(response.headers['x-powered-by']).toBeUndefined();
+      for (const name of [...Object.keys(DOCUMENT_HEADERS), 'x-powered-by']) expect(response.headers[name]).toBeUndefined();
+    }
+  });
+
+  it("adds helmet's document headers to the pages of Swagger UI and the console", async () => {
+    const fastify = await serverWith([]);
+    for (const url of ['/docs', '/console', '/console/orders']) {
+      const response = await fastify.inject({ method: 'GET', url });
+      expect(response.headers).toMatchObject({
+        ...DOCUMENT_HEADERS,
+        'cross-origin-resource-policy': 'same-origin',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+      });
     }
   });
 
