@@ -118,7 +118,7 @@ function helmetHeaders(contentSecurityPolicy: ContentSecurityPolicy, { documentH
     setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
     removeHeader: (name: string) => delete headers[name.toLowerCase()],
   };
-  helmet({ ...(!documentHeaders && WITHOUT_DOCUMENT_HEADERS), contentSecurityPolicy, frameguard: { action: 'deny' } })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  helmet({ ...(documentHeaders ? {} : WITHOUT_DOCUMENT_HEADERS), contentSecurityPolicy, frameguard: { action: 'deny' } })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
   return Object.freeze(headers);
 }
 
