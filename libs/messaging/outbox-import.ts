@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Envelope } from './envelope';
-import { OutboxWriter } from './outbox-writer';
+import { OUTBOX_ROWS_OF_ENVELOPES, OutboxWriter } from './outbox-writer';
 
 /** Advisory lock key (bigint key space) that serialises imports, so two cannot both miss one id. */
 const IMPORT_LOCK = 7_267_004_316_532_271_104n;
@@ -29,20 +29,11 @@ export class OutboxImport {
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [IMPORT_LOCK.toString()]);
       return manager.query(
         `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin)
-         SELECT e.id, e.type, e.version, e.aggregate_id, e.envelope::jsonb, $6
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[])
-           WITH ORDINALITY AS e(id, type, version, aggregate_id, envelope, position)
-         WHERE NOT EXISTS (SELECT 1 FROM messaging.outbox o WHERE o.message_id = e.id)
+         SELECT e.message_id, e.type, e.version, e.aggregate_id, e.envelope, e.origin FROM (${OUTBOX_ROWS_OF_ENVELOPES}) e
+         WHERE NOT EXISTS (SELECT 1 FROM messaging.outbox o WHERE o.message_id = e.message_id)
          ORDER BY e.position
          RETURNING message_id`,
-        [
-          unique.map((e) => e.id),
-          unique.map((e) => e.type),
-          unique.map((e) => e.version),
-          unique.map((e) => e.aggregateId),
-          unique.map((e) => JSON.stringify(e)),
-          this.outbox.origin,
-        ],
+        [JSON.stringify(unique), this.outbox.origin],
       );
     });
     if (rows.length > 0) this.outbox.written();

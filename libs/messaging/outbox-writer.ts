@@ -1,9 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONTEXT_NAMES } from '../contracts/message';
-import { columnsOf } from '../persistence/sql';
 import { Envelope } from './envelope';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+
+/**
+ * The outbox rows of `$1`, one JSON array of envelopes, with `$2` as their origin; `position` is
+ * the envelope's place in the array. One JSON text is serialised natively and parsed once by
+ * PostgreSQL, where an array of JSON texts is escaped element by element on both sides.
+ */
+export const OUTBOX_ROWS_OF_ENVELOPES = `SELECT (x.envelope->>'id')::uuid AS message_id, x.envelope->>'type' AS type,
+         (x.envelope->>'version')::int AS version, x.envelope->>'aggregateId' AS aggregate_id, x.envelope,
+         $2::text AS origin, x.position
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(envelope, position)`;
 
 /**
  * Writes envelopes to the outbox inside the caller's transaction and, once that committed, tells
@@ -32,11 +41,9 @@ export class OutboxWriter {
     // One statement text whatever the count; `seq` follows the given order (per-aggregate order).
     await manager.query(
       `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, origin)
-       SELECT id, type, version, aggregate_id, envelope::jsonb, $6
-       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[])
-         WITH ORDINALITY AS e(id, type, version, aggregate_id, envelope, position)
+       SELECT message_id, type, version, aggregate_id, envelope, origin FROM (${OUTBOX_ROWS_OF_ENVELOPES}) e
        ORDER BY position`,
-      [...columnsOf(envelopes, (e) => [e.id, e.type, e.version, e.aggregateId, JSON.stringify(e)]), origin],
+      [JSON.stringify(envelopes), origin],
     );
   }
 

@@ -68,10 +68,12 @@ describe(`${OutboxImport.name} (${database})`, () => {
     return createEnvelope(new ProductCreatedV1(snapshot), productId, { correlationId: newId(), causationId: null, traceparent: null });
   }
 
-  async function rowsOf(envelopes: Envelope[]): Promise<{ message_id: string; envelope: Envelope; published: boolean }[]> {
+  async function rowsOf(
+    envelopes: Envelope[],
+  ): Promise<{ message_id: string; type: string; version: number; aggregate_id: string; envelope: Envelope; published: boolean }[]> {
     return sql(
       app,
-      `SELECT message_id, envelope, published_at IS NOT NULL AS published FROM messaging.outbox
+      `SELECT message_id, type, version, aggregate_id, envelope, published_at IS NOT NULL AS published FROM messaging.outbox
        WHERE message_id = ANY($1::uuid[]) ORDER BY seq`,
       [envelopes.map((e) => e.id)],
     );
@@ -85,6 +87,9 @@ describe(`${OutboxImport.name} (${database})`, () => {
 
     const rows = await rowsOf([first, second, third]);
     expect(rows.map((row) => row.message_id)).toEqual([first.id, second.id, third.id]);
+    expect(rows.map(({ type, version, aggregate_id }) => ({ type, version, aggregateId: aggregate_id }))).toEqual(
+      [first, second, third].map(({ type, version, aggregateId }) => ({ type, version, aggregateId })),
+    );
     expect(rows.map((row) => row.envelope)).toEqual([first, second, third]);
     await app.eventually(async () => expect((await rowsOf([first, second, third])).every((row) => row.published)).toBe(true));
   });
