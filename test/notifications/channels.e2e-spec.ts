@@ -315,7 +315,7 @@ describe('notifications by SMS and push without a provider', () => {
 
     const { email, sms, push } = await notificationsOf(app, customer, orderId, 3);
     expect(email).toMatchObject({ status: 'NOT_SENT', statusReason: 'no SMTP_URL' });
-    expect(sms).toMatchObject({ status: 'NOT_SENT', statusReason: 'no SMS_PROVIDER_URL', attempts: 1, body: expect.stringContaining(orderId) });
+    expect(sms).toMatchObject({ status: 'NOT_SENT', statusReason: 'no SMS_PROVIDER_URL', attempts: 0, body: expect.stringContaining(orderId) });
     expect(push).toMatchObject({ status: 'NOT_SENT', statusReason: 'no PUSH_PROVIDER_URL', subject: 'Order confirmed' });
   });
 });

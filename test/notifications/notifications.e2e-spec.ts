@@ -53,7 +53,8 @@ describe('notifications', () => {
       body: expect.stringContaining('45.98 EUR'),
       status: 'NOT_SENT',
       statusReason: 'no SMTP_URL',
-      attempts: 1,
+      // Recorded unsent: no send was tried.
+      attempts: 0,
       lastError: null,
       sentAt: null,
       createdAt: expect.any(String),

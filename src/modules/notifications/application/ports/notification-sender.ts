@@ -40,6 +40,11 @@ export class SendFailedError extends Error {
 
 /** Delivers a notification on its channel; resolves once the channel accepted it, throws SendFailedError when not. */
 export interface NotificationSender {
+  /**
+   * Why this channel can send nothing at all (no server or provider configured), or undefined
+   * when it can. New notifications on such a channel are recorded NOT_SENT with this reason at once.
+   */
+  readonly unavailable?: string;
   send(notification: OutgoingNotification): Promise<SendOutcome>;
 }
 

@@ -1,3 +1,4 @@
+import { Inject, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BatchCommandHandler, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
@@ -11,6 +12,7 @@ import { OrderCustomerRepository } from '../../infrastructure/order-customer.rep
 import { ProductNameRepository } from '../../infrastructure/product-name.repository';
 import { noticeRenderer } from '../../infrastructure/templates';
 import { NotificationDelivery } from '../deliver-notifications/notification-delivery';
+import { NOTIFICATION_SENDERS, type NotificationSenders } from '../ports/notification-sender';
 import { SendNotificationCommand } from './send-notification.command';
 
 /**
@@ -18,12 +20,15 @@ import { SendNotificationCommand } from './send-notification.command';
  * transaction, queued for the delivery worker, which sends them after the commit: no
  * transaction waits for a mail server or a provider. A row is claimed by (order, template,
  * channel, and for a refund the refund's id), so a redelivered event records nothing more. Where
- * the customer has no address on a channel, nothing is sent there: the notification is kept
- * NOT_SENT, with the reason. The customer of each order its events name is kept, for the
- * refund's event, which does not; an order's lines are shown with the names catalog announced.
+ * the customer has no address on a channel, or the channel has no server or provider, nothing is
+ * sent there: the notification is recorded NOT_SENT, with the reason, and never queued. The
+ * customer of each order its events name is kept, for the refund's event, which does not; an
+ * order's lines are shown with the names catalog announced.
  */
 @BatchCommandHandler(SendNotificationCommand)
 export class SendNotificationHandler implements BatchCommandHandler<SendNotificationCommand> {
+  private readonly logger = new Logger(SendNotificationHandler.name);
+
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly notifications: NotificationRepository,
@@ -31,6 +36,7 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
     private readonly orderCustomers: OrderCustomerRepository,
     private readonly productNames: ProductNameRepository,
     private readonly delivery: NotificationDelivery,
+    @Inject(NOTIFICATION_SENDERS) private readonly senders: NotificationSenders,
   ) {}
 
   execute(command: SendNotificationCommand): Promise<void> {
@@ -51,6 +57,7 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
         const view = noticeView(notice, productNames);
         return chosenChannels(contact.preferences).map((channel): NewNotification => {
           const recipient = recipientOn(channel, contact);
+          const unsent = recipient === null ? NO_RECIPIENT[channel] : this.senders[channel].unavailable;
           return {
             id: newId(),
             orderId: notice.orderId,
@@ -59,15 +66,20 @@ export class SendNotificationHandler implements BatchCommandHandler<SendNotifica
             channel,
             ...noticeRenderer.render(view, channel),
             recipient,
-            status: recipient === null ? 'NOT_SENT' : 'PENDING',
-            statusReason: recipient === null ? NO_RECIPIENT[channel] : null,
+            status: unsent === undefined ? 'PENDING' : 'NOT_SENT',
+            statusReason: unsent ?? null,
           };
         });
       });
       if (notifications.length === 0) return;
-      const recorded = await this.notifications.claimMany(tx.manager, notifications);
-      if (notifications.some((notification) => recorded.has(notification.id) && notification.status === 'PENDING')) {
-        tx.afterCommit(() => this.delivery.kick());
+      const claimed = await this.notifications.claimMany(tx.manager, notifications);
+      const recorded = notifications.filter(({ id }) => claimed.has(id));
+      if (recorded.some(({ status }) => status === 'PENDING')) tx.afterCommit(() => this.delivery.kick());
+      // With an address but no server or provider on the channel.
+      const unsendable = recorded.filter(({ recipient, status }) => recipient !== null && status === 'NOT_SENT');
+      if (unsendable.length > 0) {
+        const reasons = [...new Set(unsendable.map(({ statusReason }) => statusReason))].join(', ');
+        tx.afterCommit(() => this.logger.log(`${unsendable.length} notifications recorded and not sent: ${reasons}`));
       }
     });
   }
