@@ -16,6 +16,7 @@ interface Answer {
   retryAfter: string;
   contentType: string;
   id?: string;
+  replayed?: string;
 }
 
 /** One unit of `productId`, paid by card: the order every test here places. */
@@ -157,15 +158,42 @@ describe('Admission while delivery lags', () => {
     );
   }
 
-  async function placeAs(customer: Customer, productId: string): Promise<Answer> {
+  async function placeAs(customer: Customer, productId: string, idempotencyKey?: string, payload = oneOf(productId)): Promise<Answer> {
     const response = await app.nest.getHttpAdapter().getInstance().inject({
       method: 'POST',
       url: '/api/v1/orders',
-      headers: jsonAs(customer),
-      payload: oneOf(productId),
+      headers: { ...jsonAs(customer), ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
+      payload,
     });
-    return answerOf(response);
+    const replayed = response.headers['idempotent-replayed'];
+    return { ...answerOf(response), id: response.statusCode === 202 ? response.json<{ id: string }>().id : undefined, ...(replayed === undefined ? {} : { replayed: String(replayed) }) };
   }
+
+  it('still answers a resend of an order already placed with its Idempotency-Key, and refuses a new request under that key', async () => {
+    const productId = await stockedProduct(app, 10);
+    const customer = await newCustomer(app);
+    const placed = await placeAs(customer, productId, 'lost-answer');
+    expect(placed.status).toBe(202);
+
+    await waiting('test.lagging', '90 seconds');
+    try {
+      // Until admission's next reading of the backlog sees the row, orders are still placed; they count below.
+      let placedMeanwhile = 0;
+      await app.eventually(async () => {
+        const { status } = await placeAs(customer, productId);
+        if (status === 202) placedMeanwhile++;
+        expect(status).toBe(503);
+      });
+      expect(await placeAs(customer, productId, 'lost-answer')).toMatchObject({ status: 202, id: placed.id, replayed: 'true' });
+      const otherRequest = JSON.stringify({ items: [{ productId, quantity: 2 }], payment: { method: 'card', token: 'tok_visa' } });
+      expect((await placeAs(customer, productId, 'lost-answer', otherRequest)).status).toBe(422);
+      expect((await placeAs(customer, productId, 'new-order')).status).toBe(503);
+      const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1', [customer.id]);
+      expect(n).toBe(1 + placedMeanwhile);
+    } finally {
+      await sql(app, `DELETE FROM messaging.outbox WHERE starts_with(type, 'test.')`);
+    }
+  });
 
   it('refuses orders while the first message waiting for its first delivery is older than the bound, not for retries or delivered ones', async () => {
     const productId = await stockedProduct(app, 10);

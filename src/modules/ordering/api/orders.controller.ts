@@ -60,7 +60,9 @@ export class OrdersController {
   @ProblemResponses(413, 415, {
     422: 'The Idempotency-Key was used before with a different request; nothing was written',
     400: 'Invalid input, or a product not in the catalog, named in errors[]; nothing was written',
-    503: 'Too many orders are waiting to be decided; nothing was written. Try again after Retry-After seconds',
+    503:
+      'Too many orders are waiting to be decided; nothing was written. Try again after Retry-After seconds. ' +
+      'A request whose Idempotency-Key already placed its order is answered with that order even then',
   })
   async place(
     @CurrentPrincipal() customer: Principal,

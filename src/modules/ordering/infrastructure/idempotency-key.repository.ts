@@ -63,6 +63,18 @@ export class IdempotencyKeyRepository {
     );
   }
 
+  /** The committed placement of a key still within its lifetime, if any. */
+  async placementOf(customerId: string, key: string): Promise<KeyedPlacement | undefined> {
+    const [row] = rowsOf<{ request_hash: Buffer; order_id: string }>(
+      await this.dataSource.query(
+        `SELECT request_hash, order_id FROM ordering.idempotency_key
+         WHERE customer_id = $1 AND key = $2 AND created_at >= now() - interval '${IDEMPOTENCY_KEY_TTL_HOURS} hours'`,
+        [customerId, key],
+      ),
+    );
+    return row === undefined ? undefined : { requestHash: Buffer.from(row.request_hash), orderId: row.order_id };
+  }
+
   /** Forgets keys older than their lifetime; returns how many. */
   async prune(): Promise<number> {
     const rows = rowsOf(

@@ -44,8 +44,11 @@ export class OrderAdmission {
     @InjectMetric('orders_refused_total') private readonly refused: Counter,
   ) {}
 
-  /** Resolves when the order may be placed; throws OverCapacityException when it may not. */
-  async admit(): Promise<void> {
+  /**
+   * Undefined when a new order may be placed now (it then counts towards the bound), else the
+   * refusal to answer it with; `refuse` counts and throws it.
+   */
+  async refusal(): Promise<OverCapacityException | undefined> {
     if (Date.now() - this.reading.at > READING_TTL_MS) {
       this.pendingReading ??= this.read().finally(() => (this.pendingReading = undefined));
       await this.pendingReading;
@@ -53,15 +56,20 @@ export class OrderAdmission {
     const undecided = this.reading.undecided + this.admittedSinceReading;
     const { deliveryLagMs } = this.reading;
     if (undecided >= this.options.maxUndecided || deliveryLagMs > this.options.maxDeliveryLagMs) {
-      this.refused.inc();
       // Roughly when the backlog ahead will have moved on: the delivery lag, at least a second.
       const retryAfter = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(deliveryLagMs / 1000)));
-      throw new OverCapacityException(
+      return new OverCapacityException(
         `Too many orders are waiting to be decided (${undecided} undecided, delivery ${Math.round(deliveryLagMs)} ms behind); try again later`,
         retryAfter,
       );
     }
     this.admittedSinceReading++;
+    return undefined;
+  }
+
+  refuse(refusal: OverCapacityException): never {
+    this.refused.inc();
+    throw refusal;
   }
 
   private async read(): Promise<void> {

@@ -3,7 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { createHash } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { failpoints } from '../../../../../libs/failpoints';
-import { FieldError, InvalidInputException } from '../../../../../libs/http';
+import { FieldError, InvalidInputException, OverCapacityException } from '../../../../../libs/http';
 import { MessageContext, UnitOfWork } from '../../../../../libs/messaging';
 import { newId } from '../../../../../libs/persistence';
 import { Order } from '../../domain/order';
@@ -34,8 +34,8 @@ function requestHashOf({ items, payment }: PlaceOrderInput): Buffer {
 }
 
 /** The earlier placement a key replays, or the refusal of a key reused for another request. */
-function replayOf(placement: Placement, earlier: KeyedPlacement): PlacedOrder {
-  if (!earlier.requestHash.equals(requestHashOf(placement.input))) throw new IdempotencyKeyReusedError(placement.input.idempotencyKey!);
+function replayOf(input: PlaceOrderInput, earlier: KeyedPlacement): PlacedOrder {
+  if (!earlier.requestHash.equals(requestHashOf(input))) throw new IdempotencyKeyReusedError(input.idempotencyKey!);
   return { id: earlier.orderId, replayed: true };
 }
 
@@ -68,16 +68,30 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
   ) {}
 
   async execute({ input }: PlaceOrderCommand): Promise<PlacedOrder> {
-    await this.admission.admit();
-    const placed = await new Promise<PlacedOrder>((resolve, reject) => {
+    const refusal = await this.admission.refusal();
+    const placed = refusal === undefined ? await this.placeAdmitted(input) : await this.replayDespite(refusal, input);
+    this.ordersCreated.inc({ outcome: placed.replayed ? 'replayed' : 'placed' });
+    return placed;
+  }
+
+  private placeAdmitted(input: PlaceOrderInput): Promise<PlacedOrder> {
+    return new Promise<PlacedOrder>((resolve, reject) => {
       const placement = { input, resolve, reject };
       // Messages the order sets off carry the origin (correlation, trace) of its own request.
       MessageContext.rememberOrigin(placement, MessageContext.origin());
       this.waiting.push(placement);
       this.placeWaiting();
     });
-    this.ordersCreated.inc({ outcome: placed.replayed ? 'replayed' : 'placed' });
-    return placed;
+  }
+
+  /**
+   * Over capacity, a request whose key has already placed its order (a client sending again after
+   * a lost answer) still gets that order: answering it adds nothing to the backlog. Any other is refused.
+   */
+  private async replayDespite(refusal: OverCapacityException, input: PlaceOrderInput): Promise<PlacedOrder> {
+    const earlier = input.idempotencyKey === undefined ? undefined : await this.idempotencyKeys.placementOf(input.customerId, input.idempotencyKey);
+    if (earlier === undefined) this.admission.refuse(refusal);
+    return replayOf(input, earlier);
   }
 
   private placeWaiting(): void {
@@ -142,7 +156,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
           continue;
         }
         try {
-          placement.resolve(replayOf(placement, placed ?? { requestHash: requestHashOf(leader.placement.input), orderId: leader.orderId }));
+          placement.resolve(replayOf(placement.input, placed ?? { requestHash: requestHashOf(leader.placement.input), orderId: leader.orderId }));
         } catch (error) {
           placement.reject(error);
         }
