@@ -114,6 +114,15 @@ export class PaymentRepository {
     return rows.map(toView);
   }
 
+  /**
+   * The orders' payments as committed, by order id, without a lock or a transaction: for a step
+   * that only decides what to ask a provider, whose last step locks and checks again.
+   */
+  async ofOrders(orderIds: readonly string[]): Promise<Map<string, Payment>> {
+    const rows = await this.dataSource.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE order_id = ANY($1::uuid[])', [orderIds]);
+    return new Map(rows.map((row) => [row.order_id, toPayment(row)]));
+  }
+
   /** Locks the payment with this id, when there is one. */
   async lock(manager: EntityManager, paymentId: string): Promise<Payment | undefined> {
     const [row] = await manager.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE id = $1 FOR UPDATE', [paymentId]);

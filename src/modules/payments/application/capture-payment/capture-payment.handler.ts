@@ -13,8 +13,9 @@ import { CapturePaymentCommand } from './capture-payment.command';
 
 /**
  * AUTHORIZED → CAPTURED, at the provider first; a repeated capture is answered again; anything
- * else is refused. The provider is asked between two transactions: outside any, so no row lock
- * waits on the network, and before the last one, whose commit records the message in the inbox.
+ * else is refused. Which payments to capture is read without a lock; the provider is asked outside
+ * any transaction, so no row lock waits on the network, and before the one transaction, which locks
+ * the payments, checks them again and records the message in the inbox with its commit.
  * So a crash after the provider captured redelivers the command, and the repeated call, under the
  * same idempotency key, replays that capture instead of making a second one. A capture the
  * provider refuses for good (a final error, as a declined capture) is answered with
@@ -39,7 +40,7 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
 
   async executeBatch(commands: readonly CapturePaymentCommand[]): Promise<void> {
     const orderIds = [...new Set(commands.map((c) => c.orderId))];
-    const toCapture = await this.unitOfWork.run((tx) => this.authorizedOf(tx, orderIds), { finalStep: false });
+    const toCapture = await this.authorizedOf(orderIds);
     // Every call ends before the batch fails, so none is still running when its message is handled again.
     const calls = await Promise.allSettled(
       toCapture.map(async ({ provider, ...request }) => {
@@ -66,8 +67,8 @@ export class CapturePaymentHandler implements BatchCommandHandler<CapturePayment
   }
 
   /** The provider calls the authorized payments need; an authorized payment has an amount, a reference and its provider. */
-  private async authorizedOf(tx: Transaction, orderIds: readonly string[]): Promise<(CaptureRequest & { provider: PaymentProviderName })[]> {
-    const payments = await this.payments.lockMany(tx.manager, orderIds);
+  private async authorizedOf(orderIds: readonly string[]): Promise<(CaptureRequest & { provider: PaymentProviderName })[]> {
+    const payments = await this.payments.ofOrders(orderIds);
     return [...payments.values()]
       .filter((payment) => payment.status === 'AUTHORIZED')
       .map((payment) => ({ paymentId: payment.id, reference: payment.providerRef!, amount: payment.amount!, provider: payment.provider! }));

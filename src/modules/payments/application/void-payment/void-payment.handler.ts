@@ -15,8 +15,8 @@ import { withProviderRetries } from '../provider-retries';
 import { VoidPaymentCommand } from './void-payment.command';
 
 /**
- * PENDING, PARKED, AWAITING_TRANSFER (its transfer request cancelled) or AUTHORIZED → VOIDED; an authorization is released at the provider first, between two
- * transactions, for the reasons CapturePaymentHandler gives: a redelivery repeats the call under
+ * PENDING, PARKED, AWAITING_TRANSFER (its transfer request cancelled) or AUTHORIZED → VOIDED; an authorization is released at the provider first, after a read
+ * without a lock and before the transaction, for the reasons CapturePaymentHandler gives: a redelivery repeats the call under
  * the same idempotency key, and a refusal for good dead-letters the message, the payment unchanged.
  * An order without a payment gets a VOIDED tombstone, so an authorization request still on its
  * way is declined when it arrives. Idempotent.
@@ -34,9 +34,7 @@ export class VoidPaymentHandler implements ICommandHandler<VoidPaymentCommand> {
   ) {}
 
   async execute({ orderId }: VoidPaymentCommand): Promise<void> {
-    const held = await this.unitOfWork.run(async (tx) => (await this.payments.lockMany(tx.manager, [orderId])).get(orderId), {
-      finalStep: false,
-    });
+    const held = (await this.payments.ofOrders([orderId])).get(orderId);
     if (held?.status === 'AUTHORIZED') {
       // An authorized payment has its provider and the provider's reference.
       await withProviderRetries(() => this.providers.of(held.provider!).void({ paymentId: held.id, reference: held.providerRef! }), this.options);
