@@ -1,11 +1,12 @@
 /**
- * The order ledger through crashes, Jepsen-style: a client places orders at a fixed rate, each with
- * its own Idempotency-Key, while the service is killed (SIGKILL) at seed-chosen moments and started
- * again on the same database. A request left without an answer may or may not have placed its
- * order, so the client sends it again, same key and body, once the service is back. Afterwards
- * every acknowledged order exists exactly once, priced right, and stock, captures and notices add
- * up to the confirmed orders. Answers leave a moment after their order commits (ANSWER_DELAY), so
- * the kills also cut off orders that were placed but never acknowledged.
+ * The order ledger through crashes, Jepsen-style: a client places orders at a fixed rate while the
+ * service is up, each with its own Idempotency-Key, and the service is killed (SIGKILL) at
+ * seed-chosen moments and started again on the same database. A request left without an answer
+ * may or may not have placed its order, so the client sends it again, same key and body, once the
+ * service is back. Afterwards every acknowledged order exists exactly once, priced right, and
+ * stock, captures and notices add up to the confirmed orders. Answers leave a moment after their
+ * order commits (ANSWER_DELAY), so the kills also cut off orders that were placed but never
+ * acknowledged.
  *
  * One case runs a fixed seed, the other LEDGER_SEED if set, else a fresh one. Each prints its seed
  * and a `ledger:` summary line; LEDGER_SEED=<seed> replays a seed's choices (kill moments,
@@ -35,7 +36,10 @@ const describeOnPostgres = postgres ? describe : describe.skip;
 
 interface RunShape {
   name: string;
-  /** How long the client places orders; it goes on until the last restart if that comes later. */
+  /**
+   * How long the client places orders while the service is up (orderingMs / intervalMs orders); it
+   * goes on until the last restart if that comes later.
+   */
   orderingMs: number;
   /** One order every this many ms. */
   intervalMs: number;
@@ -43,7 +47,8 @@ interface RunShape {
   /** Bounds of how long the service runs before each kill; the seed chooses within them. */
   uptimeMs: [number, number];
   /**
-   * Once the client has placed its last order: how long it goes on sending those without a 202,
+   * Once the client has placed its last order: how long it goes on sending those without a 202
+   * (longer than twice the longest Retry-After, 30 s, of a service catching up after a restart),
    * and then how long orders may take to become final and messages to drain.
    */
   settleMs: number;
@@ -52,7 +57,7 @@ interface RunShape {
 const SHAPE: RunShape =
   process.env.FAULTS_LONG === '1'
     ? { name: 'long', orderingMs: 60_000, intervalMs: 20, kills: 8, uptimeMs: [1_000, 6_000], settleMs: 120_000 }
-    : { name: 'bounded', orderingMs: 10_000, intervalMs: 50, kills: 3, uptimeMs: [500, 2_000], settleMs: 30_000 };
+    : { name: 'bounded', orderingMs: 10_000, intervalMs: 50, kills: 3, uptimeMs: [500, 2_000], settleMs: 90_000 };
 
 const FIXED_SEED = 20_240_611;
 const PRODUCTS = 4;
@@ -167,6 +172,11 @@ class KilledService {
   async upOrAfter(ms: number): Promise<void> {
     await Promise.race([this.up, sleep(ms)]);
   }
+
+  /** Resolves once the service is up. */
+  async whenUp(): Promise<void> {
+    await this.up;
+  }
 }
 
 /**
@@ -217,8 +227,11 @@ function nextOrder(draws: Draws, index: number, seed: number, products: Product[
 }
 
 /**
- * Places the seed's orders, one every `intervalMs`, for `orderingMs` and at least while `killing()`;
- * resolves when each is acknowledged or refused, or `settleMs` after the last was placed.
+ * Places the seed's orders, one every `intervalMs` while the service is up, `orderingMs` worth and
+ * more while `killing()`; resolves when each is acknowledged or refused, or `settleMs` after the
+ * last was placed. No new order comes while the service is down (orders already placed are sent
+ * again meanwhile): however slow its restarts, the service meets about the same number of orders,
+ * so a slow machine does not also face a larger run.
  */
 async function placeAtFixedRate(service: KilledService, next: (index: number) => LedgerOrder, killing: () => boolean): Promise<LedgerOrder[]> {
   const orders: LedgerOrder[] = [];
@@ -226,12 +239,15 @@ async function placeAtFixedRate(service: KilledService, next: (index: number) =>
   const giveUp = new AbortController();
   // Every delivery listens to it, by design: hundreds of listeners are no leak.
   setMaxListeners(0, giveUp.signal);
-  const startedAt = Date.now();
-  for (let index = 0; Date.now() - startedAt < SHAPE.orderingMs || killing(); index++) {
+  let nextAt = Date.now();
+  for (let index = 0; index < SHAPE.orderingMs / SHAPE.intervalMs || killing(); index++) {
+    await service.whenUp();
     const order = next(index);
     orders.push(order);
     deliveries.push(deliver(service, order, giveUp.signal));
-    await sleep(Math.max(0, startedAt + (index + 1) * SHAPE.intervalMs - Date.now()));
+    // The rate restarts after a pause for a restart: the orders the pause skipped are not made up in a burst.
+    nextAt = Math.max(nextAt + SHAPE.intervalMs, Date.now());
+    await sleep(nextAt - Date.now());
   }
   const patience = setTimeout(() => giveUp.abort(), SHAPE.settleMs);
   await Promise.all(deliveries);
@@ -281,7 +297,7 @@ function planOf(seed: number): LedgerPlan {
   const draws = new Draws(seed);
   const uptimesMs = Array.from({ length: SHAPE.kills }, () => draws.int(SHAPE.uptimeMs));
   // Stock for half to twice what `orderingMs` of orders ask on average: some products run out and
-  // their late orders roll back, sooner when slow restarts stretch the run.
+  // their late orders roll back, more of them when the kills outlast `orderingMs`.
   const linesPerOrder = (LINES[0] + LINES[1]) / 2;
   const unitsPerLine = (QUANTITY[0] + QUANTITY[1]) / 2;
   const demandPerProduct = Math.round(((SHAPE.orderingMs / SHAPE.intervalMs) * linesPerOrder * unitsPerLine) / PRODUCTS);
