@@ -11,6 +11,7 @@
 // (`npm run bench` is test/bench/suite.cjs, which runs the burst of orderBurst on fresh databases.)
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
+const { cpuMsPerUnit, cpuSnapshot } = require('./cpu.cjs');
 const bench = require('./service.cjs');
 const { ORDER_TIMEOUT_MS, endToEnd, expectStatus, firstConfirmedOrder, orderOf, shop } = require('./order-flow.cjs');
 
@@ -172,10 +173,14 @@ async function orderBurst(port, settings) {
   await firstConfirmedOrder(port, orderOf(productId), warmUp);
   await untilOutboxEmpty(port, performance.now() + ORDER_TIMEOUT_MS);
   const deliveredBefore = (await metrics(port)).outbox_lag_seconds_count;
+  const roles = bench.childRoles();
+  const cpuBefore = cpuSnapshot(roles);
   const { startedAt, ...accepted } = await acceptedUnderLoad(port, orderOf(productId), customers, settings);
   const timeoutMs = settings.decideTimeoutMs ?? BACKLOG_TIMEOUT_MS;
   const customerIds = customers.map((customer) => customer.id);
   const burst = await burstOutcome(port, admin, customerIds, accepted.accepted, startedAt, deliveredBefore, timeoutMs);
+  // From the first POST until every order completed and the outbox emptied: all an order costs.
+  burst.cpuMsPerOrder = accepted.accepted > 0 ? cpuMsPerUnit(cpuBefore, roles, accepted.accepted) : null;
   return { productId, customers, accepted, burst };
 }
 

@@ -103,6 +103,11 @@ function track(child) {
   return child;
 }
 
+/** The part each running child plays in a run, by PID (for cpu.cjs): kcat is the broker, any other a service. */
+function childRoles() {
+  return new Map([...liveChildren].map((child) => [child.pid, child.spawnfile === 'kcat' ? 'kafka' : 'service']));
+}
+
 /** `node ...nodeFlags <script> ...args` from the repository root, its stdout and stderr collected. */
 function spawnNode(script, args, env, nodeFlags = []) {
   const child = track(spawn(process.execPath, [...nodeFlags, script, ...args], { cwd: ROOT, env: childEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -462,6 +467,7 @@ module.exports = {
   ADMIN,
   ROOT,
   agent,
+  childRoles,
   cleanUpOnSignals,
   createDatabase,
   dropCreatedDatabases,

@@ -8,7 +8,8 @@
 //     orders on PostgreSQL (one process), the same split into four processes over librdkafka's
 //     mock cluster (only when kcat is on PATH), the same on embedded PGlite (memory://); then the
 //     catalog: --products products seeded and indexed through events, catalog:reindex, cached GET,
-//     uncached GET and search under load (see orders.cjs, split.cjs, catalog.cjs).
+//     uncached GET and search under load (see orders.cjs, split.cjs, catalog.cjs). Each burst of
+//     orders also reports the CPU an order cost the machine, by part (cpu.cjs).
 // Every order must be decided (none PENDING when the wait ends); any response other than a 2xx,
 // or a 503 with Retry-After to POST /api/v1/orders (counted as refused), fails the run. A failed
 // scenario does not stop the others; the exit code is 1 when any failed. Targets are reported,
@@ -245,6 +246,12 @@ function figureRows(results) {
         ok: targets.post[1](accepted.acceptedPerSecond, accepted.latencyMs.p99),
       });
       row(name, 'orders sent: accepted (202) / refused (503)', null, { text: `${accepted.accepted} / ${accepted.refused}` });
+      const cpu = burst.cpuMsPerOrder;
+      if (cpu) {
+        row(name, 'CPU ms an order: machine (service / PostgreSQL / load generator / broker / other)', cpu.total, {
+          text: `${number(cpu.total, 2)} (${[cpu.service, cpu.postgres, cpu.load, cpu.kafka, cpu.other].map((ms) => number(ms, 2)).join(' / ')})`,
+        });
+      }
       const rolledBack = burst.rolledBack.count;
       row(name, 'decided: CONFIRMED (all COMPLETED) / CANCELLED / REJECTED / ROLLED_BACK', null, {
         text: `${burst.confirmed} / ${burst.cancelled.count} / ${burst.rejected.count} / ${rolledBack > 0 ? `**${rolledBack} ROLLED_BACK**` : 0}`,
