@@ -94,8 +94,22 @@ export class DeadLetterStore {
     @InjectMetric('messages_dead_lettered_total') private readonly deadLettered: Counter,
   ) {}
 
-  async fromOutbox(seq: string, envelope: Envelope, error: unknown, attempts: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /**
+   * Gives up on outbox row `seq`, unless it is already dead or published: a delivery that outlived
+   * its lease runs beside the one that claimed the row again, and the message is dead once. True
+   * when this call recorded it.
+   */
+  async fromOutbox(seq: string, envelope: Envelope, error: unknown, attempts: number): Promise<boolean> {
+    const reason = describeError(error);
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const dead = rowsOf(
+        await manager.query(
+          `UPDATE messaging.outbox SET dead_at = now(), attempts = $2, last_error = $3, locked_until = NULL
+           WHERE seq = $1 AND dead_at IS NULL AND published_at IS NULL RETURNING seq`,
+          [seq, attempts, reason],
+        ),
+      );
+      if (dead.length === 0) return false;
       await manager.query(
         `INSERT INTO messaging.dead_letter (id, message_id, type, version, consumers, error, attempts, source, envelope)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'outbox', $8::jsonb)`,
@@ -105,17 +119,15 @@ export class DeadLetterStore {
           envelope.type,
           envelope.version,
           error instanceof DeliveryError ? error.consumers : [],
-          describeError(error),
+          reason,
           attempts,
           JSON.stringify(envelope),
         ],
       );
-      await manager.query(
-        `UPDATE messaging.outbox SET dead_at = now(), attempts = $2, last_error = $3, locked_until = NULL WHERE seq = $1`,
-        [seq, attempts, describeError(error)],
-      );
+      return true;
     });
-    this.deadLettered.inc({ type: envelope.type });
+    if (recorded) this.deadLettered.inc({ type: envelope.type });
+    return recorded;
   }
 
   /**

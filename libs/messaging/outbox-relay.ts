@@ -220,8 +220,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const deferred = isDeferred(error);
     const attempts = deferred ? row.attempts : row.attempts + 1;
     if (!isRetryable(error) || attempts >= this.options.maxAttempts) {
-      this.logger.error(`dead-lettering ${row.envelope.type} ${row.envelope.id} after ${attempts} attempts: ${reason}`);
-      await this.deadLetters.fromOutbox(row.seq, row.envelope, error, attempts);
+      if (await this.deadLetters.fromOutbox(row.seq, row.envelope, error, attempts)) {
+        this.logger.error(`dead-lettered ${row.envelope.type} ${row.envelope.id} after ${attempts} attempts: ${reason}`);
+      }
       return;
     }
     const delay = deferred
@@ -230,7 +231,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.warn(`retrying ${row.envelope.type} ${row.envelope.id} in ${delay} ms (attempt ${attempts}${deferred ? ', deferred' : ''}): ${reason}`);
     await this.dataSource.query(
       `UPDATE messaging.outbox SET attempts = $2, last_error = $3, locked_until = NULL,
-         next_attempt_at = now() + make_interval(secs => $4::float8 / 1000) WHERE seq = $1`,
+         next_attempt_at = now() + make_interval(secs => $4::float8 / 1000)
+       WHERE seq = $1 AND dead_at IS NULL AND published_at IS NULL`,
       [row.seq, attempts, reason, delay],
     );
     const timer = setTimeout(() => {

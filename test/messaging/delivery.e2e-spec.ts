@@ -1,5 +1,6 @@
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
 import { createEnvelope, UnitOfWork } from '../../libs/messaging';
+import { DeadLetterStore } from '../../libs/messaging/dead-letter.store';
 import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
 import { newId } from '../../libs/persistence';
 import { asAdmin } from '../support/auth';
@@ -216,6 +217,31 @@ describe('Message delivery', () => {
     expect(reservation).toBeDefined();
     const { body: open } = await (await asAdmin(app)).get('/api/v1/admin/dead-letters').expect(200);
     expect(open.find((l: { id: string }) => l.id === letter.id)).toBeUndefined();
+  });
+
+  it('dead-letters a message once when deliveries of it fail side by side (one outlived its lease, the next claim ran it again)', async () => {
+    const orderId = newId();
+    const envelope = createEnvelope(new ReserveStockV1({ orderId, lines: [{ productId: newId(), quantity: 1 }] }), orderId, {
+      correlationId: newId(),
+      causationId: null,
+      traceparent: null,
+    });
+    // Not due for an hour, so only this test's calls act on the row.
+    const [{ seq }] = await sql<{ seq: string }>(
+      app,
+      `INSERT INTO messaging.outbox (message_id, type, version, aggregate_id, envelope, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, now() + interval '1 hour') RETURNING seq`,
+      [envelope.id, envelope.type, envelope.version, orderId, JSON.stringify(envelope)],
+    );
+    const deadLetters = app.nest.get(DeadLetterStore);
+
+    const recorded = await Promise.all([1, 2, 3].map(() => deadLetters.fromOutbox(seq, envelope, new Error('refused'), 1)));
+
+    expect(recorded.filter(Boolean)).toHaveLength(1);
+    expect(await sql(app, 'SELECT id FROM messaging.dead_letter WHERE message_id = $1', [envelope.id])).toHaveLength(1);
+    await sql(app, 'UPDATE messaging.outbox SET dead_at = NULL, published_at = now() WHERE seq = $1', [seq]);
+    expect(await deadLetters.fromOutbox(seq, envelope, new Error('refused'), 1)).toBe(false);
+    expect(await sql(app, 'SELECT id FROM messaging.dead_letter WHERE message_id = $1', [envelope.id])).toHaveLength(1);
   });
 });
 
