@@ -153,7 +153,7 @@ describe('PayPal-like and crypto provider webhooks', () => {
       it('a transmission older than the tolerance, or from the future', async () => {
         const stale = signed(payload, new Date(now() - 301_000).toISOString());
         expect(await refused(deliver(payload, stale), 400)).toBe('the transmission time is more than 300 s from now');
-        await refused(deliver(payload, signed(payload, new Date(now() + 301_000).toISOString())), 400);
+        await refused(deliver(payload, signed(payload, new Date(now() + 330_000).toISOString())), 400);
       });
 
       it('no transmission headers, malformed ones, or a signature by another algorithm', async () => {
@@ -270,7 +270,7 @@ describe('PayPal-like and crypto provider webhooks', () => {
       it('a delivery scheduled longer ago than the tolerance, or ahead of it, signed as it is', async () => {
         const stale = await cryptoDelivery('payment_request.refunded', requestId, new Date(now() - 301_000));
         expect(await refused(deliver(stale), 400)).toBe("the delivery's scheduled_for is more than 300 s from now");
-        await refused(deliver(await cryptoDelivery('payment_request.refunded', requestId, new Date(now() + 301_000))), 400);
+        await refused(deliver(await cryptoDelivery('payment_request.refunded', requestId, new Date(now() + 330_000))), 400);
       });
 
       it('no signature, or one of another shape', async () => {

@@ -167,7 +167,8 @@ describe('Card provider webhooks', () => {
     it('a signature older than the tolerance, or from the future', async () => {
       const { body } = await deliver(payload, webhookSignature(SECRET, payload, now() - 301)).expect(400);
       expect(body.detail).toBe("the signature's timestamp is more than 300 s from now");
-      await deliver(payload, webhookSignature(SECRET, payload, now() + 301)).expect(400);
+      // Far enough ahead that the request's own time on a loaded machine does not bring it within the tolerance.
+      await deliver(payload, webhookSignature(SECRET, payload, now() + 330)).expect(400);
     });
 
     it('no signature, or one of another shape', async () => {
