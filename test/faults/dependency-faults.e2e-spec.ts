@@ -24,8 +24,12 @@ const QUERY_TIMEOUT_MS = 2_000;
 const ANSWER_WITHIN_MS = BOUNDED_WAITS.connectionTimeoutMillis + QUERY_TIMEOUT_MS + 5_000;
 /** How long the service may take to find a dependency back by itself. */
 const RECOVERY_MS = 30_000;
-/** How long PostgreSQL stays silent under load. */
-const BLACKHOLE_MS = 10_000;
+/**
+ * How long PostgreSQL stays silent under load: longer than a request's longest wait on it (for a
+ * connection, which a busy machine leaves none of idle, then for a query), so that every request
+ * caught by the fault ends by a timeout while PostgreSQL is still silent, not by its return.
+ */
+const BLACKHOLE_MS = BOUNDED_WAITS.connectionTimeoutMillis + QUERY_TIMEOUT_MS + 3_000;
 /** The client under load sends an order and a read this often. */
 const TICK_MS = 250;
 /** Load before and after the fault, to see it served normally on both sides. */
