@@ -12,6 +12,7 @@ import {
   ProviderTimeoutError,
   ProviderUnavailableError,
 } from '../../src/modules/payments/application/ports/payment-provider';
+import { MessageContext } from '../../libs/messaging';
 import { CardPaymentProvider } from '../../src/modules/payments/infrastructure/card-payment-provider';
 import { BreakerSettings, CircuitBreakingPaymentProvider } from '../../src/modules/payments/infrastructure/circuit-breaking-payment-provider';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
@@ -241,6 +242,17 @@ describe(CardPaymentProvider.name, () => {
       expect(ends.flat().sort()).toEqual(['ProviderUnavailableError', 'ProviderUnavailableError', 'answered']);
       expect(await cardCalls()).toBe(before + 1);
       await expect(provider.authorize(request('tok_visa'))).resolves.toMatchObject({ approved: true });
+    });
+
+    it("tells its listeners that calls are admitted outside the context of the call that closed the circuit", async () => {
+      const provider = await halfOpen();
+      const seen: (string | undefined)[] = [];
+      provider.onCallsAdmitted((circuit) => seen.push(`${circuit}: ${MessageContext.current()?.correlationId ?? 'no message'}`));
+      const handling = { correlationId: 'the message the probe is part of', causationId: null, traceparent: null, inbound: { keys: [], recorded: false } };
+
+      await MessageContext.run(handling, () => provider.authorize(request('tok_visa')));
+
+      expect(seen).toEqual(['closed: no message']);
     });
 
     it('opens again when the probe fails', async () => {

@@ -1,4 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type CircuitBreaker from 'opossum';
 import type { Counter, Histogram } from 'prom-client';
@@ -104,10 +105,16 @@ export class CircuitBreakingPaymentProvider implements PaymentProvider, OnApplic
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }
 
-  /** `listener` runs when the circuit half-opens (one probe may go) and when it closes. */
+  /**
+   * `listener` runs when the circuit half-opens (one probe may go) and when it closes, in the
+   * asynchronous context it was registered in. A call that succeeds as the probe closes the
+   * circuit; run in that call's context, the work the listener starts would pass for part of the
+   * message the call is handling, and its transaction would record that message in the inbox.
+   */
   onCallsAdmitted(listener: (circuit: Exclude<ProviderCircuit, 'open'>) => void): void {
-    this.breaker.on('halfOpen', () => listener('half-open'));
-    this.breaker.on('close', () => listener('closed'));
+    const admitted = AsyncResource.bind(listener);
+    this.breaker.on('halfOpen', () => admitted('half-open'));
+    this.breaker.on('close', () => admitted('closed'));
   }
 
   onApplicationShutdown(): void {
