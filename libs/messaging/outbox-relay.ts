@@ -22,6 +22,8 @@ import { OutboxWriter } from './outbox-writer';
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 10_000;
+/** A delivery still under way after this many leases is presumed stuck: its rows' leases lapse, and another claim may take them. */
+const MAX_RENEWED_LEASES = 10;
 
 interface ClaimedRow {
   seq: string;
@@ -36,7 +38,10 @@ interface ClaimedRow {
  * Rows are claimed in batches with a lease (`FOR UPDATE SKIP LOCKED`), so several relays can
  * share one outbox; a batch is handed to the transport whole (consumers handle it per context
  * in one transaction) and its rows are marked published in one statement, only after the
- * transport took them: at-least-once.
+ * transport took them: at-least-once. The leases of rows whose delivery is under way are renewed
+ * every third of a lease, for up to MAX_RENEWED_LEASES leases, so only a relay that died or stalled
+ * (or a delivery that hung) loses its rows to another claim, not one whose delivery is slow (a
+ * mint, a provider call).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -54,6 +59,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private poller?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Rows handed to the transport and not back from it yet: seq → until when their leases are renewed. */
+  private readonly delivering = new Map<string, number>();
+  private leaseRenewer?: NodeJS.Timeout;
+  private renewing?: Promise<void>;
   private drained?: () => void;
   constructor(
     private readonly dataSource: DataSource,
@@ -74,6 +83,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       BackgroundWork.run(() => this.prune()).catch((error: unknown) => this.logger.warn(`outbox pruning: ${describeError(error)}`));
     }, PRUNE_INTERVAL_MS);
     this.pruner.unref();
+    this.leaseRenewer = setInterval(() => {
+      this.renewing ??= BackgroundWork.run(() => this.renewLeases()).finally(() => (this.renewing = undefined));
+    }, Math.ceil(this.options.leaseMs / 3));
+    this.leaseRenewer.unref();
     this.kick();
   }
 
@@ -83,12 +96,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.poller);
     clearInterval(this.pruner);
     this.retryTimers.forEach(clearTimeout);
-    if (this.inFlight === 0 && !this.claiming) return;
-    await Promise.race([
-      new Promise<void>((resolve) => (this.drained = resolve)),
-      new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
-    ]);
-    if (this.inFlight > 0) this.logger.warn(`shutdown left ${this.inFlight} deliveries to the lease`);
+    if (this.inFlight > 0 || this.claiming) {
+      await Promise.race([
+        new Promise<void>((resolve) => (this.drained = resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
+      ]);
+      if (this.inFlight > 0) this.logger.warn(`shutdown left ${this.inFlight} deliveries to the lease`);
+    }
+    clearInterval(this.leaseRenewer);
+    await this.renewing;
   }
 
   /**
@@ -182,10 +198,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const envelopes = rows.map(({ envelope }, i) => ({ ...envelope, traceparent: traceparentOf(spans[i]) ?? envelope.traceparent }));
     let failed: Map<Envelope, unknown>;
+    const renewUntil = Date.now() + MAX_RENEWED_LEASES * this.options.leaseMs;
+    rows.forEach((row) => this.delivering.set(row.seq, renewUntil));
     try {
       failed = await this.transport.publishBatch(envelopes);
     } catch (error) {
       failed = new Map(envelopes.map((envelope) => [envelope, error]));
+    } finally {
+      // Unless a later claim of a row (after this delivery hung) renews it now.
+      rows.forEach((row) => this.delivering.get(row.seq) === renewUntil && this.delivering.delete(row.seq));
     }
     if (failpoints.armed) await failpoints.reach('after-outbox-publish');
     const delivered: ClaimedRow[] = [];
@@ -201,6 +222,25 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       spans[i].end();
     });
     await Promise.all([this.markPublished(delivered), ...retries]);
+  }
+
+  /**
+   * Extends the leases of the rows under delivery. A row published, dead-lettered or set for a
+   * retry meanwhile has no lease (`locked_until` NULL) and keeps none.
+   */
+  private async renewLeases(): Promise<void> {
+    const now = Date.now();
+    const seqs = [...this.delivering].filter(([, until]) => until > now).map(([seq]) => seq);
+    if (seqs.length === 0) return;
+    try {
+      await this.dataSource.query(
+        `UPDATE messaging.outbox SET locked_until = now() + make_interval(secs => $2::float8 / 1000)
+         WHERE seq = ANY($1::bigint[]) AND locked_until IS NOT NULL AND published_at IS NULL AND dead_at IS NULL`,
+        [seqs, this.options.leaseMs],
+      );
+    } catch (error) {
+      this.logger.warn(`renewing the leases of ${seqs.length} outbox rows under delivery failed: ${describeError(error)}`);
+    }
   }
 
   private async markPublished(rows: readonly ClaimedRow[]): Promise<void> {

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
 import { createEnvelope, UnitOfWork } from '../../libs/messaging';
 import { DeadLetterStore } from '../../libs/messaging/dead-letter.store';
 import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
+import { MESSAGE_TRANSPORT, MessageTransport } from '../../libs/messaging/message-transport';
 import { newId } from '../../libs/persistence';
 import { asAdmin } from '../support/auth';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
@@ -263,5 +265,68 @@ describe('Delivery one row at a time, with the poller out of reach', () => {
       Array.from({ length: 5 }, () => ({ orderId: newId(), lines: [{ productId, quantity: 1 }] })),
     );
     await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 5 }));
+  });
+});
+
+describe('A delivery slower than the outbox lease', () => {
+  // Renewed every third of it: a second of lease leaves a loaded machine two more chances to renew in time.
+  const LEASE_MS = 1000;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ OUTBOX_LEASE_MS: String(LEASE_MS) });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /**
+   * Requests a reservation of two units for a new order, with `beforeDelivery(n)` awaited by the
+   * relay's transport before its n-th hand-out of the request; resolves once the outbox is drained
+   * with how often the request was handed out, and the product.
+   */
+  async function reserveThrough(beforeDelivery: (handOut: number) => Promise<void>): Promise<{ handedOut: number; productId: string }> {
+    const productId = await stockedProduct(app, 10);
+    const orderId = newId();
+    const transport = app.nest.get<MessageTransport>(MESSAGE_TRANSPORT);
+    const publishBatch = transport.publishBatch.bind(transport);
+    let handedOut = 0;
+    const spy = jest.spyOn(transport, 'publishBatch').mockImplementation(async (envelopes) => {
+      if (envelopes.some((envelope) => envelope.aggregateId === orderId && envelope.type === ReserveStockV1.definition.type)) {
+        await beforeDelivery(++handedOut);
+      }
+      return publishBatch(envelopes);
+    });
+    try {
+      await requestReservations(app, [{ orderId, lines: [{ productId, quantity: 2 }] }]);
+      // Past a hung delivery's ten leases, with room for a loaded machine.
+      await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 2 }), 30_000);
+      await drained(app);
+    } finally {
+      spy.mockRestore();
+    }
+    return { handedOut, productId };
+  }
+
+  it('keeps its rows: their leases are renewed while it runs, so no other claim hands them out again', async () => {
+    // Three leases, as a slow mint or provider call would take; the poller claims every 100 ms meanwhile.
+    const { handedOut } = await reserveThrough(() => sleep(3 * LEASE_MS));
+    expect(handedOut).toBe(1);
+  });
+
+  it('lets the rows of a delivery that hung go after ten leases: another claim delivers them, with one effect', async () => {
+    let unhang = () => {};
+    // The first delivery hangs until the request is handed out again (or 30 s, so the test itself never hangs).
+    const hung = new Promise<void>((resolve) => {
+      unhang = resolve;
+      setTimeout(resolve, 30_000).unref();
+    });
+    const { handedOut, productId } = await reserveThrough(async (handOut) => {
+      if (handOut === 1) await hung;
+      else unhang();
+    });
+    expect(handedOut).toBeGreaterThanOrEqual(2);
+    expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 2 });
   });
 });
