@@ -205,8 +205,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     } catch (error) {
       failed = new Map(envelopes.map((envelope) => [envelope, error]));
     } finally {
-      // Unless a later claim of a row (after this delivery hung) renews it now.
-      rows.forEach((row) => this.delivering.get(row.seq) === renewUntil && this.delivering.delete(row.seq));
+      for (const row of rows) {
+        // Unless a later claim of the row (after this delivery hung) renews it now.
+        if (this.delivering.get(row.seq) === renewUntil) this.delivering.delete(row.seq);
+      }
     }
     if (failpoints.armed) await failpoints.reach('after-outbox-publish');
     const delivered: ClaimedRow[] = [];
