@@ -58,9 +58,7 @@ export class IdempotencyKeyRepository {
         columnsOf(taken, (c) => [c.customerId, c.key]),
       ),
     );
-    return new Map(
-      earlier.map((row) => [`${row.customer_id} ${row.key}`, { requestHash: Buffer.from(row.request_hash), orderId: row.order_id }]),
-    );
+    return new Map(earlier.map((row) => [`${row.customer_id} ${row.key}`, placementOfRow(row)]));
   }
 
   /** The committed placement of a key still within its lifetime, if any. */
@@ -72,7 +70,7 @@ export class IdempotencyKeyRepository {
         [customerId, key],
       ),
     );
-    return row === undefined ? undefined : { requestHash: Buffer.from(row.request_hash), orderId: row.order_id };
+    return row === undefined ? undefined : placementOfRow(row);
   }
 
   /** Forgets keys older than their lifetime; returns how many. */
@@ -88,4 +86,8 @@ export class IdempotencyKeyRepository {
 
 export function claimKeyOf(claim: Pick<IdempotencyClaim, 'customerId' | 'key'>): string {
   return `${claim.customerId} ${claim.key}`;
+}
+
+function placementOfRow(row: { request_hash: Buffer; order_id: string }): KeyedPlacement {
+  return { requestHash: Buffer.from(row.request_hash), orderId: row.order_id };
 }

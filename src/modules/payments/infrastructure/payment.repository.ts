@@ -120,7 +120,7 @@ export class PaymentRepository {
    */
   async ofOrders(orderIds: readonly string[]): Promise<Map<string, Payment>> {
     const rows = await this.dataSource.query<PaymentRow[]>('SELECT * FROM payments.payment WHERE order_id = ANY($1::uuid[])', [orderIds]);
-    return new Map(rows.map((row) => [row.order_id, toPayment(row)]));
+    return byOrder(rows);
   }
 
   /** Locks the payment with this id, when there is one. */
@@ -135,7 +135,7 @@ export class PaymentRepository {
       'SELECT * FROM payments.payment WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE',
       [orderIds],
     );
-    return new Map(rows.map((row) => [row.order_id, toPayment(row)]));
+    return byOrder(rows);
   }
 
   /**
@@ -290,4 +290,9 @@ export class PaymentRepository {
     );
     return new Set(rows.map((row) => row.order_id));
   }
+}
+
+/** Payments by their order's id. */
+function byOrder(rows: readonly PaymentRow[]): Map<string, Payment> {
+  return new Map(rows.map((row) => [row.order_id, toPayment(row)]));
 }
