@@ -169,7 +169,7 @@ describe('Admission while delivery lags', () => {
     return { ...answerOf(response), id: response.statusCode === 202 ? response.json<{ id: string }>().id : undefined, ...(replayed === undefined ? {} : { replayed: String(replayed) }) };
   }
 
-  it('still answers a resend of an order already placed with its Idempotency-Key, and refuses a new request under that key', async () => {
+  it('still answers a resend of an order already placed with its Idempotency-Key, and refuses a new request under that key or another customer using it', async () => {
     const productId = await stockedProduct(app, 10);
     const customer = await newCustomer(app);
     const placed = await placeAs(customer, productId, 'lost-answer');
@@ -187,6 +187,8 @@ describe('Admission while delivery lags', () => {
       expect(await placeAs(customer, productId, 'lost-answer')).toMatchObject({ status: 202, id: placed.id, replayed: 'true' });
       const otherRequest = JSON.stringify({ items: [{ productId, quantity: 2 }], payment: { method: 'card', token: 'tok_visa' } });
       expect((await placeAs(customer, productId, 'lost-answer', otherRequest)).status).toBe(422);
+      // A key is the customer's own: another customer sending the same key and body gets no one else's order.
+      expect(await placeAs(await newCustomer(app), productId, 'lost-answer')).toMatchObject({ status: 503, id: undefined });
       expect((await placeAs(customer, productId, 'new-order')).status).toBe(503);
       const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1', [customer.id]);
       expect(n).toBe(1 + placedMeanwhile);
