@@ -5,7 +5,7 @@ const { join } = require('node:path');
  * NestJS 12 and several of its dependencies ship only ES modules. Node 20 loads them from our
  * CommonJS build through require(esm), but Jest's module system on Node 20 cannot, and CommonJS
  * libraries such as @willsoto/nestjs-prometheus require() them. So under Jest those packages
- * are compiled to CommonJS by Babel (see docs/decisions/0002).
+ * are compiled to CommonJS by Babel (test/jest/esm-to-commonjs.cjs, docs/decisions/0002).
  */
 function esmOnlyPackages(root = 'node_modules') {
   const names = [];
@@ -29,19 +29,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
-    '^.+\\.[mc]?js$': [
-      'babel-jest',
-      {
-        babelrc: false,
-        configFile: false,
-        plugins: [
-          join(__dirname, 'test/jest/drop-create-require.cjs'),
-          'babel-plugin-transform-import-meta',
-          '@babel/plugin-transform-dynamic-import',
-          '@babel/plugin-transform-modules-commonjs',
-        ],
-      },
-    ],
+    '^.+\\.[mc]?js$': '<rootDir>/test/jest/esm-to-commonjs.cjs',
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
   globalSetup: '<rootDir>/test/jest/global-setup.ts',
