@@ -2,9 +2,10 @@
 /**
  * Jest's transform for ES-module packages: babel-jest with the plugins that compile them to
  * CommonJS (docs/decisions/0002), under a cache key that leaves out the Node version. babel-jest
- * keys its cache on `process.version` because presets such as preset-env target the running Node;
- * these plugins do not, so their output is the same under every Node, and CI's passes under Node 22
- * and 24 share one compiled copy instead of compiling every package again when the runtime changes.
+ * puts `process.version` in its key, which presets that target the running Node (preset-env) need;
+ * these plugins target none, so their output is the same under every Node, and CI's passes under
+ * Node 22 and 24 share one compiled copy instead of compiling every package again when the runtime
+ * changes.
  */
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
