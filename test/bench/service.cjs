@@ -465,6 +465,7 @@ function runIfMain(module, main) {
 
 module.exports = {
   ADMIN,
+  HEAP_FLAGS,
   ROOT,
   agent,
   childRoles,
