@@ -20,6 +20,16 @@ function esmOnlyPackages(root = 'node_modules') {
   return names;
 }
 
+/**
+ * Our TypeScript is compiled as the build compiles it (.swcrc): the same decorator metadata, and the
+ * same packages required on first use.
+ */
+function buildCompilerOptions() {
+  const options = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
+  delete options.$schema;
+  return { ...options, swcrc: false, sourceMaps: 'inline' };
+}
+
 const esm = esmOnlyPackages().map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
 
 module.exports = {
@@ -28,7 +38,7 @@ module.exports = {
   testMatch: ['<rootDir>/{src,libs,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/__fixtures__/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }],
+    '^.+\\.ts$': ['@swc/jest', buildCompilerOptions()],
     '^.+\\.[mc]?js$': '<rootDir>/test/jest/esm-to-commonjs.cjs',
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],

@@ -140,7 +140,7 @@ describe('Operations console', () => {
     });
 
     itInProcess('says how to build it where it was not built', async () => {
-      // Run from its sources (ts-jest), the service finds console/ holding sources and no build.
+      // Run from its sources (under Jest), the service finds console/ holding sources and no build.
       const app = await startTestApp();
       try {
         const { status, headers, body } = await app.http().get('/console/orders');
