@@ -15,6 +15,68 @@ const ROOT = path.resolve(__dirname, '..');
 const SOURCE_DIRS = ['src', 'libs', 'migrations'];
 const OUT_DIR = path.join(ROOT, 'dist');
 const MANIFEST = path.join(OUT_DIR, '.swc-manifest.json');
+const SERVICE_BUNDLE = path.join(OUT_DIR, 'service.js');
+
+/**
+ * Left out of the bundle and required from node_modules when the service runs:
+ * - the packages the build loads on first use (module.lazy in .swcrc), so they stay unloaded until then;
+ * - those the service loads only when configured (Kafka, MongoDB, Elasticsearch, Redis, trace export);
+ * - OpenTelemetry, so its API has one copy with the exporter's;
+ * - packages that find files beside their code (PGlite's WebAssembly, Swagger UI's assets, argon2's
+ *   and pg-native's binaries, pino's transport threads).
+ */
+function bundleExternals(swcOptions) {
+  const lazy = swcOptions.module.lazy.map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
+  const whenConfigured = ['kafkajs', 'mongoose', 'mongodb', '@elastic/elasticsearch', '@keyv/redis', '@redis/client'];
+  const findOwnFiles = ['@electric-sql/pglite', 'swagger-ui-dist', 'argon2', 'pg-native', 'pino', 'thread-stream'];
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return [...new Set([...lazy, ...whenConfigured, ...findOwnFiles])]
+    .map((name) => new RegExp(`^${escape(name)}(/|$)`))
+    .concat(/^@opentelemetry\//);
+}
+
+/**
+ * `__dirname` and `__filename` of our compiled files, as they would be in dist/ file by file: the
+ * bundle is one file in dist/, and the code finds its thread entries, the console's build and the
+ * ready-made cluster relative to where each of its modules lies.
+ */
+function placeOfEachModule() {
+  const ours = new RegExp(`^${OUT_DIR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(src|libs|migrations)/`);
+  return {
+    name: 'place-of-each-module',
+    transform(code, id) {
+      if (!ours.test(id) || !/\b__(dirname|filename)\b/.test(code)) return null;
+      const from = (file) => JSON.stringify(path.relative(OUT_DIR, file));
+      // Columns move on those few lines only: the input's source map still holds (map: null).
+      const placed = code
+        .replace(/\b__dirname\b/g, `require('node:path').join(__dirname, ${from(path.dirname(id))})`)
+        .replace(/\b__filename\b/g, `require('node:path').join(__dirname, ${from(id)})`);
+      return { code: placed, map: null };
+    },
+  };
+}
+
+async function bundleService(swcOptions) {
+  const { rolldown } = require('rolldown');
+  const bundle = await rolldown({
+    input: path.join(OUT_DIR, 'src', 'service.js'),
+    platform: 'node',
+    external: bundleExternals(swcOptions),
+    plugins: [placeOfEachModule()],
+    // Optional packages Nest and TypeORM try when configured (other transports, drivers): absent
+    // here, they stay requires that run only if asked for.
+    onLog(level, log, handler) {
+      if (log.code !== 'UNRESOLVED_IMPORT') handler(level, log);
+    },
+  });
+  // Written beside and renamed into place, so a process starting never reads half a bundle.
+  const staging = path.join(OUT_DIR, `.bundle-${process.pid}`);
+  await bundle.write({ dir: staging, entryFileNames: path.basename(SERVICE_BUNDLE), format: 'cjs', codeSplitting: false, sourcemap: true });
+  await bundle.close();
+  renameSync(path.join(staging, `${path.basename(SERVICE_BUNDLE)}.map`), `${SERVICE_BUNDLE}.map`);
+  renameSync(path.join(staging, path.basename(SERVICE_BUNDLE)), SERVICE_BUNDLE);
+  rmSync(staging, { recursive: true, force: true });
+}
 
 /** The TypeScript sources tsconfig.build.json compiles: no tests, fixtures or declarations. */
 function sourceFiles(dir, found = []) {
@@ -75,7 +137,16 @@ async function compile(source, options) {
 async function main() {
   const startedAt = performance.now();
   const swcrc = readFileSync(path.join(ROOT, '.swcrc'), 'utf8');
-  const config = hash(swcrc, require('@swc/core/package.json').version, readFileSync(__filename, 'utf8'));
+  // The bundle holds node_modules' code too: a change of the lock file or of a patch bundles again.
+  const patches = readdirSync(path.join(ROOT, 'scripts', 'patches')).sort().map((file) => readFileSync(path.join(ROOT, 'scripts', 'patches', file), 'utf8'));
+  const config = hash(
+    swcrc,
+    require('@swc/core/package.json').version,
+    require('rolldown/package.json').version,
+    readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'),
+    ...patches,
+    readFileSync(__filename, 'utf8'),
+  );
   const previous = readManifest();
   const sources = SOURCE_DIRS.flatMap((dir) => sourceFiles(dir));
   const files = Object.fromEntries(sources.map((source) => [source, hash(readFileSync(path.join(ROOT, source)))]));
@@ -84,7 +155,7 @@ async function main() {
   );
   const expected = new Set(sources.map(outputOf));
   const orphans = SOURCE_DIRS.flatMap((dir) => outputFiles(path.join(OUT_DIR, dir))).filter((file) => !expected.has(file));
-  if (changed.length === 0 && orphans.length === 0) return;
+  if (changed.length === 0 && orphans.length === 0 && existsSync(SERVICE_BUNDLE)) return;
 
   if (changed.length > 0) process.stdout.write(`compiling ${changed.length} of ${sources.length} files with SWC to dist/\n`);
   const options = JSON.parse(swcrc);
@@ -94,9 +165,10 @@ async function main() {
     rmSync(`${orphan}.map`, { force: true });
   }
   mkdirSync(OUT_DIR, { recursive: true });
+  await bundleService(options);
   writeAtomically(MANIFEST, JSON.stringify({ config, files }));
   const removed = orphans.length > 0 ? `, ${orphans.length} outputs of deleted sources removed` : '';
-  process.stdout.write(`compiled in ${Math.round(performance.now() - startedAt)} ms${removed}\n`);
+  process.stdout.write(`compiled and bundled in ${Math.round(performance.now() - startedAt)} ms${removed}\n`);
 }
 
 main().catch((error) => {

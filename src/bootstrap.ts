@@ -18,7 +18,7 @@ import { documentRateLimits } from '../libs/rate-limit';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
-/** Builds the whole application (not yet listening): used by main.ts and the e2e suites. */
+/** Builds the whole application (not yet listening): used by service.ts and the e2e suites. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     ...fastifyRequestLimits(config.edge.bodyLimitBytes),

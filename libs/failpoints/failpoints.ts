@@ -58,5 +58,5 @@ export class Failpoints {
   }
 }
 
-/** The process's failpoints, armed from FAILPOINTS at start (see src/main.ts). */
+/** The process's failpoints, armed from FAILPOINTS at start (see src/service.ts). */
 export const failpoints = new Failpoints();

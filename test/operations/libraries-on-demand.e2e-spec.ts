@@ -48,4 +48,12 @@ describe('The libraries the build loads on first use', () => {
     // viem's checksum of the address: its code ran.
     expect(address).toBe('0x5FbDB2315678afecb367f032d93F642f64180aa3');
   });
+
+  it('stay out of the bundled service, which requires them from node_modules when first used', () => {
+    // The files the bundle was made of, by its source map (scripts/compile.cjs).
+    const { sources } = JSON.parse(readFileSync(join(DIST, 'service.js.map'), 'utf8')) as { sources: string[] };
+    const bundled = (name: string) => sources.some((file) => file.includes(`node_modules/${name}/`));
+    expect(bundled('@nestjs/core')).toBe(true);
+    expect(LAZY_PACKAGES.filter(bundled)).toEqual([]);
+  });
 });
