@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { AppProcess, freePort } from '../support/app-process';
-import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
+import { newCustomerAt, Session } from '../support/auth';
 import { FINAL_STATUSES } from '../support/shop';
 import { call, count, json, stockedProductAt } from '../support/service-http';
 import { createTestDatabase, eventually, TEST_ENV, UNDELIVERED_MESSAGES } from '../support/test-env';
@@ -56,7 +56,7 @@ describeOnPostgres('A minute of mixed load', () => {
     const database = await createTestDatabase();
     const db = new Client({ connectionString: database.env.DATABASE_URL });
     const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
-    const app = new AppProcess(await freePort(), { ...TEST_ENV, ...FAST_PASSWORD_HASHING, ...database.env, ...redis });
+    const app = new AppProcess(await freePort(), { ...TEST_ENV, ...database.env, ...redis });
     try {
       await app.start();
       await db.connect();

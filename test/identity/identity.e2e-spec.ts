@@ -6,7 +6,8 @@ describe('identity: accounts, sessions and machine clients', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Production's parameters, not the suites' cheap ones: the rehash case below expects them.
+    app = await startTestApp({ PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' });
   });
 
   afterAll(() => app.close());

@@ -3,7 +3,7 @@ import { PaymentRefundedV1 } from '../../libs/contracts/payments';
 import { newId } from '../../libs/persistence';
 import { RunningProviderSimulator } from '../../src/simulators/providers';
 import { testProvider } from '../support/app-process';
-import { asAdmin, Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
+import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { startTestApp, TestApp } from '../support/test-app';
 import { newDevice, newPhone, ProviderControl } from './provider-control';
 import { SmtpCatcher } from './smtp-catcher';
@@ -75,7 +75,6 @@ describe('notifications by SMS and push', () => {
     provider = await testProvider();
     providers = new ProviderControl(provider.url);
     app = await startTestApp({
-      ...FAST_PASSWORD_HASHING,
       SMTP_URL: smtp.url,
       SMS_PROVIDER_URL: provider.url,
       PUSH_PROVIDER_URL: provider.url,
@@ -301,7 +300,7 @@ describe('notifications by SMS and push without a provider', () => {
 
   beforeAll(async () => {
     // A provider for payments, so the process hosts no simulator that SMS and push would fall back to.
-    app = await startTestApp({ ...FAST_PASSWORD_HASHING, PAYMENT_PROVIDER_URL: (await testProvider()).url, NOTIFICATION_POLL_MS: '100' });
+    app = await startTestApp({ PAYMENT_PROVIDER_URL: (await testProvider()).url, NOTIFICATION_POLL_MS: '100' });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { OrderConfirmedV1, PricedOrderLineV1 } from '../../libs/contracts/orderi
 import { PaymentRefundedV1 } from '../../libs/contracts/payments';
 import { IntegrationMessage } from '../../libs/contracts';
 import { newId } from '../../libs/persistence';
-import { asAdmin, Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
+import { asAdmin, Customer, newCustomer } from '../support/auth';
 import { catalogProduct, finalOrder, paymentOf, placeOrder, stockedProduct } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 import { SmtpCatcher } from './smtp-catcher';
@@ -20,7 +20,6 @@ describe('order notices', () => {
   beforeAll(async () => {
     smtp = await SmtpCatcher.start();
     app = await startTestApp({
-      ...FAST_PASSWORD_HASHING,
       SMTP_URL: smtp.url,
       NOTIFICATION_POLL_MS: '100',
       MESSAGE_MAX_ATTEMPTS: String(DEAD_LETTER_ATTEMPTS),

@@ -13,8 +13,7 @@ export function withToken(routes: HttpRoutes, token: string): HttpRoutes {
   return authorized;
 }
 
-/** Cheap password hashes for a spawned service, so suites that sign in per case stay fast. */
-export const FAST_PASSWORD_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
+export { FAST_PASSWORD_HASHING } from './test-env';
 
 /** `accessToken`'s header and claims, signed by a key that is not identity's: what a forger can make. */
 export function forged(accessToken: string): string {

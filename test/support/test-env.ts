@@ -16,6 +16,13 @@ export const UNDELIVERED_MESSAGES =
 /** Log level of the apps under test: silent, so a run prints its results only, unless LOG_LEVEL asks. */
 export const TEST_LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 
+/**
+ * Cheap password hashes (argon2id with 8 MiB and one pass, against 19 MiB and two in production),
+ * so suites that sign in per case stay fast. test/identity/identity.e2e-spec.ts runs with the
+ * production parameters.
+ */
+export const FAST_PASSWORD_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
+
 export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: TEST_LOG_LEVEL,
   SEED_DEMO: 'false',
@@ -30,6 +37,7 @@ export const TEST_ENV: Record<string, string> = {
   PAYMENT_METHOD_PRIVATE_KEY: generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   // Suites send bursts from one address; the rate-limit suites turn limits on for themselves.
   RATE_LIMIT_ENABLED: 'false',
+  ...FAST_PASSWORD_HASHING,
   // The admin every suite acts as for staff work (see test/support/auth.ts).
   ADMIN_EMAIL: 'admin@test.example',
   ADMIN_PASSWORD: 'admin-password-for-tests',

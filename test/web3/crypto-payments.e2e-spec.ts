@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Chain, createPublicClient, createWalletClient, defineChain, http, PublicClient } from 'viem';
 import { HDKey, privateKeyToAccount } from 'viem/accounts';
 import { deployOrderReceipt, deployTestStablecoin, OrderReceiptAbi, TestStablecoinAbi } from '../../libs/chain';
-import { Customer, FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
+import { Customer, newCustomer } from '../support/auth';
 import { EvmNode, mine, revert, snapshot, startEvmNode } from '../support/evm-node';
 import { finalOrder, paymentOf, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -53,7 +53,6 @@ describe('crypto payments by on-chain transfer', () => {
     receipts = await deployOrderReceipt(owner, chain, { name: 'Order receipts', symbol: 'RCPT', baseUri: 'https://shop.test.example/api/v1/nft/', admin: owner.account.address, minter: minter.address });
     const seed = randomBytes(64);
     app = await startTestApp({
-      ...FAST_PASSWORD_HASHING,
       WEB3_CHAINS: JSON.stringify([
         { id: node.chainId, rpcUrl: node.rpcUrl, confirmations: CONFIRMATIONS, tokens: { EURC: { address: token, decimals: 6 } }, receiptContract: receipts },
       ]),
