@@ -17,6 +17,8 @@ const OUT_DIR = path.join(ROOT, 'dist');
 const MANIFEST = path.join(OUT_DIR, '.swc-manifest.json');
 const SERVICE_BUNDLE = path.join(OUT_DIR, 'service.js');
 
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /**
  * Left out of the bundle and required from node_modules when the service runs:
  * - the packages the build loads on first use (module.lazy in .swcrc), so they stay unloaded until then;
@@ -29,9 +31,8 @@ function bundleExternals(swcOptions) {
   const lazy = swcOptions.module.lazy.map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
   const whenConfigured = ['kafkajs', 'mongoose', 'mongodb', '@elastic/elasticsearch', '@keyv/redis', '@redis/client'];
   const findOwnFiles = ['@electric-sql/pglite', 'swagger-ui-dist', 'argon2', 'pg-native', 'pino', 'thread-stream'];
-  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return [...new Set([...lazy, ...whenConfigured, ...findOwnFiles])]
-    .map((name) => new RegExp(`^${escape(name)}(/|$)`))
+    .map((name) => new RegExp(`^${escapeRegExp(name)}(/|$)`))
     .concat(/^@opentelemetry\//);
 }
 
@@ -41,7 +42,7 @@ function bundleExternals(swcOptions) {
  * ready-made cluster relative to where each of its modules lies.
  */
 function placeOfEachModule() {
-  const ours = new RegExp(`^${OUT_DIR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(src|libs|migrations)/`);
+  const ours = new RegExp(`^${escapeRegExp(OUT_DIR)}/(src|libs|migrations)/`);
   return {
     name: 'place-of-each-module',
     transform(code, id) {
