@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { AppProcess, freePort, runUntilExit, testProvider } from '../support/app-process';
-import { ADMIN_ENV, FAST_PASSWORD_HASHING, logInAt, newCustomerAt, type Session } from '../support/auth';
+import { ADMIN_ENV, logInAt, newCustomerAt, type Session } from '../support/auth';
 import { call, json } from '../support/service-http';
 import { itInProcess, startTestApp } from '../support/test-app';
 import { createTestDatabase, eventually } from '../support/test-env';
@@ -87,7 +87,6 @@ describe('Operations console', () => {
       ...database.env,
       ...ownCache(),
       ...ADMIN_ENV,
-      ...FAST_PASSWORD_HASHING,
       SEED_DEMO: 'true',
       OUTBOX_POLL_MS: '100',
       SAGA_SWEEP_MS: '100',

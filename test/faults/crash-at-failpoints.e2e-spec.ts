@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { FailpointName, ORDER_PATH_FAILPOINTS } from '../../libs/failpoints';
 import { AppProcess, endedWithin, freePort, restartableServiceEnv } from '../support/app-process';
-import { FAST_PASSWORD_HASHING, newCustomerAt } from '../support/auth';
+import { newCustomerAt } from '../support/auth';
 import { count, expectProviderAgrees, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
@@ -35,7 +35,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
     async (failpoint: FailpointName) => {
       const database = await createTestDatabase();
       const db = new Client({ connectionString: database.env.DATABASE_URL });
-      const app = new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...database.env });
+      const app = new AppProcess(await freePort(), { ...restartableServiceEnv(), ...database.env });
       try {
         await app.start({ FAILPOINTS: `${failpoint}=kill@${KILL_AT}` });
         await db.connect();

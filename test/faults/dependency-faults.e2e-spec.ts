@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { BOUNDED_WAITS } from '../../libs/persistence';
 import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
-import { ADMIN_ENV, FAST_PASSWORD_HASHING, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
+import { ADMIN_ENV, bearer, logInAt, newCustomerAt, Session } from '../support/auth';
 import { FaultProxy } from '../support/fault-proxy';
 import { RedisServer, redisServerMissing } from '../support/redis-server';
 import { FINAL_STATUSES } from '../support/shop';
@@ -163,7 +163,6 @@ describeWithBoth('The service when Redis or PostgreSQL misbehave', () => {
     // Its far saga deadline leaves every order to be decided by its replies, however long a fault lasts.
     app = new AppProcess(await freePort(), {
       ...restartableServiceEnv(),
-      ...FAST_PASSWORD_HASHING,
       DATABASE_URL: postgresProxy.in(database.env.DATABASE_URL),
       DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
       REDIS_URL: redisProxy.in(redis.url),

@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { RandomGenerator, unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 import { AppProcess, freePort, restartableServiceEnv } from '../support/app-process';
-import { FAST_PASSWORD_HASHING, newCustomerAt, Session } from '../support/auth';
+import { newCustomerAt, Session } from '../support/auth';
 import { call, count, json, stockedProductAt } from '../support/service-http';
 import { FINAL_STATUSES, ORDER_PROGRESS } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
@@ -397,7 +397,7 @@ describeOnPostgres('The order ledger of a service killed while orders stream in'
       const plan = planOf(seed);
       const database = await createTestDatabase();
       const db = new Client({ connectionString: database.env.DATABASE_URL });
-      const service = new KilledService(new AppProcess(await freePort(), { ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, ...ANSWER_DELAY, ...database.env }));
+      const service = new KilledService(new AppProcess(await freePort(), { ...restartableServiceEnv(), ...ANSWER_DELAY, ...database.env }));
       const { app } = service;
       try {
         await app.start({}, START_TIMEOUT_MS);

@@ -1,6 +1,6 @@
 import { FailpointName, ORDER_PATH_FAILPOINTS } from '../../libs/failpoints';
 import { restartableServiceEnv } from '../support/app-process';
-import { FAST_PASSWORD_HASHING, newCustomer } from '../support/auth';
+import { newCustomer } from '../support/auth';
 import { FINAL_STATUSES, stockedProduct, stockOf } from '../support/shop';
 import { expectProviderAgrees, ordersOf, sendOrder } from '../support/service-http';
 import { SplitApp, splitUnavailable, SplitRole } from '../support/split-app';
@@ -45,7 +45,7 @@ describeSplit('The split over Kafka, its three order-path processes each killed 
 
   beforeAll(async () => {
     // Keys fixed across restarts; re-drives and deadlines far off, so the crash's leftovers alone finish the orders.
-    app = await SplitApp.start({ ...restartableServiceEnv(), ...FAST_PASSWORD_HASHING, LOG_LEVEL: 'silent' });
+    app = await SplitApp.start({ ...restartableServiceEnv(), LOG_LEVEL: 'silent' });
   }, 120_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
-import { TEST_ENV, TEST_LOG_LEVEL } from './test-env';
+import { FAST_PASSWORD_HASHING, TEST_ENV, TEST_LOG_LEVEL } from './test-env';
 
 export { freePort } from './free-port';
 
@@ -130,12 +130,14 @@ export class AppProcess {
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
     const providerUrl = { ...this.env, ...extraEnv }.PAYMENT_PROVIDER_URL ?? (await testProvider()).url;
     this.child = spawn(process.execPath, [...HEAP_FLAGS, MAIN], {
-      // Limits off, as in TEST_ENV: the suites that run the binary send bursts from one address.
+      // Limits off and cheap password hashes, as in TEST_ENV: the suites that run the binary send
+      // bursts from one address and sign in per case.
       env: {
         ...process.env,
         ...START_ENV,
         LOG_LEVEL: TEST_LOG_LEVEL,
         RATE_LIMIT_ENABLED: 'false',
+        ...FAST_PASSWORD_HASHING,
         PAYMENT_PROVIDER_URL: providerUrl,
         ...this.env,
         ...extraEnv,

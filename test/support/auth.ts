@@ -13,8 +13,6 @@ export function withToken(routes: HttpRoutes, token: string): HttpRoutes {
   return authorized;
 }
 
-export { FAST_PASSWORD_HASHING } from './test-env';
-
 /** `accessToken`'s header and claims, signed by a key that is not identity's: what a forger can make. */
 export function forged(accessToken: string): string {
   const { header, payload } = decode(accessToken, { complete: true })!;

@@ -18,8 +18,9 @@ export const TEST_LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 
 /**
  * Cheap password hashes (argon2id with 8 MiB and one pass, against 19 MiB and two in production),
- * so suites that sign in per case stay fast. test/identity/identity.e2e-spec.ts runs with the
- * production parameters.
+ * so suites that sign in per case stay fast: in TEST_ENV and in every service a suite spawns
+ * (test/support/app-process.ts). test/identity/identity.e2e-spec.ts runs with the production
+ * parameters.
  */
 export const FAST_PASSWORD_HASHING = { PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '1' };
 
