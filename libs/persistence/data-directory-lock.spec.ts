@@ -64,9 +64,11 @@ describe('localProcesses', () => {
   });
 
   onLinux('counts a killed process that its parent has not reaped (a zombie) as gone', async () => {
-    // `sleep` replaces the shell and never reaps the shell's child, which exits at once; the
-    // parent lives until the test kills it, so the zombie cannot be reaped early on a slow machine.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 600']);
+    // `sleep` replaces the shell and never reaps the shell's child. The child exits a second later,
+    // after the exec: a shell still running reaps a child that has exited, so one that exited at
+    // once was sometimes gone before it could be seen as a zombie. The parent lives until the test
+    // kills it, so the zombie cannot be reaped early on a slow machine either.
+    const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 600']);
     const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
     try {
       await waitForZombie(zombie);
