@@ -278,12 +278,19 @@ export class InboundDispatcher implements OnModuleInit {
     const handler = this.batchHandlers.get(group[0].command.constructor)!;
     const [{ delivery: first }] = group;
     const attributes = { 'messaging.consumer': first.consumer, 'messaging.batch.message_count': group.length };
-    return inSpan(`handle ${group.length} × ${first.envelope.type}`, SpanKind.CONSUMER, first.envelope.traceparent, attributes, () =>
-      MessageContext.run({ ...originOf(first.envelope), inbound }, async () => {
-        const commands = group.map((h) => h.command);
-        await (batch ? UnitOfWork.joining(batch, () => handler.executeBatch(commands)) : handler.executeBatch(commands));
-        if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
-      }),
+    const handled = group.map((h) => h.delivery.envelope.traceparent);
+    return inSpan(
+      `handle ${group.length} × ${first.envelope.type}`,
+      SpanKind.CONSUMER,
+      first.envelope.traceparent,
+      attributes,
+      () =>
+        MessageContext.run({ ...originOf(first.envelope), inbound }, async () => {
+          const commands = group.map((h) => h.command);
+          await (batch ? UnitOfWork.joining(batch, () => handler.executeBatch(commands)) : handler.executeBatch(commands));
+          if (!inbound.recorded) await this.inbox.recordMany(undefined, inbound.keys);
+        }),
+      handled,
     );
   }
 

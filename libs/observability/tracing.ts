@@ -1,4 +1,4 @@
-import { Context, context, isSpanContextValid, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Context, context, isSpanContextValid, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 export interface TracingOptions {
@@ -64,9 +64,19 @@ function parentContext(traceparent: string | null | undefined): Context {
   return traceparent ? w3c.extract(context.active(), { traceparent }, carrierGetter) : context.active();
 }
 
+/** Links to the spans of these W3C traceparents; absent or invalid ones are left out. */
+function linksTo(traceparents: readonly (string | null | undefined)[]): Link[] {
+  return traceparents.flatMap((traceparent) => {
+    const spanContext = traceparent ? trace.getSpanContext(w3c.extract(ROOT_CONTEXT, { traceparent }, carrierGetter)) : undefined;
+    return spanContext && isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
+  });
+}
+
 /**
  * Runs `work` in a new span whose parent is the given W3C traceparent (of an HTTP request or
- * a message); `work` gets the span, whose own traceparent goes into what it sends on.
+ * a message); `work` gets the span, whose own traceparent goes into what it sends on. `links`:
+ * the traceparents of every message a batch's span handles, as OpenTelemetry's messaging
+ * conventions link a batch to each message it processed (a span has one parent, a batch many causes).
  */
 export async function inSpan<T>(
   name: string,
@@ -74,9 +84,10 @@ export async function inSpan<T>(
   parent: string | null | undefined,
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
+  links: readonly (string | null | undefined)[] = [],
 ): Promise<T> {
   const parentOfSpan = parentContext(parent);
-  const span = tracer().startSpan(name, { kind, attributes }, parentOfSpan);
+  const span = tracer().startSpan(name, { kind, attributes, links: linksTo(links) }, parentOfSpan);
   try {
     return await context.with(trace.setSpan(parentOfSpan, span), () => work(span));
   } catch (error) {

@@ -8,6 +8,8 @@ export interface ExportedSpan {
   name: string;
   kind: number;
   attributes: { key: string; value: { stringValue?: string; intValue?: string } }[];
+  /** The spans it links to: a batch's span links every message it handled. */
+  links: { traceId: string; spanId: string }[];
   /** `service.name` of the process that exported it. */
   service: string;
 }
@@ -30,7 +32,7 @@ export async function otlpReceiver(): Promise<{ server: Server; port: number; sp
         const body = JSON.parse(Buffer.concat(chunks).toString()) as OtlpTraces;
         for (const { resource, scopeSpans } of body.resourceSpans) {
           const service = resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? 'unknown';
-          spans.push(...scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, attributes: span.attributes ?? [], service }))));
+          spans.push(...scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, attributes: span.attributes ?? [], links: span.links ?? [], service }))));
         }
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
