@@ -25,13 +25,16 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * - those the service loads only when configured (Kafka, MongoDB, Elasticsearch, Redis, trace export);
  * - OpenTelemetry, so its API has one copy with the exporter's;
  * - packages that find files beside their code (PGlite's WebAssembly, Swagger UI's assets, argon2's
- *   and pg-native's binaries, pino's transport threads).
+ *   and pg-native's binaries, pino's transport threads);
+ * - packages those require as well, so that one copy of each runs.
  */
 function bundleExternals(swcOptions) {
   const lazy = swcOptions.module.lazy.map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
   const whenConfigured = ['kafkajs', 'mongoose', 'mongodb', '@elastic/elasticsearch', '@keyv/redis', '@redis/client'];
   const findOwnFiles = ['@electric-sql/pglite', 'swagger-ui-dist', 'argon2', 'pg-native', 'pino', 'thread-stream'];
-  return [...new Set([...lazy, ...whenConfigured, ...findOwnFiles])]
+  // Required by one of those too: bundled, it would run as a second copy beside theirs.
+  const requiredByExternals = ['pino-std-serializers'];
+  return [...new Set([...lazy, ...whenConfigured, ...findOwnFiles, ...requiredByExternals])]
     .map((name) => new RegExp(`^${escapeRegExp(name)}(/|$)`))
     .concat(/^@opentelemetry\//);
 }
@@ -57,13 +60,30 @@ function placeOfEachModule() {
   };
 }
 
+/**
+ * A package that requires others through `createRequire(import.meta.url)` loads them from
+ * node_modules at run time, beside the copies in the bundle: @nestjs/mapped-types (through
+ * `OmitType`) loaded a second class-validator and class-transformer, whose transformation
+ * metadata a second copy does not see. Its plain `require` calls are bundled like its imports.
+ */
+function requiresOfTheBundle() {
+  const runtimeRequire = /^(?:const|let|var) require = createRequire\(import\.meta\.url\);$/m;
+  return {
+    name: 'requires-of-the-bundle',
+    transform(code, id) {
+      if (!/\/node_modules\/@nestjs\/mapped-types\//.test(id) || !runtimeRequire.test(code)) return null;
+      return { code: code.replace(runtimeRequire, ''), map: null };
+    },
+  };
+}
+
 async function bundleService(swcOptions) {
   const { rolldown } = require('rolldown');
   const bundle = await rolldown({
     input: path.join(OUT_DIR, 'src', 'service.js'),
     platform: 'node',
     external: bundleExternals(swcOptions),
-    plugins: [placeOfEachModule()],
+    plugins: [placeOfEachModule(), requiresOfTheBundle()],
     // Optional packages Nest and TypeORM try when configured (other transports, drivers): absent
     // here, they stay requires that run only if asked for.
     onLog(level, log, handler) {

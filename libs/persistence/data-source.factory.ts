@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import * as pg from 'pg';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { StartupError } from '../startup';
 import { DataDirectoryLock } from './data-directory-lock';
@@ -76,10 +77,14 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
     await embedded.runMigrations({ transaction: 'each' });
     return embedded;
   }
+  // The `pg` this code imports, not the copy TypeORM would require at run time: in the bundled
+  // service those are two copies, and the search index's prepared statements need the pool to
+  // be an instance of the `Pool` it knows (docs/decisions/0073).
+  const server = { ...common, url: options.url, driver: pg };
   // Two connections: one holds the migration lock, the other migrates.
-  await migrateExclusively(new DataSource({ ...common, url: options.url, extra: { max: 2, ...BOUNDED_WAITS } }));
+  await migrateExclusively(new DataSource({ ...server, extra: { max: 2, ...BOUNDED_WAITS } }));
   const queryTimeout = options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs, Client: QueryTimeoutEndsClient };
-  const dataSource = new DataSource({ ...common, url: options.url, extra: { max: options.poolSize ?? 20, ...BOUNDED_WAITS, ...queryTimeout } });
+  const dataSource = new DataSource({ ...server, extra: { max: options.poolSize ?? 20, ...BOUNDED_WAITS, ...queryTimeout } });
   await dataSource.initialize();
   return dataSource;
 }
