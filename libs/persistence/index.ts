@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './ids';
 export * from './read-model-rebuilder';
 export * from './sql';
+export * from './generic-plan-pool';
