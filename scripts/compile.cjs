@@ -32,8 +32,8 @@ function bundleExternals(swcOptions) {
   const lazy = swcOptions.module.lazy.map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
   const whenConfigured = ['kafkajs', 'mongoose', 'mongodb', '@elastic/elasticsearch', '@keyv/redis', '@redis/client'];
   const findOwnFiles = ['@electric-sql/pglite', 'swagger-ui-dist', 'argon2', 'pg-native', 'pino', 'thread-stream'];
-  // Required by one of those too: bundled, it would run as a second copy beside theirs.
-  const requiredByExternals = ['pino-std-serializers'];
+  // Required by one of those too (by pino; by @keyv/redis), so bundled they would run as second copies.
+  const requiredByExternals = ['pino-std-serializers', 'keyv', '@keyv/serialize', 'hookified'];
   return [...new Set([...lazy, ...whenConfigured, ...findOwnFiles, ...requiredByExternals])]
     .map((name) => new RegExp(`^${escapeRegExp(name)}(/|$)`))
     .concat(/^@opentelemetry\//);
