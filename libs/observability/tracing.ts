@@ -87,7 +87,9 @@ export async function inSpan<T>(
   links: readonly (string | null | undefined)[] = [],
 ): Promise<T> {
   const parentOfSpan = parentContext(parent);
-  const span = tracer().startSpan(name, { kind, attributes, links: linksTo(links) }, parentOfSpan);
+  const span = tracer().startSpan(name, { kind, attributes }, parentOfSpan);
+  // Parsed only for a span that is recorded: a process that exports nothing pays nothing per batch.
+  if (links.length > 0 && span.isRecording()) span.addLinks(linksTo(links));
   try {
     return await context.with(trace.setSpan(parentOfSpan, span), () => work(span));
   } catch (error) {
