@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import { invalidRequest, ProviderError } from './provider-error';
+import { resourceStore } from './simulated-provider';
 
 /** What a mutating call answers: kept under its idempotency key and replayed as it was. */
 export interface Outcome {
@@ -34,7 +34,7 @@ function canonicalJson(value: unknown): string {
 
 /** The idempotency keys of one provider: each with the request it was first sent with and its outcome. */
 export class IdempotencyKeys {
-  private readonly entries = new LRUCache<string, KeyEntry>({ max: KEYS_KEPT_PER_PROVIDER });
+  private readonly entries = resourceStore<KeyEntry>(KEYS_KEPT_PER_PROVIDER);
 
   /** The outcome to replay, or undefined when the call is new and now runs under the key. */
   begin(key: string, fingerprint: string): Outcome | undefined {
