@@ -92,7 +92,17 @@ async function bundleService(swcOptions) {
   });
   // Written beside and renamed into place, so a process starting never reads half a bundle.
   const staging = path.join(OUT_DIR, `.bundle-${process.pid}`);
-  await bundle.write({ dir: staging, entryFileNames: path.basename(SERVICE_BUNDLE), format: 'cjs', codeSplitting: false, sourcemap: true });
+  await bundle.write({
+    dir: staging,
+    entryFileNames: path.basename(SERVICE_BUNDLE),
+    format: 'cjs',
+    codeSplitting: false,
+    sourcemap: true,
+    // V8 holds the source two bytes a character if one character does not fit in one: non-ASCII
+    // characters as escapes, and no JSDoc (which keeps them as they are), halve the 19 MB it held.
+    charset: 'ascii',
+    comments: { jsdoc: false },
+  });
   await bundle.close();
   renameSync(path.join(staging, `${path.basename(SERVICE_BUNDLE)}.map`), `${SERVICE_BUNDLE}.map`);
   renameSync(path.join(staging, path.basename(SERVICE_BUNDLE)), SERVICE_BUNDLE);
