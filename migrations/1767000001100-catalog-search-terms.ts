@@ -1,5 +1,41 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** Keeps a document's terms in step with it, once a row (the row triggers below). */
+export const TERMS_CHANGED_FUNCTION = `
+      CREATE FUNCTION catalog.product_search_terms_changed() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          DELETE FROM catalog.product_search_term AS term
+          WHERE term.lexeme = ANY (tsvector_to_array(OLD.document)) AND term.category = OLD.category
+            AND term.price_amount = OLD.price_amount AND term.product_id = OLD.product_id;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO catalog.product_search_term (lexeme, category, price_amount, product_id, score)
+          SELECT terms.lexeme, NEW.category, NEW.price_amount, NEW.product_id, terms.score
+          FROM catalog.product_search_terms(NEW.document) AS terms;
+        END IF;
+        RETURN NULL;
+      END $$`;
+
+/**
+ * The row triggers that run `TERMS_CHANGED_FUNCTION`. Most updates (popularity, attributes, a
+ * rebuild rewriting the same document) keep the terms.
+ */
+export const TERMS_ROW_TRIGGERS = [
+  `
+      CREATE TRIGGER product_search_terms_inserted AFTER INSERT ON catalog.product_search
+      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_terms_changed()`,
+  `
+      CREATE TRIGGER product_search_terms_updated AFTER UPDATE ON catalog.product_search
+      FOR EACH ROW WHEN (OLD.document IS DISTINCT FROM NEW.document OR OLD.category IS DISTINCT FROM NEW.category
+                         OR OLD.price_amount IS DISTINCT FROM NEW.price_amount)
+      EXECUTE FUNCTION catalog.product_search_terms_changed()`,
+  `
+      CREATE TRIGGER product_search_terms_deleted AFTER DELETE ON catalog.product_search
+      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_terms_changed()`,
+];
+
 /**
  * `catalog.product_search_term`: an inverted index of the search documents, one row per word of
  * a document with the product's category and price and the word's share of `ts_rank`, kept in
@@ -36,40 +72,14 @@ export class CatalogSearchTerms1767000001100 implements MigrationInterface {
                ts_rank(document, ('''' || replace(replace(entry.lexeme, '\\', '\\\\'), '''', '''''') || '''')::tsquery)
         FROM unnest(document) AS entry
       $$`);
-    await q.query(`
-      CREATE FUNCTION catalog.product_search_terms_changed() RETURNS trigger
-      LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          DELETE FROM catalog.product_search_term AS term
-          WHERE term.lexeme = ANY (tsvector_to_array(OLD.document)) AND term.category = OLD.category
-            AND term.price_amount = OLD.price_amount AND term.product_id = OLD.product_id;
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO catalog.product_search_term (lexeme, category, price_amount, product_id, score)
-          SELECT terms.lexeme, NEW.category, NEW.price_amount, NEW.product_id, terms.score
-          FROM catalog.product_search_terms(NEW.document) AS terms;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(TERMS_CHANGED_FUNCTION);
     // Writes wait until the terms are filled and the triggers in place; searches go on.
     await q.query(`LOCK TABLE catalog.product_search IN SHARE ROW EXCLUSIVE MODE`);
     await q.query(`
       INSERT INTO catalog.product_search_term (lexeme, category, price_amount, product_id, score)
       SELECT terms.lexeme, s.category, s.price_amount, s.product_id, terms.score
       FROM catalog.product_search AS s, catalog.product_search_terms(s.document) AS terms`);
-    await q.query(`
-      CREATE TRIGGER product_search_terms_inserted AFTER INSERT ON catalog.product_search
-      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_terms_changed()`);
-    // Most updates (popularity, attributes, a rebuild rewriting the same document) keep the terms.
-    await q.query(`
-      CREATE TRIGGER product_search_terms_updated AFTER UPDATE ON catalog.product_search
-      FOR EACH ROW WHEN (OLD.document IS DISTINCT FROM NEW.document OR OLD.category IS DISTINCT FROM NEW.category
-                         OR OLD.price_amount IS DISTINCT FROM NEW.price_amount)
-      EXECUTE FUNCTION catalog.product_search_terms_changed()`);
-    await q.query(`
-      CREATE TRIGGER product_search_terms_deleted AFTER DELETE ON catalog.product_search
-      FOR EACH ROW EXECUTE FUNCTION catalog.product_search_terms_changed()`);
+    for (const trigger of TERMS_ROW_TRIGGERS) await q.query(trigger);
     await q.query(`ANALYZE catalog.product_search_term`);
   }
 

@@ -33,6 +33,7 @@ import { CryptoTransferRequests1767000003700 } from './1767000003700-crypto-tran
 import { CatalogSearchWordsFromTerms1767000003800 } from './1767000003800-catalog-search-words-from-terms';
 import { OutboxUndeliveredInOrder1767000003900 } from './1767000003900-outbox-undelivered-in-order';
 import { OutboxPublishedByAggregate1767000004000 } from './1767000004000-outbox-published-by-aggregate';
+import { CatalogSearchTermsPerStatement1767000004100 } from './1767000004100-catalog-search-terms-per-statement';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   CatalogSearchWordsFromTerms1767000003800,
   OutboxUndeliveredInOrder1767000003900,
   OutboxPublishedByAggregate1767000004000,
+  CatalogSearchTermsPerStatement1767000004100,
 ];
