@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, metadata, minorUnits, optionalFields, paymentToken } from './schemas';
-import { newId, resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
+import { newId, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
+import { resourceStore } from './resource-store';
 import { authorizes, captureRefusalOf, DECLINE_MESSAGES, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 import { stripeStyleEvent } from './webhooks';
 

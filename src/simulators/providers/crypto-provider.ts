@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, optionalFields, paymentToken } from './schemas';
-import { newId, resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
+import { newId, PaymentProviderContext, ProviderRoutes, SimulatedProvider, unixSeconds } from './simulated-provider';
+import { resourceStore } from './resource-store';
 import { authorizes, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 import { coinbaseStyleEvent } from './webhooks';
 

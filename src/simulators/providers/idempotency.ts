@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { invalidRequest, ProviderError } from './provider-error';
-import { resourceStore } from './simulated-provider';
+import { resourceStore } from './resource-store';
 
 /** What a mutating call answers: kept under its idempotency key and replayed as it was. */
 export interface Outcome {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Outcome } from './idempotency';
 import { invalidRequest, resourceMissing } from './provider-error';
 import { IdParams, idParams, optionalFields, paymentToken } from './schemas';
-import { resourceStore, PaymentProviderContext, ProviderRoutes, SimulatedProvider } from './simulated-provider';
+import { PaymentProviderContext, ProviderRoutes, SimulatedProvider } from './simulated-provider';
+import { resourceStore } from './resource-store';
 import { authorizes, captureRefusalOf, declineFor, neverAnswer, outcomeOfToken, processingError } from './test-tokens';
 
 /** PayPal's money: a currency code and a decimal string with two places. */

@@ -1,4 +1,4 @@
-import { resourceStore } from './simulated-provider';
+import { resourceStore } from './resource-store';
 
 describe(resourceStore.name, () => {
   it('keeps the newest entries up to its bound and forgets the least recently used', () => {
