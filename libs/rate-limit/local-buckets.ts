@@ -12,7 +12,7 @@ export class LocalBuckets {
     maxBuckets: number,
     private readonly now: () => number = Date.now,
   ) {
-    // Counted by `maxSize` rather than `max`, with which lru-cache allocates its arrays (4.8 MB for
+    // Counted by `maxSize` rather than `max`, with which lru-cache allocates its arrays (4.4 MB for
     // the default 100,000) up front, however few callers come.
     this.buckets = new LRUCache({ maxSize: maxBuckets, sizeCalculation: () => 1 });
   }
