@@ -8,6 +8,7 @@ import { ContextName } from '../../libs/contracts/message';
 import { newId } from '../../libs/persistence';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
+import { deleteKeySpace } from './redis-key-space';
 import { SplitApp } from './split-app';
 import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
@@ -43,8 +44,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   if (SPLIT) return SplitApp.start(env);
   const database = await createTestDatabase();
   // With REDIS_URL set (CI's server pass) the cache's L2 is real; each app gets its own key space.
-  const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : {};
-  const config = loadConfig({ ...TEST_ENV, ...database.env, ...redis, ...env });
+  const keySpace = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_KEY_PREFIX: `test-${newId()}` } : undefined;
+  const config = loadConfig({ ...TEST_ENV, ...database.env, ...keySpace, ...env });
   const nest = await createApp(config);
   // Listening from the start, on a port of its own: requests then never wait on SuperTest starting
   // and closing the server around each one, which refused a connection now and then.
@@ -71,6 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       // Metrics live in prom-client's global registry: a second app in this file registers them again.
       register.clear();
       await database.drop();
+      if (keySpace) await deleteKeySpace(keySpace.REDIS_URL, keySpace.CACHE_KEY_PREFIX);
     },
   };
 }
