@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { AppProcess, freePort, runUntilExit, testProvider } from '../support/app-process';
 import { ADMIN_ENV, logInAt, newCustomerAt, type Session } from '../support/auth';
+import { deleteKeySpace } from '../support/redis-key-space';
 import { call, json } from '../support/service-http';
 import { itInProcess, startTestApp } from '../support/test-app';
 import { createTestDatabase, eventually } from '../support/test-env';
@@ -28,12 +29,17 @@ function buildConsole(): void {
   execFileSync('npm', ['run', '--silent', 'build:console', '--', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
+/** The key spaces this suite's services were given, deleted at its end. */
+const cachePrefixes: string[] = [];
+
 /**
  * A key space of its own in the Redis the environment may name (REDIS_URL in CI): the demo
  * catalog's product ids are the same in every service, and this suite changes a price.
  */
 function ownCache(): { CACHE_KEY_PREFIX: string } {
-  return { CACHE_KEY_PREFIX: `console-${randomUUID()}` };
+  const prefix = `console-${randomUUID()}`;
+  cachePrefixes.push(prefix);
+  return { CACHE_KEY_PREFIX: prefix };
 }
 
 function orderOf(productId: string, token: string): RequestInit {
@@ -107,6 +113,8 @@ describe('Operations console', () => {
   afterAll(async () => {
     await service?.stop();
     await database?.drop();
+    const redisUrl = process.env.REDIS_URL;
+    if (redisUrl) for (const prefix of cachePrefixes) await deleteKeySpace(redisUrl, prefix);
   });
 
   describe('served by the service', () => {
