@@ -15,11 +15,11 @@
 //   BENCH_DATABASE_URL  PostgreSQL server to create the run's database on
 //                       (default postgres://postgres@127.0.0.1:5432/postgres)
 //   REDIS_URL           when set, the service's L2 cache (keys under a prefix of this run only)
-const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const process = require('node:process');
 const { httpCeiling } = require('./ceilings.cjs');
+const { deleteKeySpace } = require('../support/redis-key-space.cjs');
 const bench = require('./service.cjs');
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -225,19 +225,6 @@ async function searches(port, settings, samples) {
   return { ...result, pages };
 }
 
-function deleteRedisKeys(prefix) {
-  const keys = execFileSync('redis-cli', ['-u', REDIS_URL, '--scan', '--pattern', `${prefix}:*`], {
-    encoding: 'utf8',
-    maxBuffer: 512 * 2 ** 20,
-  })
-    .split('\n')
-    .filter(Boolean);
-  for (let at = 0; at < keys.length; at += 1000) {
-    execFileSync('redis-cli', ['-u', REDIS_URL, 'UNLINK', ...keys.slice(at, at + 1000)], { stdio: 'ignore' });
-  }
-  return keys.length;
-}
-
 async function measure(databaseUrl, settings, env, results) {
   results.seeding = await seed(databaseUrl, settings.count, env);
   bench.print(`seeded ${settings.count} products: ${JSON.stringify(results.seeding)}`);
@@ -317,7 +304,7 @@ async function main() {
   } finally {
     results.loadAfter = loadAverages();
     bench.dropDatabase(SERVER_URL, name);
-    if (REDIS_URL) results.redisKeysDeleted = deleteRedisKeys(keyPrefix);
+    if (REDIS_URL) results.redisKeysDeleted = deleteKeySpace(REDIS_URL, keyPrefix);
   }
   report(results);
   bench.print(`written to ${bench.writeResults('catalog.json', results)}`);
@@ -327,6 +314,6 @@ async function main() {
   }
 }
 
-module.exports = { HOT_SET, SEARCH_SAMPLES, cachedReads, deleteRedisKeys, measure };
+module.exports = { HOT_SET, SEARCH_SAMPLES, cachedReads, measure };
 
 bench.runIfMain(module, main);

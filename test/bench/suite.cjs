@@ -32,6 +32,7 @@ const catalog = require('./catalog.cjs');
 const { commitCeiling, httpCeiling } = require('./ceilings.cjs');
 const { orderBurst } = require('./orders.cjs');
 const { kafkaMockUnavailable, startSplit } = require('./split.cjs');
+const { deleteKeySpace } = require('../support/redis-key-space.cjs');
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || undefined;
@@ -339,7 +340,7 @@ function report(results, rows) {
 async function main() {
   const settings = options(process.argv.slice(2));
   const keyPrefix = `bench-suite-${process.pid}-${Date.now()}`;
-  bench.cleanUpOnSignals(() => REDIS_URL && catalog.deleteRedisKeys(keyPrefix));
+  bench.cleanUpOnSignals(() => REDIS_URL && deleteKeySpace(REDIS_URL, keyPrefix));
   // The seeder and the reindex log their reports at the default level; services run at warn.
   const env = { NO_COLOR: '1', REDIS_URL, CACHE_KEY_PREFIX: keyPrefix };
   const serviceEnv = { ...env, SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
@@ -370,7 +371,7 @@ async function main() {
   } finally {
     await bench.stopChildren();
     bench.dropCreatedDatabases();
-    if (REDIS_URL) results.redisKeysDeleted = catalog.deleteRedisKeys(keyPrefix);
+    if (REDIS_URL) results.redisKeysDeleted = deleteKeySpace(REDIS_URL, keyPrefix);
   }
   const rows = figureRows(results);
   results.table = rows;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { AppProcess, freePort, runUntilExit, testProvider } from '../support/app-process';
 import { ADMIN_ENV, logInAt, newCustomerAt, type Session } from '../support/auth';
-import { deleteKeySpace } from '../support/redis-key-space';
+import { deleteKeySpace } from '../support/redis-key-space.cjs';
 import { call, json } from '../support/service-http';
 import { itInProcess, startTestApp } from '../support/test-app';
 import { createTestDatabase, eventually } from '../support/test-env';
@@ -114,7 +114,7 @@ describe('Operations console', () => {
     await service?.stop();
     await database?.drop();
     const redisUrl = process.env.REDIS_URL;
-    if (redisUrl) for (const prefix of cachePrefixes) await deleteKeySpace(redisUrl, prefix);
+    if (redisUrl) for (const prefix of cachePrefixes) deleteKeySpace(redisUrl, prefix);
   });
 
   describe('served by the service', () => {

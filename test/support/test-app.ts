@@ -8,7 +8,7 @@ import { ContextName } from '../../libs/contracts/message';
 import { newId } from '../../libs/persistence';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
-import { deleteKeySpace } from './redis-key-space';
+import { deleteKeySpace } from './redis-key-space.cjs';
 import { SplitApp } from './split-app';
 import { createTestDatabase, eventually, HttpRoutes, publishThroughOutbox, TEST_ENV, UNDELIVERED_MESSAGES } from './test-env';
 
@@ -72,7 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       // Metrics live in prom-client's global registry: a second app in this file registers them again.
       register.clear();
       await database.drop();
-      if (keySpace) await deleteKeySpace(keySpace.REDIS_URL, keySpace.CACHE_KEY_PREFIX);
+      if (keySpace) deleteKeySpace(keySpace.REDIS_URL, keySpace.CACHE_KEY_PREFIX);
     },
   };
 }

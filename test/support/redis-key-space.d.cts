@@ -1,0 +1,2 @@
+/** See redis-key-space.cjs. */
+export function deleteKeySpace(url: string, prefix: string): number;
