@@ -110,8 +110,14 @@ export class InboundDispatcher implements OnModuleInit {
   /**
    * Delivers envelopes (in outbox or partition order) to every local consumer, or only to those
    * of `context`. Resolves with the error of each envelope that failed; the others are handled.
+   * `onSharedTransactionsDone` is called once every consumer but those that commit around a
+   * remote call (`ownTransactions`) is done, which may be long before the rest.
    */
-  async dispatchBatch(envelopes: readonly Envelope[], context?: ContextName): Promise<Map<Envelope, unknown>> {
+  async dispatchBatch(
+    envelopes: readonly Envelope[],
+    context?: ContextName,
+    onSharedTransactionsDone?: () => void,
+  ): Promise<Map<Envelope, unknown>> {
     const failed = new Map<Envelope, unknown>();
     const byContext = new Map<ContextName, Delivery[]>();
     for (const envelope of envelopes) {
@@ -125,9 +131,17 @@ export class InboundDispatcher implements OnModuleInit {
         failed.set(envelope, error);
       }
     }
-    const perContext = await Promise.all([...byContext.values()].map((deliveries) => this.deliverContext(deliveries)));
+    // Each context's share: the messages of shared-transaction routes in one transaction; beside
+    // them, those whose handlers commit around a remote call.
+    const shares = [...byContext.values()];
+    const shared = Promise.all(shares.map((deliveries) => this.deliverTogether(deliveries.filter((d) => !d.subscription.route.ownTransactions))));
+    if (onSharedTransactionsDone) void shared.then(onSharedTransactionsDone, onSharedTransactionsDone);
+    const perContext = await Promise.all([
+      shared,
+      ...shares.map((deliveries) => this.deliverInOwnTransactions(deliveries.filter((d) => d.subscription.route.ownTransactions))),
+    ]);
     const consumerFailures = new Map<Envelope, ConsumerFailure[]>();
-    for (const { delivery, error } of perContext.flat()) {
+    for (const { delivery, error } of perContext.flat(2)) {
       const list = consumerFailures.get(delivery.envelope) ?? [];
       list.push({ consumer: delivery.subscription.consumer, error });
       consumerFailures.set(delivery.envelope, list);
@@ -142,18 +156,6 @@ export class InboundDispatcher implements OnModuleInit {
     return (this.subscriptions.get(contractKey(envelope.type, envelope.version)) ?? [])
       .filter((subscription) => context === undefined || subscription.context === context)
       .map((subscription) => ({ subscription, envelope, message, consumer: subscription.consumer, messageId: envelope.id }));
-  }
-
-  /**
-   * One context's share of a batch: the messages of shared-transaction routes in one
-   * transaction; beside them, those whose handlers commit around a remote call.
-   */
-  private async deliverContext(deliveries: Delivery[]): Promise<Failure[]> {
-    const results = await Promise.all([
-      this.deliverTogether(deliveries.filter((d) => !d.subscription.route.ownTransactions)),
-      this.deliverInOwnTransactions(deliveries.filter((d) => d.subscription.route.ownTransactions)),
-    ]);
-    return results.flat();
   }
 
   /**

@@ -42,6 +42,12 @@ interface ClaimedRow {
  * every third of a lease, for up to MAX_RENEWED_LEASES leases, so only a relay that died or stalled
  * (or a delivery that hung) loses its rows to another claim, not one whose delivery is slow (a
  * mint, a provider call).
+ *
+ * A claim waits while the relay's latest delivery is being handed over (see MessageTransport), for
+ * up to `claimWaitMs`: the rows committed meanwhile then go together in the next claim, instead of
+ * each commit making a claim, a delivery and a mark of its own. Under load the batches grow and
+ * the statements and transactions of the message path shrink. Handlers that commit around a
+ * remote call do not hold the next claim back, and nothing holds it back longer than `claimWaitMs`.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -55,6 +61,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * kick the relay and the poller covers the rest, so a quiet outbox is not claimed after every delivery.
    */
   private behind = false;
+  /** The latest delivery, while it is being handed over: when it started (ms). */
+  private latestDelivery?: { startedAt: number };
+  private claimWaitTimer?: NodeJS.Timeout;
   private stopped = true;
   private poller?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
@@ -95,6 +104,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopped = true;
     clearInterval(this.poller);
     clearInterval(this.pruner);
+    clearTimeout(this.claimWaitTimer);
     this.retryTimers.forEach(clearTimeout);
     if (this.inFlight > 0 || this.claiming) {
       await Promise.race([
@@ -151,7 +161,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       do {
         this.claimAgain = false;
         const limit = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
-        if (limit <= 0) {
+        if (limit <= 0 || this.waitsForLatestDelivery()) {
           this.behind = true;
           break;
         }
@@ -169,6 +179,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Whether the latest delivery is still being handed over and younger than `claimWaitMs`; if so, a claim is due when that runs out. */
+  private waitsForLatestDelivery(): boolean {
+    if (!this.latestDelivery) return false;
+    const remainingMs = this.latestDelivery.startedAt + this.options.claimWaitMs - Date.now();
+    if (remainingMs <= 0) return false;
+    if (!this.claimWaitTimer) {
+      this.claimWaitTimer = setTimeout(() => {
+        this.claimWaitTimer = undefined;
+        this.kick();
+      }, remainingMs);
+      this.claimWaitTimer.unref();
+    }
+    return true;
+  }
+
   private async claim(limit: number): Promise<ClaimedRow[]> {
     return rowsOf<ClaimedRow>(
       // The due rows first in seq order, leased (migrations/1767000003900-outbox-undelivered-in-order.ts).
@@ -182,16 +207,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private launch(rows: ClaimedRow[]): void {
     this.inFlight += rows.length;
-    this.deliver(rows)
+    const delivery = { startedAt: Date.now() };
+    this.latestDelivery = delivery;
+    const handedOver = () => {
+      if (this.latestDelivery !== delivery) return;
+      this.latestDelivery = undefined;
+      clearTimeout(this.claimWaitTimer);
+      this.claimWaitTimer = undefined;
+      if (this.behind) this.kick();
+    };
+    this.deliver(rows, handedOver)
       .catch((error: unknown) => this.logger.error(`outbox rows ${rows[0].seq}…: ${describeError(error)}`))
       .finally(() => {
         this.inFlight -= rows.length;
+        handedOver();
         if (this.behind) this.kick();
         this.notifyIfDrained();
       });
   }
 
-  private async deliver(rows: ClaimedRow[]): Promise<void> {
+  private async deliver(rows: ClaimedRow[], onHandedOver: () => void): Promise<void> {
     // The consumers' spans are children of these: each delivered envelope carries its span's traceparent.
     const spans = rows.map(({ envelope }) =>
       openSpan(`publish ${envelope.type}`, SpanKind.PRODUCER, envelope.traceparent, { 'messaging.message.id': envelope.id }),
@@ -201,7 +236,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const renewUntil = Date.now() + MAX_RENEWED_LEASES * this.options.leaseMs;
     rows.forEach((row) => this.delivering.set(row.seq, renewUntil));
     try {
-      failed = await this.transport.publishBatch(envelopes);
+      failed = await this.transport.publishBatch(envelopes, onHandedOver);
     } catch (error) {
       failed = new Map(envelopes.map((envelope) => [envelope, error]));
     } finally {

@@ -28,13 +28,15 @@ export class RoutingTransport implements MessageTransport {
     this.name = kafka ? 'in-process + kafka' : 'in-process';
   }
 
-  async publishBatch(envelopes: readonly Envelope[]): Promise<Map<Envelope, unknown>> {
+  async publishBatch(envelopes: readonly Envelope[], onHandedOver?: () => void): Promise<Map<Envelope, unknown>> {
     // Local delivery also rejects unknown or malformed messages, which then dead-letter; they are
     // not sent to Kafka either, so consumers elsewhere do not dead-letter them a second time.
     const remote = envelopes.filter(
       (envelope) => this.remoteConsumersOf(envelope).length > 0 && this.decoder.problemOf(envelope) === undefined,
     );
-    const [failed, unsent] = await Promise.all([this.dispatcher.dispatchBatch(envelopes), this.toKafka(remote)]);
+    const sent = this.toKafka(remote);
+    const handedOver = onHandedOver && (() => void sent.then(onHandedOver, onHandedOver));
+    const [failed, unsent] = await Promise.all([this.dispatcher.dispatchBatch(envelopes, undefined, handedOver), sent]);
     unsent.forEach((error, envelope) => {
       if (!failed.has(envelope)) failed.set(envelope, error);
     });

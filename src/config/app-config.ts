@@ -475,6 +475,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.
       retryMaxMs: read.int('MESSAGE_RETRY_MAX_MS', 30_000, 1),
       batchSize: read.int('OUTBOX_BATCH_SIZE', 100, 1, 1000),
       maxInFlight: read.int('OUTBOX_MAX_IN_FLIGHT', 400, 1, 10_000),
+      claimWaitMs: read.int('OUTBOX_CLAIM_WAIT_MS', 1000, 0, 60_000),
       drainTimeoutMs: read.int('SHUTDOWN_DRAIN_MS', 10_000, 0),
       retentionMs: read.int('MESSAGE_RETENTION_MS', 7 * 24 * 3600 * 1000, 1000),
       kafka: kafkaOf(read, modules),

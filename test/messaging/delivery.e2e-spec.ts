@@ -1,22 +1,30 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IntegrationMessage } from '../../libs/contracts';
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
 import { createEnvelope, UnitOfWork } from '../../libs/messaging';
 import { DeadLetterStore } from '../../libs/messaging/dead-letter.store';
 import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
 import { MESSAGE_TRANSPORT, MessageTransport } from '../../libs/messaging/message-transport';
 import { newId } from '../../libs/persistence';
+import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin } from '../support/auth';
+import { authorizationRequest } from '../support/payment-requests';
 import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const RESERVE_CONSUMER = 'inventory/inventory.stock.reserve@1';
 
-/** Commits one ReserveStock request per order in one transaction, so the relay claims them as one batch. */
-async function requestReservations(app: TestApp, requests: { orderId: string; lines: { productId: string; quantity: number }[] }[]): Promise<void> {
+/** Commits the messages in one transaction, as a handler does: the relay is told at once. */
+async function commitMessages(app: TestApp, messages: { message: IntegrationMessage; aggregateId: string }[]): Promise<void> {
   await app.nest.get(UnitOfWork).run((tx) => {
-    for (const { orderId, lines } of requests) tx.publish(new ReserveStockV1({ orderId, lines }), orderId);
+    for (const { message, aggregateId } of messages) tx.publish(message, aggregateId);
     return Promise.resolve();
   });
+}
+
+/** Commits one ReserveStock request per order in one transaction, so the relay claims them as one batch. */
+async function requestReservations(app: TestApp, requests: { orderId: string; lines: { productId: string; quantity: number }[] }[]): Promise<void> {
+  await commitMessages(app, requests.map(({ orderId, lines }) => ({ message: new ReserveStockV1({ orderId, lines }), aggregateId: orderId })));
 }
 
 /** Puts a copy of an already delivered outbox message back in the outbox: a redelivery. */
@@ -265,6 +273,133 @@ describe('Delivery one row at a time, with the poller out of reach', () => {
       Array.from({ length: 5 }, () => ({ orderId: newId(), lines: [{ productId, quantity: 1 }] })),
     );
     await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 5 }));
+  });
+});
+
+/**
+ * Holds the relay's hand-outs of ReserveStock for `orderId` until `release()`; records which orders'
+ * ReserveStock each hand-out carried. `restore()` puts the transport back.
+ */
+function holdDeliveryOf(app: TestApp, orderId: string) {
+  const transport = app.nest.get<MessageTransport>(MESSAGE_TRANSPORT);
+  const publishBatch = transport.publishBatch.bind(transport);
+  let release = () => {};
+  // Released by the test, or after 30 s so that a failing test never hangs.
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+    setTimeout(resolve, 30_000).unref();
+  });
+  const handOuts: string[][] = [];
+  const spy = jest.spyOn(transport, 'publishBatch').mockImplementation(async (envelopes, onHandedOver) => {
+    const requests = envelopes.filter((envelope) => envelope.type === ReserveStockV1.definition.type).map((envelope) => envelope.aggregateId);
+    if (requests.length > 0) handOuts.push(requests);
+    if (requests.includes(orderId)) await held;
+    return publishBatch(envelopes, onHandedOver);
+  });
+  return { handOuts, release: () => release(), restore: () => spy.mockRestore() };
+}
+
+describe('Claims while the latest delivery is under way, with the poller out of reach', () => {
+  /** A test app with `env` and the poller out of reach, started for the describe block and closed after it. */
+  function appWith(env: Record<string, string>, before?: () => Promise<Record<string, string>>): () => TestApp {
+    let app: TestApp | undefined;
+    beforeAll(async () => {
+      app = await startTestApp({ ...env, ...(await before?.()), OUTBOX_POLL_MS: '3600000' });
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+    return () => app!;
+  }
+
+  /** A stocked product and the first reservation of it, whose delivery is held; as holdDeliveryOf. */
+  async function holdFirstReservation(app: TestApp) {
+    const productId = await stockedProduct(app, 10);
+    const first = newId();
+    const hold = holdDeliveryOf(app, first);
+    await requestReservations(app, [{ orderId: first, lines: [{ productId, quantity: 1 }] }]);
+    await app.eventually(() => Promise.resolve(expect(hold.handOuts).toEqual([[first]])));
+    return { productId, first, ...hold };
+  }
+
+  /** Commits a reservation request for each of `count` new orders, each in a transaction of its own. */
+  async function requestOneByOne(app: TestApp, productId: string, count: number): Promise<string[]> {
+    const orderIds = Array.from({ length: count }, () => newId());
+    for (const orderId of orderIds) await requestReservations(app, [{ orderId, lines: [{ productId, quantity: 1 }] }]);
+    return orderIds;
+  }
+
+  describe('with a wait longer than the test', () => {
+    const app = appWith({ OUTBOX_CLAIM_WAIT_MS: '60000' });
+
+    it('claims the rows committed meanwhile together once that delivery is done, not one claim a commit', async () => {
+      const { productId, first, handOuts, release, restore } = await holdFirstReservation(app());
+      try {
+        const later = await requestOneByOne(app(), productId, 5);
+        expect(handOuts).toEqual([[first]]);
+        release();
+        await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 6 }));
+        expect(handOuts).toEqual([[first], later]);
+      } finally {
+        release();
+        restore();
+      }
+    });
+  });
+
+  describe('with a wait longer than the test, and a payment provider that holds its calls', () => {
+    let simulator: RunningProviderSimulator | undefined;
+    const app = appWith(
+      {
+        PAYMENT_TIMEOUT_MS: '60000',
+        OUTBOX_CLAIM_WAIT_MS: '60000',
+        // The held call is left to its lease when the app closes.
+        SHUTDOWN_DRAIN_MS: '0',
+      },
+      async () => {
+        simulator = await startProviderSimulator({ port: 0 });
+        const held = await fetch(`${simulator.url}/control`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ provider: 'card', latencyMs: 60_000 }),
+        });
+        expect(held.status).toBe(200);
+        return { PAYMENT_PROVIDER_URL: simulator.url };
+      },
+    );
+
+    afterAll(async () => {
+      await simulator?.close();
+    });
+
+    it('claims the next rows while the latest delivery waits only on a handler that commits around a remote call', async () => {
+      const productId = await stockedProduct(app(), 10);
+      const cardCallsInFlight = async () => ((await (await fetch(`${simulator!.url}/control/stats`)).json()) as { card: { inFlight: number } }).card.inFlight;
+      const orderId = newId();
+      await commitMessages(app(), [{ message: authorizationRequest(orderId), aggregateId: orderId }]);
+      await app().eventually(async () => expect(await cardCallsInFlight()).toBe(1));
+      await requestReservations(app(), [{ orderId: newId(), lines: [{ productId, quantity: 1 }] }]);
+      await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 1 }));
+      expect(await cardCallsInFlight()).toBe(1);
+    });
+  });
+
+  describe('with a short wait', () => {
+    const app = appWith({ OUTBOX_CLAIM_WAIT_MS: '100' });
+
+    it('claims again once the wait runs out, while a slow delivery is still under way', async () => {
+      const { productId, first, handOuts, release, restore } = await holdFirstReservation(app());
+      try {
+        const [later] = await requestOneByOne(app(), productId, 1);
+        await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 1 }));
+        expect(handOuts).toEqual([[first], [later]]);
+        release();
+        await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 2 }));
+      } finally {
+        release();
+        restore();
+      }
+    });
   });
 });
 

@@ -38,10 +38,10 @@ export async function requestAuthorization(
   return { orderId, status: row.status, providerRef: row.provider_ref };
 }
 
-/** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
-export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): Promise<void> {
+/** The saga's authorization request for the order, paid with `tok_visa`. */
+export function authorizationRequest(orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): AuthorizePaymentV2 {
   const { ref, expiresAt } = sealPaymentMethod(orderId, 'tok_visa');
-  const request = new AuthorizePaymentV2({
+  return new AuthorizePaymentV2({
     orderId,
     customerId: 'cus_payment_requests',
     amount: { amount, currency: 'EUR' },
@@ -49,7 +49,11 @@ export async function sendAuthorizationRequest(app: TestApp, orderId: string, am
     paymentMethodRef: ref,
     paymentMethodRefExpiresAt: expiresAt.toISOString(),
   });
-  await sendToPayments(app, request, orderId);
+}
+
+/** Sends payments the saga's authorization request for the order (a first one, or one re-driven), paid with `tok_visa`. */
+export async function sendAuthorizationRequest(app: TestApp, orderId: string, amount = 1500, method: 'card' | 'paypal' | 'crypto' = 'card'): Promise<void> {
+  await sendToPayments(app, authorizationRequest(orderId, amount, method), orderId);
 }
 
 /** Publishes a message to payments as the order's saga does, keyed by the order. */
