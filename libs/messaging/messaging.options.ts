@@ -37,8 +37,9 @@ export interface MessagingOptions {
   /** Outbox rows delivered concurrently by one relay (so up to maxInFlight / batchSize batches). */
   maxInFlight: number;
   /**
-   * How long a claim waits for the relay's latest delivery to finish, so that rows committed
-   * meanwhile are claimed together (0: every commit claims at once).
+   * How long a claim waits for the relay's latest delivery to be handed over (see
+   * MessageTransport), so that rows committed meanwhile are claimed together (0: every commit
+   * claims at once).
    */
   claimWaitMs: number;
   /** How long shutdown waits for in-flight deliveries. */
