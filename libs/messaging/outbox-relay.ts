@@ -209,21 +209,25 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.inFlight += rows.length;
     const delivery = { startedAt: Date.now() };
     this.latestDelivery = delivery;
-    const handedOver = () => {
-      if (this.latestDelivery !== delivery) return;
-      this.latestDelivery = undefined;
-      clearTimeout(this.claimWaitTimer);
-      this.claimWaitTimer = undefined;
-      if (this.behind) this.kick();
-    };
-    this.deliver(rows, handedOver)
+    this.deliver(rows, () => {
+      if (this.endClaimWait(delivery) && this.behind) this.kick();
+    })
       .catch((error: unknown) => this.logger.error(`outbox rows ${rows[0].seq}…: ${describeError(error)}`))
       .finally(() => {
         this.inFlight -= rows.length;
-        handedOver();
+        this.endClaimWait(delivery);
         if (this.behind) this.kick();
         this.notifyIfDrained();
       });
+  }
+
+  /** Ends the claims' wait for `delivery` if it is still the latest; answers whether it was. */
+  private endClaimWait(delivery: { startedAt: number }): boolean {
+    if (this.latestDelivery !== delivery) return false;
+    this.latestDelivery = undefined;
+    clearTimeout(this.claimWaitTimer);
+    this.claimWaitTimer = undefined;
+    return true;
   }
 
   private async deliver(rows: ClaimedRow[], onHandedOver: () => void): Promise<void> {
