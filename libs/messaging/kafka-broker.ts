@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
-import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Kafka, logLevel, Partitioners, RequestEvent } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import { CONTEXT_NAMES, ContextName } from '../contracts/message';
@@ -36,6 +36,11 @@ export interface BrokerHealth {
   stalledConsumers?: string[];
 }
 
+/** A listener of a kafkajs client's requests that counts them in `kafka_requests_total{client,api}`. */
+export function requestCounter(requests: Counter<'client' | 'api'> | undefined, client: string): (event: RequestEvent) => void {
+  return ({ payload }) => requests?.inc({ client, api: payload.apiName });
+}
+
 /**
  * The process' producer (Nest's ClientKafka over kafkajs) and an admin client for topics and
  * health. A send resolves once every in-sync replica has the record (acks = all), which is when
@@ -52,6 +57,8 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
     /** `kafka_messages_produced_total{topic}`: records the broker acknowledged. */
     private readonly produced?: Counter<'topic'>,
+    /** `kafka_requests_total{client,api}`: what the producer and the admin client ask the brokers. */
+    private readonly requests?: Counter<'client' | 'api'>,
   ) {
     if (!messaging.kafka) throw new Error('KafkaBroker needs Kafka options');
     this.options = messaging.kafka;
@@ -67,10 +74,13 @@ export class KafkaBroker implements OnApplicationBootstrap, OnApplicationShutdow
       brokers: this.options.brokers,
       logLevel: logLevel.NOTHING,
     }).admin();
+    this.admin.on(this.admin.events.REQUEST, requestCounter(requests, 'admin'));
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
+    const { producer } = this.producer;
+    producer.on(producer.events.REQUEST, requestCounter(this.requests, 'producer'));
     await this.admin.connect();
     await this.createTopics();
   }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaOptions as NestKafkaOptions, ServerKafka } from '@nestjs/microservices';
-import { Consumer, ConsumerCrashEvent } from 'kafkajs';
+import { Consumer, ConsumerCrashEvent, RequestEvent } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextName } from '../contracts/message';
@@ -9,7 +9,7 @@ import { backoffDelay } from '../resilience/backoff';
 import { DeadLetterStore } from './dead-letter.store';
 import { Envelope } from './envelope';
 import { InboundDispatcher } from './inbound-dispatcher';
-import { BrokerHealth, KafkaBroker, PartitionLag } from './kafka-broker';
+import { BrokerHealth, KafkaBroker, PartitionLag, requestCounter } from './kafka-broker';
 import { fromKafkaRecord, KafkaRecord, ReceivedKafkaRecord } from './kafka-envelope';
 import { deferredDelayMs, describeError, isDeferred, isRetryable } from './messaging.errors';
 import { KafkaOptions, MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
@@ -32,6 +32,7 @@ class ContextConsumer extends ServerKafka {
     private readonly topics: string[],
     private readonly onBatch: BatchHandler,
     private readonly onFatalCrash: (error: Error) => void,
+    private readonly onRequest: (event: RequestEvent) => void,
   ) {
     super(options);
   }
@@ -62,6 +63,7 @@ class ContextConsumer extends ServerKafka {
     this.consumer?.on(this.consumer.events.CRASH, ({ payload }: ConsumerCrashEvent) => {
       if (!payload.restart) this.onFatalCrash(payload.error);
     });
+    this.consumer?.on(this.consumer.events.REQUEST, this.onRequest);
   }
 }
 
@@ -91,6 +93,8 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
     private readonly deadLetters: DeadLetterStore,
     /** `kafka_messages_consumed_total{topic,group}`: records handled or dead-lettered, so their offset may be committed. */
     private readonly consumed?: Counter<'topic' | 'group'>,
+    /** `kafka_requests_total{client,api}`, the client being the consumer group. */
+    private readonly requests?: Counter<'client' | 'api'>,
   ) {
     if (!options.kafka) throw new Error('KafkaConsumers needs Kafka options');
     this.kafka = options.kafka;
@@ -144,6 +148,7 @@ export class KafkaConsumers implements OnApplicationBootstrap, BeforeApplication
       topics,
       (topic, records, heartbeat) => this.handleBatch(context, topic, records, heartbeat),
       (error) => this.restartLater(context, error),
+      requestCounter(this.requests, context),
     );
     this.servers.set(context, server);
     await new Promise<void>((resolve, reject) => {

@@ -61,6 +61,7 @@ const metrics = [
  */
 const KAFKA_PRODUCED = 'kafka_messages_produced_total';
 const KAFKA_CONSUMED = 'kafka_messages_consumed_total';
+const KAFKA_REQUESTS = 'kafka_requests_total';
 
 const kafkaProviders: Provider[] = [
   makeCounterProvider({ name: KAFKA_PRODUCED, help: 'Records the Kafka broker acknowledged, by topic', labelNames: ['topic'] }),
@@ -69,17 +70,22 @@ const kafkaProviders: Provider[] = [
     help: 'Records consumed (handled or dead-lettered, so their offset may be committed), by topic and consumer group',
     labelNames: ['topic', 'group'],
   }),
+  makeCounterProvider({
+    name: KAFKA_REQUESTS,
+    help: 'Requests sent to the Kafka brokers, by client (producer, admin or a consumer group) and Kafka API (Produce, Fetch, OffsetCommit, ...)',
+    labelNames: ['client', 'api'],
+  }),
   {
     provide: KAFKA_BROKER,
     useFactory: async (...deps: ConstructorParameters<typeof import('./kafka-broker').KafkaBroker>) =>
       new (await import('./kafka-broker')).KafkaBroker(...deps),
-    inject: [MESSAGING_OPTIONS, getToken(KAFKA_PRODUCED)],
+    inject: [MESSAGING_OPTIONS, getToken(KAFKA_PRODUCED), getToken(KAFKA_REQUESTS)],
   },
   {
     provide: KAFKA_CONSUMERS,
     useFactory: async (...deps: ConstructorParameters<typeof import('./kafka-consumers').KafkaConsumers>) =>
       new (await import('./kafka-consumers')).KafkaConsumers(...deps),
-    inject: [MESSAGING_OPTIONS, InboundDispatcher, KAFKA_BROKER, DeadLetterStore, getToken(KAFKA_CONSUMED)],
+    inject: [MESSAGING_OPTIONS, InboundDispatcher, KAFKA_BROKER, DeadLetterStore, getToken(KAFKA_CONSUMED), getToken(KAFKA_REQUESTS)],
   },
   makeScrapedGaugeProvider({
     name: 'kafka_consumer_lag',

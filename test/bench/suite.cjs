@@ -9,7 +9,8 @@
 //     mock cluster (only when kcat is on PATH), the same on embedded PGlite (memory://); then the
 //     catalog: --products products seeded and indexed through events, catalog:reindex, cached GET,
 //     uncached GET and search under load (see orders.cjs, split.cjs, catalog.cjs). Each burst of
-//     orders also reports the CPU an order cost the machine, by part (cpu.cjs).
+//     orders also reports the CPU an order cost the machine, by part (cpu.cjs), and the split's
+//     the requests its processes sent to the Kafka brokers an order (`kafka_requests_total`).
 // Every order must be decided (none PENDING when the wait ends); any response other than a 2xx,
 // or a 503 with Retry-After to POST /api/v1/orders (counted as refused), fails the run. A failed
 // scenario does not stop the others; the exit code is 1 when any failed. Targets are reported,
@@ -120,13 +121,24 @@ function responseProblems(runs) {
     .map(([label, run]) => `${label}: responses other than 2xx ${JSON.stringify(run.statusCodes ?? {})}, ${run.errors} errors (${run.timeouts ?? 0} timeouts)`);
 }
 
-/** `start()` resolves with { port, output(), stop() }; stop() resolves with how each process stopped. */
+/**
+ * `start()` resolves with { port, output(), stop() } and, over Kafka, `kafkaRequests()`; stop()
+ * resolves with how each process stopped.
+ */
 async function orders(start, settings) {
   const deployment = await start();
   let outcome;
   let stopped;
+  let kafkaRequestsPerOrder;
   try {
+    const requestsBefore = await deployment.kafkaRequests?.();
     outcome = await orderBurst(deployment.port, { orders: settings.orders, connections: settings.connections, decideTimeoutMs: settings.decideTimeoutS * 1000 });
+    if (requestsBefore) {
+      const requestsAfter = await deployment.kafkaRequests();
+      kafkaRequestsPerOrder = Object.fromEntries(
+        Object.entries(requestsAfter).map(([api, count]) => [api, bench.round((count - (requestsBefore[api] ?? 0)) / settings.orders, 2)]),
+      );
+    }
   } catch (error) {
     process.stderr.write(`the service's last output:\n${deployment.output()}\n`);
     throw error;
@@ -142,7 +154,18 @@ async function orders(start, settings) {
     );
   }
   const rss = Object.values(stopped).map((stop) => stop.peakRssMB);
-  return { accepted, burst, stopped, peakRssMB: rss.includes(null) ? null : Math.max(...rss), processes: rss.length, problems };
+  return { accepted, burst, stopped, kafkaRequestsPerOrder, peakRssMB: rss.includes(null) ? null : Math.max(...rss), processes: rss.length, problems };
+}
+
+/** `kafka_requests_total` of every process, summed by Kafka API. */
+async function kafkaRequestsOf(services) {
+  const byApi = {};
+  for (const service of services) {
+    const { status, body } = await bench.request(service.port, 'GET', '/metrics');
+    if (status !== 200) throw new Error(`GET /metrics answered ${status}`);
+    for (const [, api, count] of body.matchAll(/^kafka_requests_total\{[^}]*api="(\w+)"[^}]*\} (\S+)$/gm)) byApi[api] = (byApi[api] ?? 0) + Number(count);
+  }
+  return byApi;
 }
 
 function oneProcess(env) {
@@ -159,7 +182,7 @@ function splitOverKafka(databaseUrl, env) {
       Object.entries(services)
         .map(([role, service]) => `--- ${role}:\n${service.output().slice(-2000)}`)
         .join('\n');
-    return { port: portFor, output, stop };
+    return { port: portFor, output, stop, kafkaRequests: () => kafkaRequestsOf(Object.values(services)) };
   };
 }
 
@@ -251,6 +274,12 @@ function figureRows(results) {
       if (cpu) {
         row(name, 'CPU ms an order: machine (service / PostgreSQL / load generator / broker / other)', cpu.total, {
           text: `${number(cpu.total, 2)} (${[cpu.service, cpu.postgres, cpu.load, cpu.kafka, cpu.other].map((ms) => number(ms, 2)).join(' / ')})`,
+        });
+      }
+      const kafka = entry.kafkaRequestsPerOrder;
+      if (kafka) {
+        row(name, 'Kafka requests an order: Produce / Fetch / OffsetCommit (all)', null, {
+          text: `${['Produce', 'Fetch', 'OffsetCommit'].map((api) => number(kafka[api] ?? 0, 2)).join(' / ')} (${number(Object.values(kafka).reduce((a, b) => a + b, 0), 2)})`,
         });
       }
       const rolledBack = burst.rolledBack.count;

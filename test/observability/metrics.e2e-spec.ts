@@ -41,6 +41,7 @@ const EXPORTED: Record<string, [MetricType, string[]]> = {
 const KAFKA: Record<string, [MetricType, string[]]> = {
   kafka_messages_produced_total: ['counter', ['topic']],
   kafka_messages_consumed_total: ['counter', ['topic', 'group']],
+  kafka_requests_total: ['counter', ['client', 'api']],
   kafka_consumer_lag: ['gauge', ['topic', 'partition', 'group']],
 };
 const REDIS: Record<string, [MetricType, string[]]> = {
@@ -144,8 +145,15 @@ describe('Metrics', () => {
     expect(await pending()).toBe(0);
   });
 
-  (SPLIT ? it : it.skip)('exports the Kafka producer, consumer and lag metrics in the split topology', () => {
+  (SPLIT ? it : it.skip)('exports the Kafka producer, consumer, request and lag metrics in the split topology', () => {
     expect(mismatches(scrape, KAFKA)).toEqual([]);
+    const requests = (client: string, api: string) =>
+      scrape.samples.filter((s) => s.series === 'kafka_requests_total' && s.labels.client === client && s.labels.api === api).reduce((n, s) => n + s.value, 0);
+    // The orders' commands went out in produce requests, and the contexts that handled them fetched and committed.
+    expect(requests('producer', 'Produce')).toBeGreaterThan(0);
+    for (const group of ['inventory', 'payments', 'ordering']) {
+      expect({ group, fetched: requests(group, 'Fetch') > 0, committed: requests(group, 'OffsetCommit') > 0 }).toEqual({ group, fetched: true, committed: true });
+    }
     const lag = scrape.samples.filter((s) => s.series === 'kafka_consumer_lag');
     expect(valuesOf(scrape, 'kafka_consumer_lag', 'group')).toEqual(expect.arrayContaining(['inventory', 'ordering', 'payments']));
     expect(lag.every((s) => Number.isInteger(s.value) && s.value >= 0)).toBe(true);
