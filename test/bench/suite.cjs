@@ -9,8 +9,8 @@
 //     mock cluster (only when kcat is on PATH), the same on embedded PGlite (memory://); then the
 //     catalog: --products products seeded and indexed through events, catalog:reindex, cached GET,
 //     uncached GET and search under load (see orders.cjs, split.cjs, catalog.cjs). Each burst of
-//     orders also reports the CPU an order cost the machine, by part (cpu.cjs), and the split's
-//     the requests its processes sent to the Kafka brokers an order (`kafka_requests_total`).
+//     orders also reports the CPU an order cost the machine, by part (cpu.cjs), and, split over
+//     Kafka, the requests its processes sent to the brokers an order (`kafka_requests_total`).
 // Every order must be decided (none PENDING when the wait ends); any response other than a 2xx,
 // or a 503 with Retry-After to POST /api/v1/orders (counted as refused), fails the run. A failed
 // scenario does not stop the others; the exit code is 1 when any failed. Targets are reported,
