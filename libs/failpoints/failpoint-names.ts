@@ -19,7 +19,7 @@ export const ORDER_PATH_FAILPOINTS = [
   'after-stock-commit',
   /** payments: the capture transaction committed. */
   'after-capture-commit',
-  /** outbox relay: rows are claimed (leased), not handed to the transport yet. */
+  /** outbox relay: rows are claimed, or taken over from their writer (leased), not handed to the transport yet. */
   'after-outbox-claim',
   /** outbox relay: the transport took the rows, they are not marked published yet. */
   'after-outbox-publish',

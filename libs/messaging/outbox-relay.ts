@@ -18,30 +18,24 @@ import { Envelope } from './envelope';
 import { MESSAGE_TRANSPORT, MessageTransport } from './message-transport';
 import { deferredDelayMs, describeError, isDeferred, isRetryable } from './messaging.errors';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
-import { OutboxWriter } from './outbox-writer';
+import { LeasedOutboxRow, LeasedRowsReceiver, OutboxWriter } from './outbox-writer';
 
 const PRUNE_INTERVAL_MS = 60_000;
 const PRUNE_BATCH = 10_000;
 /** A delivery still under way after this many leases is presumed stuck: its rows' leases lapse, and another claim may take them. */
 const MAX_RENEWED_LEASES = 10;
 
-interface ClaimedRow {
-  seq: string;
-  envelope: Envelope;
-  attempts: number;
-  created_at: Date;
-}
-
 /**
- * Delivers committed outbox rows to the transport: at once when a transaction commits
- * (`kick`), and from a poller as a safety net after crashes and for scheduled retries.
- * Rows are claimed in batches with a lease (`FOR UPDATE SKIP LOCKED`), so several relays can
- * share one outbox; a batch is handed to the transport whole (consumers handle it per context
+ * Delivers committed outbox rows to the transport. The rows this process writes come leased to
+ * this relay and are handed over in memory once their transaction committed (see OutboxWriter);
+ * other rows (after a crash, retries due, imports) are claimed from the table, by the poller or
+ * when such a write commits, in batches with a lease (`FOR UPDATE SKIP LOCKED`), so several relays
+ * can share one outbox. A batch is handed to the transport whole (consumers handle it per context
  * in one transaction) and its rows are marked published in one statement, only after the
- * transport took them: at-least-once. The leases of rows whose delivery is under way are renewed
- * every third of a lease, for up to MAX_RENEWED_LEASES leases, so only a relay that died or stalled
- * (or a delivery that hung) loses its rows to another claim, not one whose delivery is slow (a
- * mint, a provider call).
+ * transport took them: at-least-once.
+ * The leases of rows waiting or under delivery are renewed every third of a lease, for up to
+ * MAX_RENEWED_LEASES leases, so only a relay that died or stalled (or a delivery that hung) loses
+ * its rows to another claim, not one whose delivery is slow (a mint, a provider call).
  *
  * A claim waits while the relay's latest delivery is being handed over (see MessageTransport), for
  * up to `claimWaitMs`: the rows committed meanwhile then go together in the next claim, instead of
@@ -50,17 +44,21 @@ interface ClaimedRow {
  * remote call do not hold the next claim back, and nothing holds it back longer than `claimWaitMs`.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown, LeasedRowsReceiver {
   private readonly logger = new Logger(OutboxRelay.name);
   private inFlight = 0;
   private claiming = false;
   private claimAgain = false;
   /**
-   * The last claim round may have left due rows behind: it stopped at the in-flight bound, or its
-   * last claim came back full. Only then does a finished delivery claim again; otherwise commits
-   * kick the relay and the poller covers the rest, so a quiet outbox is not claimed after every delivery.
+   * The last claim round may have left rows behind: it stopped at the in-flight bound, or rows
+   * handed over wait, or its last claim came back full. Only then does a finished delivery start
+   * another round; otherwise commits hand rows over and the poller covers the rest.
    */
   private behind = false;
+  /** Whether the table may hold due rows no claim took yet: the poller, a retry, a write not leased here, or a full claim says so. */
+  private tableDue = true;
+  /** Rows written leased to this relay, committed, and waiting for room among the deliveries; in commit order. */
+  private readonly handedOver: LeasedOutboxRow[] = [];
   /** The latest delivery, while it is being handed over: when it started (ms). */
   private latestDelivery?: { startedAt: number };
   private claimWaitTimer?: NodeJS.Timeout;
@@ -81,7 +79,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @InjectMetric('outbox_lag_seconds') private readonly lag: Histogram,
     private readonly outbox: OutboxWriter,
   ) {
-    outbox.onWritten(() => this.kick());
+    outbox.deliversBy(this);
+  }
+
+  /**
+   * Rows written while the relay stops, or while as many as it delivers at once wait for it, go
+   * to the table unleased: after a crash no more rows than that wait out a lease.
+   */
+  get accepting(): boolean {
+    return !this.stopped && this.handedOver.length < this.options.maxInFlight;
   }
 
   onApplicationBootstrap(): void {
@@ -106,6 +112,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.pruner);
     clearTimeout(this.claimWaitTimer);
     this.retryTimers.forEach(clearTimeout);
+    await this.release(this.handedOver.splice(0));
     if (this.inFlight > 0 || this.claiming) {
       await Promise.race([
         new Promise<void>((resolve) => (this.drained = resolve)),
@@ -144,8 +151,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return { outbox, inbox };
   }
 
-  /** Asks for a claim round now; coalesces with one already running. */
+  /** Asks for a claim of the table's due rows now; coalesces with a round already running. */
   kick(): void {
+    this.tableDue = true;
+    this.startRound();
+  }
+
+  /** Takes rows written leased to this relay once they committed; without rows, rows are due in the table. */
+  written(rows: readonly LeasedOutboxRow[]): void {
+    if (rows.length === 0) return this.kick();
+    if (this.stopped) {
+      void this.release(rows);
+      return;
+    }
+    // Their leases are renewed while they wait, as while they are delivered.
+    const renewUntil = Date.now() + MAX_RENEWED_LEASES * this.options.leaseMs;
+    for (const row of rows) {
+      this.handedOver.push(row);
+      this.delivering.set(row.seq, renewUntil);
+    }
+    this.startRound();
+  }
+
+  /** Starts a claim round unless one is running, which then goes round again. */
+  private startRound(): void {
     if (this.stopped) return;
     if (this.claiming) {
       this.claimAgain = true;
@@ -165,10 +194,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.behind = true;
           break;
         }
-        const rows = await this.claim(limit);
+        const rows = await this.nextRows(limit);
         if (rows.length > 0 && failpoints.armed) await failpoints.reach('after-outbox-claim');
         if (rows.length > 0) this.launch(rows);
-        this.behind = rows.length === limit;
+        this.behind = this.handedOver.length > 0 || this.tableDue;
         if (this.behind) this.claimAgain = true;
       } while (this.claimAgain && !this.stopped);
     } catch (error) {
@@ -187,15 +216,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.claimWaitTimer) {
       this.claimWaitTimer = setTimeout(() => {
         this.claimWaitTimer = undefined;
-        this.kick();
+        this.startRound();
       }, remainingMs);
       this.claimWaitTimer.unref();
     }
     return true;
   }
 
-  private async claim(limit: number): Promise<ClaimedRow[]> {
-    return rowsOf<ClaimedRow>(
+  /**
+   * The table's due rows first when it may hold some (they waited longer than rows just handed
+   * over, and never starve behind them), else the rows handed over.
+   */
+  private async nextRows(limit: number): Promise<LeasedOutboxRow[]> {
+    if (this.tableDue) {
+      // Cleared before the claim, so that a kick during it counts.
+      this.tableDue = false;
+      const claimed = await this.claim(limit);
+      if (claimed.length === limit) this.tableDue = true;
+      if (claimed.length > 0) return claimed;
+    }
+    return this.handedOver.splice(0, limit);
+  }
+
+  private async claim(limit: number): Promise<LeasedOutboxRow[]> {
+    return rowsOf<LeasedOutboxRow>(
       // The due rows first in seq order, leased (migrations/1767000003900-outbox-undelivered-in-order.ts).
       await this.dataSource.query('SELECT seq, envelope, attempts, created_at FROM messaging.claim_outbox($1, $2, $3)', [
         this.options.leaseMs,
@@ -205,18 +249,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     ).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
-  private launch(rows: ClaimedRow[]): void {
+  private launch(rows: LeasedOutboxRow[]): void {
     this.inFlight += rows.length;
     const delivery = { startedAt: Date.now() };
     this.latestDelivery = delivery;
     this.deliver(rows, () => {
-      if (this.endClaimWait(delivery) && this.behind) this.kick();
+      if (this.endClaimWait(delivery) && this.behind) this.startRound();
     })
       .catch((error: unknown) => this.logger.error(`outbox rows ${rows[0].seq}…: ${describeError(error)}`))
       .finally(() => {
         this.inFlight -= rows.length;
         this.endClaimWait(delivery);
-        if (this.behind) this.kick();
+        if (this.behind) this.startRound();
         this.notifyIfDrained();
       });
   }
@@ -230,7 +274,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return true;
   }
 
-  private async deliver(rows: ClaimedRow[], onHandedOver: () => void): Promise<void> {
+  private async deliver(rows: LeasedOutboxRow[], onHandedOver: () => void): Promise<void> {
     // The consumers' spans are children of these: each delivered envelope carries its span's traceparent.
     const spans = rows.map(({ envelope }) =>
       openSpan(`publish ${envelope.type}`, SpanKind.PRODUCER, envelope.traceparent, { 'messaging.message.id': envelope.id }),
@@ -250,7 +294,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     }
     if (failpoints.armed) await failpoints.reach('after-outbox-publish');
-    const delivered: ClaimedRow[] = [];
+    const delivered: LeasedOutboxRow[] = [];
     const retries: Promise<void>[] = [];
     rows.forEach((row, i) => {
       if (failed.has(envelopes[i])) {
@@ -284,7 +328,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async markPublished(rows: readonly ClaimedRow[]): Promise<void> {
+  /** Gives up the leases of rows this relay will not deliver (it is stopping), so another relay claims them at once. */
+  private async release(rows: readonly LeasedOutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    rows.forEach((row) => this.delivering.delete(row.seq));
+    try {
+      await this.dataSource.query(
+        'UPDATE messaging.outbox SET locked_until = NULL WHERE seq = ANY($1::bigint[]) AND published_at IS NULL AND dead_at IS NULL',
+        [rows.map((row) => row.seq)],
+      );
+    } catch (error) {
+      this.logger.warn(`releasing ${rows.length} outbox rows left them to their leases: ${describeError(error)}`);
+    }
+  }
+
+  private async markPublished(rows: readonly LeasedOutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.dataSource.query(
       'UPDATE messaging.outbox SET published_at = now(), locked_until = NULL WHERE seq = ANY($1::bigint[])',
@@ -295,7 +353,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (const row of rows) this.lag.observe((now - new Date(row.created_at).getTime()) / 1000);
   }
 
-  private async failed(row: ClaimedRow, error: unknown): Promise<void> {
+  private async failed(row: LeasedOutboxRow, error: unknown): Promise<void> {
     const reason = describeError(error);
     // A dependency known to be down is not the message's fault: it waits for it, its deliveries uncounted.
     const deferred = isDeferred(error);

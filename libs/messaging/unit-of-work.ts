@@ -6,7 +6,7 @@ import { createEnvelope, Envelope } from './envelope';
 import { InboxKey, InboxStore } from './inbox.store';
 import { MessageContext } from './message-context';
 import { AlreadyProcessedError } from './messaging.errors';
-import { OutboxWriter } from './outbox-writer';
+import { LeasedOutboxRow, OutboxWriter } from './outbox-writer';
 
 /** The batch transaction that units of work started now join (see UnitOfWork.joining). */
 const batches = new AsyncLocalStorage<Transaction>();
@@ -94,11 +94,11 @@ export class UnitOfWork {
       }
       const transaction = new Transaction(manager);
       const value = await work(transaction);
-      await this.outbox.enqueue(manager, transaction.published);
-      return { transaction, value };
+      const leased = await this.outbox.enqueue(manager, transaction.published);
+      return { transaction, value, leased };
     });
     if (claimsInbound) inbound.recorded = true;
-    await this.afterCommit(tx.transaction);
+    await this.afterCommit(tx.transaction, tx.leased);
     return tx.value;
   }
 
@@ -117,11 +117,10 @@ export class UnitOfWork {
         items.filter((item) => fresh.has(item)),
         transaction,
       );
-      await this.outbox.enqueue(manager, transaction.published);
-      return transaction;
+      return { transaction, leased: await this.outbox.enqueue(manager, transaction.published) };
     });
     this.inbox.countSkipped(items.filter((item) => !fresh.has(item)));
-    await this.afterCommit(batch);
+    await this.afterCommit(batch.transaction, batch.leased);
   }
 
   /** Runs `work` so that every unit of work it starts joins `batch`, the transaction of runBatch. */
@@ -129,8 +128,8 @@ export class UnitOfWork {
     return batches.run(batch, work);
   }
 
-  private async afterCommit(transaction: Transaction): Promise<void> {
-    if (transaction.published.length > 0) this.outbox.written();
+  private async afterCommit(transaction: Transaction, leased: readonly LeasedOutboxRow[]): Promise<void> {
+    if (transaction.published.length > 0) this.outbox.written(leased);
     await transaction.committed();
   }
 }

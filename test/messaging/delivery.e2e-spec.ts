@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 import { IntegrationMessage } from '../../libs/contracts';
 import { ReserveStockV1 } from '../../libs/contracts/inventory';
 import { createEnvelope, UnitOfWork } from '../../libs/messaging';
 import { DeadLetterStore } from '../../libs/messaging/dead-letter.store';
 import { InboundDispatcher } from '../../libs/messaging/inbound-dispatcher';
 import { MESSAGE_TRANSPORT, MessageTransport } from '../../libs/messaging/message-transport';
+import { OutboxRelay } from '../../libs/messaging/outbox-relay';
 import { newId } from '../../libs/persistence';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin } from '../support/auth';
@@ -298,6 +300,88 @@ function holdDeliveryOf(app: TestApp, orderId: string) {
   });
   return { handOuts, release: () => release(), restore: () => spy.mockRestore() };
 }
+
+describe('Rows their writer hands to the relay, with the poller out of reach', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ OUTBOX_POLL_MS: '3600000' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('delivers the rows a commit wrote leased to the relay without claiming them from the table', async () => {
+    const productId = await stockedProduct(app, 10);
+    await drained(app);
+    const queries = jest.spyOn(app.nest.get(DataSource), 'query');
+    try {
+      await requestReservations(
+        app,
+        Array.from({ length: 3 }, () => ({ orderId: newId(), lines: [{ productId, quantity: 1 }] })),
+      );
+      await app.eventually(async () => expect(await stockOf(app, productId)).toMatchObject({ onHand: 10, reserved: 3 }));
+      await drained(app);
+      expect(queries.mock.calls.filter(([query]) => query.includes('claim_outbox'))).toEqual([]);
+    } finally {
+      queries.mockRestore();
+    }
+  });
+});
+
+describe('A relay that stops with rows handed to it, a delivery at a time', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      OUTBOX_MAX_IN_FLIGHT: '1',
+      OUTBOX_BATCH_SIZE: '1',
+      OUTBOX_POLL_MS: '3600000',
+      // Longer than the test: a row still leased here was not given up.
+      OUTBOX_LEASE_MS: '600000',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('gives up the leases of the rows waiting for it, and the rows written past its bound or after it stopped are not leased', async () => {
+    const productId = await stockedProduct(app, 10);
+    await drained(app);
+    const [held, ...waiting] = Array.from({ length: 4 }, () => newId());
+    const hold = holdDeliveryOf(app, held);
+    try {
+      await requestReservations(app, [{ orderId: held, lines: [{ productId, quantity: 1 }] }]);
+      await app.eventually(() => Promise.resolve(expect(hold.handOuts).toEqual([[held]])));
+      await requestReservations(app, waiting.map((orderId) => ({ orderId, lines: [{ productId, quantity: 1 }] })));
+      const pastTheBound = newId();
+      await requestReservations(app, [{ orderId: pastTheBound, lines: [{ productId, quantity: 1 }] }]);
+      const leases = async (orderIds: string[]) =>
+        sql<{ leased: boolean }>(
+          app,
+          `SELECT coalesce(locked_until > now(), false) AS leased FROM messaging.outbox
+           WHERE aggregate_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq`,
+          [orderIds],
+        );
+      expect(await leases([held, ...waiting, pastTheBound])).toEqual([true, true, true, true, false].map((leased) => ({ leased })));
+
+      await app.nest.get(OutboxRelay).beforeApplicationShutdown();
+      const afterStop = newId();
+      await requestReservations(app, [{ orderId: afterStop, lines: [{ productId, quantity: 1 }] }]);
+
+      expect(await leases([held, ...waiting, pastTheBound, afterStop])).toEqual(
+        [true, false, false, false, false, false].map((leased) => ({ leased })),
+      );
+      expect(hold.handOuts).toEqual([[held]]);
+    } finally {
+      hold.release();
+      hold.restore();
+    }
+  });
+});
 
 describe('Claims while the latest delivery is under way, with the poller out of reach', () => {
   /** A test app with `env` and the poller out of reach, started for the describe block and closed after it. */
