@@ -13,7 +13,7 @@ function neverTried(alias = ''): string {
 export interface OutboxBacklog {
   /** Due, or soon due, for a first delivery. */
   waiting: number;
-  /** Claimed by a relay whose lease has not run out (it is delivering them, or died doing so). */
+  /** Leased to a relay (written for it, or claimed by it) whose lease has not run out: it is delivering them or about to, or died doing so. */
   leased: number;
   /** Failed at least once; waiting for their next attempt. */
   retrying: number;

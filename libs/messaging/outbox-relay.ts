@@ -59,6 +59,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private tableDue = true;
   /** Rows written leased to this relay, committed, and waiting for room among the deliveries; in commit order. */
   private readonly handedOver: LeasedOutboxRow[] = [];
+  /**
+   * Set when more rows would wait for the relay than it delivers at once: the waiting rows are
+   * given back to the table, and rows are written unleased, until a claim finds the table's due
+   * rows drained. Claims take the table's rows in seq order, so a row never overtakes an older
+   * one of its aggregate that waits in memory.
+   */
+  private overflowed = false;
+  /** The statement giving waiting rows back to the table, while it runs: claims wait for it. */
+  private givingBack?: Promise<void>;
   /** The latest delivery, while it is being handed over: when it started (ms). */
   private latestDelivery?: { startedAt: number };
   private claimWaitTimer?: NodeJS.Timeout;
@@ -83,11 +92,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Rows written while the relay stops, or while as many as it delivers at once wait for it, go
-   * to the table unleased: after a crash no more rows than that wait out a lease.
+   * Whether it takes `count` more rows written for it. Past as many as it delivers at once it
+   * overflows, so that after a crash no more rows than that wait out a lease, and memory stays bounded.
    */
-  get accepting(): boolean {
-    return !this.stopped && this.handedOver.length < this.options.maxInFlight;
+  accepts(count: number): boolean {
+    if (this.stopped || this.overflowed) return false;
+    if (this.handedOver.length + count <= this.options.maxInFlight) return true;
+    this.overflow([]);
+    return false;
   }
 
   onApplicationBootstrap(): void {
@@ -164,6 +176,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       void this.release(rows);
       return;
     }
+    if (this.overflowed || this.handedOver.length + rows.length > this.options.maxInFlight) return this.overflow(rows);
     // Their leases are renewed while they wait, as while they are delivered.
     const renewUntil = Date.now() + MAX_RENEWED_LEASES * this.options.leaseMs;
     for (const row of rows) {
@@ -171,6 +184,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.delivering.set(row.seq, renewUntil);
     }
     this.startRound();
+  }
+
+  /** Gives the waiting rows and `rows` back to the table, and claims them from there. */
+  private overflow(rows: readonly LeasedOutboxRow[]): void {
+    this.overflowed = true;
+    const given = [...this.handedOver.splice(0), ...rows];
+    if (given.length === 0) return;
+    const previous = this.givingBack;
+    const givingBack = (async () => {
+      await previous;
+      await this.release(given);
+    })();
+    this.givingBack = givingBack;
+    void givingBack.then(() => {
+      if (this.givingBack === givingBack) this.givingBack = undefined;
+      this.kick();
+    });
   }
 
   /** Starts a claim round unless one is running, which then goes round again. */
@@ -231,8 +261,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.tableDue) {
       // Cleared before the claim, so that a kick during it counts.
       this.tableDue = false;
+      const givingBack = this.givingBack;
+      await givingBack;
       const claimed = await this.claim(limit);
       if (claimed.length === limit) this.tableDue = true;
+      else if (this.givingBack === undefined && givingBack === undefined) this.overflowed = false;
       if (claimed.length > 0) return claimed;
     }
     return this.handedOver.splice(0, limit);
@@ -328,7 +361,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Gives up the leases of rows this relay will not deliver (it is stopping), so another relay claims them at once. */
+  /** Gives up the leases of rows this relay will not deliver (it stops, or overflowed), so that a claim takes them at once. */
   private async release(rows: readonly LeasedOutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     rows.forEach((row) => this.delivering.delete(row.seq));

@@ -24,8 +24,8 @@ export interface LeasedOutboxRow {
 
 /** What delivers the rows a writer hands over (the outbox relay). */
 export interface LeasedRowsReceiver {
-  /** Whether it will deliver rows written now, once their transaction committed. */
-  readonly accepting: boolean;
+  /** Whether it will deliver `count` rows written now, once their transaction committed. */
+  accepts(count: number): boolean;
   /** Takes the rows written leased to it, once their transaction committed; none: rows are due in the table. */
   written(rows: readonly LeasedOutboxRow[]): void;
 }
@@ -62,7 +62,7 @@ export class OutboxWriter {
   async enqueue(manager: EntityManager, envelopes: readonly Envelope[], origin: string | null = this.origin): Promise<LeasedOutboxRow[]> {
     if (envelopes.length === 0) return [];
     const text = JSON.stringify(envelopes);
-    const leased = this.receiver?.accepting === true && (this.claimedOrigin === null || origin === this.claimedOrigin);
+    const leased = (this.claimedOrigin === null || origin === this.claimedOrigin) && this.receiver?.accepts(envelopes.length) === true;
     // One statement text whatever the count; `seq` follows the given order (per-aggregate order).
     // A lease runs from the insert, the transaction's last statement, not from the transaction's start.
     const rows = await manager.query<{ seq: string; created_at: Date }[]>(

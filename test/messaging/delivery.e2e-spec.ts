@@ -330,55 +330,97 @@ describe('Rows their writer hands to the relay, with the poller out of reach', (
   });
 });
 
-describe('A relay that stops with rows handed to it, a delivery at a time', () => {
-  let app: TestApp;
-
+/**
+ * A test app whose relay delivers a row at a time and has room for two (one under delivery, one
+ * waiting, or two waiting), whose claims wait for the latest delivery, and whose poller and leases
+ * are out of reach.
+ */
+function appWithRoomForTwo(): () => TestApp {
+  let app: TestApp | undefined;
   beforeAll(async () => {
     app = await startTestApp({
-      OUTBOX_MAX_IN_FLIGHT: '1',
+      OUTBOX_MAX_IN_FLIGHT: '2',
       OUTBOX_BATCH_SIZE: '1',
+      OUTBOX_CLAIM_WAIT_MS: '60000',
       OUTBOX_POLL_MS: '3600000',
-      // Longer than the test: a row still leased here was not given up.
+      // Longer than the test: a row still leased was not given back.
       OUTBOX_LEASE_MS: '600000',
       SHUTDOWN_DRAIN_MS: '0',
     });
   });
-
   afterAll(async () => {
     await app?.close();
   });
+  return () => app!;
+}
 
-  it('gives up the leases of the rows waiting for it, and the rows written past its bound or after it stopped are not leased', async () => {
-    const productId = await stockedProduct(app, 10);
-    await drained(app);
-    const [held, ...waiting] = Array.from({ length: 4 }, () => newId());
-    const hold = holdDeliveryOf(app, held);
+/**
+ * A stocked product, a reservation whose delivery is held (as holdDeliveryOf), and two more
+ * committed together, which wait for the relay in memory; `leases(orderIds)` tells which of the
+ * orders' undelivered requests are leased, in seq order.
+ */
+async function holdOneAndQueueTwo(app: TestApp) {
+  const productId = await stockedProduct(app, 10);
+  await drained(app);
+  const [held, ...waiting] = [newId(), newId(), newId()];
+  const hold = holdDeliveryOf(app, held);
+  const reserve = (orderIds: string[]) => requestReservations(app, orderIds.map((orderId) => ({ orderId, lines: [{ productId, quantity: 1 }] })));
+  const leases = async (orderIds: string[]) =>
+    (
+      await sql<{ leased: boolean }>(
+        app,
+        `SELECT coalesce(locked_until > now(), false) AS leased FROM messaging.outbox
+         WHERE aggregate_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq`,
+        [orderIds],
+      )
+    ).map((row) => row.leased);
+  await reserve([held]);
+  await app.eventually(() => Promise.resolve(expect(hold.handOuts).toEqual([[held]])));
+  await reserve(waiting);
+  expect(await leases([held, ...waiting])).toEqual([true, true, true]);
+  return { productId, held, waiting, reserve, leases, ...hold };
+}
+
+describe('A relay with more rows handed to it than it delivers at once', () => {
+  const app = appWithRoomForTwo();
+
+  it('gives the waiting rows back to the table, writes the next unleased, and delivers them all in order', async () => {
+    const { productId, held, waiting, reserve, leases, handOuts, release, restore } = await holdOneAndQueueTwo(app());
     try {
-      await requestReservations(app, [{ orderId: held, lines: [{ productId, quantity: 1 }] }]);
-      await app.eventually(() => Promise.resolve(expect(hold.handOuts).toEqual([[held]])));
-      await requestReservations(app, waiting.map((orderId) => ({ orderId, lines: [{ productId, quantity: 1 }] })));
       const pastTheBound = newId();
-      await requestReservations(app, [{ orderId: pastTheBound, lines: [{ productId, quantity: 1 }] }]);
-      const leases = async (orderIds: string[]) =>
-        sql<{ leased: boolean }>(
-          app,
-          `SELECT coalesce(locked_until > now(), false) AS leased FROM messaging.outbox
-           WHERE aggregate_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq`,
-          [orderIds],
-        );
-      expect(await leases([held, ...waiting, pastTheBound])).toEqual([true, true, true, true, false].map((leased) => ({ leased })));
+      await reserve([pastTheBound]);
+      await app().eventually(async () => expect(await leases([held, ...waiting, pastTheBound])).toEqual([true, false, false, false]));
+      release();
+      await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 4 }));
+      expect(handOuts).toEqual([[held], ...waiting.map((orderId) => [orderId]), [pastTheBound]]);
 
-      await app.nest.get(OutboxRelay).beforeApplicationShutdown();
-      const afterStop = newId();
-      await requestReservations(app, [{ orderId: afterStop, lines: [{ productId, quantity: 1 }] }]);
-
-      expect(await leases([held, ...waiting, pastTheBound, afterStop])).toEqual(
-        [true, false, false, false, false, false].map((leased) => ({ leased })),
-      );
-      expect(hold.handOuts).toEqual([[held]]);
+      // The table drained, rows are written leased again.
+      await app().eventually(() => Promise.resolve(expect(app().nest.get(OutboxRelay).accepts(1)).toBe(true)));
+      const afterwards = [newId(), newId()];
+      await reserve(afterwards);
+      await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 6 }));
     } finally {
-      hold.release();
-      hold.restore();
+      release();
+      restore();
+    }
+  });
+});
+
+describe('A relay that stops with rows handed to it', () => {
+  const app = appWithRoomForTwo();
+
+  it('gives up the leases of the rows waiting for it, and the rows written after it stopped are not leased', async () => {
+    const { held, waiting, reserve, leases, handOuts, release, restore } = await holdOneAndQueueTwo(app());
+    try {
+      await app().nest.get(OutboxRelay).beforeApplicationShutdown();
+      const afterStop = newId();
+      await reserve([afterStop]);
+
+      expect(await leases([held, ...waiting, afterStop])).toEqual([true, false, false, false]);
+      expect(handOuts).toEqual([[held]]);
+    } finally {
+      release();
+      restore();
     }
   });
 });
