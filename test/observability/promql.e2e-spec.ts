@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { Envelope } from '../../libs/messaging';
 import { toKafkaRecord } from '../../libs/messaging/kafka-envelope';
@@ -323,12 +324,23 @@ describeWithPrometheus('Dashboards and alert rules, evaluated by Prometheus agai
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Evaluates each query; the failure message lists every one that failed or had no data. */
+  /**
+   * Evaluates each query; the failure message lists every one that failed or had no data. A query
+   * without data is asked again over a few scrapes: a process that a loaded machine stalls past the
+   * scrape timeout (the interval, 1 s) has every series marked stale until its next scrape.
+   */
   async function expectData(queries: Labelled[]): Promise<void> {
     const failures: string[] = [];
-    for (const { where, expr } of queries) {
-      const { problem } = await prometheus!.evaluate(expr);
-      if (problem) failures.push(`${where}: ${problem}\n    ${expr}`);
+    let lacking = queries;
+    for (let round = 1; lacking.length > 0; round++) {
+      const stillLacking: Labelled[] = [];
+      for (const query of lacking) {
+        const { problem } = await prometheus!.evaluate(query.expr);
+        if (problem === 'no data' && round < 5) stillLacking.push(query);
+        else if (problem) failures.push(`${query.where}: ${problem}\n    ${query.expr}`);
+      }
+      lacking = stillLacking;
+      if (lacking.length > 0) await sleep(2_000);
     }
     expect(failures).toEqual([]);
   }
