@@ -330,28 +330,32 @@ describe('Rows their writer hands to the relay, with the poller out of reach', (
   });
 });
 
+/** A test app with `env` and the poller out of reach, started for the describe block and closed after it. */
+function appWith(env: Record<string, string>, before?: () => Promise<Record<string, string>>): () => TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp({ ...env, ...(await before?.()), OUTBOX_POLL_MS: '3600000' });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => app!;
+}
+
 /**
  * A test app whose relay delivers a row at a time and has room for two (one under delivery, one
  * waiting, or two waiting), whose claims wait for the latest delivery, and whose poller and leases
  * are out of reach.
  */
 function appWithRoomForTwo(): () => TestApp {
-  let app: TestApp | undefined;
-  beforeAll(async () => {
-    app = await startTestApp({
-      OUTBOX_MAX_IN_FLIGHT: '2',
-      OUTBOX_BATCH_SIZE: '1',
-      OUTBOX_CLAIM_WAIT_MS: '60000',
-      OUTBOX_POLL_MS: '3600000',
-      // Longer than the test: a row still leased was not given back.
-      OUTBOX_LEASE_MS: '600000',
-      SHUTDOWN_DRAIN_MS: '0',
-    });
+  return appWith({
+    OUTBOX_MAX_IN_FLIGHT: '2',
+    OUTBOX_BATCH_SIZE: '1',
+    OUTBOX_CLAIM_WAIT_MS: '60000',
+    // Longer than the test: a row still leased was not given back.
+    OUTBOX_LEASE_MS: '600000',
+    SHUTDOWN_DRAIN_MS: '0',
   });
-  afterAll(async () => {
-    await app?.close();
-  });
-  return () => app!;
 }
 
 /**
@@ -426,18 +430,6 @@ describe('A relay that stops with rows handed to it', () => {
 });
 
 describe('Claims while the latest delivery is under way, with the poller out of reach', () => {
-  /** A test app with `env` and the poller out of reach, started for the describe block and closed after it. */
-  function appWith(env: Record<string, string>, before?: () => Promise<Record<string, string>>): () => TestApp {
-    let app: TestApp | undefined;
-    beforeAll(async () => {
-      app = await startTestApp({ ...env, ...(await before?.()), OUTBOX_POLL_MS: '3600000' });
-    });
-    afterAll(async () => {
-      await app?.close();
-    });
-    return () => app!;
-  }
-
   /** A stocked product and the first reservation of it, whose delivery is held; as holdDeliveryOf. */
   async function holdFirstReservation(app: TestApp) {
     const productId = await stockedProduct(app, 10);
