@@ -34,6 +34,7 @@ import { CatalogSearchWordsFromTerms1767000003800 } from './1767000003800-catalo
 import { OutboxUndeliveredInOrder1767000003900 } from './1767000003900-outbox-undelivered-in-order';
 import { OutboxPublishedByAggregate1767000004000 } from './1767000004000-outbox-published-by-aggregate';
 import { CatalogSearchTermsPerStatement1767000004100 } from './1767000004100-catalog-search-terms-per-statement';
+import { CatalogAttributesCheckWithoutAQuery1767000004200 } from './1767000004200-catalog-attributes-check-without-a-query';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   OutboxUndeliveredInOrder1767000003900,
   OutboxPublishedByAggregate1767000004000,
   CatalogSearchTermsPerStatement1767000004100,
+  CatalogAttributesCheckWithoutAQuery1767000004200,
 ];
