@@ -35,6 +35,7 @@ import { OutboxUndeliveredInOrder1767000003900 } from './1767000003900-outbox-un
 import { OutboxPublishedByAggregate1767000004000 } from './1767000004000-outbox-published-by-aggregate';
 import { CatalogSearchTermsPerStatement1767000004100 } from './1767000004100-catalog-search-terms-per-statement';
 import { CatalogAttributesCheckWithoutAQuery1767000004200 } from './1767000004200-catalog-attributes-check-without-a-query';
+import { CatalogUnindexedProducts1767000004300 } from './1767000004300-catalog-unindexed-products';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   OutboxPublishedByAggregate1767000004000,
   CatalogSearchTermsPerStatement1767000004100,
   CatalogAttributesCheckWithoutAQuery1767000004200,
+  CatalogUnindexedProducts1767000004300,
 ];

@@ -235,7 +235,7 @@ export function productStoreContract(start: () => Promise<StoreUnderTest>): void
       expect((await store.get(indexed.id))?.indexing).toMatchObject({ status: 'indexed', error: null });
     });
 
-    it('counts products by indexing status', async () => {
+    it('counts products by indexing status, and those not indexed alone', async () => {
       const before = await store.countByIndexingStatus();
       const [indexed, failed] = [await create(newProduct()), await create(newProduct()), await create(newProduct())];
       await unitOfWork.run((tx) => store.markIndexed(tx, [{ id: indexed.id, version: 1 }]));
@@ -245,6 +245,7 @@ export function productStoreContract(start: () => Promise<StoreUnderTest>): void
         indexed: before.indexed + 1,
         failed: before.failed + 1,
       });
+      expect(await store.countUnindexed()).toEqual({ pending: before.pending + 1, failed: before.failed + 1 });
     });
 
     it('holds a product locked for indexing against changes until that unit of work ends', async () => {

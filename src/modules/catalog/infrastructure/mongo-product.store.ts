@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, PipelineStage, QueryFilter } from 'mongoose';
 import { IntegrationMessage } from '../../../../libs/contracts/message';
 import { createEnvelope, Envelope, MessageContext, Transaction, UnitOfWork } from '../../../../libs/messaging';
 import { IndexedVersion, ProductStore, ProductWriter } from '../application/ports/product-store';
 import { ProductSearch } from '../application/ports/product-search-index';
-import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
+import { IndexingStatus, indexingCounts, ProductView } from '../application/product.view';
 import { Product } from '../domain/product';
 import { DuplicateSkuError, ProductVersionMismatchError } from '../domain/product.errors';
 import { MongoCatalog, ProductDocument } from './mongo-catalog.models';
@@ -215,13 +215,22 @@ export class MongoProductStore extends ProductStore {
     );
   }
 
-  async countByIndexingStatus(): Promise<Record<IndexingStatus, number>> {
+  countByIndexingStatus(): Promise<Record<IndexingStatus, number>> {
+    return this.countIndexing([]);
+  }
+
+  async countUnindexed(): Promise<Record<Exclude<IndexingStatus, 'indexed'>, number>> {
+    // Matched on the product_indexing_status index, which holds every status.
+    const { pending, failed } = await this.countIndexing([{ $match: { 'indexing.status': { $in: ['pending', 'failed'] } } }]);
+    return { pending, failed };
+  }
+
+  private async countIndexing(match: PipelineStage.Match[]): Promise<Record<IndexingStatus, number>> {
     const groups = await this.catalog.products.aggregate<{ _id: IndexingStatus; n: number }>([
+      ...match,
       { $group: { _id: '$indexing.status', n: { $sum: 1 } } },
     ]);
-    const counts = Object.fromEntries(INDEXING_STATUSES.map((s) => [s, 0])) as Record<IndexingStatus, number>;
-    for (const { _id, n } of groups) counts[_id] = n;
-    return counts;
+    return indexingCounts(groups.map(({ _id, n }) => [_id, n] as const));
   }
 
   /** As the Postgres adapter's ILIKE '%word%': each word, taken literally, anywhere in name or description, any case. */

@@ -7,7 +7,7 @@ import { Transaction, UnitOfWork } from '../../../../libs/messaging';
 import { rowsOf } from '../../../../libs/persistence';
 import { IndexedVersion, ProductStore, ProductWriter } from '../application/ports/product-store';
 import { ProductSearch } from '../application/ports/product-search-index';
-import { INDEXING_STATUSES, IndexingStatus, ProductView } from '../application/product.view';
+import { IndexingStatus, indexingCounts, ProductView } from '../application/product.view';
 import { Product, ProductAttributes, ProductStatus } from '../domain/product';
 import { DuplicateSkuError, ProductVersionMismatchError } from '../domain/product.errors';
 
@@ -46,6 +46,15 @@ function toView(row: ProductRow): ProductView {
     updatedAt: row.updated_at,
     indexing: { status: row.indexing_status, indexedAt: row.indexed_at, error: row.indexing_error },
   };
+}
+
+interface StatusCount {
+  status: IndexingStatus;
+  n: number;
+}
+
+function countsOf(rows: StatusCount[]): Record<IndexingStatus, number> {
+  return indexingCounts(rows.map(({ status, n }) => [status, n] as const));
 }
 
 function isSkuTaken(error: unknown): boolean {
@@ -256,11 +265,21 @@ export class PostgresProductStore extends ProductStore {
   }
 
   async countByIndexingStatus(): Promise<Record<IndexingStatus, number>> {
-    const rows = await this.dataSource.query<{ status: IndexingStatus; n: number }[]>(
-      'SELECT indexing_status AS status, count(*)::int AS n FROM catalog.product GROUP BY indexing_status',
+    return countsOf(
+      await this.dataSource.query<StatusCount[]>(
+        'SELECT indexing_status AS status, count(*)::int AS n FROM catalog.product GROUP BY indexing_status',
+      ),
     );
-    const counts = Object.fromEntries(INDEXING_STATUSES.map((s) => [s, 0])) as Record<IndexingStatus, number>;
-    for (const { status, n } of rows) counts[status] = n;
-    return counts;
+  }
+
+  async countUnindexed(): Promise<Record<Exclude<IndexingStatus, 'indexed'>, number>> {
+    // The predicate of the partial index product_unindexed (migrations/1767000004300-catalog-unindexed-products.ts).
+    const { pending, failed } = countsOf(
+      await this.dataSource.query<StatusCount[]>(
+        `SELECT indexing_status AS status, count(*)::int AS n FROM catalog.product
+         WHERE indexing_status <> 'indexed' GROUP BY indexing_status`,
+      ),
+    );
+    return { pending, failed };
   }
 }

@@ -73,6 +73,12 @@ export abstract class ProductStore {
   abstract countByIndexingStatus(): Promise<Record<IndexingStatus, number>>;
 
   /**
+   * The products not indexed: pending or failed. Read from an index of those alone, so that
+   * asking often while a large import is indexed does not scan the indexed ones each time.
+   */
+  abstract countUnindexed(): Promise<Record<Exclude<IndexingStatus, 'indexed'>, number>>;
+
+  /**
    * For when the search index is down: active products having every word in their name or
    * description, within the category and price range, newest first; one page, no relevance.
    */

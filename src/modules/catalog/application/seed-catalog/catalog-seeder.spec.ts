@@ -11,7 +11,7 @@ function seederWith(pendingAfterInsert: () => number, backlog = { waiting: 0, le
     execute: (command: BulkCreateProductsCommand) => Promise.resolve(command.products.map((_, n) => `id-${n}`)),
   } as unknown as CommandBus;
   const products = {
-    countByIndexingStatus: () => Promise.resolve({ pending: pendingAfterInsert(), indexed: 0, failed: 1 }),
+    countUnindexed: () => Promise.resolve({ pending: pendingAfterInsert(), failed: 1 }),
   } as unknown as ProductStore;
   const dataSource = { query: () => Promise.resolve([backlog]) } as unknown as DataSource;
   return new CatalogSeeder(commandBus, products, dataSource);

@@ -72,7 +72,7 @@ export class CatalogSeeder {
     progress.stop();
     const insertMs = Date.now() - started;
     await this.indexingSettled(indexTimeoutMs, progress);
-    const { failed } = await this.products.countByIndexingStatus();
+    const { failed } = await this.products.countUnindexed();
     return { created, insertMs, indexedMs: Date.now() - started, failedIndexing: failed };
   }
 
@@ -83,7 +83,7 @@ export class CatalogSeeder {
    * backlog of a seed that was killed).
    */
   private async indexingSettled(requestedTimeoutMs: number | undefined, progress: Progress): Promise<void> {
-    const pendingAtStart = (await this.products.countByIndexingStatus()).pending;
+    const pendingAtStart = (await this.products.countUnindexed()).pending;
     const timeoutMs = requestedTimeoutMs ?? defaultIndexTimeoutMs(pendingAtStart);
     const deadline = Date.now() + timeoutMs;
     let lowestPending = Number.POSITIVE_INFINITY;
@@ -91,7 +91,7 @@ export class CatalogSeeder {
     progress.start('indexing products', pendingAtStart);
     try {
       for (;;) {
-        const { pending, failed } = await this.products.countByIndexingStatus();
+        const { pending, failed } = await this.products.countUnindexed();
         progress.update(Math.max(0, pendingAtStart - pending));
         if (pending === 0) return;
         if (pending < lowestPending) {
