@@ -10,6 +10,12 @@ import { ProductGenerator } from './product-generator';
 /** How long indexing may make no progress at all before the seeder stops waiting for it. */
 const STALL_MS = 60_000;
 const POLL_MS = 250;
+/**
+ * Between two counts of the products left, at least this many times as long as the last count
+ * took: a count runs through every pending product, so while many are pending, counting stays a
+ * small share of the database's work; near the end counts are quick and come every POLL_MS again.
+ */
+const POLL_WAIT_PER_COUNT_TIME = 20;
 
 /** A minute, plus 20 ms a product pending: several times what indexing takes on a laptop. */
 export function defaultIndexTimeoutMs(pending: number): number {
@@ -91,7 +97,9 @@ export class CatalogSeeder {
     progress.start('indexing products', pendingAtStart);
     try {
       for (;;) {
+        const asked = Date.now();
         const { pending, failed } = await this.products.countUnindexed();
+        const countMs = Date.now() - asked;
         progress.update(Math.max(0, pendingAtStart - pending));
         if (pending === 0) return;
         if (pending < lowestPending) {
@@ -104,7 +112,7 @@ export class CatalogSeeder {
             now > deadline ? `did not finish within ${timeoutMs / 1000} s` : `made no progress for ${STALL_MS / 1000} s`;
           throw await this.stuck(reason, pending, failed);
         }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(POLL_MS, POLL_WAIT_PER_COUNT_TIME * countMs)));
       }
     } finally {
       progress.stop();
