@@ -5,9 +5,11 @@ import { ContextName, MessageClass } from '../contracts/message';
 export interface InboundRouteOptions {
   /**
    * True when the command's handler commits more than once, around a remote call (a payment
-   * provider): it runs outside the batch's shared transaction, so that none stays open while a
-   * remote system answers. A `BatchCommandHandler` still gets many such commands at once and
-   * records them all in the inbox in its final unit of work. Default false.
+   * provider), or commits long work of its own that the other contexts' deliveries need not wait
+   * for (search indexing): it runs outside the batch's shared transaction, so that none stays open
+   * while a remote system answers, and the relay's next delivery does not wait for it. A
+   * `BatchCommandHandler` still gets many such commands at once and records them all in the inbox
+   * in its final unit of work. Default false.
    */
   ownTransactions?: boolean;
 }

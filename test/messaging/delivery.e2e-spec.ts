@@ -11,7 +11,7 @@ import { newId } from '../../libs/persistence';
 import { RunningProviderSimulator, startProviderSimulator } from '../../src/simulators/providers';
 import { asAdmin } from '../support/auth';
 import { authorizationRequest } from '../support/payment-requests';
-import { drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
+import { catalogProduct, drained, finalOrder, placeOrder, sql, stockedProduct, stockOf } from '../support/shop';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const RESERVE_CONSUMER = 'inventory/inventory.stock.reserve@1';
@@ -499,6 +499,36 @@ describe('Claims while the latest delivery is under way, with the poller out of 
       await requestReservations(app(), [{ orderId: newId(), lines: [{ productId, quantity: 1 }] }]);
       await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 1 }));
       expect(await cardCallsInFlight()).toBe(1);
+    });
+  });
+
+  // Holding the search table takes a connection of its own: a PostgreSQL server, not the one session of PGlite.
+  const describeOnServer = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+  describeOnServer('with a wait longer than the test, and search indexing held up (PostgreSQL server)', () => {
+    // Indexing waits for the lock as long as the test runs, not failing at a query timeout meanwhile.
+    const app = appWith({ OUTBOX_CLAIM_WAIT_MS: '60000', DATABASE_QUERY_TIMEOUT_MS: '60000' });
+
+    it("claims the next rows while the latest delivery waits only on indexing the catalog's events", async () => {
+      const productId = await stockedProduct(app(), 10);
+      const holder = app().nest.get(DataSource).createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query('LOCK TABLE catalog.product_search IN EXCLUSIVE MODE');
+        const held = await catalogProduct(app());
+        // Ordering learned of the new product: the catalog event's delivery was handed over.
+        await app().eventually(async () => expect(await sql(app(), 'SELECT 1 FROM ordering.product_price WHERE product_id = $1', [held])).toHaveLength(1));
+        await requestReservations(app(), [{ orderId: newId(), lines: [{ productId, quantity: 1 }] }]);
+        await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 1 }));
+        expect(await sql(app(), 'SELECT indexing_status FROM catalog.product WHERE id = $1', [held])).toEqual([{ indexing_status: 'pending' }]);
+        await holder.rollbackTransaction();
+        await app().eventually(async () =>
+          expect(await sql(app(), 'SELECT indexing_status FROM catalog.product WHERE id = $1', [held])).toEqual([{ indexing_status: 'indexed' }]),
+        );
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
     });
   });
 
