@@ -44,13 +44,15 @@ describe(`The attribute check of catalog.product (${database})`, () => {
     await app?.close();
   });
 
-  function insertWith(attributes: unknown): Promise<unknown> {
+  /** Inserts a product with `attributes` straight into the table; answers its id. */
+  async function insertWith(attributes: unknown): Promise<string> {
     const id = newId();
-    return app.sql(
+    await app.sql(
       `INSERT INTO catalog.product (id, sku, name, description, category, price_amount, currency, version, attributes)
        VALUES ($1, $2, 'Checked mug', '', 'kitchen', 900, 'EUR', 1, $3::jsonb)`,
       [id, `SKU-${id}`, JSON.stringify(attributes)],
     );
+    return id;
   }
 
   it.each(CASES.map(([name, attributes, taken]) => [`${name}: ${taken ? 'taken' : 'refused'}`, attributes, taken] as const))(
@@ -62,12 +64,7 @@ describe(`The attribute check of catalog.product (${database})`, () => {
   );
 
   it('refuses an update to attributes that break a rule, and takes updates of other columns', async () => {
-    const id = newId();
-    await app.sql(
-      `INSERT INTO catalog.product (id, sku, name, description, category, price_amount, currency, version, attributes)
-       VALUES ($1, $2, 'Checked mug', '', 'kitchen', 900, 'EUR', 1, '{"colour": "blue"}')`,
-      [id, `SKU-${id}`],
-    );
+    const id = await insertWith({ colour: 'blue' });
     await expect(app.sql(`UPDATE catalog.product SET attributes = '{"colour": null}' WHERE id = $1`, [id])).rejects.toThrow(
       /product_attributes_valid/,
     );

@@ -510,6 +510,7 @@ describe('Claims while the latest delivery is under way, with the poller out of 
 
     it("claims the next rows while the latest delivery waits only on indexing the catalog's events", async () => {
       const productId = await stockedProduct(app(), 10);
+      const indexingOf = (id: string) => sql(app(), 'SELECT indexing_status FROM catalog.product WHERE id = $1', [id]);
       const holder = app().nest.get(DataSource).createQueryRunner();
       await holder.connect();
       try {
@@ -520,11 +521,9 @@ describe('Claims while the latest delivery is under way, with the poller out of 
         await app().eventually(async () => expect(await sql(app(), 'SELECT 1 FROM ordering.product_price WHERE product_id = $1', [held])).toHaveLength(1));
         await requestReservations(app(), [{ orderId: newId(), lines: [{ productId, quantity: 1 }] }]);
         await app().eventually(async () => expect(await stockOf(app(), productId)).toMatchObject({ onHand: 10, reserved: 1 }));
-        expect(await sql(app(), 'SELECT indexing_status FROM catalog.product WHERE id = $1', [held])).toEqual([{ indexing_status: 'pending' }]);
+        expect(await indexingOf(held)).toEqual([{ indexing_status: 'pending' }]);
         await holder.rollbackTransaction();
-        await app().eventually(async () =>
-          expect(await sql(app(), 'SELECT indexing_status FROM catalog.product WHERE id = $1', [held])).toEqual([{ indexing_status: 'indexed' }]),
-        );
+        await app().eventually(async () => expect(await indexingOf(held)).toEqual([{ indexing_status: 'indexed' }]));
       } finally {
         if (holder.isTransactionActive) await holder.rollbackTransaction();
         await holder.release();
