@@ -3,3 +3,9 @@
  * 128MB: docs/decisions/0068. A file of its own, so reading the configuration does not load PGlite.
  */
 export const DEFAULT_EMBEDDED_SHARED_BUFFERS_MB = 16;
+
+/**
+ * WAL written since the last checkpoint, in MB, that makes the embedded database checkpoint
+ * (docs/decisions/0080): PGlite has no checkpointer of its own.
+ */
+export const DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB = 64;

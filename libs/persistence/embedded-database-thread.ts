@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from './embedded-database-defaults';
+import { DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB, DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from './embedded-database-defaults';
 
 /** What the thread is started with. */
 export interface EmbeddedDatabaseThreadOptions {
@@ -13,6 +13,8 @@ export interface EmbeddedDatabaseThreadOptions {
   loadDataDir?: string;
   /** PostgreSQL's buffer cache (`shared_buffers`) in MB; DEFAULT_EMBEDDED_SHARED_BUFFERS_MB when unset. */
   sharedBuffersMb?: number;
+  /** WAL written since the last checkpoint that makes the thread checkpoint, in MB; DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB when unset. */
+  checkpointWalMb?: number;
 }
 
 export type EmbeddedDatabaseRequest =
@@ -31,6 +33,7 @@ export interface EmbeddedDatabaseFailure {
 export type EmbeddedDatabaseAnswer =
   | { ready: true }
   | { failed: EmbeddedDatabaseFailure }
+  | { checkpointFailed: EmbeddedDatabaseFailure }
   | { id: number; result: unknown }
   | { id: number; error: EmbeddedDatabaseFailure };
 
@@ -41,6 +44,21 @@ const booleanParameter = (value: unknown): string => {
   return String(value);
 };
 
+/** How often the thread compares the WAL written since the last checkpoint with its bound. */
+const CHECKPOINT_CHECK_MS = 1_000;
+/** The smallest `min_wal_size` and `max_wal_size` PostgreSQL takes: two segments of 16 MB. */
+const SMALLEST_WAL_SIZE_MB = 32;
+
+/**
+ * PostgreSQL's settings for a thread that checkpoints at `checkpointWalMb`: a checkpoint keeps
+ * (recycles) old segments up to `max_wal_size` and at least `min_wal_size`, PostgreSQL's 1 GB and
+ * 80 MB otherwise.
+ */
+function walSettings(checkpointWalMb: number): string[] {
+  const maxWalMb = Math.max(checkpointWalMb, SMALLEST_WAL_SIZE_MB);
+  return ['-c', `max_wal_size=${maxWalMb}MB`, '-c', `min_wal_size=${SMALLEST_WAL_SIZE_MB}MB`];
+}
+
 function failure(error: unknown): EmbeddedDatabaseFailure {
   if (!(error instanceof Error)) return { message: String(error), fields: {} };
   const fields: Record<string, unknown> = {};
@@ -49,12 +67,17 @@ function failure(error: unknown): EmbeddedDatabaseFailure {
 }
 
 async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDatabaseThreadOptions): Promise<void> {
+  const checkpointWalMb = options.checkpointWalMb ?? DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB;
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
       dataDir: options.dataDir,
       // On the command line, so it holds for a data directory made with another setting too.
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB}MB`],
+      startParams: [
+        ...PGlite.defaultStartParams,
+        ...['-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB}MB`],
+        ...walSettings(checkpointWalMb),
+      ],
       // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.
       extensions: { pg_trgm },
       serializers: { [types.BOOL]: booleanParameter },
@@ -68,9 +91,19 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
   // transaction at a time, and PGlite is one session.
   let queue = Promise.resolve();
   port.on('message', (request: EmbeddedDatabaseRequest) => {
-    queue = queue.then(() => answer(request));
+    queue = queue.then(() => answer(request)).then(checkpointWhenDue);
   });
   port.postMessage({ ready: true } satisfies EmbeddedDatabaseAnswer);
+  // PGlite runs PostgreSQL as one backend, without the checkpointer process that would checkpoint
+  // as the WAL grows: every segment written would stay until the database closes, in the data
+  // directory or, for memory://, in this process. Once a second a check is due; it runs in the
+  // queue like a request, after the first request that leaves no transaction open (the session
+  // is leased to one transaction at a time), or at once when the session is idle.
+  let checkpointCheckDue = false;
+  const checkpoints = setInterval(() => {
+    checkpointCheckDue = true;
+    queue = queue.then(checkpointWhenDue);
+  }, CHECKPOINT_CHECK_MS).unref();
 
   async function answer(request: EmbeddedDatabaseRequest): Promise<void> {
     try {
@@ -84,12 +117,26 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
           return port.postMessage({ id: request.id, result: tarball } satisfies EmbeddedDatabaseAnswer, [tarball]);
         }
         case 'close':
+          clearInterval(checkpoints);
           await pglite.close();
           reply(request.id, null);
           return port.close();
       }
     } catch (error) {
       port.postMessage({ id: request.id, error: failure(error) } satisfies EmbeddedDatabaseAnswer);
+    }
+  }
+
+  async function checkpointWhenDue(): Promise<void> {
+    if (!checkpointCheckDue || pglite.isInTransaction()) return;
+    checkpointCheckDue = false;
+    try {
+      const { rows } = await pglite.query<{ written: number }>(
+        `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS written FROM pg_control_checkpoint()`,
+      );
+      if (rows[0].written >= checkpointWalMb * 1024 * 1024) await pglite.exec('CHECKPOINT');
+    } catch (error) {
+      port.postMessage({ checkpointFailed: failure(error) } satisfies EmbeddedDatabaseAnswer);
     }
   }
 

@@ -1,7 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { EmbeddedDatabase } from './embedded-database';
+import { eventually } from '../../test/support/test-env';
 import { readyMadeCluster } from './ready-made-cluster';
+
+/** The rows of a statement's result. */
+const rowsOf = async <T>(answer: Promise<unknown>): Promise<T[]> => ((await answer) as { rows: T[] }).rows;
 
 describe(EmbeddedDatabase.name, () => {
   let database: EmbeddedDatabase;
@@ -65,6 +69,56 @@ describe(EmbeddedDatabase.name, () => {
     } finally {
       await smaller.close();
     }
+  });
+
+  it('keeps WAL for reuse up to its checkpoint bound, 64 MB by default, and 32 MB at least', async () => {
+    expect(await rowsOf(database.query(`SELECT current_setting('max_wal_size') AS max, current_setting('min_wal_size') AS min`, []))).toEqual([
+      { max: '64MB', min: '32MB' },
+    ]);
+  });
+
+  describe('with a checkpoint bound of 16 MB', () => {
+    let bounded: EmbeddedDatabase;
+    /** About 80 MB of WAL, five times the bound, in statements that checks can come between. */
+    const fill = async () => {
+      for (let i = 0; i < 20; i++) await bounded.exec(`INSERT INTO filler SELECT g, repeat('x', 500) FROM generate_series(1, 8000) AS g`);
+    };
+    const checkpointed = async () =>
+      (await rowsOf<{ redo: string; mb: number }>(
+        bounded.query(
+          `SELECT redo_lsn::text AS redo, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 / 1048576 AS mb
+           FROM pg_control_checkpoint()`,
+          [],
+        ),
+      ))[0];
+
+    beforeEach(async () => {
+      bounded = new EmbeddedDatabase({ dataDir: 'memory://', loadDataDir: readyMadeCluster('memory://'), checkpointWalMb: 16 });
+      await bounded.exec('CREATE TABLE filler (id int, pad text)');
+    });
+
+    afterEach(() => bounded.close());
+
+    it('checkpoints once the WAL written since the last checkpoint passes it, and keeps few segments', async () => {
+      // PGlite has no checkpointer: without the thread's checkpoints every segment written stays.
+      await fill();
+      await eventually(async () => expect((await checkpointed()).mb).toBeLessThan(16));
+      // max_wal_size is 32 MB here: two recycled segments of 16 MB and the one in use.
+      const [{ segments }] = await rowsOf<{ segments: number }>(bounded.query('SELECT count(*)::int AS segments FROM pg_ls_waldir()', []));
+      expect(segments).toBeLessThanOrEqual(3);
+      expect(await rowsOf(bounded.query('SELECT count(*)::int AS n FROM filler', []))).toEqual([{ n: 160_000 }]);
+    }, 60_000);
+
+    it('checks between transactions only: one open past the bound is left alone until it ends', async () => {
+      const before = (await checkpointed()).redo;
+      await bounded.exec('BEGIN');
+      await fill();
+      // Longer than two of the thread's checks, each of which finds the transaction open.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await checkpointed()).toEqual({ redo: before, mb: expect.any(Number) as number });
+      await bounded.exec('COMMIT');
+      await eventually(async () => expect((await checkpointed()).redo).not.toBe(before));
+    }, 60_000);
   });
 
   it('dumps its data directory as a gzipped tarball', async () => {
