@@ -75,7 +75,8 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
       // On the command line, so it holds for a data directory made with another setting too.
       startParams: [
         ...PGlite.defaultStartParams,
-        ...['-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB}MB`],
+        '-c',
+        `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB}MB`,
         ...walSettings(checkpointWalMb),
       ],
       // pg_trgm gives embedded search the same typo tolerance as a Postgres server with contrib.

@@ -4,8 +4,8 @@ import { EmbeddedDatabase } from './embedded-database';
 import { eventually } from '../../test/support/test-env';
 import { readyMadeCluster } from './ready-made-cluster';
 
-/** The rows of a statement's result. */
-const rowsOf = async <T>(answer: Promise<unknown>): Promise<T[]> => ((await answer) as { rows: T[] }).rows;
+/** The rows of a PGlite result (not libs/persistence's `rowsOf`, which reads TypeORM's). */
+const resultRows = async <T>(answer: Promise<unknown>): Promise<T[]> => ((await answer) as { rows: T[] }).rows;
 
 describe(EmbeddedDatabase.name, () => {
   let database: EmbeddedDatabase;
@@ -72,7 +72,7 @@ describe(EmbeddedDatabase.name, () => {
   });
 
   it('keeps WAL for reuse up to its checkpoint bound, 64 MB by default, and 32 MB at least', async () => {
-    expect(await rowsOf(database.query(`SELECT current_setting('max_wal_size') AS max, current_setting('min_wal_size') AS min`, []))).toEqual([
+    expect(await resultRows(database.query(`SELECT current_setting('max_wal_size') AS max, current_setting('min_wal_size') AS min`, []))).toEqual([
       { max: '64MB', min: '32MB' },
     ]);
   });
@@ -84,7 +84,7 @@ describe(EmbeddedDatabase.name, () => {
       for (let i = 0; i < 20; i++) await bounded.exec(`INSERT INTO filler SELECT g, repeat('x', 500) FROM generate_series(1, 8000) AS g`);
     };
     const checkpointed = async () =>
-      (await rowsOf<{ redo: string; mb: number }>(
+      (await resultRows<{ redo: string; mb: number }>(
         bounded.query(
           `SELECT redo_lsn::text AS redo, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 / 1048576 AS mb
            FROM pg_control_checkpoint()`,
@@ -104,9 +104,9 @@ describe(EmbeddedDatabase.name, () => {
       await fill();
       await eventually(async () => expect((await checkpointed()).mb).toBeLessThan(16));
       // max_wal_size is 32 MB here: two recycled segments of 16 MB and the one in use.
-      const [{ segments }] = await rowsOf<{ segments: number }>(bounded.query('SELECT count(*)::int AS segments FROM pg_ls_waldir()', []));
+      const [{ segments }] = await resultRows<{ segments: number }>(bounded.query('SELECT count(*)::int AS segments FROM pg_ls_waldir()', []));
       expect(segments).toBeLessThanOrEqual(3);
-      expect(await rowsOf(bounded.query('SELECT count(*)::int AS n FROM filler', []))).toEqual([{ n: 160_000 }]);
+      expect(await resultRows(bounded.query('SELECT count(*)::int AS n FROM filler', []))).toEqual([{ n: 160_000 }]);
     }, 60_000);
 
     it('checks between transactions only: one open past the bound is left alone until it ends', async () => {
