@@ -102,6 +102,8 @@ export async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.S
 export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
+  /** What the last readiness probe of a start got, for the message of a start that timed out. */
+  private lastProbe = 'none sent';
 
   constructor(
     readonly port: number,
@@ -158,13 +160,17 @@ export class AppProcess {
       if (worker ? this.output.join('').includes('without HTTP') : await this.answersReady()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`app not ready in ${timeoutMs} ms: ${this.output.join('')}`);
+    throw new Error(`app not ready in ${timeoutMs} ms (last readiness probe: ${this.lastProbe}): ${this.output.join('')}`);
   }
 
   private async answersReady(): Promise<boolean> {
     try {
-      return (await fetch(`${this.url}/health/ready`)).ok;
-    } catch {
+      const response = await fetch(`${this.url}/health/ready`);
+      this.lastProbe = `${response.status} ${await response.text()}`;
+      return response.ok;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      this.lastProbe = `no answer (${cause?.code ?? String(error)})`;
       return false;
     }
   }
