@@ -153,6 +153,7 @@ export class AppProcess {
     // A worker without HTTP says it is ready in its log (at level info).
     const worker = { ...this.env, ...extraEnv }.HTTP === 'off';
     const deadline = Date.now() + timeoutMs;
+    this.lastProbe = 'none sent';
     while (Date.now() < deadline) {
       // A process killed by a signal (a failpoint's kill -9 during the start) has no exit code, only that signal.
       const ended = this.child.exitCode ?? this.child.signalCode;
