@@ -23,6 +23,9 @@ export const SPLIT_ROLES = {
 } as const satisfies Record<string, readonly ContextName[]>;
 export type SplitRole = keyof typeof SPLIT_ROLES;
 
+/** How many of its process' last log lines the report of a group left behind shows. */
+const CONSUMER_LOG_LINES = 15;
+
 /** The gateway's routes: first path segment after /api/v1 → context. */
 const ROUTE_CONTEXT: Record<string, ContextName> = {
   products: 'catalog',
@@ -88,7 +91,9 @@ export class SplitApp implements TestApp {
 
   /** The four processes, not started yet, on that database and broker. */
   private static async over(database: TestDatabase, kafka: KafkaMock, env: Record<string, string>): Promise<SplitApp> {
-    const shared = { ...TEST_ENV, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };
+    // Warnings and errors are kept (in memory) for the report of a consumer group left behind.
+    const logLevel = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+    const shared = { ...TEST_ENV, ...logLevel, ...database.env, KAFKA_BROKERS: kafka.brokers, KAFKA_MAX_WAIT_MS: '50', KAFKA_SESSION_TIMEOUT_MS: '8000', ...env };
     const processes = {} as Record<SplitRole, AppProcess>;
     const edgePort = await freePort();
     // The workers verify access tokens with the keys identity publishes at the edge.
@@ -189,11 +194,25 @@ export class SplitApp implements TestApp {
         for (const end of ends) {
           const done = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
           const lag = Number(end.high) - Math.max(done, Number(end.low));
-          if (lag > 0) return `group ${groupId} is ${lag} behind on ${topic}[${end.partition}]`;
+          if (lag > 0) return `group ${groupId} is ${lag} behind on ${topic}[${end.partition}]\n${await this.consumerReport(groupId)}`;
         }
       }
     }
     return undefined;
+  }
+
+  /**
+   * What the process hosting a group's context says of its consumers (readiness) and the last lines
+   * it logged about them: what a group that stopped consuming needs to be understood. The mock
+   * cluster answers no DescribeGroups, so the group's members cannot be asked of the broker.
+   */
+  private async consumerReport(context: ContextName): Promise<string> {
+    const host = this.processHosting(context);
+    const readiness = await fetch(`${host.url}/health/ready`)
+      .then(async (response) => `${response.status} ${JSON.stringify(((await response.json()) as { checks?: { kafka?: unknown } }).checks?.kafka)}`)
+      .catch((error: unknown) => `no answer (${String(error)})`);
+    const logged = host.output.join('').split('\n').filter((line) => line.includes(context)).slice(-CONSUMER_LOG_LINES);
+    return `readiness of its process: ${readiness}; its last lines about ${context}:\n${logged.join('\n') || '(none)'}`;
   }
 
   async close(): Promise<void> {
