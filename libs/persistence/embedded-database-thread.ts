@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB, DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from './embedded-database-defaults';
+import {
+  DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB,
+  DEFAULT_EMBEDDED_SHARED_BUFFERS_MB,
+  DEFAULT_EMBEDDED_VACUUM_CHECK_MS,
+} from './embedded-database-defaults';
 
 /** What the thread is started with. */
 export interface EmbeddedDatabaseThreadOptions {
@@ -15,6 +19,8 @@ export interface EmbeddedDatabaseThreadOptions {
   sharedBuffersMb?: number;
   /** WAL written since the last checkpoint that makes the thread checkpoint, in MB; DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB when unset. */
   checkpointWalMb?: number;
+  /** How often the thread looks for tables that autovacuum would vacuum or analyze; DEFAULT_EMBEDDED_VACUUM_CHECK_MS when unset. */
+  vacuumCheckMs?: number;
 }
 
 export type EmbeddedDatabaseRequest =
@@ -33,7 +39,7 @@ export interface EmbeddedDatabaseFailure {
 export type EmbeddedDatabaseAnswer =
   | { ready: true }
   | { failed: EmbeddedDatabaseFailure }
-  | { checkpointFailed: EmbeddedDatabaseFailure }
+  | { maintenanceFailed: { work: string; failure: EmbeddedDatabaseFailure } }
   | { id: number; result: unknown }
   | { id: number; error: EmbeddedDatabaseFailure };
 
@@ -48,6 +54,29 @@ const booleanParameter = (value: unknown): string => {
 const CHECKPOINT_CHECK_MS = 1_000;
 /** The smallest `min_wal_size` and `max_wal_size` PostgreSQL takes: two segments of 16 MB. */
 const SMALLEST_WAL_SIZE_MB = 32;
+
+/**
+ * The tables autovacuum would take on now, by its own thresholds and scale factors (PostgreSQL's
+ * settings, so a table's storage parameters are not read), each as the statement that does it:
+ * VACUUM (ANALYZE) past the dead-row or inserted-row bound, ANALYZE past the changed-row bound.
+ */
+const TABLES_DUE_FOR_VACUUM = `
+  WITH setting AS (
+    SELECT current_setting('autovacuum_vacuum_threshold')::float8 AS vacuum_base,
+           current_setting('autovacuum_vacuum_scale_factor')::float8 AS vacuum_scale,
+           current_setting('autovacuum_vacuum_insert_threshold')::float8 AS insert_base,
+           current_setting('autovacuum_vacuum_insert_scale_factor')::float8 AS insert_scale,
+           current_setting('autovacuum_analyze_threshold')::float8 AS analyze_base,
+           current_setting('autovacuum_analyze_scale_factor')::float8 AS analyze_scale
+  ), due AS (
+    SELECT format('%I.%I', t.schemaname, t.relname) AS name,
+           t.n_dead_tup > s.vacuum_base + s.vacuum_scale * greatest(c.reltuples, 0)
+             OR t.n_ins_since_vacuum > s.insert_base + s.insert_scale * greatest(c.reltuples, 0) AS needs_vacuum,
+           t.n_mod_since_analyze > s.analyze_base + s.analyze_scale * greatest(c.reltuples, 0) AS needs_analyze
+    FROM pg_stat_user_tables AS t JOIN pg_class AS c ON c.oid = t.relid CROSS JOIN setting AS s
+  )
+  SELECT CASE WHEN needs_vacuum THEN 'VACUUM (ANALYZE) ' ELSE 'ANALYZE ' END || name AS statement
+  FROM due WHERE needs_vacuum OR needs_analyze ORDER BY name`;
 
 /**
  * PostgreSQL's settings for a thread that checkpoints at `checkpointWalMb`: a checkpoint keeps
@@ -68,6 +97,7 @@ function failure(error: unknown): EmbeddedDatabaseFailure {
 
 async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDatabaseThreadOptions): Promise<void> {
   const checkpointWalMb = options.checkpointWalMb ?? DEFAULT_EMBEDDED_CHECKPOINT_WAL_MB;
+  const vacuumCheckMs = options.vacuumCheckMs ?? DEFAULT_EMBEDDED_VACUUM_CHECK_MS;
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
@@ -92,19 +122,27 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
   // transaction at a time, and PGlite is one session.
   let queue = Promise.resolve();
   port.on('message', (request: EmbeddedDatabaseRequest) => {
-    queue = queue.then(() => answer(request)).then(checkpointWhenDue);
+    queue = queue.then(() => answer(request)).then(maintainWhenDue);
   });
   port.postMessage({ ready: true } satisfies EmbeddedDatabaseAnswer);
   // PGlite runs PostgreSQL as one backend, without the checkpointer process that would checkpoint
   // as the WAL grows: every segment written would stay until the database closes, in the data
-  // directory or, for memory://, in this process. Once a second a check is due; it runs in the
-  // queue like a request, after the first request that leaves no transaction open (the session
-  // is leased to one transaction at a time), or at once when the session is idle.
+  // directory or, for memory://, in this process. Nor does it run autovacuum: dead rows would stay,
+  // index-only scans would read the heap and the planner would have no statistics. So the thread
+  // does both. Once a second a checkpoint check is due, once a minute a look for tables autovacuum
+  // would take on; each runs in the queue like a request, after the first request that leaves no
+  // transaction open (the session is leased to one transaction at a time), or at once when the
+  // session is idle. Tables due are vacuumed one at a time, each behind the requests queued by then.
   let checkpointCheckDue = false;
-  const checkpoints = setInterval(() => {
-    checkpointCheckDue = true;
-    queue = queue.then(checkpointWhenDue);
-  }, CHECKPOINT_CHECK_MS).unref();
+  let vacuumCheckDue = false;
+  const vacuumsDue: string[] = [];
+  const every = (ms: number, markDue: () => void): NodeJS.Timeout =>
+    setInterval(() => {
+      markDue();
+      queue = queue.then(maintainWhenDue);
+    }, ms).unref();
+  const checkpoints = every(CHECKPOINT_CHECK_MS, () => (checkpointCheckDue = true));
+  const vacuumChecks = every(vacuumCheckMs, () => (vacuumCheckDue = true));
 
   async function answer(request: EmbeddedDatabaseRequest): Promise<void> {
     try {
@@ -119,6 +157,7 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
         }
         case 'close':
           clearInterval(checkpoints);
+          clearInterval(vacuumChecks);
           await pglite.close();
           reply(request.id, null);
           return port.close();
@@ -128,16 +167,36 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
     }
   }
 
-  async function checkpointWhenDue(): Promise<void> {
-    if (!checkpointCheckDue || pglite.isInTransaction()) return;
-    checkpointCheckDue = false;
+  async function maintainWhenDue(): Promise<void> {
+    if (pglite.closed || pglite.isInTransaction()) return;
+    if (checkpointCheckDue) {
+      checkpointCheckDue = false;
+      await maintain('checkpointing', async () => {
+        const { rows } = await pglite.query<{ written: number }>(
+          `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS written FROM pg_control_checkpoint()`,
+        );
+        if (rows[0].written >= checkpointWalMb * 1024 * 1024) await pglite.exec('CHECKPOINT');
+      });
+    }
+    if (vacuumCheckDue && vacuumsDue.length === 0) {
+      vacuumCheckDue = false;
+      await maintain('looking for tables to vacuum in', async () => {
+        const { rows } = await pglite.query<{ statement: string }>(TABLES_DUE_FOR_VACUUM);
+        vacuumsDue.push(...rows.map((row) => row.statement));
+      });
+    }
+    const vacuum = vacuumsDue.shift();
+    if (vacuum === undefined) return;
+    await maintain(`${vacuum} of`, () => pglite.exec(vacuum));
+    if (vacuumsDue.length > 0) queue = queue.then(maintainWhenDue);
+  }
+
+  /** Runs one piece of maintenance; a failure is the main thread's to log, and requests go on. */
+  async function maintain(work: string, run: () => Promise<unknown>): Promise<void> {
     try {
-      const { rows } = await pglite.query<{ written: number }>(
-        `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS written FROM pg_control_checkpoint()`,
-      );
-      if (rows[0].written >= checkpointWalMb * 1024 * 1024) await pglite.exec('CHECKPOINT');
+      await run();
     } catch (error) {
-      port.postMessage({ checkpointFailed: failure(error) } satisfies EmbeddedDatabaseAnswer);
+      port.postMessage({ maintenanceFailed: { work, failure: failure(error) } } satisfies EmbeddedDatabaseAnswer);
     }
   }
 

@@ -94,7 +94,10 @@ export class EmbeddedDatabase {
       worker.on('message', (answer: EmbeddedDatabaseAnswer) => {
         if ('ready' in answer) return resolve();
         if ('failed' in answer) return reject(asError(answer.failed));
-        if ('checkpointFailed' in answer) return this.logger.warn(`checkpointing the embedded database: ${answer.checkpointFailed.message}`);
+        if ('maintenanceFailed' in answer) {
+          const { work, failure } = answer.maintenanceFailed;
+          return this.logger.warn(`${work} the embedded database: ${failure.message}`);
+        }
         const waiting = this.waiting.get(answer.id);
         this.waiting.delete(answer.id);
         if ('error' in answer) waiting?.reject(asError(answer.error));
