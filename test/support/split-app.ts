@@ -51,6 +51,8 @@ export class SplitApp implements TestApp {
   /** A pool: a suite publishes and reads concurrently, which one connection would take in turn only by pg's deprecated queueing. */
   private readonly db: Pool;
   private readonly admin: Admin;
+  /** The consumer group the last look at pending work found behind, if any. */
+  private laggingGroup?: ContextName;
 
   private constructor(
     readonly kafka: KafkaMock,
@@ -122,7 +124,7 @@ export class SplitApp implements TestApp {
     } catch (error) {
       const pending = await this.pendingWork().catch((reason: unknown) => `unknown (${String(reason)})`);
       if (error instanceof Error && pending) error.message += `\nstill undelivered: ${pending}`;
-      throw error;
+      throw await this.withConsumerReport(error);
     }
   }
 
@@ -167,15 +169,20 @@ export class SplitApp implements TestApp {
    */
   async drained(timeoutMs = 30_000): Promise<void> {
     let quietRounds = 0;
-    await eventually(async () => {
-      const pending = await this.pendingWork();
-      quietRounds = pending ? 0 : quietRounds + 1;
-      if (quietRounds < 2) throw new Error(pending ?? 'confirming quiet');
-    }, timeoutMs);
+    try {
+      await eventually(async () => {
+        const pending = await this.pendingWork();
+        quietRounds = pending ? 0 : quietRounds + 1;
+        if (quietRounds < 2) throw new Error(pending ?? 'confirming quiet');
+      }, timeoutMs);
+    } catch (error) {
+      throw await this.withConsumerReport(error);
+    }
   }
 
   /** What is still undelivered and where, or undefined when everything committed was delivered. */
   async pendingWork(): Promise<string | undefined> {
+    this.laggingGroup = undefined;
     if (this.kafka.exitedWith) return `the mock cluster exited (${this.kafka.exitedWith}): nothing can be delivered any more`;
     const [{ n }] = await this.sql<{ n: number }>(UNDELIVERED_MESSAGES);
     if (n > 0) {
@@ -194,7 +201,10 @@ export class SplitApp implements TestApp {
         for (const end of ends) {
           const done = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
           const lag = Number(end.high) - Math.max(done, Number(end.low));
-          if (lag > 0) return `group ${groupId} is ${lag} behind on ${topic}[${end.partition}]\n${await this.consumerReport(groupId)}`;
+          if (lag > 0) {
+            this.laggingGroup = groupId;
+            return `group ${groupId} is ${lag} behind on ${topic}[${end.partition}]`;
+          }
         }
       }
     }
@@ -202,17 +212,21 @@ export class SplitApp implements TestApp {
   }
 
   /**
-   * What the process hosting a group's context says of its consumers (readiness) and the last lines
-   * it logged about them: what a group that stopped consuming needs to be understood. The mock
-   * cluster answers no DescribeGroups, so the group's members cannot be asked of the broker.
+   * A wait that ended with a consumer group behind, told what the process hosting the group's
+   * context says of its consumers (readiness) and the last lines it logged about them: what a group
+   * that stopped consuming needs to be understood. The mock cluster answers no DescribeGroups, so
+   * the group's members cannot be asked of the broker.
    */
-  private async consumerReport(context: ContextName): Promise<string> {
+  private async withConsumerReport(error: unknown): Promise<unknown> {
+    const context = this.laggingGroup;
+    if (!(error instanceof Error) || context === undefined) return error;
     const host = this.processHosting(context);
     const readiness = await fetch(`${host.url}/health/ready`)
       .then(async (response) => `${response.status} ${JSON.stringify(((await response.json()) as { checks?: { kafka?: unknown } }).checks?.kafka)}`)
-      .catch((error: unknown) => `no answer (${String(error)})`);
+      .catch((reason: unknown) => `no answer (${String(reason)})`);
     const logged = host.output.join('').split('\n').filter((line) => line.includes(context)).slice(-CONSUMER_LOG_LINES);
-    return `readiness of its process: ${readiness}; its last lines about ${context}:\n${logged.join('\n') || '(none)'}`;
+    error.message += `\nreadiness of its process: ${readiness}; its last lines about ${context}:\n${logged.join('\n') || '(none)'}`;
+    return error;
   }
 
   async close(): Promise<void> {
