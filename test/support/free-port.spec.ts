@@ -17,4 +17,16 @@ describe(freePort.name, () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('never hands out a port that fetch refuses to connect to (10080, on the fetch standard\'s bad ports list)', async () => {
+    const [ephemeralFrom] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    // The first draw lands on 10080; the port handed out must be another.
+    jest.spyOn(Math, 'random').mockReturnValueOnce((10_080 - 10_000 + 0.5) / (ephemeralFrom - 10_000));
+    try {
+      expect(await freePort()).not.toBe(10_080);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    await expect(fetch('http://127.0.0.1:10080/')).rejects.toMatchObject({ cause: { message: 'bad port' } });
+  });
 });

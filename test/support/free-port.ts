@@ -4,6 +4,13 @@ import { createServer } from 'node:net';
 /** The lowest port `freePort` hands out: above the ports of well-known servers. */
 const CHILD_PORTS_FROM = 10_000;
 
+/**
+ * The ports of the fetch standard's "bad ports" list from CHILD_PORTS_FROM up. Node's fetch refuses
+ * to connect to them ("fetch failed", cause "bad port"), and the suites probe readiness with fetch:
+ * a split suite's process on 10080 was ready, and never answered its probes.
+ */
+const PORTS_FETCH_REFUSES = new Set([10_080]);
+
 /** Where the ports the kernel gives outgoing connections (and `listen(0)`) start, as Linux reports it. */
 function ephemeralPortsFrom(): number {
   try {
@@ -33,7 +40,7 @@ export async function freePort(): Promise<number> {
   if (below <= CHILD_PORTS_FROM) throw new Error(`the ephemeral ports start at ${below}, leaving none from ${CHILD_PORTS_FROM} below them`);
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = CHILD_PORTS_FROM + Math.floor(Math.random() * (below - CHILD_PORTS_FROM));
-    if (await canListen(port)) return port;
+    if (!PORTS_FETCH_REFUSES.has(port) && (await canListen(port))) return port;
   }
   throw new Error(`no free port from ${CHILD_PORTS_FROM} to ${below - 1} in 100 tries`);
 }
