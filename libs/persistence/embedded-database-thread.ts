@@ -168,6 +168,8 @@ async function run(port: NonNullable<typeof parentPort>, options: EmbeddedDataba
   }
 
   async function maintainWhenDue(): Promise<void> {
+    // After every request: a boolean test while nothing is due, before asking PGlite anything.
+    if (!checkpointCheckDue && !vacuumCheckDue && vacuumsDue.length === 0) return;
     if (pglite.closed || pglite.isInTransaction()) return;
     if (checkpointCheckDue) {
       checkpointCheckDue = false;

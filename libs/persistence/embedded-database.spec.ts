@@ -135,6 +135,8 @@ describe(EmbeddedDatabase.name, () => {
           [],
         ),
       ))[0];
+    const churnVacuums = () =>
+      resultRows<{ vacuums: number }>(vacuumed.query(`SELECT vacuum_count::int AS vacuums FROM pg_stat_user_tables WHERE relname = 'churn'`, []));
 
     beforeEach(async () => {
       vacuumed = databaseWith({ vacuumCheckMs: 200 });
@@ -159,13 +161,9 @@ describe(EmbeddedDatabase.name, () => {
       await eventually(async () => expect(await churnStats()).toMatchObject({ vacuumed: true, analyzed: true, estimate: 20_000 }));
       // 50 rows changed in a table of 20,000 are below every bound: nothing more is done to it.
       await vacuumed.exec('UPDATE churn SET pad = pad WHERE id <= 50');
-      const [{ vacuums }] = await resultRows<{ vacuums: number }>(
-        vacuumed.query(`SELECT vacuum_count::int AS vacuums FROM pg_stat_user_tables WHERE relname = 'churn'`, []),
-      );
+      const [{ vacuums }] = await churnVacuums();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await resultRows(vacuumed.query(`SELECT vacuum_count::int AS vacuums FROM pg_stat_user_tables WHERE relname = 'churn'`, []))).toEqual([
-        { vacuums },
-      ]);
+      expect(await churnVacuums()).toEqual([{ vacuums }]);
     }, 60_000);
   });
 
