@@ -5,4 +5,5 @@ export * from './database.module';
 export * from './ids';
 export * from './read-model-rebuilder';
 export * from './sql';
-export * from './generic-plan-pool';
+export * from './generic-plan-sessions';
+export * from './pipelined-sessions';
