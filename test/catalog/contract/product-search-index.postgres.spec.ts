@@ -89,4 +89,30 @@ describe('The search terms', () => {
     expect(await termsOf(a)).toBe(0);
     expect(await termsOf(b)).toBeGreaterThan(0);
   });
+
+  /**
+   * Relevance read from the terms ranks as `ts_rank` of the documents does, whether the typed word
+   * prefixes one index word (its terms read without grouping) or several (grouped per product).
+   */
+  it.each([
+    ['one index word', (word: string) => [word, `${word} ${word}`, `${word} lamp ${word}`, `lamp desk chair ${word}`]],
+    ['several index words', (word: string) => [word, `${word} ${word}s`, `lamp ${word}s`, `${word}er desk ${word}`, `chair ${word}er`]],
+  ])('rank a word that prefixes %s as the documents do', async (_, namesWith) => {
+    const word = `w${newId().replace(/-/g, '').slice(-10)}`;
+    const category = `ranking-${word}`;
+    const rows = namesWith(word).map((name, i): [string, string, string, number, number] => [newId(), name, category, 100 + i, 0]);
+    await sql(app, UPSERT.replace('%ROWS%', documentRows(rows)));
+    const expected = await sql<{ product_id: string }>(
+      app,
+      `SELECT product_id FROM catalog.product_search
+       WHERE category = $2 AND document @@ to_tsquery('simple', $1)
+       ORDER BY ts_rank(document, to_tsquery('simple', $1)) DESC, product_id DESC`,
+      [`${word}:*`, category],
+    );
+    const found = await app.nest
+      .get(ProductSearchIndex)
+      .search({ q: { text: word, words: [word] }, category, sort: 'relevance', limit: 100, facets: false });
+    expect(expected).toHaveLength(rows.length);
+    expect(found.hits.map((hit) => hit.productId)).toEqual(expected.map((row) => row.product_id));
+  });
 });
