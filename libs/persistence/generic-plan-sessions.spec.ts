@@ -27,7 +27,7 @@ async function plansOf(query: <T extends object>(statement: typeof STATEMENT | t
 }
 
 describeOnPostgres(genericPlanSessions.name, () => {
-  it('plans a prepared statement once, on the database of the pool it copies, which plans it at each execution', async () => {
+  it('plans a prepared statement once and compiles nothing, on the database of the pool it copies, which plans it at each execution', async () => {
     const pool = new Pool({ connectionString: serverUrl, max: 1 });
     const errors: Error[] = [];
     const planningOnce: PipelinedSessions = genericPlanSessions(pool, 1, (error) => errors.push(error));
@@ -37,6 +37,7 @@ describeOnPostgres(genericPlanSessions.name, () => {
       const original = await plansOf(async (statement) => (await client.query(statement)).rows);
       expect(copied).toEqual({ database: original.database, generic_plans: '3', custom_plans: '0', n: original.n });
       expect(original).toMatchObject({ generic_plans: '0', custom_plans: '3' });
+      expect(await planningOnce.query({ text: 'SHOW jit', values: [] })).toEqual([{ jit: 'off' }]);
       expect(errors).toEqual([]);
     } finally {
       client.release();

@@ -311,8 +311,14 @@ export class PostgresProductSearchIndex extends ProductSearchIndex implements On
     const minPrice = params.add(query.minPrice ?? 0);
     const maxPrice = params.add(query.maxPrice ?? Number.MAX_SAFE_INTEGER);
     const typed = params.add(words);
-    const terms = `FROM lexemes JOIN catalog.product_search_term AS term ON term.lexeme = lexemes.lexeme ${category}
-          AND term.price_amount BETWEEN ${minPrice}::bigint AND ${maxPrice}::bigint`;
+    // Each index word's terms read through the terms' index, whatever the filters: a lateral
+    // subquery kept as one (OFFSET 0 stops PostgreSQL flattening it into a join). As a join, the
+    // generic plan of a search without a category sorted the whole terms table for a merge join.
+    const terms = `FROM lexemes CROSS JOIN LATERAL (
+          SELECT term.product_id, term.category, term.price_amount, term.score FROM catalog.product_search_term AS term
+          WHERE term.lexeme = lexemes.lexeme ${category} AND term.price_amount BETWEEN ${minPrice}::bigint AND ${maxPrice}::bigint
+          OFFSET 0
+        ) AS term`;
     return `typed AS (
         SELECT word, (ordinality - 1)::int AS bit FROM unnest(${typed}::text[]) WITH ORDINALITY AS typed(word, ordinality)
       ), lexemes AS (
