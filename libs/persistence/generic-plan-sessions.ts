@@ -14,9 +14,10 @@ const SETTINGS = '-c plan_cache_mode=force_generic_plan -c jit=off';
  * plan each prepared statement once, for every value of its parameters
  * (`plan_cache_mode = force_generic_plan`), and run it without JIT compilation. PostgreSQL
  * otherwise plans a prepared statement again at each execution for as long as its custom plans
- * look cheaper than the generic one, which for a long statement can cost more than running it. Only for statements whose best plan does not
- * depend on their values, and not on the application's pool: there the setting would fix the
- * plans of every parameterised statement. `onError` hears of a session's connection that failed.
+ * look cheaper than the generic one, which for a long statement can cost more than running it.
+ * Only for statements whose best plan does not depend on their values, and not on the
+ * application's pool: there the setting would fix the plans of every parameterised statement.
+ * `onError` hears of a session's connection that failed.
  */
 export function genericPlanSessions(pool: Pool, size: number, onError: (error: Error) => void): PipelinedSessions {
   const { Client: client, ...options } = pool.options;
