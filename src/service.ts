@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { describeFailpoints, failpoints } from '../libs/failpoints';
 import { startTracing } from '../libs/observability';
+import { threadsSizeTheirOwnYoungGeneration } from '../libs/startup';
 import { createApp } from './bootstrap';
 import { AppConfig, loadConfig } from './config/app-config';
 import { exitOnStartupFailure } from './startup-failure';
@@ -11,6 +12,7 @@ import { exitOnStartupFailure } from './startup-failure';
 let config: AppConfig | undefined;
 
 async function main(): Promise<void> {
+  threadsSizeTheirOwnYoungGeneration();
   config = loadConfig();
   // Before the application exists, so visits during its start count too.
   failpoints.arm(config.failpoints);

@@ -1,2 +1,3 @@
 export { isStartupError, StartupError } from './startup-error';
 export { compiledSibling } from './compiled-sibling';
+export { threadsSizeTheirOwnYoungGeneration } from './thread-young-generation';
