@@ -21,7 +21,7 @@ const { URL } = require('node:url');
 const ROOT = path.dirname(require.resolve('../../package.json'));
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 /** The heap settings `npm start` and the image run the service with (docs/decisions/0044, 0071). */
-const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=16', '--heap-growing-percent=30'];
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--heap-growing-percent=30'];
 const RESULTS_DIR = path.join(ROOT, 'test', 'bench', 'results');
 const HOST = '127.0.0.1';
 const READY_POLL_MS = 20;

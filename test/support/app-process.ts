@@ -10,7 +10,7 @@ const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
 /** What `npm start` sets besides the service's own settings (docs/decisions/0027). */
 const START_ENV = { MALLOC_MMAP_THRESHOLD_: '4194304' };
 /** The heap settings `npm start` runs with (docs/decisions/0044, 0071). */
-export const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=16', '--heap-growing-percent=30'];
+export const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--heap-growing-percent=30'];
 
 let provider: Promise<RunningProviderSimulator> | undefined;
 
