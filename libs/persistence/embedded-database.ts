@@ -14,9 +14,11 @@ const THREAD_ENTRY = compiledSibling(__filename, './embedded-database-thread');
 /**
  * The heap bounds of the service's own flags (docs/decisions/0044): the thread holds each result's
  * rows as JavaScript objects until they are sent, and a thread out of heap would end the database
- * for the whole process. PGlite's WebAssembly memory is outside these bounds.
+ * for the whole process. A young generation is two semi-spaces and a third as large for new large
+ * objects, so the flags' 4 MB semi-spaces are 12 MB here (docs/decisions/0083). PGlite's
+ * WebAssembly memory is outside these bounds.
  */
-const THREAD_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 4 };
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 12 };
 
 /** PostgreSQL's error as the caller of a query sees it: the message and every field (code, constraint, detail…). */
 function asError({ message, stack, fields }: EmbeddedDatabaseFailure): Error {
