@@ -28,8 +28,8 @@ const STOCK = 30;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
 /**
- * How long the orders may take to reach the failpoint's third visit. A bound, not a timing: 20 s
- * ran out before the third capture on a loaded two-core CI machine.
+ * How long the orders may take to reach the visit that kills. A bound, not a timing: 20 s ran out
+ * before it at after-capture-commit on a loaded two-core CI machine.
  */
 const KILLED_WITHIN_MS = 60_000;
 
