@@ -26,13 +26,29 @@ const ROUNDS: Record<OrderPathRole, FailpointName>[] = [
 const ROLES = Object.keys(ROUNDS[0]) as OrderPathRole[];
 
 const ORDERS = 30;
-/** Orders sent at once; the next wave goes when this one is answered (or refused). */
+/**
+ * Orders sent at once. The next wave goes when the orders placed so far are decided and every message
+ * delivered, so each wave crosses every boundary of the order path of its own: overlapping waves were
+ * batched together under load, and fewer crossings than KILL_AT left a process alive.
+ */
 const WAVE = 4;
 const QUANTITY = 2;
 /** Less than the orders ask for, so some roll back for stock as well as for a declined card. */
 const STOCK = 40;
 /** The visit that kills: some orders are through each boundary already. */
 const KILL_AT = 3;
+
+/** The customer's orders all decided and every message delivered; armed processes that died are back by then. */
+async function decidedAndDrained(app: SplitApp, customerId: string): Promise<void> {
+  await eventually(async () => {
+    const [{ n: undecided }] = await app.sql<{ n: number }>(
+      'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 AND status <> ALL($2::text[])',
+      [customerId, FINAL_STATUSES],
+    );
+    expect(undecided).toBe(0);
+  }, 60_000);
+  await app.drained(60_000);
+}
 
 describeSplit('The split over Kafka, its three order-path processes each killed at a failpoint', () => {
   let app: SplitApp;
@@ -78,6 +94,7 @@ describeSplit('The split over Kafka, its three order-path processes each killed 
       const edge = app.processes.edge;
       for (let first = 0; first < orders.length; first += WAVE) {
         await Promise.all(orders.slice(first, first + WAVE).map((order) => sendOrder(edge.url, customer.session, order)));
+        await decidedAndDrained(app, customer.id);
       }
       await eventually(async () => {
         await Promise.all(orders.filter((order) => order.orderId === undefined).map((order) => sendOrder(edge.url, customer.session, order)));
@@ -92,14 +109,7 @@ describeSplit('The split over Kafka, its three order-path processes each killed 
       expect(new Set(orderIds).size).toBe(orders.length);
       const [{ n: placed }] = await app.sql<{ n: number }>('SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1', [customer.id]);
       expect(placed).toBe(ORDERS);
-      await eventually(async () => {
-        const [{ n: undecided }] = await app.sql<{ n: number }>(
-          'SELECT count(*)::int AS n FROM ordering.order_view WHERE customer_id = $1 AND status <> ALL($2::text[])',
-          [customer.id, FINAL_STATUSES],
-        );
-        expect(undecided).toBe(0);
-      }, 60_000);
-      await app.drained(60_000);
+      await decidedAndDrained(app, customer.id);
       const recoveryMs = Date.now() - backAt;
 
       const confirmed = (
