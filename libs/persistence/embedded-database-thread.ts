@@ -81,11 +81,13 @@ const TABLES_DUE_FOR_VACUUM = `
 /**
  * PostgreSQL's settings for a thread that checkpoints at `checkpointWalMb`: a checkpoint keeps
  * (recycles) old segments up to `max_wal_size` and at least `min_wal_size`, PostgreSQL's 1 GB and
- * 80 MB otherwise.
+ * 80 MB otherwise. A new segment is not written full of zeros first (`wal_init_zero`): in PGlite
+ * the statement whose WAL needs one wrote its 16 MB, and every request waited 400 to 500 ms behind
+ * it (docs/decisions/0084).
  */
 function walSettings(checkpointWalMb: number): string[] {
   const maxWalMb = Math.max(checkpointWalMb, SMALLEST_WAL_SIZE_MB);
-  return ['-c', `max_wal_size=${maxWalMb}MB`, '-c', `min_wal_size=${SMALLEST_WAL_SIZE_MB}MB`];
+  return ['-c', `max_wal_size=${maxWalMb}MB`, '-c', `min_wal_size=${SMALLEST_WAL_SIZE_MB}MB`, '-c', 'wal_init_zero=off'];
 }
 
 function failure(error: unknown): EmbeddedDatabaseFailure {

@@ -81,6 +81,10 @@ describe(EmbeddedDatabase.name, () => {
     ]);
   });
 
+  it('creates WAL segments without writing them full of zeros first', async () => {
+    expect(await resultRows(database.query(`SELECT current_setting('wal_init_zero') AS zeroed`, []))).toEqual([{ zeroed: 'off' }]);
+  });
+
   describe('with a checkpoint bound of 16 MB', () => {
     let bounded: EmbeddedDatabase;
     /** About 80 MB of WAL, five times the bound, in statements that checks can come between. */
