@@ -3,7 +3,7 @@ import { FailpointName, ORDER_PATH_FAILPOINTS } from '../../libs/failpoints';
 import { AppProcess, endedWithin, freePort, restartableServiceEnv } from '../support/app-process';
 import { newCustomerAt } from '../support/auth';
 import { count, expectProviderAgrees, json, ordersOf, sendOrder, stockedProductAt } from '../support/service-http';
-import { FINAL_STATUSES } from '../support/shop';
+import { FINAL_STATUSES, UNDECIDED_ORDERS } from '../support/shop';
 import { createTestDatabase, eventually } from '../support/test-app';
 import { UNDELIVERED_MESSAGES } from '../support/test-env';
 
@@ -39,7 +39,7 @@ const KILLED_WITHIN_MS = 60_000;
 async function settledOrEnded(app: AppProcess, db: Client): Promise<void> {
   await eventually(async () => {
     if ((await endedWithin(app, 0)) !== 'still running') return;
-    const undecided = await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE status <> ALL($1::text[])', [FINAL_STATUSES]);
+    const undecided = await count(db, UNDECIDED_ORDERS, [FINAL_STATUSES]);
     expect({ undecided, undelivered: await count(db, UNDELIVERED_MESSAGES) }).toEqual({ undecided: 0, undelivered: 0 });
   }, KILLED_WITHIN_MS);
 }
@@ -75,7 +75,7 @@ describeOnPostgres('A process killed at each failpoint of the order path', () =>
         expect(await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view')).toBe(ORDERS);
 
         await eventually(async () => {
-          const undecided = await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE status <> ALL($1::text[])', [FINAL_STATUSES]);
+          const undecided = await count(db, UNDECIDED_ORDERS, [FINAL_STATUSES]);
           expect(undecided).toBe(0);
         }, 30_000);
         await eventually(async () => expect(await count(db, UNDELIVERED_MESSAGES)).toBe(0), 30_000);

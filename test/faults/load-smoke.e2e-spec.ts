@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { AppProcess, freePort } from '../support/app-process';
 import { newCustomerAt, Session } from '../support/auth';
-import { FINAL_STATUSES } from '../support/shop';
+import { FINAL_STATUSES, UNDECIDED_ORDERS } from '../support/shop';
 import { call, count, json, stockedProductAt } from '../support/service-http';
 import { createTestDatabase, eventually, TEST_ENV, UNDELIVERED_MESSAGES } from '../support/test-env';
 
@@ -115,7 +115,7 @@ describeOnPostgres('A minute of mixed load', () => {
       expect(app.exitCode).toBeNull();
 
       await eventually(async () => {
-        const undecided = await count(db, 'SELECT count(*)::int AS n FROM ordering.order_view WHERE status <> ALL($1::text[])', [FINAL_STATUSES]);
+        const undecided = await count(db, UNDECIDED_ORDERS, [FINAL_STATUSES]);
         expect(undecided).toBe(0);
       }, 60_000);
       await eventually(async () => expect(await count(db, UNDELIVERED_MESSAGES)).toBe(0), 30_000);

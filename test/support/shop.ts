@@ -5,6 +5,9 @@ import { TestApp } from './test-app';
 /** Statuses an order ends in: nothing follows them. */
 export const FINAL_STATUSES = ['COMPLETED', 'CANCELLED', 'REJECTED', 'ROLLED_BACK'];
 
+/** How many orders are not in a final status yet; its parameter is FINAL_STATUSES. */
+export const UNDECIDED_ORDERS = 'SELECT count(*)::int AS n FROM ordering.order_view WHERE status <> ALL($1::text[])';
+
 /**
  * How far orders got, for a suite whose orders did not finish to say why: each order's status, its
  * saga's status/inventory/payment, its events in order and its payment's status. Add a WHERE on
