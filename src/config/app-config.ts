@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { AuthOptions } from '../../libs/auth';
 import { CACHE_DEFAULTS, type CacheOptions } from '../../libs/cache';
 import { parseFailpoints, type FailpointSetting } from '../../libs/failpoints';
@@ -354,6 +355,7 @@ function identityOf(read: EnvReader, port: number): IdentityOptions {
     passwordHashing: {
       memoryKib: read.int('PASSWORD_HASH_MEMORY_KIB', 19_456, 8_192, 4_194_304),
       iterations: read.int('PASSWORD_HASH_ITERATIONS', 2, 1, 100),
+      concurrency: read.int('PASSWORD_HASH_CONCURRENCY', Math.min(availableParallelism(), 64), 1, 64),
     },
     wallet: walletSignInOf(read, port),
     admin: email === undefined || password === undefined ? undefined : { email, password },

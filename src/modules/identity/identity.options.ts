@@ -1,8 +1,11 @@
 export interface IdentityOptions {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** argon2id cost; raising it rehashes each password at its owner's next login. */
-  passwordHashing: { memoryKib: number; iterations: number };
+  /**
+   * argon2id cost; raising it rehashes each password at its owner's next login. At most
+   * `concurrency` hashes run at once, each holding `memoryKib` while it runs.
+   */
+  passwordHashing: { memoryKib: number; iterations: number; concurrency: number };
   /** Sign-In with Ethereum (EIP-4361): what a wallet's sign-in message must say to be accepted. */
   wallet: WalletSignInOptions;
   /** An admin ensured at start, for a first deployment without the CLI. */
