@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
@@ -166,6 +166,16 @@ describe(loadConfig.name, () => {
       expect(() => loadConfig({ JWT_PRIVATE_KEY_FILE: `${file}.missing` })).toThrow('JWT_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT)');
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('runs one password hash a core at once unless PASSWORD_HASH_CONCURRENCY says otherwise, from 1 to 64', () => {
+    expect(loadConfig({}).identity.passwordHashing.concurrency).toBe(Math.min(availableParallelism(), 64));
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '1' }).identity.passwordHashing.concurrency).toBe(1);
+    for (const outOfBounds of ['0', '65', 'two']) {
+      expect(() => loadConfig({ PASSWORD_HASH_CONCURRENCY: outOfBounds })).toThrow(
+        `PASSWORD_HASH_CONCURRENCY must be an integer from 1 to 64 (got "${outOfBounds}")`,
+      );
     }
   });
 
