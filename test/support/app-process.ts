@@ -87,14 +87,16 @@ export async function runUntilExit(env: Record<string, string>, timeoutMs = 90_0
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
-/** The signal that ended the process, or 'still running' after `ms`. */
+/** The signal that ended the process, or 'still running' after `ms`; no listener is left on the process either way. */
 export async function endedWithin(app: AppProcess, ms: number): Promise<NodeJS.Signals | null | 'still running'> {
   let timer: NodeJS.Timeout | undefined;
+  const waited = new AbortController();
   const timeout = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
   try {
-    return await Promise.race([app.ended(), timeout]);
+    return await Promise.race([app.ended(waited.signal), timeout]);
   } finally {
     clearTimeout(timer);
+    waited.abort();
   }
 }
 
@@ -176,11 +178,18 @@ export class AppProcess {
     }
   }
 
-  /** Resolves once the last run has ended: with the signal that ended it, or null when it exited by itself. */
-  ended(): Promise<NodeJS.Signals | null> {
+  /**
+   * Resolves once the last run has ended: with the signal that ended it, or null when it exited by
+   * itself. Once `until` aborts, it stops listening and never resolves.
+   */
+  ended(until?: AbortSignal): Promise<NodeJS.Signals | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.signalCode ?? null);
-    return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    return new Promise((resolve) => {
+      const onExit = (_code: number | null, signal: NodeJS.Signals | null) => resolve(signal);
+      child.once('exit', onExit);
+      until?.addEventListener('abort', () => child.removeListener('exit', onExit), { once: true });
+    });
   }
 
   /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. */
