@@ -13,7 +13,7 @@ describe('PasswordHasher', () => {
   let mostAtOnce = 0;
 
   /** Counts the argon2 calls under way around the real ones. */
-  function countCallsUnderWay<K extends 'hash' | 'verify'>(name: K): void {
+  function countCallsUnderWay(name: 'hash' | 'verify'): void {
     const real = argon2[name] as (...args: unknown[]) => Promise<unknown>;
     jest.spyOn(argon2, name).mockImplementation((async (...args: unknown[]) => {
       running++;
