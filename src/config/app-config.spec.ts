@@ -169,6 +169,17 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it("hashes passwords with OWASP's argon2id row of least memory unless told otherwise, with at least 7 MiB", () => {
+    expect(loadConfig({}).identity.passwordHashing).toMatchObject({ memoryKib: 7168, iterations: 5 });
+    expect(loadConfig({ PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' }).identity.passwordHashing).toMatchObject({
+      memoryKib: 19456,
+      iterations: 2,
+    });
+    expect(() => loadConfig({ PASSWORD_HASH_MEMORY_KIB: '7167' })).toThrow(
+      'PASSWORD_HASH_MEMORY_KIB must be an integer from 7168 to 4194304 (got "7167")',
+    );
+  });
+
   it('runs one password hash a core at once unless PASSWORD_HASH_CONCURRENCY says otherwise, from 1 to 64', () => {
     expect(loadConfig({}).identity.passwordHashing.concurrency).toBe(Math.min(availableParallelism(), 64));
     expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '1' }).identity.passwordHashing.concurrency).toBe(1);

@@ -7,7 +7,7 @@ describe('identity: accounts, sessions and machine clients', () => {
 
   beforeAll(async () => {
     // Production's parameters, not the suites' cheap ones: the rehash case below expects them.
-    app = await startTestApp({ PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' });
+    app = await startTestApp({ PASSWORD_HASH_MEMORY_KIB: '7168', PASSWORD_HASH_ITERATIONS: '5' });
   });
 
   afterAll(() => app.close());
@@ -77,7 +77,7 @@ describe('identity: accounts, sessions and machine clients', () => {
     await logIn(app, customer.email, customer.password);
     const [{ password_hash }] = await app.sql<{ password_hash: string }>('SELECT password_hash FROM identity.user WHERE id = $1', [customer.id]);
     expect(password_hash).not.toBe(weak);
-    expect(password_hash).toMatch(/m=19456,p=1,t=2/);
+    expect(password_hash).toMatch(/m=7168,p=1,t=5/);
   });
 
   it('starts with the grants the API documentation describes as the defaults', async () => {

@@ -6,7 +6,7 @@ import { IDENTITY_OPTIONS, IdentityOptions } from '../identity.options';
 
 /**
  * argon2id, as OWASP's password storage guidance recommends; only the hash is ever stored.
- * A hash holds its memory cost (19 MiB by default) while it runs, and a burst of sign-ins would
+ * A hash holds its memory cost (7 MiB by default) while it runs, and a burst of sign-ins would
  * run one on every thread of libuv's pool: at most `concurrency` run at once (by default one a
  * core, as many as can make progress), the rest wait their turn, and the pool's other threads
  * stay free for the file system, DNS and the rest of crypto.
