@@ -135,26 +135,35 @@ function runBuiltScript(name, args, env) {
   return { child: run.child, done };
 }
 
-/** VmRSS of a process in KiB from /proc (Linux); null once it is gone or elsewhere. */
-function rssKiB(pid) {
+/**
+ * VmHWM of a process in KiB from /proc (Linux): the largest RSS it has had, as the kernel counts
+ * it, so a spike between two reads counts too; null once it is gone or elsewhere.
+ */
+function peakRssKiB(pid) {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : null;
   } catch {
     return null;
   }
 }
 
-/** Samples a child's RSS every RSS_SAMPLE_MS until it closes; returns a function of the largest sample in MB (10^6 bytes). */
-function sampleRss(child) {
+/**
+ * Reads a child's peak RSS every RSS_SAMPLE_MS until it closes, and again when asked while it
+ * runs; returns a function of the peak in MB (10^6 bytes).
+ */
+function trackPeakRss(child) {
   let peakKiB = null;
-  const sample = () => {
-    const kib = rssKiB(child.pid);
+  const read = () => {
+    const kib = peakRssKiB(child.pid);
     if (kib !== null && (peakKiB === null || kib > peakKiB)) peakKiB = kib;
   };
-  const timer = setInterval(sample, RSS_SAMPLE_MS).unref();
+  const timer = setInterval(read, RSS_SAMPLE_MS).unref();
   child.once('close', () => clearInterval(timer));
-  return () => (peakKiB === null ? null : round((peakKiB * 1024) / 1e6));
+  return () => {
+    if (child.exitCode === null && child.signalCode === null) read();
+    return peakKiB === null ? null : round((peakKiB * 1024) / 1e6);
+  };
 }
 
 /** The admin every benchmark service is started with (ADMIN_EMAIL, ADMIN_PASSWORD), for the staff work of a run. */
@@ -163,7 +172,7 @@ const ADMIN = { email: 'admin@bench.example', password: 'admin-password-of-the-b
 /**
  * Spawns `node dist/src/main.js` on a free port and resolves when GET /health/ready answers 200.
  * `env` entries set to undefined are removed from the inherited environment. `service.peakRssMB()`
- * is the largest RSS sampled since the spawn, in MB.
+ * is the largest RSS the process has had since the spawn, in MB.
  */
 async function startService(env, readyTimeoutMs = 120_000) {
   const port = await freePort();
@@ -185,7 +194,7 @@ async function startService(env, readyTimeoutMs = 120_000) {
     }, HEAP_FLAGS),
   };
   const { child } = service;
-  service.peakRssMB = sampleRss(child);
+  service.peakRssMB = trackPeakRss(child);
   while (performance.now() - startedAt < readyTimeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await service.closed;
