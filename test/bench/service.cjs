@@ -154,9 +154,9 @@ function peakRssKiB(pid) {
  */
 function trackPeakRss(child) {
   let peakKiB = null;
+  // The high-water mark only grows; the last read is kept for when the process is gone.
   const read = () => {
-    const kib = peakRssKiB(child.pid);
-    if (kib !== null && (peakKiB === null || kib > peakKiB)) peakKiB = kib;
+    peakKiB = peakRssKiB(child.pid) ?? peakKiB;
   };
   const timer = setInterval(read, RSS_SAMPLE_MS).unref();
   child.once('close', () => clearInterval(timer));
