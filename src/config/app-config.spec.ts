@@ -180,6 +180,23 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it("refuses a password cost below every one of OWASP's argon2id rows with NODE_ENV=production, and allows it elsewhere", () => {
+    const production = { NODE_ENV: 'production' };
+    const rows = [['47104', '1'], ['19456', '2'], ['12288', '3'], ['9216', '4'], ['7168', '5'], ['65536', '3']];
+    for (const [memory, passes] of rows) {
+      expect(loadConfig({ ...production, PASSWORD_HASH_MEMORY_KIB: memory, PASSWORD_HASH_ITERATIONS: passes }).identity.passwordHashing).toMatchObject({
+        memoryKib: Number(memory),
+        iterations: Number(passes),
+      });
+    }
+    for (const [memory, passes] of [['7168', '4'], ['19455', '2'], ['46080', '1'], ['9215', '4']]) {
+      expect(() => loadConfig({ ...production, PASSWORD_HASH_MEMORY_KIB: memory, PASSWORD_HASH_ITERATIONS: passes })).toThrow(
+        `PASSWORD_HASH_MEMORY_KIB=${memory} with PASSWORD_HASH_ITERATIONS=${passes} is below OWASP's argon2id rows (47104 KiB × 1, 19456 KiB × 2, 12288 KiB × 3, 9216 KiB × 4, 7168 KiB × 5): refused with NODE_ENV=production`,
+      );
+    }
+    expect(loadConfig({ PASSWORD_HASH_MEMORY_KIB: '7168', PASSWORD_HASH_ITERATIONS: '1' }).identity.passwordHashing).toMatchObject({ memoryKib: 7168, iterations: 1 });
+  });
+
   it('runs one password hash a core at once unless PASSWORD_HASH_CONCURRENCY says otherwise, from 1 to 64', () => {
     expect(loadConfig({}).identity.passwordHashing.concurrency).toBe(Math.min(availableParallelism(), 64));
     expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '1' }).identity.passwordHashing.concurrency).toBe(1);

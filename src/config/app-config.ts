@@ -344,6 +344,35 @@ function walletSignInOf(read: EnvReader, port: number): IdentityOptions['wallet'
   };
 }
 
+/**
+ * OWASP's argon2id rows of equal defense (Password Storage Cheat Sheet): memory in KiB, passes.
+ * A cost at or above one of them in both is as strong as OWASP's minimum.
+ */
+const OWASP_ARGON2ID_ROWS = [
+  [47_104, 1],
+  [19_456, 2],
+  [12_288, 3],
+  [9_216, 4],
+  [7_168, 5],
+] as const;
+
+/**
+ * The argon2id cost. Below OWASP's rows it only starts outside production: suites and a laptop
+ * hash cheaply, a deployment does not by mistake.
+ */
+function passwordHashingOf(read: EnvReader): IdentityOptions['passwordHashing'] {
+  // OWASP's argon2id row of least memory: as strong as 19 MiB and 2 passes, for less memory and CPU (docs/decisions/0086).
+  const memoryKib = read.int('PASSWORD_HASH_MEMORY_KIB', 7_168, 7_168, 4_194_304);
+  const iterations = read.int('PASSWORD_HASH_ITERATIONS', 5, 1, 100);
+  if (production(read) && !OWASP_ARGON2ID_ROWS.some(([memory, passes]) => memoryKib >= memory && iterations >= passes)) {
+    read.problems.push(
+      `PASSWORD_HASH_MEMORY_KIB=${memoryKib} with PASSWORD_HASH_ITERATIONS=${iterations} is below OWASP's argon2id rows ` +
+        `(${OWASP_ARGON2ID_ROWS.map(([memory, passes]) => `${memory} KiB × ${passes}`).join(', ')}): refused with NODE_ENV=production`,
+    );
+  }
+  return { memoryKib, iterations, concurrency: read.int('PASSWORD_HASH_CONCURRENCY', Math.min(availableParallelism(), 64), 1, 64) };
+}
+
 function identityOf(read: EnvReader, port: number): IdentityOptions {
   const email = read.optional('ADMIN_EMAIL');
   const password = read.optional('ADMIN_PASSWORD');
@@ -352,12 +381,7 @@ function identityOf(read: EnvReader, port: number): IdentityOptions {
   return {
     accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
-    passwordHashing: {
-      // OWASP's argon2id row of least memory: as strong as 19 MiB and 2 passes, for less memory and CPU (docs/decisions/0086).
-      memoryKib: read.int('PASSWORD_HASH_MEMORY_KIB', 7_168, 7_168, 4_194_304),
-      iterations: read.int('PASSWORD_HASH_ITERATIONS', 5, 1, 100),
-      concurrency: read.int('PASSWORD_HASH_CONCURRENCY', Math.min(availableParallelism(), 64), 1, 64),
-    },
+    passwordHashing: passwordHashingOf(read),
     wallet: walletSignInOf(read, port),
     admin: email === undefined || password === undefined ? undefined : { email, password },
   };
