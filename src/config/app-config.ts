@@ -362,8 +362,9 @@ const OWASP_ARGON2ID_ROWS = [
  */
 function passwordHashingOf(read: EnvReader): IdentityOptions['passwordHashing'] {
   // OWASP's argon2id row of least memory: as strong as 19 MiB and 2 passes, for less memory and CPU (docs/decisions/0086).
-  const memoryKib = read.int('PASSWORD_HASH_MEMORY_KIB', 7_168, 7_168, 4_194_304);
-  const iterations = read.int('PASSWORD_HASH_ITERATIONS', 5, 1, 100);
+  const [leastMemoryKib, itsPasses] = OWASP_ARGON2ID_ROWS[OWASP_ARGON2ID_ROWS.length - 1];
+  const memoryKib = read.int('PASSWORD_HASH_MEMORY_KIB', leastMemoryKib, leastMemoryKib, 4_194_304);
+  const iterations = read.int('PASSWORD_HASH_ITERATIONS', itsPasses, 1, 100);
   if (production(read) && !OWASP_ARGON2ID_ROWS.some(([memory, passes]) => memoryKib >= memory && iterations >= passes)) {
     read.problems.push(
       `PASSWORD_HASH_MEMORY_KIB=${memoryKib} with PASSWORD_HASH_ITERATIONS=${iterations} is below OWASP's argon2id rows ` +
