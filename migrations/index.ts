@@ -36,6 +36,7 @@ import { OutboxPublishedByAggregate1767000004000 } from './1767000004000-outbox-
 import { CatalogSearchTermsPerStatement1767000004100 } from './1767000004100-catalog-search-terms-per-statement';
 import { CatalogAttributesCheckWithoutAQuery1767000004200 } from './1767000004200-catalog-attributes-check-without-a-query';
 import { CatalogUnindexedProducts1767000004300 } from './1767000004300-catalog-unindexed-products';
+import { OutboxUndeliveredCount1767000004400 } from './1767000004400-outbox-undelivered-count';
 
 /** Every migration, in order. One file per context schema (plus `messaging`), never edited once released. */
 export const MIGRATIONS = [
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   CatalogSearchTermsPerStatement1767000004100,
   CatalogAttributesCheckWithoutAQuery1767000004200,
   CatalogUnindexedProducts1767000004300,
+  OutboxUndeliveredCount1767000004400,
 ];
